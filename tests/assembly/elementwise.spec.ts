@@ -1,0 +1,109 @@
+import {
+  add_f32, sub_f32, mul_f32, div_f32, add_scalar_f32, mul_scalar_f32, binary_rows_f32,
+  axpy_f32, fill_f32, copy_f32, sum_f32, relu_f32, OP_ADD, OP_SUB, OP_MUL, OP_DIV,
+} from '../../assembly/elementwise';
+import { randBuf, zeroBuf, copyBuf, at } from './helpers';
+
+const SIZES: i32[] = [1, 3, 4, 7, 17, 33, 100];
+
+function refBinary(op: i32, a: f32, b: f32): f32 {
+  if (op == OP_ADD) return a + b;
+  if (op == OP_SUB) return a - b;
+  if (op == OP_MUL) return a * b;
+  return a / b;
+}
+
+function runBinary(op: i32, a: usize, b: usize, out: usize, n: i32): void {
+  if (op == OP_ADD) add_f32(a, b, out, n);
+  else if (op == OP_SUB) sub_f32(a, b, out, n);
+  else if (op == OP_MUL) mul_f32(a, b, out, n);
+  else div_f32(a, b, out, n);
+}
+
+describe('elementwise', () => {
+  it('add/sub/mul/div match scalar on tails, and keep the element after n untouched', () => {
+    for (let op = 0; op < 4; op++) {
+      for (let s = 0; s < SIZES.length; s++) {
+        const n = SIZES[s];
+        const a = randBuf(n + 1);
+        const b = randBuf(n + 1);
+        const out = zeroBuf(n + 1);
+        store<f32>(out + (<usize>n << 2), 12345);
+        runBinary(op, a, b, out, n);
+        for (let i = 0; i < n; i++) expect(at(out, i)).toBe(refBinary(op, at(a, i), at(b, i)));
+        expect(at(out, n)).toBe(12345);
+        heap.free(a); heap.free(b); heap.free(out);
+      }
+    }
+  });
+
+  it('scalar variants and in-place aliasing', () => {
+    for (let s = 0; s < SIZES.length; s++) {
+      const n = SIZES[s];
+      const a = randBuf(n);
+      const orig = copyBuf(a, n);
+      add_scalar_f32(a, 0.5, a, n);
+      for (let i = 0; i < n; i++) expect(at(a, i)).toBe(at(orig, i) + <f32>0.5);
+      mul_scalar_f32(a, -2, a, n);
+      for (let i = 0; i < n; i++) expect(at(a, i)).toBe((at(orig, i) + <f32>0.5) * <f32>-2);
+      heap.free(a); heap.free(orig);
+    }
+  });
+
+  it('binary_rows broadcasts b over rows for every op', () => {
+    const rows = 3;
+    for (let op = 0; op < 4; op++) {
+      for (let s = 0; s < SIZES.length; s++) {
+        const cols = SIZES[s];
+        const a = randBuf(rows * cols);
+        const b = randBuf(cols);
+        const out = zeroBuf(rows * cols);
+        binary_rows_f32(op, a, b, out, rows, cols);
+        for (let r = 0; r < rows; r++)
+          for (let c = 0; c < cols; c++)
+            expect(at(out, r * cols + c)).toBe(refBinary(op, at(a, r * cols + c), at(b, c)));
+        heap.free(a); heap.free(b); heap.free(out);
+      }
+    }
+  });
+
+  it('axpy, fill, copy', () => {
+    for (let s = 0; s < SIZES.length; s++) {
+      const n = SIZES[s];
+      const x = randBuf(n);
+      const y = randBuf(n);
+      const y0 = copyBuf(y, n);
+      axpy_f32(0.25, x, y, n);
+      for (let i = 0; i < n; i++) expect(at(y, i)).toBe(at(y0, i) + <f32>0.25 * at(x, i));
+      fill_f32(y, 3.5, n);
+      for (let i = 0; i < n; i++) expect(at(y, i)).toBe(3.5);
+      copy_f32(x, y, n);
+      for (let i = 0; i < n; i++) expect(at(y, i)).toBe(at(x, i));
+      heap.free(x); heap.free(y); heap.free(y0);
+    }
+  });
+
+  it('sum matches an f64 scalar sum', () => {
+    for (let s = 0; s < SIZES.length; s++) {
+      const n = SIZES[s];
+      const a = randBuf(n);
+      let want: f64 = 0;
+      for (let i = 0; i < n; i++) want += <f64>at(a, i);
+      expect(Math.abs(sum_f32(a, n) - want)).toBeLessThan(1e-9);
+      heap.free(a);
+    }
+  });
+
+  it('relu matches max(x, 0) and keeps NaN', () => {
+    for (let s = 0; s < SIZES.length; s++) {
+      const n = SIZES[s];
+      const a = randBuf(n);
+      store<f32>(a, NaN);
+      const out = zeroBuf(n);
+      relu_f32(a, out, n);
+      expect(isNaN(at(out, 0))).toBe(true);
+      for (let i = 1; i < n; i++) expect(at(out, i)).toBe(at(a, i) > 0 ? at(a, i) : 0);
+      heap.free(a); heap.free(out);
+    }
+  });
+});

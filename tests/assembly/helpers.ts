@@ -1,0 +1,46 @@
+// Shared helpers for kernel specs: buffers in linear memory, a deterministic RNG and
+// tolerant comparisons. Specs allocate with heap.alloc and free what they take.
+
+let rngState: u32 = 0x9e3779b9;
+
+export function seed(s: u32): void { rngState = s == 0 ? 1 : s; }
+
+// xorshift32 in [-1, 1)
+export function rnd(): f32 {
+  let x = rngState;
+  x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+  rngState = x;
+  return <f32>((<f64>x / 4294967296.0) * 2.0 - 1.0);
+}
+
+export function randBuf(n: i32): usize {
+  const p = heap.alloc(<usize>max(n, 1) << 2);
+  for (let i = 0; i < n; i++) store<f32>(p + (<usize>i << 2), rnd());
+  return p;
+}
+
+export function zeroBuf(n: i32): usize {
+  const p = heap.alloc(<usize>max(n, 1) << 2);
+  memory.fill(p, 0, <usize>max(n, 1) << 2);
+  return p;
+}
+
+export function copyBuf(src: usize, n: i32): usize {
+  const p = heap.alloc(<usize>max(n, 1) << 2);
+  memory.copy(p, src, <usize>n << 2);
+  return p;
+}
+
+export function at(p: usize, i: i32): f32 { return load<f32>(p + (<usize>i << 2)); }
+
+// Largest |got - want| / (1 + |want|) over n floats: relative for large values, absolute near 0.
+export function maxRelErr(got: usize, want: usize, n: i32): f64 {
+  let worst: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const g = <f64>at(got, i);
+    const w = <f64>at(want, i);
+    const e = Math.abs(g - w) / (1.0 + Math.abs(w));
+    if (!(e <= worst)) worst = e; // NaN counts as worst
+  }
+  return worst;
+}
