@@ -54,26 +54,29 @@ export const OP_DIV = 3;
   }
 }
 
-// out = a op b, same length n.
-export function add_f32(a: usize, b: usize, out: usize, n: i32): void { binary(OP_ADD, a, b, out, n); }
-export function sub_f32(a: usize, b: usize, out: usize, n: i32): void { binary(OP_SUB, a, b, out, n); }
-export function mul_f32(a: usize, b: usize, out: usize, n: i32): void { binary(OP_MUL, a, b, out, n); }
-export function div_f32(a: usize, b: usize, out: usize, n: i32): void { binary(OP_DIV, a, b, out, n); }
+// out = a op b, elementwise over n floats; `op` is one of the OP_* codes.
+export function binary_f32(op: i32, a: usize, b: usize, out: usize, n: i32): void {
+  if (op == OP_ADD) binary(OP_ADD, a, b, out, n);
+  else if (op == OP_SUB) binary(OP_SUB, a, b, out, n);
+  else if (op == OP_MUL) binary(OP_MUL, a, b, out, n);
+  else binary(OP_DIV, a, b, out, n);
+}
 
 // out = a op s with a scalar s.
-export function add_scalar_f32(a: usize, s: f32, out: usize, n: i32): void { binary_scalar(OP_ADD, a, s, out, n); }
-export function mul_scalar_f32(a: usize, s: f32, out: usize, n: i32): void { binary_scalar(OP_MUL, a, s, out, n); }
+export function binary_scalar_f32(op: i32, a: usize, s: f32, out: usize, n: i32): void {
+  if (op == OP_ADD) binary_scalar(OP_ADD, a, s, out, n);
+  else if (op == OP_SUB) binary_scalar(OP_SUB, a, s, out, n);
+  else if (op == OP_MUL) binary_scalar(OP_MUL, a, s, out, n);
+  else binary_scalar(OP_DIV, a, s, out, n);
+}
 
 // out[r, c] = a[r, c] op b[c] for a [rows, cols] block: b broadcast over leading dims
-// (bias add, per-channel scale). `op` is one of the OP_* codes.
+// (bias add, per-channel scale).
 export function binary_rows_f32(op: i32, a: usize, b: usize, out: usize, rows: i32, cols: i32): void {
   const stride = <usize>cols << 2;
   for (let r = 0; r < rows; r++) {
     const off = <usize>r * stride;
-    if (op == OP_ADD) binary(OP_ADD, a + off, b, out + off, cols);
-    else if (op == OP_SUB) binary(OP_SUB, a + off, b, out + off, cols);
-    else if (op == OP_MUL) binary(OP_MUL, a + off, b, out + off, cols);
-    else binary(OP_DIV, a + off, b, out + off, cols);
+    binary_f32(op, a + off, b, out + off, cols);
   }
 }
 
@@ -134,4 +137,12 @@ export function relu_f32(a: usize, out: usize, n: i32): void {
     const x = load<f32>(a + o);
     store<f32>(out + o, x < 0 ? 0 : x);
   }
+}
+
+// out[c] = sum over r of a[r, c] for a [rows, cols] block: the gradient of a broadcast
+// (bias) and column means. Vectorised along columns, rows accumulated in order.
+export function sum_rows_f32(a: usize, out: usize, rows: i32, cols: i32): void {
+  fill_f32(out, 0, cols);
+  const stride = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) binary(OP_ADD, out, a + <usize>r * stride, out, cols);
 }

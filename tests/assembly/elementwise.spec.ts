@@ -1,6 +1,6 @@
 import {
-  add_f32, sub_f32, mul_f32, div_f32, add_scalar_f32, mul_scalar_f32, binary_rows_f32,
-  axpy_f32, fill_f32, copy_f32, sum_f32, relu_f32, OP_ADD, OP_SUB, OP_MUL, OP_DIV,
+  binary_f32, binary_scalar_f32, binary_rows_f32, axpy_f32, fill_f32, copy_f32, sum_f32,
+  sum_rows_f32, relu_f32, OP_ADD, OP_SUB, OP_MUL,
 } from '../../assembly/elementwise';
 import { randBuf, zeroBuf, copyBuf, at } from './helpers';
 
@@ -13,13 +13,6 @@ function refBinary(op: i32, a: f32, b: f32): f32 {
   return a / b;
 }
 
-function runBinary(op: i32, a: usize, b: usize, out: usize, n: i32): void {
-  if (op == OP_ADD) add_f32(a, b, out, n);
-  else if (op == OP_SUB) sub_f32(a, b, out, n);
-  else if (op == OP_MUL) mul_f32(a, b, out, n);
-  else div_f32(a, b, out, n);
-}
-
 describe('elementwise', () => {
   it('add/sub/mul/div match scalar on tails, and keep the element after n untouched', () => {
     for (let op = 0; op < 4; op++) {
@@ -29,7 +22,7 @@ describe('elementwise', () => {
         const b = randBuf(n + 1);
         const out = zeroBuf(n + 1);
         store<f32>(out + (<usize>n << 2), 12345);
-        runBinary(op, a, b, out, n);
+        binary_f32(op, a, b, out, n);
         for (let i = 0; i < n; i++) expect(at(out, i)).toBe(refBinary(op, at(a, i), at(b, i)));
         expect(at(out, n)).toBe(12345);
         heap.free(a); heap.free(b); heap.free(out);
@@ -37,16 +30,34 @@ describe('elementwise', () => {
     }
   });
 
-  it('scalar variants and in-place aliasing', () => {
+  it('scalar variants for every op, in place (out aliases a)', () => {
+    for (let op = 0; op < 4; op++) {
+      for (let s = 0; s < SIZES.length; s++) {
+        const n = SIZES[s];
+        const a = randBuf(n);
+        const orig = copyBuf(a, n);
+        binary_scalar_f32(op, a, -0.75, a, n);
+        for (let i = 0; i < n; i++) expect(at(a, i)).toBe(refBinary(op, at(orig, i), -0.75));
+        heap.free(a); heap.free(orig);
+      }
+    }
+  });
+
+  it('sum_rows sums columns over rows', () => {
     for (let s = 0; s < SIZES.length; s++) {
-      const n = SIZES[s];
-      const a = randBuf(n);
-      const orig = copyBuf(a, n);
-      add_scalar_f32(a, 0.5, a, n);
-      for (let i = 0; i < n; i++) expect(at(a, i)).toBe(at(orig, i) + <f32>0.5);
-      mul_scalar_f32(a, -2, a, n);
-      for (let i = 0; i < n; i++) expect(at(a, i)).toBe((at(orig, i) + <f32>0.5) * <f32>-2);
-      heap.free(a); heap.free(orig);
+      const cols = SIZES[s];
+      const rows = 5;
+      const a = randBuf(rows * cols);
+      const out = zeroBuf(cols + 1);
+      store<f32>(out + (<usize>cols << 2), 777);
+      sum_rows_f32(a, out, rows, cols);
+      for (let c = 0; c < cols; c++) {
+        let want: f32 = 0;
+        for (let r = 0; r < rows; r++) want += at(a, r * cols + c);
+        expect(at(out, c)).toBe(want);
+      }
+      expect(at(out, cols)).toBe(777);
+      heap.free(a); heap.free(out);
     }
   });
 

@@ -1,0 +1,615 @@
+// 2-D convolution kernels: forward, backward-data, backward-filter, bias gradient,
+// depthwise, and transposed convolution (which is backward-data run forward).
+//
+// Layout: activations NHWC, weights HWIO [KH, KW, C/groups, K], bias [K]. The caller
+// computes the output size OH×OW and the top/left padding; asymmetric padding is
+// padTop/padLeft plus the output size (bottom/right padding is whatever OH/OW imply). Taps
+// that fall outside the input read zeros. Output channel k belongs to group k / (K/groups)
+// and sees input channels [g·C/groups, (g+1)·C/groups), as in TensorFlow.
+//
+// The dense path is GEMM: each output pixel is one row of K = KH·KW·C/groups im2col
+// values, built for a block of rows at a time in caller scratch (so scratch stays a few MB
+// whatever the batch), and multiplied with the group's weight columns in place (lda/ldb/ldc
+// strides pick the group's slice, no copies). A 1×1, stride-1, unpadded conv skips im2col:
+// x already is the row matrix. Depthwise convs (groups == C == K) take direct SIMD loops.
+
+import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
+
+// Rows of im2col per block: about COL_BUDGET bytes, but at least MIN_BLOCK_ROWS so the GEMM
+// keeps a useful M (and the filter gradient, which reduces over rows, few beta = 1 passes).
+// @ts-ignore: decorator
+@inline const COL_BUDGET: i32 = 2 << 20;
+// @ts-ignore: decorator
+@inline const MIN_BLOCK_ROWS: i32 = 128;
+
+// @ts-ignore: decorator
+@inline function block_rows(rows: i32, kdim: i32): i32 {
+  let r = COL_BUDGET / (kdim << 2);
+  if (r < MIN_BLOCK_ROWS) r = MIN_BLOCK_ROWS;
+  return r < rows ? r : rows;
+}
+
+// @ts-ignore: decorator
+@inline function align16(n: usize): usize { return (n + 15) & ~(<usize>15); }
+
+// A 1×1 kernel at stride 1 without padding maps pixel i to pixel i: no im2col needed.
+// @ts-ignore: decorator
+@inline function is_direct(H: i32, W: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32): bool {
+  return KH == 1 && KW == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 &&
+    OH == H && OW == W;
+}
+
+// Depthwise: one input channel per group, one output channel per group.
+// @ts-ignore: decorator
+@inline function is_depthwise(C: i32, K: i32, groups: i32): bool {
+  return groups > 1 && groups == C && K == C;
+}
+
+// First tap k in [0, KK) whose input index i0 + k·dil is >= 0 (KK if none).
+// @ts-ignore: decorator
+@inline function tap_lo(i0: i32, dil: i32, KK: i32): i32 {
+  if (i0 >= 0) return 0;
+  const k = (dil - 1 - i0) / dil;
+  return k < KK ? k : KK;
+}
+
+// One past the last tap k < KK whose input index i0 + k·dil is < size; never below lo.
+// @ts-ignore: decorator
+@inline function tap_hi(i0: i32, dil: i32, size: i32, KK: i32, lo: i32): i32 {
+  if (i0 >= size) return lo;
+  let k = (size - 1 - i0) / dil + 1;
+  if (k > KK) k = KK;
+  return k > lo ? k : lo;
+}
+
+// Loads and stores of L lanes (4, or 1 for channel tails): the same loop body then serves
+// the vector part and the tail of a channel run.
+// @ts-ignore: decorator
+@inline function ld(L: i32, p: usize): v128 {
+  return L == 4 ? v128.load(p) : v128.load32_zero(p);
+}
+// @ts-ignore: decorator
+@inline function st(L: i32, p: usize, v: v128): void {
+  if (L == 4) v128.store(p, v); else v128.store32_lane(p, v, 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// im2col / col2im
+
+// @ts-ignore: decorator
+@inline const GATHER = 0;   // col row = input taps (zeros outside)
+// @ts-ignore: decorator
+@inline const SCATTER = 1;  // input taps += col row
+
+// GATHER: col[i] = src[i]; SCATTER: src[i] += col[i], for i < n.
+// @ts-ignore: decorator
+@inline function move_run(mode: i32, col: usize, src: usize, n: i32): void {
+  if (mode == GATHER && n >= 16) { memory.copy(col, src, <usize>n << 2); return; }
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    if (mode == GATHER) v128.store(col + o, v128.load(src + o));
+    else v128.store(src + o, f32x4.add(v128.load(src + o), v128.load(col + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    if (mode == GATHER) store<f32>(col + o, load<f32>(src + o));
+    else store<f32>(src + o, load<f32>(src + o) + load<f32>(col + o));
+  }
+}
+
+// Walks im2col rows [r0, r0+nrows) for the channel slice [c0, c0+Cg) of x: GATHER fills
+// col (rows of KH·KW·Cg, tap-major, channel-minor), SCATTER adds col back into x (= dx).
+function col_pass(mode: i32, x: usize, col: usize, r0: i32, nrows: i32,
+  H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, Cg: i32, c0: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
+  const kdim = KH * KW * Cg;
+  const rowBytes = <usize>kdim << 2;
+  // With one group and dilW == 1 the valid taps of a kernel row are one contiguous run.
+  const contiguous = dilW == 1 && Cg == C;
+  const ohw = OH * OW;
+  let n = r0 / ohw;
+  const rem = r0 - n * ohw;
+  let oh = rem / OW;
+  let ow = rem - oh * OW;
+  for (let r = 0; r < nrows; r++) {
+    const crow = col + <usize>r * rowBytes;
+    const ih0 = oh * strideH - padTop;
+    const iw0 = ow * strideW - padLeft;
+    const khLo = tap_lo(ih0, dilH, KH), khHi = tap_hi(ih0, dilH, H, KH, khLo);
+    const kwLo = tap_lo(iw0, dilW, KW), kwHi = tap_hi(iw0, dilW, W, KW, kwLo);
+    if (mode == GATHER && (khLo > 0 || khHi < KH || kwLo > 0 || kwHi < KW)) {
+      memory.fill(crow, 0, rowBytes);  // border pixel: padding taps are zero
+    }
+    for (let kh = khLo; kh < khHi; kh++) {
+      const ih = ih0 + kh * dilH;
+      const xrow = (n * H + ih) * W;  // pixel index of (n, ih, 0)
+      const cbase = crow + (<usize>(kh * KW) * Cg << 2);
+      if (contiguous) {
+        const iw = iw0 + kwLo;
+        move_run(mode, cbase + (<usize>(kwLo * Cg) << 2),
+          x + ((<usize>(xrow + iw) * C + c0) << 2), (kwHi - kwLo) * C);
+      } else {
+        for (let kw = kwLo; kw < kwHi; kw++) {
+          const iw = iw0 + kw * dilW;
+          move_run(mode, cbase + (<usize>(kw * Cg) << 2),
+            x + ((<usize>(xrow + iw) * C + c0) << 2), Cg);
+        }
+      }
+    }
+    if (++ow == OW) { ow = 0; if (++oh == OH) { oh = 0; n++; } }
+  }
+}
+
+// y[r, c] = act(y[r, c] + bias[c]) over a [rows, cols] block (bias may be 0: act only).
+function bias_act_rows(y: usize, bias: usize, rows: i32, cols: i32, act: i32): void {
+  const z = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    const row = y + (<usize>r * cols << 2);
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) bias_act_one(4, row, bias, c, act, z);
+    for (; c < cols; c++) bias_act_one(1, row, bias, c, act, z);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function bias_act_one(L: i32, row: usize, bias: usize, c: i32, act: i32, z: v128): void {
+  const o = <usize>c << 2;
+  let v = ld(L, row + o);
+  if (bias != 0) v = f32x4.add(v, ld(L, bias + o));
+  if (act == 1) v = f32x4.pmax(v, z);
+  st(L, row + o, v);
+}
+
+// ---------------------------------------------------------------------------------------
+// Dense (GEMM) convolution
+
+// GEMM scratch for blocks of R rows and the last, shorter block (gemm's scratch size is not
+// monotone in its sizes, so both are asked). `which` says how the block enters the GEMM:
+// 0 forward (M = rows), 1 backward-data (M = rows, N = kdim), 2 backward-filter (K = rows).
+function gemm_scratch_for(which: i32, rows: i32, R: i32, kdim: i32, Kg: i32): usize {
+  const last = rows - (rows - 1) / R * R;
+  let s: usize = 0;
+  for (let i = 0; i < 2; i++) {
+    const m = i == 0 ? R : last;
+    const b = which == 0 ? gemm_f32_scratch_bytes(m, Kg, kdim)
+      : which == 1 ? gemm_f32_scratch_bytes(m, kdim, Kg)
+        : gemm_f32_scratch_bytes(kdim, Kg, m);
+    if (b > s) s = b;
+  }
+  return s;
+}
+
+function dense_scratch_bytes(which: i32, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
+  groups: i32): usize {
+  if (is_depthwise(C, K, groups)) return 0;
+  const kdim = KH * KW * (C / groups);
+  const rows = N * OH * OW;
+  if (rows <= 0) return 0;
+  const R = block_rows(rows, kdim);
+  const col: usize = is_direct(H, W, OH, OW, KH, KW, strideH, strideW, padTop, padLeft)
+    ? 0 : align16(<usize>R * kdim << 2);
+  return col + gemm_scratch_for(which, rows, R, kdim, K / groups);
+}
+
+// y[N, OH, OW, K] = act(conv(x, w) + bias). bias may be 0 (none); act 0 none, 1 ReLU.
+// scratch: conv2d_nhwc_fwd_scratch_bytes(...) bytes, 16-byte aligned.
+export function conv2d_nhwc_fwd(x: usize, w: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  groups: i32, act: i32, scratch: usize): void {
+  if (is_depthwise(C, K, groups)) {
+    depthwise2d_nhwc_fwd(x, w, bias, y, N, H, W, C, OH, OW, KH, KW,
+      strideH, strideW, padTop, padLeft, dilH, dilW, act);
+    return;
+  }
+  const Cg = C / groups, Kg = K / groups;
+  const kdim = KH * KW * Cg;
+  const rows = N * OH * OW;
+  const R = block_rows(rows, kdim);
+  const direct = is_direct(H, W, OH, OW, KH, KW, strideH, strideW, padTop, padLeft);
+  const col = scratch;
+  const gs = direct ? scratch : scratch + align16(<usize>R * kdim << 2);
+  for (let r0 = 0; r0 < rows; r0 += R) {
+    const nr = min(R, rows - r0);
+    for (let g = 0; g < groups; g++) {
+      let a = col, lda = kdim;
+      if (direct) {
+        a = x + ((<usize>r0 * C + g * Cg) << 2);
+        lda = C;
+      } else {
+        col_pass(GATHER, x, col, r0, nr, H, W, C, OH, OW, KH, KW, Cg, g * Cg,
+          strideH, strideW, padTop, padLeft, dilH, dilW);
+      }
+      gemm_f32(0, 0, nr, Kg, kdim, 1, a, lda, w + (<usize>(g * Kg) << 2), K, 0,
+        y + ((<usize>r0 * K + g * Kg) << 2), K, bias != 0 ? bias + (<usize>(g * Kg) << 2) : 0,
+        act, gs);
+    }
+  }
+}
+
+export function conv2d_nhwc_fwd_scratch_bytes(N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
+  dilH: i32, dilW: i32, groups: i32): usize {
+  return dense_scratch_bytes(0, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop,
+    padLeft, groups);
+}
+
+// dx = col2im(dy · Wᵀ), then act(dx + bias) (bias over the C input channels). Shared by
+// conv2d backward-data (bias 0, act 0) and the transposed convolution forward.
+function bwd_data_into(dy: usize, w: usize, dx: usize, bias: usize, act: i32,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  groups: i32, scratch: usize): void {
+  if (is_depthwise(C, K, groups)) {
+    depthwise2d_nhwc_bwd_data(dy, w, dx, N, H, W, C, OH, OW, KH, KW,
+      strideH, strideW, padTop, padLeft, dilH, dilW);
+    if (bias != 0 || act != 0) bias_act_rows(dx, bias, N * H * W, C, act);
+    return;
+  }
+  const Cg = C / groups, Kg = K / groups;
+  const kdim = KH * KW * Cg;
+  const rows = N * OH * OW;
+  const R = block_rows(rows, kdim);
+  const direct = is_direct(H, W, OH, OW, KH, KW, strideH, strideW, padTop, padLeft);
+  const col = scratch;
+  const gs = direct ? scratch : scratch + align16(<usize>R * kdim << 2);
+  // Direct: the GEMM writes dx rows outright, epilogue included. Otherwise col2im adds.
+  if (!direct) memory.fill(dx, 0, <usize>N * H * W * C << 2);
+  for (let r0 = 0; r0 < rows; r0 += R) {
+    const nr = min(R, rows - r0);
+    for (let g = 0; g < groups; g++) {
+      const dyg = dy + ((<usize>r0 * K + g * Kg) << 2);
+      const wg = w + (<usize>(g * Kg) << 2);
+      if (direct) {
+        gemm_f32(0, 1, nr, Cg, Kg, 1, dyg, K, wg, K, 0,
+          dx + ((<usize>r0 * C + g * Cg) << 2), C,
+          bias != 0 ? bias + (<usize>(g * Cg) << 2) : 0, act, gs);
+      } else {
+        gemm_f32(0, 1, nr, kdim, Kg, 1, dyg, K, wg, K, 0, col, kdim, 0, 0, gs);
+        col_pass(SCATTER, dx, col, r0, nr, H, W, C, OH, OW, KH, KW, Cg, g * Cg,
+          strideH, strideW, padTop, padLeft, dilH, dilW);
+      }
+    }
+  }
+  if (!direct && (bias != 0 || act != 0)) bias_act_rows(dx, bias, N * H * W, C, act);
+}
+
+// dx[N, H, W, C] = ∂L/∂x given dy[N, OH, OW, K]; dx is overwritten.
+// scratch: conv2d_nhwc_bwd_data_scratch_bytes(...) bytes, 16-byte aligned.
+export function conv2d_nhwc_bwd_data(dy: usize, w: usize, dx: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  groups: i32, scratch: usize): void {
+  bwd_data_into(dy, w, dx, 0, 0, N, H, W, C, OH, OW, KH, KW, K,
+    strideH, strideW, padTop, padLeft, dilH, dilW, groups, scratch);
+}
+
+export function conv2d_nhwc_bwd_data_scratch_bytes(N: i32, H: i32, W: i32, C: i32, OH: i32,
+  OW: i32, KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
+  dilH: i32, dilW: i32, groups: i32): usize {
+  return dense_scratch_bytes(1, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop,
+    padLeft, groups);
+}
+
+// dw[KH, KW, C/groups, K] = ∂L/∂w = Σ over pixels im2col(x)ᵀ · dy; dw is overwritten.
+// scratch: conv2d_nhwc_bwd_filter_scratch_bytes(...) bytes, 16-byte aligned.
+export function conv2d_nhwc_bwd_filter(x: usize, dy: usize, dw: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  groups: i32, scratch: usize): void {
+  if (is_depthwise(C, K, groups)) {
+    depthwise2d_nhwc_bwd_filter(x, dy, dw, N, H, W, C, OH, OW, KH, KW,
+      strideH, strideW, padTop, padLeft, dilH, dilW);
+    return;
+  }
+  const Cg = C / groups, Kg = K / groups;
+  const kdim = KH * KW * Cg;
+  const rows = N * OH * OW;
+  if (rows <= 0) { memory.fill(dw, 0, <usize>kdim * K << 2); return; }
+  const R = block_rows(rows, kdim);
+  const direct = is_direct(H, W, OH, OW, KH, KW, strideH, strideW, padTop, padLeft);
+  const col = scratch;
+  const gs = direct ? scratch : scratch + align16(<usize>R * kdim << 2);
+  for (let r0 = 0; r0 < rows; r0 += R) {
+    const nr = min(R, rows - r0);
+    for (let g = 0; g < groups; g++) {
+      let a = col, lda = kdim;
+      if (direct) {
+        a = x + ((<usize>r0 * C + g * Cg) << 2);
+        lda = C;
+      } else {
+        col_pass(GATHER, x, col, r0, nr, H, W, C, OH, OW, KH, KW, Cg, g * Cg,
+          strideH, strideW, padTop, padLeft, dilH, dilW);
+      }
+      // The first block overwrites dw, later blocks accumulate (beta = 1).
+      gemm_f32(1, 0, kdim, Kg, nr, 1, a, lda, dy + ((<usize>r0 * K + g * Kg) << 2), K,
+        r0 == 0 ? 0 : 1, dw + (<usize>(g * Kg) << 2), K, 0, 0, gs);
+    }
+  }
+}
+
+export function conv2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W: i32, C: i32, OH: i32,
+  OW: i32, KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
+  dilH: i32, dilW: i32, groups: i32): usize {
+  return dense_scratch_bytes(2, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop,
+    padLeft, groups);
+}
+
+// Sums V vectors of L lanes (16, 4 or 1 channels) from channel k0 over all rows: f32
+// partial sums over chunks of 64 rows, then f64 totals, so long batches stay accurate.
+// @ts-ignore: decorator
+@inline function colsum_strip(L: i32, V: i32, dy: usize, db: usize, rows: i32, K: i32,
+  k0: i32): void {
+  const z = f32x4.splat(0);
+  let e0 = f64x2.splat(0), e1 = e0, e2 = e0, e3 = e0, e4 = e0, e5 = e0, e6 = e0, e7 = e0;
+  const stride = <usize>K << 2;
+  for (let r0 = 0; r0 < rows; r0 += 64) {
+    const r1 = min(rows, r0 + 64);
+    let a0 = z, a1 = z, a2 = z, a3 = z;
+    let p = dy + ((<usize>r0 * K + k0) << 2);
+    for (let r = r0; r < r1; r++) {
+      a0 = f32x4.add(a0, ld(L, p));
+      if (V == 4) {
+        a1 = f32x4.add(a1, v128.load(p, 16));
+        a2 = f32x4.add(a2, v128.load(p, 32));
+        a3 = f32x4.add(a3, v128.load(p, 48));
+      }
+      p += stride;
+    }
+    e0 = f64x2.add(e0, f64x2.promote_low_f32x4(a0));
+    if (L == 4) e1 = f64x2.add(e1, f64x2.promote_low_f32x4(v128.shuffle<f32>(a0, a0, 2, 3, 0, 1)));
+    if (V == 4) {
+      e2 = f64x2.add(e2, f64x2.promote_low_f32x4(a1));
+      e3 = f64x2.add(e3, f64x2.promote_low_f32x4(v128.shuffle<f32>(a1, a1, 2, 3, 0, 1)));
+      e4 = f64x2.add(e4, f64x2.promote_low_f32x4(a2));
+      e5 = f64x2.add(e5, f64x2.promote_low_f32x4(v128.shuffle<f32>(a2, a2, 2, 3, 0, 1)));
+      e6 = f64x2.add(e6, f64x2.promote_low_f32x4(a3));
+      e7 = f64x2.add(e7, f64x2.promote_low_f32x4(v128.shuffle<f32>(a3, a3, 2, 3, 0, 1)));
+    }
+  }
+  const out = db + (<usize>k0 << 2);
+  st(L, out, join_f64(e0, e1));
+  if (V == 4) {
+    v128.store(out, join_f64(e2, e3), 16);
+    v128.store(out, join_f64(e4, e5), 32);
+    v128.store(out, join_f64(e6, e7), 48);
+  }
+}
+
+// Two f64x2 → one f32x4 (lo lanes from a, hi lanes from b).
+// @ts-ignore: decorator
+@inline function join_f64(a: v128, b: v128): v128 {
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5);
+}
+
+// db[k] = Σ_r dy[r, k] over rows = N·OH·OW (the bias gradient of any NHWC layer); db is
+// overwritten.
+export function conv2d_nhwc_bwd_bias(dy: usize, db: usize, rows: i32, K: i32): void {
+  let k = 0;
+  for (; k + 16 <= K; k += 16) colsum_strip(4, 4, dy, db, rows, K, k);
+  for (; k + 4 <= K; k += 4) colsum_strip(4, 1, dy, db, rows, K, k);
+  for (; k < K; k++) colsum_strip(1, 1, dy, db, rows, K, k);
+}
+
+// ---------------------------------------------------------------------------------------
+// Transposed convolution
+//
+// conv_transpose2d maps x[N, H, W, C] to y[N, OH, OW, K] and is exactly the backward-data
+// of the ordinary conv that maps y-shaped inputs [N, OH, OW, K] to x-shaped outputs
+// [N, H, W, C] with the same strides, padding and dilation. Its weights are that conv's
+// HWIO weights: [KH, KW, K/groups, C] = [KH, KW, Cout/groups, Cin] of the transposed conv
+// (TensorFlow's conv2d_transpose filter layout; PyTorch's ConvTranspose2d weight
+// [Cin, Cout/groups, KH, KW] permuted (2, 3, 1, 0)). padTop/padLeft are PyTorch's padding
+// (cropped from the full output); output_padding only makes OH/OW larger. bias is [K].
+// Its gradients: data = conv2d forward of dy with the same weights, filter = conv2d
+// backward-filter with the input and output roles swapped; both wrappers below do that.
+
+// y[N, OH, OW, K] = act(conv_transpose(x, w) + bias), y overwritten.
+export function conv_transpose2d_nhwc_fwd(x: usize, w: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  groups: i32, act: i32, scratch: usize): void {
+  bwd_data_into(x, w, y, bias, act, N, OH, OW, K, H, W, KH, KW, C,
+    strideH, strideW, padTop, padLeft, dilH, dilW, groups, scratch);
+}
+
+export function conv_transpose2d_nhwc_fwd_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
+  OH: i32, OW: i32, KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32,
+  padLeft: i32, dilH: i32, dilW: i32, groups: i32): usize {
+  return conv2d_nhwc_bwd_data_scratch_bytes(N, OH, OW, K, H, W, KH, KW, C,
+    strideH, strideW, padTop, padLeft, dilH, dilW, groups);
+}
+
+// dx[N, H, W, C] of the transposed conv from dy[N, OH, OW, K]; dx overwritten.
+export function conv_transpose2d_nhwc_bwd_data(dy: usize, w: usize, dx: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  groups: i32, scratch: usize): void {
+  conv2d_nhwc_fwd(dy, w, 0, dx, N, OH, OW, K, H, W, KH, KW, C,
+    strideH, strideW, padTop, padLeft, dilH, dilW, groups, 0, scratch);
+}
+
+export function conv_transpose2d_nhwc_bwd_data_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
+  OH: i32, OW: i32, KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32,
+  padLeft: i32, dilH: i32, dilW: i32, groups: i32): usize {
+  return conv2d_nhwc_fwd_scratch_bytes(N, OH, OW, K, H, W, KH, KW, C,
+    strideH, strideW, padTop, padLeft, dilH, dilW, groups);
+}
+
+// dw[KH, KW, K/groups, C] of the transposed conv from x and dy; dw overwritten.
+export function conv_transpose2d_nhwc_bwd_filter(x: usize, dy: usize, dw: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  groups: i32, scratch: usize): void {
+  conv2d_nhwc_bwd_filter(dy, x, dw, N, OH, OW, K, H, W, KH, KW, C,
+    strideH, strideW, padTop, padLeft, dilH, dilW, groups, scratch);
+}
+
+export function conv_transpose2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
+  OH: i32, OW: i32, KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32,
+  padLeft: i32, dilH: i32, dilW: i32, groups: i32): usize {
+  return conv2d_nhwc_bwd_filter_scratch_bytes(N, OH, OW, K, H, W, KH, KW, C,
+    strideH, strideW, padTop, padLeft, dilH, dilW, groups);
+}
+
+// ---------------------------------------------------------------------------------------
+// Depthwise convolution: weights [KH, KW, 1, C], one filter per channel (multiplier 1).
+// Direct loops vectorised along C. Interior output pixels (all KW taps inside the row) go
+// four at a time sharing each weight load; border pixels go one at a time over their
+// valid tap range, so no bounds checks run inside the tap loops.
+
+// @ts-ignore: decorator
+@inline const DW_FWD = 0;
+// @ts-ignore: decorator
+@inline const DW_BWD_DATA = 1;
+// @ts-ignore: decorator
+@inline const DW_BWD_FILTER = 2;
+
+// One group of P output pixels (P = 4 or 1, `ps` bytes apart in x, consecutive in y) over
+// taps [khLo, khLo+nkh) × [kwLo, kwLo+nkw), channels [c, c+L). xt/wt point at the first
+// valid tap of the first pixel, channel 0; y at the first pixel, channel 0.
+//   DW_FWD:        y = act(bias + Σ x·w)
+//   DW_BWD_DATA:   x(= dx) += dy·w  at every tap
+//   DW_BWD_FILTER: w(= dw) += Σ_pixels x·dy  at every tap
+// @ts-ignore: decorator
+@inline function dw_lanes(mode: i32, P: i32, L: i32, c: i32, xt: usize, wt: usize,
+  bias: usize, y: usize, C: i32, nkh: i32, nkw: i32, ps: usize, hstep: usize,
+  wstep: usize, wrow: usize, act: i32): void {
+  const o = <usize>c << 2;
+  const cb = <usize>C << 2;
+  const z = f32x4.splat(0);
+  let a0 = z, a1 = z, a2 = z, a3 = z;
+  if (mode == DW_FWD) {
+    if (bias != 0) { a0 = ld(L, bias + o); a1 = a0; a2 = a0; a3 = a0; }
+  } else {
+    a0 = ld(L, y + o);
+    if (P == 4) { a1 = ld(L, y + cb + o); a2 = ld(L, y + 2 * cb + o); a3 = ld(L, y + 3 * cb + o); }
+  }
+  for (let kh = 0; kh < nkh; kh++) {
+    let xp = xt + <usize>kh * hstep + o;
+    let wp = wt + <usize>kh * wrow + o;
+    for (let kw = 0; kw < nkw; kw++) {
+      if (mode == DW_FWD) {
+        const wv = ld(L, wp);
+        a0 = f32x4.add(a0, f32x4.mul(ld(L, xp), wv));
+        if (P == 4) {
+          a1 = f32x4.add(a1, f32x4.mul(ld(L, xp + ps), wv));
+          a2 = f32x4.add(a2, f32x4.mul(ld(L, xp + 2 * ps), wv));
+          a3 = f32x4.add(a3, f32x4.mul(ld(L, xp + 3 * ps), wv));
+        }
+      } else if (mode == DW_BWD_DATA) {
+        // Pixel by pixel: with stride < kernel the taps of neighbours overlap.
+        const wv = ld(L, wp);
+        st(L, xp, f32x4.add(ld(L, xp), f32x4.mul(a0, wv)));
+        if (P == 4) {
+          st(L, xp + ps, f32x4.add(ld(L, xp + ps), f32x4.mul(a1, wv)));
+          st(L, xp + 2 * ps, f32x4.add(ld(L, xp + 2 * ps), f32x4.mul(a2, wv)));
+          st(L, xp + 3 * ps, f32x4.add(ld(L, xp + 3 * ps), f32x4.mul(a3, wv)));
+        }
+      } else {
+        let s = f32x4.mul(ld(L, xp), a0);
+        if (P == 4) {
+          s = f32x4.add(s, f32x4.mul(ld(L, xp + ps), a1));
+          s = f32x4.add(s, f32x4.mul(ld(L, xp + 2 * ps), a2));
+          s = f32x4.add(s, f32x4.mul(ld(L, xp + 3 * ps), a3));
+        }
+        st(L, wp, f32x4.add(ld(L, wp), s));
+      }
+      xp += wstep;
+      wp += cb;
+    }
+  }
+  if (mode == DW_FWD) {
+    if (act == 1) {
+      a0 = f32x4.pmax(a0, z);
+      if (P == 4) { a1 = f32x4.pmax(a1, z); a2 = f32x4.pmax(a2, z); a3 = f32x4.pmax(a3, z); }
+    }
+    st(L, y + o, a0);
+    if (P == 4) { st(L, y + cb + o, a1); st(L, y + 2 * cb + o, a2); st(L, y + 3 * cb + o, a3); }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function dw_pixels(mode: i32, P: i32, xt: usize, wt: usize, bias: usize, y: usize,
+  C: i32, nkh: i32, nkw: i32, ps: usize, hstep: usize, wstep: usize, wrow: usize,
+  act: i32): void {
+  let c = 0;
+  for (; c + 4 <= C; c += 4) dw_lanes(mode, P, 4, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
+  for (; c < C; c++) dw_lanes(mode, P, 1, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
+}
+
+// The shared traversal: x is x or dx, w is w or dw, y is y or dy (see dw_lanes).
+// @ts-ignore: decorator
+@inline function dw_run(mode: i32, x: usize, w: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  act: i32): void {
+  if (mode == DW_BWD_DATA) memory.fill(x, 0, <usize>N * H * W * C << 2);
+  if (mode == DW_BWD_FILTER) memory.fill(w, 0, <usize>KH * KW * C << 2);
+  const cb = <usize>C << 2;
+  const ps = <usize>strideW * cb;
+  const hstep = <usize>dilH * W * cb;
+  const wstep = <usize>dilW * cb;
+  const wrow = <usize>KW * cb;
+  // Interior columns [owLo, owHi): every kw tap inside [0, W).
+  let owLo = padLeft <= 0 ? 0 : (padLeft + strideW - 1) / strideW;
+  if (owLo > OW) owLo = OW;
+  const t = W - 1 - (KW - 1) * dilW + padLeft;
+  let owHi = t < 0 ? 0 : t / strideW + 1;
+  if (owHi > OW) owHi = OW;
+  if (owHi < owLo) owHi = owLo;
+  for (let n = 0; n < N; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const ih0 = oh * strideH - padTop;
+      const khLo = tap_lo(ih0, dilH, KH), khHi = tap_hi(ih0, dilH, H, KH, khLo);
+      const nkh = khHi - khLo;
+      const xrow = (n * H + ih0 + khLo * dilH) * W;  // pixel index of (n, first valid ih, 0)
+      const wkh = w + (<usize>(khLo * KW) * C << 2);
+      const yrow = y + (<usize>((n * OH + oh) * OW) * C << 2);
+      let ow = 0;
+      while (ow < OW) {
+        const iw0 = ow * strideW - padLeft;
+        const yp = yrow + <usize>ow * cb;
+        if (ow >= owLo && ow + 4 <= owHi) {
+          const xt = x + (<usize>(xrow + iw0) * C << 2);
+          dw_pixels(mode, 4, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act);
+          ow += 4;
+        } else {
+          const kwLo = tap_lo(iw0, dilW, KW), kwHi = tap_hi(iw0, dilW, W, KW, kwLo);
+          const xt = x + (<usize>(xrow + iw0 + kwLo * dilW) * C << 2);
+          const wt = wkh + (<usize>kwLo * cb);
+          dw_pixels(mode, 1, xt, wt, bias, yp, C, nkh, kwHi - kwLo, ps, hstep, wstep, wrow, act);
+          ow++;
+        }
+      }
+    }
+  }
+}
+
+// y[N, OH, OW, C] = act(depthwise(x, w) + bias); w [KH, KW, 1, C], bias [C] or 0.
+export function depthwise2d_nhwc_fwd(x: usize, w: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  act: i32): void {
+  dw_run(DW_FWD, x, w, bias, y, N, H, W, C, OH, OW, KH, KW,
+    strideH, strideW, padTop, padLeft, dilH, dilW, act);
+}
+
+// dx[N, H, W, C] from dy[N, OH, OW, C]; dx overwritten.
+export function depthwise2d_nhwc_bwd_data(dy: usize, w: usize, dx: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
+  dw_run(DW_BWD_DATA, dx, w, 0, dy, N, H, W, C, OH, OW, KH, KW,
+    strideH, strideW, padTop, padLeft, dilH, dilW, 0);
+}
+
+// dw[KH, KW, 1, C] from x and dy; dw overwritten.
+export function depthwise2d_nhwc_bwd_filter(x: usize, dy: usize, dw: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
+  dw_run(DW_BWD_FILTER, x, dw, 0, dy, N, H, W, C, OH, OW, KH, KW,
+    strideH, strideW, padTop, padLeft, dilH, dilW, 0);
+}

@@ -1,0 +1,295 @@
+// Packed SIMD GEMM: C = alpha·op(A)·op(B) + beta·C (+ bias per column, then ReLU).
+//
+// Blocking (GotoBLAS/BLIS order): columns of B in blocks of up to NC, k in blocks of up to
+// KC, rows of A in blocks of up to MC. Each k-block of B is packed into 8-column panels
+// ([k][8] floats) and each block of A into 4-row panels ([k][4] floats, alpha folded in), so
+// the micro-kernel reads both operands sequentially whatever the transposes were: packing
+// absorbs op(). The 4×8 micro-kernel keeps 8 f32x4 accumulators plus 3 operands in
+// registers (larger tiles spill in V8 and run at less than half speed). Edge tiles are
+// computed on zero-padded panels into a small scratch tile and copied out.
+
+// @ts-ignore: decorator
+@inline const MR = 4;
+// @ts-ignore: decorator
+@inline const NR = 8;
+// Block sizes: an A block (MC×KC = 128 KiB) stays in L2, a B panel (KC×8 = 8 KiB) in L1.
+// @ts-ignore: decorator
+@inline const MC = 128;
+// @ts-ignore: decorator
+@inline const KC = 256;
+// @ts-ignore: decorator
+@inline const NC = 1024;
+
+// How the write-back combines the new product with C.
+// @ts-ignore: decorator
+@inline const C_NONE = 0;   // C = acc (first k-block, beta == 0: C is never read)
+// @ts-ignore: decorator
+@inline const C_ADD = 1;    // C = acc + C (beta == 1, or a later k-block)
+// @ts-ignore: decorator
+@inline const C_SCALE = 2;  // C = acc + beta·C (first k-block)
+
+// @ts-ignore: decorator
+@inline function ceilDiv(a: i32, b: i32): i32 { return (a + b - 1) / b; }
+// @ts-ignore: decorator
+@inline function roundUp(a: i32, m: i32): i32 { return ceilDiv(a, m) * m; }
+
+// Block size for a dimension of n: at most `cap`, the blocks as even as possible, a multiple
+// of `m` so only the last block has a partial panel. At least m (n == 0 still runs once).
+// @ts-ignore: decorator
+@inline function blockSize(n: i32, cap: i32, m: i32): i32 {
+  return max(m, roundUp(ceilDiv(n, ceilDiv(n, cap)), m));
+}
+
+// Bytes of scratch gemm_f32 needs for these sizes (the packed A block, the packed B block,
+// an edge tile and its bias row). A multiple of 16.
+export function gemm_f32_scratch_bytes(M: i32, N: i32, K: i32): usize {
+  const mc = blockSize(M, MC, MR);
+  const nc = blockSize(N, NC, NR);
+  const kc = K > 0 ? ceilDiv(K, ceilDiv(K, KC)) : 0;
+  return (<usize>mc * kc + <usize>nc * kc + MR * NR + NR) << 2;
+}
+
+// Packs rows [i0, i0+mc) × k [p0, p0+kc) of op(A), times alpha, into 4-row panels: panel p
+// holds rows 4p..4p+3 as [k][4]; rows past mc are zero.
+function pack_a(transA: i32, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32,
+  alpha: f32, dst: usize): void {
+  const va = f32x4.splat(alpha);
+  for (let ir = 0; ir < mc; ir += MR) {
+    const panel = dst + (<usize>ir * kc << 2);
+    const mr = min(MR, mc - ir);
+    if (mr == MR && transA != 0) {
+      // op(A)(i, k) = A[k, i]: 4 consecutive rows are contiguous in memory.
+      let src = a + ((<usize>p0 * lda + i0 + ir) << 2);
+      const step = <usize>lda << 2;
+      for (let k = 0; k < kc; k++) {
+        v128.store(panel + (<usize>k << 4), f32x4.mul(v128.load(src), va));
+        src += step;
+      }
+    } else if (mr == MR) {
+      // Rows are strided: load 4×4 blocks and transpose them.
+      const step = <usize>lda << 2;
+      const r0 = a + ((<usize>(i0 + ir) * lda + p0) << 2);
+      const r1 = r0 + step, r2 = r1 + step, r3 = r2 + step;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const o = <usize>k << 2;
+        const v0 = v128.load(r0 + o), v1 = v128.load(r1 + o);
+        const v2 = v128.load(r2 + o), v3 = v128.load(r3 + o);
+        const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+        const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+        const d = panel + (<usize>k << 4);
+        v128.store(d, f32x4.mul(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), va));
+        v128.store(d, f32x4.mul(v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), va), 16);
+        v128.store(d, f32x4.mul(v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), va), 32);
+        v128.store(d, f32x4.mul(v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), va), 48);
+      }
+      for (; k < kc; k++) {
+        const o = <usize>k << 2;
+        const d = panel + (<usize>k << 4);
+        store<f32>(d, load<f32>(r0 + o) * alpha);
+        store<f32>(d, load<f32>(r1 + o) * alpha, 4);
+        store<f32>(d, load<f32>(r2 + o) * alpha, 8);
+        store<f32>(d, load<f32>(r3 + o) * alpha, 12);
+      }
+    } else {
+      // Last, partial panel: element by element, zero-padded.
+      for (let k = 0; k < kc; k++) {
+        for (let r = 0; r < MR; r++) {
+          let v: f32 = 0;
+          if (r < mr) {
+            const i = <usize>(i0 + ir + r), kk = <usize>(p0 + k);
+            v = load<f32>(a + ((transA != 0 ? kk * lda + i : i * lda + kk) << 2)) * alpha;
+          }
+          store<f32>(panel + ((<usize>k * MR + r) << 2), v);
+        }
+      }
+    }
+  }
+}
+
+// Packs k [p0, p0+kc) × columns [j0, j0+nc) of op(B) into 8-column panels: panel p holds
+// columns 8p..8p+7 as [k][8]; columns past nc are zero.
+function pack_b(transB: i32, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i32,
+  dst: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const panel = dst + (<usize>jr * kc << 2);
+    const nr = min(NR, nc - jr);
+    if (nr == NR && transB == 0) {
+      // op(B)(k, j) = B[k, j]: 8 consecutive columns are contiguous.
+      let src = b + ((<usize>p0 * ldb + j0 + jr) << 2);
+      const step = <usize>ldb << 2;
+      for (let k = 0; k < kc; k++) {
+        const d = panel + (<usize>k << 5);
+        v128.store(d, v128.load(src));
+        v128.store(d, v128.load(src, 16), 16);
+        src += step;
+      }
+    } else if (nr == NR) {
+      // op(B)(k, j) = B[j, k]: columns are strided rows of B; transpose 4×4 blocks.
+      const step = <usize>ldb << 2;
+      const base = b + ((<usize>(j0 + jr) * ldb + p0) << 2);
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        for (let h = 0; h < 2; h++) {
+          const r0 = base + <usize>(h * 4) * step + (<usize>k << 2);
+          const v0 = v128.load(r0), v1 = v128.load(r0 + step);
+          const v2 = v128.load(r0 + 2 * step), v3 = v128.load(r0 + 3 * step);
+          const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+          const t1 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+          const t2 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+          const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+          const d = panel + (<usize>k << 5) + (<usize>h << 4);
+          v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+          v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 32);
+          v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 64);
+          v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 96);
+        }
+      }
+      for (; k < kc; k++) {
+        const d = panel + (<usize>k << 5);
+        const s = base + (<usize>k << 2);
+        for (let c = 0; c < NR; c++) store<f32>(d + (<usize>c << 2), load<f32>(s + <usize>c * step));
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        for (let c = 0; c < NR; c++) {
+          let v: f32 = 0;
+          if (c < nr) {
+            const j = <usize>(j0 + jr + c), kk = <usize>(p0 + k);
+            v = load<f32>(b + ((transB != 0 ? j * ldb + kk : kk * ldb + j) << 2));
+          }
+          store<f32>(panel + ((<usize>k * NR + c) << 2), v);
+        }
+      }
+    }
+  }
+}
+
+// One row of the write-back: combine with C as `cmode` says, add the bias row, apply ReLU.
+// @ts-ignore: decorator
+@inline function write_row(cr: usize, v0: v128, v1: v128, cmode: i32, vbeta: v128,
+  bias: usize, act: i32): void {
+  if (cmode == C_ADD) {
+    v0 = f32x4.add(v0, v128.load(cr));
+    v1 = f32x4.add(v1, v128.load(cr, 16));
+  } else if (cmode == C_SCALE) {
+    v0 = f32x4.add(v0, f32x4.mul(vbeta, v128.load(cr)));
+    v1 = f32x4.add(v1, f32x4.mul(vbeta, v128.load(cr, 16)));
+  }
+  if (bias != 0) {
+    v0 = f32x4.add(v0, v128.load(bias));
+    v1 = f32x4.add(v1, v128.load(bias, 16));
+  }
+  if (act == 1) {
+    const z = f32x4.splat(0);
+    v0 = f32x4.pmax(v0, z);
+    v1 = f32x4.pmax(v1, z);
+  }
+  v128.store(cr, v0);
+  v128.store(cr, v1, 16);
+}
+
+// The 4×8 micro-kernel: a 4×8 tile of C from a 4-row A panel and an 8-column B panel over
+// kc steps, broadcasting each A element (load32_splat) against two B vectors. K is unrolled
+// by 4 with immediate load offsets. ldcb is C's row stride in bytes; bias is 0 or a row of 8.
+function gemm_f32_4x8(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, cmode: i32,
+  beta: f32, bias: usize, act: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let k = 0;
+  for (; k < kc; k++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(pa, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    pa += 16;
+    pb += 32;
+  }
+  const vbeta = f32x4.splat(beta);
+  write_row(c, c00, c01, cmode, vbeta, bias, act);
+  write_row(c + ldcb, c10, c11, cmode, vbeta, bias, act);
+  write_row(c + 2 * ldcb, c20, c21, cmode, vbeta, bias, act);
+  write_row(c + 3 * ldcb, c30, c31, cmode, vbeta, bias, act);
+}
+
+// C[M,N] = alpha·op(A)·op(B) + beta·C, then C[i,j] += bias[j] if bias != 0, then ReLU if
+// act == 1. Row-major; op(A) is M×K (A[i,k] at a + 4(i·lda + k), or a + 4(k·lda + i) when
+// transA), op(B) is K×N likewise with ldb, C[i,j] at c + 4(i·ldc + j). beta == 0 never reads
+// C; K == 0 gives beta·C (+bias, act). `scratch` (16-byte aligned) holds
+// gemm_f32_scratch_bytes(M, N, K) bytes.
+export function gemm_f32(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
+  a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32,
+  bias: usize, act: i32, scratch: usize): void {
+  if (M <= 0 || N <= 0) return;
+  if (K < 0) K = 0;
+  const mcStep = blockSize(M, MC, MR);
+  const ncStep = blockSize(N, NC, NR);
+  const kcStep = K > 0 ? ceilDiv(K, ceilDiv(K, KC)) : 1;
+  const kcAlloc: usize = K > 0 ? <usize>kcStep : 0;
+  const packA = scratch;
+  const packB = packA + (<usize>mcStep * kcAlloc << 2);
+  const tile = packB + (<usize>ncStep * kcAlloc << 2);
+  const tileBias = tile + (MR * NR << 2);
+  const ldcb = <usize>ldc << 2;
+  const firstMode = beta == 0 ? C_NONE : beta == 1 ? C_ADD : C_SCALE;
+
+  for (let jc = 0; jc < N; jc += ncStep) {
+    const nc = min(ncStep, N - jc);
+    // One pass over k even when K == 0: the write-back then yields beta·C (+bias, act).
+    for (let pc = 0; pc == 0 || pc < K; pc += kcStep) {
+      const kc = min(kcStep, K - pc);
+      const cmode = pc == 0 ? firstMode : C_ADD;
+      const last = pc + kc >= K;
+      const useBias = last && bias != 0;
+      const rowAct = last ? act : 0;
+      pack_b(transB, b, ldb, pc, jc, kc, nc, packB);
+      for (let ic = 0; ic < M; ic += mcStep) {
+        const mc = min(mcStep, M - ic);
+        pack_a(transA, a, lda, ic, pc, mc, kc, alpha, packA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const pb = packB + (<usize>jr * kc << 2);
+          const j = jc + jr;
+          const biasRow = useBias ? bias + (<usize>j << 2) : 0;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const pa = packA + (<usize>ir * kc << 2);
+            const ct = c + <usize>(ic + ir) * ldcb + (<usize>j << 2);
+            if (mr == MR && nr == NR) {
+              gemm_f32_4x8(kc, pa, pb, ct, ldcb, cmode, beta, biasRow, rowAct);
+            } else {
+              // Edge tile: run the same kernel on a padded 4×8 copy, then copy the valid part.
+              edge_tile(kc, pa, pb, ct, ldcb, mr, nr, cmode, beta, biasRow, rowAct, tile, tileBias);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+function edge_tile(kc: i32, pa: usize, pb: usize, ct: usize, ldcb: usize, mr: i32, nr: i32,
+  cmode: i32, beta: f32, biasRow: usize, act: i32, tile: usize, tileBias: usize): void {
+  const nb = <usize>nr << 2;
+  memory.fill(tile, 0, MR * NR << 2);
+  if (cmode != C_NONE) {
+    for (let r = 0; r < mr; r++) memory.copy(tile + (<usize>r * NR << 2), ct + <usize>r * ldcb, nb);
+  }
+  let tb: usize = 0;
+  if (biasRow != 0) {
+    memory.fill(tileBias, 0, NR << 2);
+    memory.copy(tileBias, biasRow, nb);
+    tb = tileBias;
+  }
+  gemm_f32_4x8(kc, pa, pb, tile, NR << 2, cmode, beta, tb, act);
+  for (let r = 0; r < mr; r++) memory.copy(ct + <usize>r * ldcb, tile + (<usize>r * NR << 2), nb);
+}

@@ -1,0 +1,65 @@
+// npm test: build, then the kernel specs (as-pect) and the node:test suites on the built
+// package; ends with one line `N passed, N failed` over everything.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, mkdirSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
+const results = [];
+
+function run(name, cmd, args, parse) {
+  console.log(`\n=== ${name} ===`);
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  const counts = parse(strip(r.stdout + '\n' + r.stderr));
+  if (r.status !== 0 && counts.failed === 0) counts.failed = 1; // a crash counts as a failure
+  results.push({ name, ...counts });
+  console.log(`${name}: ${counts.passed} passed, ${counts.failed} failed`);
+}
+
+const only = process.argv.slice(2);
+const want = (name) => only.length === 0 || only.includes(name);
+
+if (!process.env.SKIP_BUILD) {
+  const b = spawnSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
+  if (b.status !== 0) process.exit(b.status ?? 1);
+}
+
+if (want('kernels')) {
+  run('kernels (as-pect)', 'node_modules/.bin/asp', ['--config', 'as-pect.config.js', '--no-logo'], (out) => {
+    const m = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(out);
+    if (!m) return { passed: 0, failed: 1 };
+    return { passed: +m[1], failed: +m[2] - +m[1] };
+  });
+}
+
+if (want('node')) {
+  rmSync('build/tests', { recursive: true, force: true });
+  mkdirSync('build/tests', { recursive: true });
+  const files = readdirSync('tests').filter((f) => f.endsWith('.test.ts'));
+  // Bundled test files keep `simdnet` and other packages external: they test the built package.
+  await build({
+    entryPoints: files.map((f) => `tests/${f}`),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'es2022',
+    outdir: 'build/tests',
+    outExtension: { '.js': '.mjs' },
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  const outs = readdirSync('build/tests').filter((f) => f.endsWith('.test.mjs')).map((f) => `build/tests/${f}`);
+  run('node:test', process.execPath, ['--test', '--test-reporter=spec', ...outs], (out) => {
+    const p = /ℹ pass (\d+)/.exec(out);
+    const f = /ℹ fail (\d+)/.exec(out);
+    return { passed: p ? +p[1] : 0, failed: f ? +f[1] : 1 };
+  });
+}
+
+const passed = results.reduce((s, r) => s + r.passed, 0);
+const failed = results.reduce((s, r) => s + r.failed, 0);
+console.log('\n' + results.map((r) => `  ${r.name}: ${r.passed} passed, ${r.failed} failed`).join('\n'));
+console.log(`total: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

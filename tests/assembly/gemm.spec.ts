@@ -1,0 +1,153 @@
+import { gemm_f32, gemm_f32_scratch_bytes } from '../../assembly/gemm';
+import { seed, rnd, randBuf, at } from './helpers';
+
+const SIZES: i32[] = [1, 3, 7, 17, 33, 100];
+const GUARD: f32 = 777.25;
+
+// f32 accumulation over K terms can be off by about K·eps·Σ|terms| (eps = 2^-24); a wrong
+// index or a missing term is off by the size of a term, far above this bound.
+const EPS: f64 = 5.96e-8;
+
+// Runs one case against a scalar f64 triple loop and returns the number of mismatches
+// (elements out of tolerance, or guards / scratch tail changed).
+function checkCase(tA: i32, tB: i32, M: i32, N: i32, K: i32, alpha: f32, beta: f32,
+  useBias: bool, act: i32, padA: i32, padB: i32, padC: i32): i32 {
+  const lda = (tA != 0 ? M : K) + padA;
+  const ldb = (tB != 0 ? K : N) + padB;
+  const ldc = N + padC;
+  const rowsA = tA != 0 ? K : M;
+  const rowsB = tB != 0 ? N : K;
+  const a = randBuf(max(rowsA * lda, 1));
+  const b = randBuf(max(rowsB * ldb, 1));
+  const bias = useBias ? randBuf(N) : 0;
+  // C with one guard before it and one guard row after it; gaps between rows are guards too.
+  const cLen = M * ldc + ldc + 1;
+  const cbuf = heap.alloc(<usize>cLen << 2);
+  for (let i = 0; i < cLen; i++) store<f32>(cbuf + (<usize>i << 2), GUARD);
+  const c = cbuf + 4;
+  for (let i = 0; i < M; i++)
+    for (let j = 0; j < N; j++)
+      store<f32>(c + ((<usize>i * ldc + j) << 2), beta == 0 ? NaN : rnd());
+  const c0 = heap.alloc(<usize>cLen << 2);
+  memory.copy(c0, cbuf, <usize>cLen << 2);
+  const sbytes = gemm_f32_scratch_bytes(M, N, K);
+  const scratch = heap.alloc(sbytes + 16);
+  store<f32>(scratch + sbytes, GUARD);
+
+  gemm_f32(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bias, act, scratch);
+
+  let bad = 0;
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let want: f64 = 0;
+      let mag: f64 = 0;
+      for (let k = 0; k < K; k++) {
+        const av = <f64>at(a, tA != 0 ? k * lda + i : i * lda + k);
+        const bv = <f64>at(b, tB != 0 ? j * ldb + k : k * ldb + j);
+        want += av * bv;
+        mag += Math.abs(av * bv);
+      }
+      want *= <f64>alpha;
+      mag *= Math.abs(<f64>alpha);
+      if (beta != 0) {
+        const cv = <f64>beta * <f64>at(c0, 1 + i * ldc + j);
+        want += cv;
+        mag += Math.abs(cv);
+      }
+      if (useBias) {
+        want += <f64>at(bias, j);
+        mag += Math.abs(<f64>at(bias, j));
+      }
+      if (act == 1 && want < 0) want = 0;
+      const got = <f64>at(c, i * ldc + j);
+      const tol = <f64>(K + 3) * EPS * (mag + 1e-30);
+      if (!(Math.abs(got - want) <= tol)) bad++;
+    }
+    for (let j = N; j < ldc; j++) if (at(c, i * ldc + j) != GUARD) bad++;
+  }
+  if (at(cbuf, 0) != GUARD) bad++;
+  for (let j = 0; j < ldc; j++) if (at(c, M * ldc + j) != GUARD) bad++;
+  if (load<f32>(scratch + sbytes) != GUARD) bad++;
+  heap.free(a); heap.free(b); if (useBias) heap.free(bias);
+  heap.free(cbuf); heap.free(c0); heap.free(scratch);
+  return bad;
+}
+
+describe('gemm_f32', () => {
+  it('matches a scalar f64 triple loop over all sizes, transposes, alpha/beta, bias, ReLU, strides', () => {
+    seed(12345);
+    let cases = 0;
+    let failed = 0;
+    for (let mi = 0; mi < SIZES.length; mi++)
+      for (let ni = 0; ni < SIZES.length; ni++)
+        for (let ki = 0; ki < SIZES.length; ki++)
+          for (let t = 0; t < 4; t++) {
+            // Cycle the options with the case number so every combination occurs.
+            const v = cases;
+            const beta: f32 = v % 3 == 0 ? 0 : v % 3 == 1 ? 1 : -0.5;
+            const alpha: f32 = (v / 3) % 2 == 0 ? 1 : 0.75;
+            const useBias = (v / 6) % 2 == 1;
+            const act = (v / 12) % 2;
+            const pad = (v / 24) % 2 == 0 ? 0 : 3;
+            const bad = checkCase(t & 1, t >> 1, SIZES[mi], SIZES[ni], SIZES[ki],
+              alpha, beta, useBias, act, pad, pad == 0 ? 5 : 0, pad == 0 ? 1 : 2);
+            if (bad != 0) failed++;
+            cases++;
+          }
+    expect(cases).toBe(864);
+    expect(failed).toBe(0);
+  });
+
+  it('spans several k-blocks, row blocks and column blocks', () => {
+    seed(777);
+    let failed = 0;
+    for (let t = 0; t < 4; t++) {
+      // K = 300 > the 256 k-block; M = 300 > the 128-row block (and not a multiple of 4).
+      failed += checkCase(t & 1, t >> 1, 301, 19, 300, 0.5, t == 3 ? 0 : 1, true, 1, 1, 2, 3);
+      // N = 1030 > the 1024-column block.
+      failed += checkCase(t & 1, t >> 1, 5, 1030, 9, 1, -2, t == 0, 0, 0, 1, 0);
+    }
+    expect(failed).toBe(0);
+  });
+
+  it('K == 0 gives beta·C (+bias, ReLU) and never reads C when beta == 0', () => {
+    seed(99);
+    let failed = 0;
+    failed += checkCase(0, 0, 7, 17, 0, 1, 0, true, 0, 0, 0, 1);
+    failed += checkCase(1, 1, 7, 17, 0, 1, -0.5, true, 1, 0, 0, 1);
+    failed += checkCase(0, 1, 3, 9, 0, 2, 1, false, 0, 2, 0, 0);
+    expect(failed).toBe(0);
+  });
+
+  it('M == 0 or N == 0 leaves C untouched', () => {
+    const c = randBuf(8);
+    const a = randBuf(8);
+    const c0 = at(c, 0);
+    gemm_f32(0, 0, 0, 4, 2, 1, a, 2, a, 4, 0, c, 4, 0, 0, 0);
+    gemm_f32(0, 0, 2, 0, 2, 1, a, 2, a, 4, 0, c, 4, 0, 0, 0);
+    expect(at(c, 0)).toBe(c0);
+    heap.free(c); heap.free(a);
+  });
+
+  it('a deliberately wrong result is caught (the check can fail)', () => {
+    // Sanity of the tolerance: a C one term short of the product is out of tolerance.
+    seed(5);
+    const a = randBuf(17 * 33);
+    const b = randBuf(33 * 7);
+    const c = randBuf(17 * 7);
+    const scratch = heap.alloc(gemm_f32_scratch_bytes(17, 7, 32));
+    gemm_f32(0, 0, 17, 7, 32, 1, a, 33, b, 7, 0, c, 7, 0, 0, scratch); // K short by one
+    let mismatched = 0;
+    for (let i = 0; i < 17; i++)
+      for (let j = 0; j < 7; j++) {
+        let want: f64 = 0, mag: f64 = 0;
+        for (let k = 0; k < 33; k++) {
+          const p = <f64>at(a, i * 33 + k) * <f64>at(b, k * 7 + j);
+          want += p; mag += Math.abs(p);
+        }
+        if (!(Math.abs(<f64>at(c, i * 7 + j) - want) <= 36 * EPS * mag)) mismatched++;
+      }
+    expect(mismatched).toBeGreaterThan(100);
+    heap.free(a); heap.free(b); heap.free(c); heap.free(scratch);
+  });
+});

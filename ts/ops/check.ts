@@ -1,0 +1,34 @@
+// Argument checks shared by every op: each failure names the op, the argument and shapes.
+import { opError, fmtShape } from '../backend/index';
+import { Tensor } from '../tensor/tensor';
+
+export function checkTensor(op: string, arg: string, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) throw opError(op, `argument '${arg}' must be a Tensor, got ${describe(x)}`);
+  if (x.isDisposed) throw opError(op, `argument '${arg}' (shape ${fmtShape(x.shape)}) was used after dispose()`);
+  return x;
+}
+
+export function checkRank(op: string, arg: string, x: Tensor, rank: number): void {
+  if (x.rank !== rank) throw opError(op, `argument '${arg}' must have rank ${rank}, got shape ${fmtShape(x.shape)}`);
+}
+
+export function checkNumber(op: string, arg: string, v: unknown, opts: { min?: number; max?: number; integer?: boolean; minExclusive?: boolean } = {}): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw opError(op, `argument '${arg}' must be a finite number, got ${describe(v)}`);
+  if (opts.integer && !Number.isInteger(v)) throw opError(op, `argument '${arg}' must be an integer, got ${v}`);
+  if (opts.min !== undefined && (opts.minExclusive ? v <= opts.min : v < opts.min))
+    throw opError(op, `argument '${arg}' must be ${opts.minExclusive ? '>' : '>='} ${opts.min}, got ${v}`);
+  if (opts.max !== undefined && v > opts.max) throw opError(op, `argument '${arg}' must be <= ${opts.max}, got ${v}`);
+  return v;
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+export function describe(x: unknown): string {
+  if (x instanceof Tensor) return `Tensor${fmtShape(x.shape)}`;
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return `array(${x.length})`;
+  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
+  return `${typeof x} ${String(x)}`;
+}

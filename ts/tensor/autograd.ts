@@ -1,0 +1,127 @@
+// Define-by-run tape (the shape of micrograd and PyTorch): every op that sees an input
+// with requiresGrad records its inputs and a backward closure on its output; backward()
+// walks the graph in reverse topological order and accumulates gradients.
+import { getBackend, opError, fmtShape } from '../backend/index';
+import { Tensor, empty, untracked } from './tensor';
+
+export interface GradNode {
+  op: string;
+  inputs: readonly Tensor[];
+  /** Given dL/d(output), returns dL/d(input) for each input (null where not needed). */
+  backward(dy: Tensor): (Tensor | null)[];
+}
+
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs fn without recording operations (inference, parameter updates). */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** True when an op on these inputs must record itself. */
+export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boolean {
+  if (!gradEnabled) return false;
+  for (const t of inputs) if (t && t.requiresGrad) return true;
+  return false;
+}
+
+/** Attaches the backward closure to `out` if any input requires a gradient. */
+export function record(op: string, inputs: readonly Tensor[], out: Tensor, backward: GradNode['backward']): Tensor {
+  if (needsGrad(inputs)) {
+    out.requiresGrad = true;
+    out._node = { op, inputs, backward };
+  }
+  return out;
+}
+
+export function runBackward(root: Tensor, dy?: Tensor): void {
+  if (!root.requiresGrad) throw opError('backward', `tensor ${fmtShape(root.shape)} does not require grad: no input of its graph has requiresGrad`);
+  if (dy) {
+    if (dy.size !== root.size || dy.shape.length !== root.shape.length || dy.shape.some((d, i) => d !== root.shape[i]))
+      throw opError('backward', `argument 'dy' has shape ${fmtShape(dy.shape)}, the tensor has ${fmtShape(root.shape)}`);
+  } else if (root.size !== 1) {
+    throw opError('backward', `tensor ${fmtShape(root.shape)} is not a scalar: pass dy of the same shape`);
+  }
+
+  // Reverse topological order by iterative DFS (deep networks would overflow recursion).
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  const stack: [Tensor, number][] = [[root, 0]];
+  seen.add(root);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const node = top[0]._node;
+    if (node && top[1] < node.inputs.length) {
+      const next = node.inputs[top[1]++];
+      if (next.requiresGrad && !seen.has(next)) {
+        seen.add(next);
+        stack.push([next, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(top[0]);
+    }
+  }
+
+  const k = getBackend().k;
+  untracked(() => {
+    const grads = new Map<Tensor, Tensor>();
+    const seed = dy ? dy.detach() : empty(root.shape);
+    if (!dy) k.fill_f32(seed.ptr, 1, 1);
+    grads.set(root, seed);
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i];
+      const g = grads.get(t);
+      if (!g) continue;
+      const node = t._node;
+      if (!node) {
+        // A leaf: accumulate into .grad.
+        if (t.grad) {
+          k.axpy_f32(1, g.ptr, t.grad.ptr, g.size);
+          g.dispose();
+        } else {
+          t.grad = g;
+        }
+        continue;
+      }
+      grads.delete(t);
+      const inGrads = node.backward(g);
+      // A closure may hand back dy itself or one tensor for two inputs (add): own a copy.
+      const fresh = new Set<Tensor>();
+      for (let j = 0; j < inGrads.length; j++) {
+        const gx = inGrads[j];
+        if (!gx) continue;
+        if (gx === g || fresh.has(gx)) inGrads[j] = gx.detach();
+        fresh.add(inGrads[j]!);
+      }
+      g.dispose();
+      node.inputs.forEach((x, j) => {
+        const gx = inGrads[j];
+        if (!gx) return;
+        if (gx.size !== x.size)
+          throw new Error(`simdnet.backward: internal error: ${node.op} returned a gradient of shape ${fmtShape(gx.shape)} for an input of shape ${fmtShape(x.shape)}`);
+        if (!x.requiresGrad) {
+          gx.dispose();
+          return;
+        }
+        const prev = grads.get(x);
+        if (prev) {
+          k.axpy_f32(1, gx.ptr, prev.ptr, gx.size);
+          gx.dispose();
+        } else {
+          grads.set(x, gx);
+        }
+      });
+    }
+  });
+}
