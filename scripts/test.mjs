@@ -38,7 +38,8 @@ if (want('node')) {
   rmSync('build/tests', { recursive: true, force: true });
   mkdirSync('build/tests', { recursive: true });
   const files = readdirSync('tests').filter((f) => f.endsWith('.test.ts'));
-  // Bundled test files keep `simdnet` and other packages external: they test the built package.
+  // Test files import `simdnet` itself (external: they test the built package); oracles such
+  // as TensorFlow.js are bundled in, since their ESM builds do not load in Node as they are.
   await build({
     entryPoints: files.map((f) => `tests/${f}`),
     bundle: true,
@@ -47,7 +48,10 @@ if (want('node')) {
     target: 'es2022',
     outdir: 'build/tests',
     outExtension: { '.js': '.mjs' },
-    packages: 'external',
+    external: ['simdnet', 'node:*'],
+    mainFields: ['module', 'main'], // one (ESM) copy of each dependency
+    // Bundled CommonJS dependencies call require() for Node built-ins.
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
   });
   const outs = readdirSync('build/tests').filter((f) => f.endsWith('.test.mjs')).map((f) => `build/tests/${f}`);

@@ -9,3 +9,7 @@ export { matmul, type MatmulOptions } from './ops/linalg';
 export { sum, mean, type ReduceOptions } from './ops/reduce';
 export { reshape, flatten } from './ops/shape';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './tensor/gradcheck';
+export { linear } from './ops/linalg';
+export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv';
+export { relu, leakyRelu, elu, sigmoid, tanh, softplus, exp, sign } from './ops/activation';
+export type { Padding, RoundMode, Pair } from './ops/window';

@@ -17,6 +17,21 @@ export interface Kernels {
   sum_f32(a: P, n: I): number;
   sum_rows_f32(a: P, out: P, rows: I, cols: I): void;
   relu_f32(a: P, out: P, n: I): void;
+  // activation.ts: forward (x, y, n[, param]); backward (x or y, dy, dx, n[, param])
+  exp_f32(x: P, y: P, n: I): void;
+  relu_bwd_f32(x: P, dy: P, dx: P, n: I): void;
+  leaky_relu_f32(x: P, y: P, n: I, slope: F): void;
+  leaky_relu_bwd_f32(x: P, dy: P, dx: P, n: I, slope: F): void;
+  elu_f32(x: P, y: P, n: I, alpha: F): void;
+  elu_bwd_f32(y: P, dy: P, dx: P, n: I, alpha: F): void;
+  sigmoid_f32(x: P, y: P, n: I): void;
+  sigmoid_bwd_f32(y: P, dy: P, dx: P, n: I): void;
+  tanh_f32(x: P, y: P, n: I): void;
+  tanh_bwd_f32(y: P, dy: P, dx: P, n: I): void;
+  softplus_f32(x: P, y: P, n: I): void;
+  softplus_bwd_f32(x: P, dy: P, dx: P, n: I): void;
+  sign_f32(x: P, y: P, n: I): void;
+  sign_bwd_f32(x: P, dy: P, dx: P, n: I): void;
   // gemm.ts
   gemm_f32(
     transA: I, transB: I, M: I, N: I, K: I, alpha: F,
@@ -24,4 +39,19 @@ export interface Kernels {
     bias: P, act: I, scratch: P,
   ): void;
   gemm_f32_scratch_bytes(M: I, N: I, K: I): number;
+  // conv.ts: geometry G = N, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop, padLeft, dilH, dilW, groups
+  conv2d_nhwc_fwd(x: P, w: P, bias: P, y: P, ...g: [...G, I, P]): void;
+  conv2d_nhwc_fwd_scratch_bytes(...g: G): number;
+  conv2d_nhwc_bwd_data(dy: P, w: P, dx: P, ...g: [...G, P]): void;
+  conv2d_nhwc_bwd_data_scratch_bytes(...g: G): number;
+  conv2d_nhwc_bwd_filter(x: P, dy: P, dw: P, ...g: [...G, P]): void;
+  conv2d_nhwc_bwd_filter_scratch_bytes(...g: G): number;
+  conv_transpose2d_nhwc_fwd(x: P, w: P, bias: P, y: P, ...g: [...G, I, P]): void;
+  conv_transpose2d_nhwc_fwd_scratch_bytes(...g: G): number;
+  conv_transpose2d_nhwc_bwd_data(dy: P, w: P, dx: P, ...g: [...G, P]): void;
+  conv_transpose2d_nhwc_bwd_data_scratch_bytes(...g: G): number;
+  conv_transpose2d_nhwc_bwd_filter(x: P, dy: P, dw: P, ...g: [...G, P]): void;
+  conv_transpose2d_nhwc_bwd_filter_scratch_bytes(...g: G): number;
 }
+
+type G = [I, I, I, I, I, I, I, I, I, I, I, I, I, I, I, I];

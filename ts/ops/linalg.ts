@@ -55,3 +55,43 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     return [da, db];
   });
 }
+
+/** y = x·w + b for x [N, in], w [in, out], b [out]: one GEMM with the bias in its epilogue. */
+export function linear(x: Tensor, w: Tensor, b?: Tensor | null, options: { activation?: 'relu' | null } = {}): Tensor {
+  const op = 'linear';
+  checkTensor(op, 'x', x);
+  checkTensor(op, 'w', w);
+  if (x.rank !== 2 || w.rank !== 2 || x.shape[1] !== w.shape[0])
+    throw opError(op, `argument 'x' ${fmtShape(x.shape)} must be [N, in] and 'w' ${fmtShape(w.shape)} [in, out] with the same 'in'`);
+  const [N, I] = x.shape;
+  const O = w.shape[1];
+  if (b) {
+    checkTensor(op, 'b', b);
+    if (b.rank !== 1 || b.shape[0] !== O) throw opError(op, `argument 'b' must have shape [${O}], got ${fmtShape(b.shape)}`);
+  }
+  const relu = options.activation === 'relu';
+  if (options.activation != null && !relu) throw opError(op, `argument 'activation' must be 'relu' or null, got ${JSON.stringify(options.activation)}`);
+  const y = empty([N, O]);
+  gemm(false, false, N, O, I, x.ptr, w.ptr, y.ptr, { bias: b ? b.ptr : 0, relu });
+  const k = getBackend().k;
+  return record(op, b ? [x, w, b] : [x, w], y, (dyIn) => {
+    if (relu) k.relu_bwd_f32(y.ptr, dyIn.ptr, dyIn.ptr, dyIn.size);
+    const dy = dyIn;
+    let dx: Tensor | null = null;
+    let dw: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (x.requiresGrad) {
+      dx = empty(x.shape);
+      gemm(false, true, N, I, O, dy.ptr, w.ptr, dx.ptr); // dy·wᵀ
+    }
+    if (w.requiresGrad) {
+      dw = empty(w.shape);
+      gemm(true, false, I, O, N, x.ptr, dy.ptr, dw.ptr); // xᵀ·dy
+    }
+    if (b?.requiresGrad) {
+      db = empty([O]);
+      k.sum_rows_f32(dy.ptr, db.ptr, N, O);
+    }
+    return [dx, dw, db];
+  });
+}

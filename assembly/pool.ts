@@ -1,0 +1,217 @@
+// 2-D pooling over NHWC: x [N, H, W, C] → y [N, OH, OW, C]. Output (oh, ow) reads the window
+// rows oh·sh − padTop … + kh − 1 and columns ow·sw − padLeft … + kw − 1, clipped to the
+// image: padded cells never take part (max: never win; L2: add 0; average: see countPad).
+// The caller computes OH/OW and validates. SIMD runs along C; the last C % 4 channels go
+// through the same code on a partial vector. A window with no real cell (padding ≥ kernel)
+// gives y = 0 and argmax −1.
+//
+// Threads: images are independent, so a caller can split over N by offsetting x, y, argmax
+// (and dy, dx) to image n0 and passing the slice's N.
+import { load_f32x4_n, store_f32x4_n } from './simd_math';
+
+// @ts-ignore: decorator
+@inline const P_MAX = 0;
+// @ts-ignore: decorator
+@inline const P_AVG = 1;
+// @ts-ignore: decorator
+@inline const P_L2 = 2;
+
+// Reduce one block of `rem` channels (4, or 1..3 at the tail) starting at channel c over the
+// window rows [hs, he) × columns [ws, we) of image xi; store into yo (and ao for max).
+// @ts-ignore: decorator
+@inline function fwd_block(
+  op: i32, xi: usize, yo: usize, ao: usize, c: i32, rem: i32,
+  hs: i32, he: i32, ws: i32, we: i32, W: i32, C: i32, scale: f32,
+): void {
+  const cb = <usize>c << 2;
+  if (op == P_MAX) {
+    // Start from the first cell; a later cell wins only if strictly greater (first of ties).
+    const first = (hs * W + ws) * C + c;
+    let best = load_f32x4_n(xi + (<usize>first << 2), rem);
+    const iota = i32x4(0, 1, 2, 3);
+    let idx = i32x4.add(i32x4.splat(first), iota);
+    for (let ih = hs; ih < he; ih++) {
+      for (let iw = ws; iw < we; iw++) {
+        const cell = (ih * W + iw) * C + c;
+        const v = load_f32x4_n(xi + (<usize>cell << 2), rem);
+        const m = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, m);
+        idx = v128.bitselect(i32x4.add(i32x4.splat(cell), iota), idx, m);
+      }
+    }
+    store_f32x4_n(yo + cb, best, rem);
+    store_f32x4_n(ao + cb, idx, rem);
+    return;
+  }
+  let acc = f32x4.splat(0);
+  for (let ih = hs; ih < he; ih++) {
+    for (let iw = ws; iw < we; iw++) {
+      const v = load_f32x4_n(xi + ((<usize>((ih * W + iw) * C) << 2) + cb), rem);
+      acc = op == P_AVG ? f32x4.add(acc, v) : f32x4.add(acc, f32x4.mul(v, v));
+    }
+  }
+  store_f32x4_n(yo + cb, op == P_AVG ? f32x4.mul(acc, f32x4.splat(scale)) : f32x4.sqrt(acc), rem);
+}
+
+// @ts-ignore: decorator
+@inline function pool_fwd(
+  op: i32, x: usize, y: usize, argmax: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, countPad: i32,
+): void {
+  const img = <usize>H * W * C << 2;
+  for (let n = 0; n < N; n++) {
+    const xi = x + <usize>n * img;
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = oh * sh - padTop;
+      const hs = max(h0, 0);
+      const he = min(h0 + kh, H);
+      for (let ow = 0; ow < OW; ow++) {
+        const w0 = ow * sw - padLeft;
+        const ws = max(w0, 0);
+        const we = min(w0 + kw, W);
+        const o = <usize>((n * OH + oh) * OW + ow) * C << 2;
+        if (he <= hs || we <= ws) {
+          memory.fill(y + o, 0, <usize>C << 2);
+          if (op == P_MAX) memory.fill(argmax + o, 0xff, <usize>C << 2); // −1
+          continue;
+        }
+        const scale: f32 = 1 / <f32>(countPad ? kh * kw : (he - hs) * (we - ws));
+        let c = 0;
+        for (; c + 4 <= C; c += 4) fwd_block(op, xi, y + o, argmax + o, c, 4, hs, he, ws, we, W, C, scale);
+        if (c < C) fwd_block(op, xi, y + o, argmax + o, c, C - c, hs, he, ws, we, W, C, scale);
+      }
+    }
+  }
+}
+
+// Spread one block of output gradient over its window: avg adds dy·scale to each real cell,
+// L2 adds (dy / y)·x (0 where y = 0, whose window is all zeros: the gradient of
+// sqrt at 0 is taken as 0 there).
+// @ts-ignore: decorator
+@inline function bwd_block(
+  op: i32, xi: usize, yo: usize, dyo: usize, dxi: usize, c: i32, rem: i32,
+  hs: i32, he: i32, ws: i32, we: i32, W: i32, C: i32, scale: f32,
+): void {
+  const cb = <usize>c << 2;
+  const dy = load_f32x4_n(dyo + cb, rem);
+  let g: v128;
+  if (op == P_AVG) {
+    g = f32x4.mul(dy, f32x4.splat(scale));
+  } else {
+    const yv = load_f32x4_n(yo + cb, rem);
+    g = v128.and(f32x4.div(dy, yv), f32x4.gt(yv, f32x4.splat(0)));
+  }
+  for (let ih = hs; ih < he; ih++) {
+    for (let iw = ws; iw < we; iw++) {
+      const off = (<usize>((ih * W + iw) * C) << 2) + cb;
+      let d = g;
+      if (op == P_L2) d = f32x4.mul(g, load_f32x4_n(xi + off, rem));
+      store_f32x4_n(dxi + off, f32x4.add(load_f32x4_n(dxi + off, rem), d), rem);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function pool_bwd(
+  op: i32, x: usize, y: usize, dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32, OH: i32,
+  OW: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, countPad: i32,
+): void {
+  const img = <usize>H * W * C << 2;
+  memory.fill(dx, 0, <usize>N * img);
+  for (let n = 0; n < N; n++) {
+    const xi = x + <usize>n * img;
+    const dxi = dx + <usize>n * img;
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = oh * sh - padTop;
+      const hs = max(h0, 0);
+      const he = min(h0 + kh, H);
+      for (let ow = 0; ow < OW; ow++) {
+        const w0 = ow * sw - padLeft;
+        const ws = max(w0, 0);
+        const we = min(w0 + kw, W);
+        if (he <= hs || we <= ws) continue;
+        const o = <usize>((n * OH + oh) * OW + ow) * C << 2;
+        const scale: f32 = 1 / <f32>(countPad ? kh * kw : (he - hs) * (we - ws));
+        let c = 0;
+        for (; c + 4 <= C; c += 4) bwd_block(op, xi, y + o, dy + o, dxi, c, 4, hs, he, ws, we, W, C, scale);
+        if (c < C) bwd_block(op, xi, y + o, dy + o, dxi, c, C - c, hs, he, ws, we, W, C, scale);
+      }
+    }
+  }
+}
+
+// Max pooling. argmax (i32 per output) receives the winning cell's flat index within its
+// image, (ih·W + iw)·C + c, or −1. The first cell of a tie wins; a NaN wins only as the
+// first real cell of its window.
+export function maxpool2d_nhwc_fwd(
+  x: usize, y: usize, argmax: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32,
+): void {
+  pool_fwd(P_MAX, x, y, argmax, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, 0);
+}
+
+// dx = 0, then dx[n, argmax] += dy for every output (overlapping windows accumulate).
+// A scatter: scalar by nature.
+export function maxpool2d_nhwc_bwd(
+  dy: usize, argmax: usize, dx: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+): void {
+  const img = H * W * C;
+  const per = OH * OW * C;
+  memory.fill(dx, 0, <usize>N * img << 2);
+  for (let n = 0; n < N; n++) {
+    const dxi = dx + (<usize>n * img << 2);
+    const o0 = <usize>n * per << 2;
+    for (let j = 0; j < per; j++) {
+      const o = o0 + (<usize>j << 2);
+      const a = load<i32>(argmax + o);
+      if (a >= 0) {
+        const p = dxi + (<usize>a << 2);
+        store<f32>(p, load<f32>(p) + load<f32>(dy + o));
+      }
+    }
+  }
+}
+
+// Average pooling. countPad = 1 divides by kh·kw (padded cells count as zeros),
+// countPad = 0 by the number of real cells in the window.
+export function avgpool2d_nhwc_fwd(
+  x: usize, y: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, countPad: i32,
+): void {
+  pool_fwd(P_AVG, x, y, 0, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, countPad);
+}
+
+// dx = 0, then each real cell of each window gets dy / count.
+export function avgpool2d_nhwc_bwd(
+  dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, countPad: i32,
+): void {
+  pool_bwd(P_AVG, 0, 0, dy, dx, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, countPad);
+}
+
+// L2 pooling (LP, p = 2): y = sqrt(Σ x²) over the real cells of the window.
+export function l2pool2d_nhwc_fwd(
+  x: usize, y: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32,
+): void {
+  pool_fwd(P_L2, x, y, 0, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, 0);
+}
+
+// dx = 0, then dx += dy·x / y over each window; where y = 0 (an all-zero window) the
+// gradient is defined as 0.
+export function l2pool2d_nhwc_bwd(
+  x: usize, y: usize, dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32,
+): void {
+  pool_bwd(P_L2, x, y, dy, dx, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, 0);
+}
+
+// Global average pooling [N, H, W, C] → [N, C]: average pooling with one H×W window.
+export function global_avgpool_nhwc_fwd(x: usize, y: usize, N: i32, H: i32, W: i32, C: i32): void {
+  pool_fwd(P_AVG, x, y, 0, N, H, W, C, 1, 1, H, W, 1, 1, 0, 0, 1);
+}
+
+// dx[n, h, w, c] = dy[n, c] / (H·W)
+export function global_avgpool_nhwc_bwd(dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32): void {
+  pool_bwd(P_AVG, 0, 0, dy, dx, N, H, W, C, 1, 1, H, W, 1, 1, 0, 0, 1);
+}

@@ -1,0 +1,437 @@
+import {
+  conv2d_nhwc_fwd, conv2d_nhwc_fwd_scratch_bytes,
+  conv2d_nhwc_bwd_data, conv2d_nhwc_bwd_data_scratch_bytes,
+  conv2d_nhwc_bwd_filter, conv2d_nhwc_bwd_filter_scratch_bytes,
+  conv2d_nhwc_bwd_bias,
+  conv_transpose2d_nhwc_fwd, conv_transpose2d_nhwc_fwd_scratch_bytes,
+  conv_transpose2d_nhwc_bwd_data, conv_transpose2d_nhwc_bwd_data_scratch_bytes,
+  conv_transpose2d_nhwc_bwd_filter, conv_transpose2d_nhwc_bwd_filter_scratch_bytes,
+  depthwise2d_nhwc_fwd, depthwise2d_nhwc_bwd_data, depthwise2d_nhwc_bwd_filter,
+} from '../../assembly/conv';
+import { seed, rnd, randBuf, at } from './helpers';
+
+// Every kernel is compared with a plain scalar f64 reference (direct convolution and its
+// direct adjoints), and every gradient also with central finite differences of the f64
+// forward reference at sampled entries. Outputs are pre-filled with noise (kernels must
+// overwrite) and followed by a guard value; scratch is exactly the reported size plus a guard.
+
+const GUARD: f32 = 12345.5;
+const TOL: f64 = 1e-4;   // f32 kernels against f64 references: |got − want| / (1 + |want|)
+const FD_H: f64 = 1e-3;
+
+class Geo {
+  N: i32 = 1; H: i32 = 1; W: i32 = 1; C: i32 = 1; K: i32 = 1;
+  KH: i32 = 1; KW: i32 = 1; sh: i32 = 1; sw: i32 = 1; dh: i32 = 1; dw: i32 = 1;
+  groups: i32 = 1; pt: i32 = 0; pl: i32 = 0; OH: i32 = 1; OW: i32 = 1;
+  bias: bool = false; act: i32 = 0;
+
+  xLen(): i32 { return this.N * this.H * this.W * this.C; }
+  yLen(): i32 { return this.N * this.OH * this.OW * this.K; }
+  wLen(): i32 { return this.KH * this.KW * (this.C / this.groups) * this.K; }
+
+  // Explicit (possibly asymmetric) padding: the output size follows from it.
+  pads(pt: i32, pb: i32, pl: i32, pr: i32): Geo {
+    this.pt = pt; this.pl = pl;
+    this.OH = (this.H + pt + pb - (this.KH - 1) * this.dh - 1) / this.sh + 1;
+    this.OW = (this.W + pl + pr - (this.KW - 1) * this.dw - 1) / this.sw + 1;
+    assert(this.OH >= 1 && this.OW >= 1, 'empty output');
+    return this;
+  }
+  valid(): Geo { return this.pads(0, 0, 0, 0); }
+  // TensorFlow 'same': ceil(H/stride) outputs, the odd padding cell at the bottom/right.
+  same(): Geo {
+    const oh = (this.H + this.sh - 1) / this.sh, ow = (this.W + this.sw - 1) / this.sw;
+    const th = max((oh - 1) * this.sh + (this.KH - 1) * this.dh + 1 - this.H, 0);
+    const tw = max((ow - 1) * this.sw + (this.KW - 1) * this.dw + 1 - this.W, 0);
+    return this.pads(th / 2, th - th / 2, tw / 2, tw - tw / 2);
+  }
+  epi(bias: bool, act: i32): Geo { this.bias = bias; this.act = act; return this; }
+
+  toString(): string {
+    return 'N' + this.N.toString() + ' ' + this.H.toString() + 'x' + this.W.toString() +
+      'x' + this.C.toString() + ' -> ' + this.OH.toString() + 'x' + this.OW.toString() + 'x' +
+      this.K.toString() + ' k' + this.KH.toString() + 'x' + this.KW.toString() +
+      ' s' + this.sh.toString() + ',' + this.sw.toString() + ' p' + this.pt.toString() + ',' +
+      this.pl.toString() + ' d' + this.dh.toString() + ',' + this.dw.toString() +
+      ' g' + this.groups.toString() + (this.bias ? ' bias' : '') + (this.act ? ' relu' : '');
+  }
+}
+
+function geo(N: i32, H: i32, W: i32, C: i32, K: i32, KH: i32, KW: i32, sh: i32, sw: i32,
+  dh: i32, dw: i32, groups: i32): Geo {
+  const g = new Geo();
+  g.N = N; g.H = H; g.W = W; g.C = C; g.K = K; g.KH = KH; g.KW = KW;
+  g.sh = sh; g.sw = sw; g.dh = dh; g.dw = dw; g.groups = groups;
+  return g;
+}
+
+// ---- scalar f64 references -----------------------------------------------------------
+
+// Calls visit for every (x index, w index, y index) triple that contributes x·w to y.
+// The three references below are the same loop nest with a different accumulation.
+const R_FWD = 0, R_DATA = 1, R_FILTER = 2;
+
+function refLoop(mode: i32, g: Geo, a: Float64Array, b: Float64Array, out: Float64Array): void {
+  const Cg = g.C / g.groups, Kg = g.K / g.groups;
+  for (let n = 0; n < g.N; n++)
+    for (let oh = 0; oh < g.OH; oh++)
+      for (let ow = 0; ow < g.OW; ow++)
+        for (let k = 0; k < g.K; k++) {
+          const grp = k / Kg;
+          const yi = ((n * g.OH + oh) * g.OW + ow) * g.K + k;
+          for (let kh = 0; kh < g.KH; kh++) {
+            const ih = oh * g.sh - g.pt + kh * g.dh;
+            if (ih < 0 || ih >= g.H) continue;
+            for (let kw = 0; kw < g.KW; kw++) {
+              const iw = ow * g.sw - g.pl + kw * g.dw;
+              if (iw < 0 || iw >= g.W) continue;
+              for (let ci = 0; ci < Cg; ci++) {
+                const xi = ((n * g.H + ih) * g.W + iw) * g.C + grp * Cg + ci;
+                const wi = ((kh * g.KW + kw) * Cg + ci) * g.K + k;
+                // FWD: a = x, b = w, out = y.  DATA: a = dy, b = w, out = dx.
+                // FILTER: a = x, b = dy, out = dw.
+                if (mode == R_FWD) out[yi] += a[xi] * b[wi];
+                else if (mode == R_DATA) out[xi] += a[yi] * b[wi];
+                else out[wi] += a[xi] * b[yi];
+              }
+            }
+          }
+        }
+}
+
+// y = act(conv(x, w) + bias), bias over `bias.length` trailing channels (null: none).
+function refFwd(g: Geo, x: Float64Array, w: Float64Array, bias: Float64Array | null, act: i32): Float64Array {
+  const y = new Float64Array(g.yLen());
+  refLoop(R_FWD, g, x, w, y);
+  epilogue(y, bias, act);
+  return y;
+}
+function refData(g: Geo, dy: Float64Array, w: Float64Array): Float64Array {
+  const dx = new Float64Array(g.xLen());
+  refLoop(R_DATA, g, dy, w, dx);
+  return dx;
+}
+function refFilter(g: Geo, x: Float64Array, dy: Float64Array): Float64Array {
+  const dw = new Float64Array(g.wLen());
+  refLoop(R_FILTER, g, x, dy, dw);
+  return dw;
+}
+function epilogue(y: Float64Array, bias: Float64Array | null, act: i32): void {
+  if (bias !== null) {
+    const b = changetype<Float64Array>(bias);
+    for (let i = 0; i < y.length; i++) y[i] += b[i % b.length];
+  }
+  if (act == 1) for (let i = 0; i < y.length; i++) if (y[i] < 0) y[i] = 0;
+}
+function colSums(dy: Float64Array, K: i32): Float64Array {
+  const s = new Float64Array(K);
+  for (let i = 0; i < dy.length; i++) s[i % K] += dy[i];
+  return s;
+}
+
+function dot(a: Float64Array, b: Float64Array): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+// L = Σ y ⊙ G for the conv (transposed == false: y = conv(a; w) + bias) or for the
+// transposed conv (y = convᵀ(a; w) + bias, its input a shaped like the conv's output).
+function loss(transposed: bool, g: Geo, a: Float64Array, w: Float64Array, bias: Float64Array, G: Float64Array): f64 {
+  const y = transposed ? refData(g, a, w) : refLoopFwdNoAct(g, a, w);
+  epilogue(y, bias, 0);
+  return dot(y, G);
+}
+function refLoopFwdNoAct(g: Geo, x: Float64Array, w: Float64Array): Float64Array {
+  return refFwd(g, x, w, null, 0);
+}
+
+// Central difference of loss() with respect to arr[i]; arr is one of a, w, bias.
+function fd(transposed: bool, g: Geo, a: Float64Array, w: Float64Array, bias: Float64Array,
+  G: Float64Array, arr: Float64Array, i: i32): f64 {
+  const v = arr[i];
+  arr[i] = v + FD_H;
+  const lp = loss(transposed, g, a, w, bias, G);
+  arr[i] = v - FD_H;
+  const lm = loss(transposed, g, a, w, bias, G);
+  arr[i] = v;
+  return (lp - lm) / (2 * FD_H);
+}
+
+// ---- buffers -------------------------------------------------------------------------
+
+function f64of(p: usize, n: i32): Float64Array {
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = <f64>at(p, i);
+  return a;
+}
+// n floats of noise (the kernel must overwrite them) and a guard after them.
+function outBuf(n: i32): usize {
+  const p = randBuf(n + 1);
+  store<f32>(p + (<usize>n << 2), GUARD);
+  return p;
+}
+function scratchBuf(bytes: usize): usize {
+  const p = heap.alloc(bytes + 16);
+  expect<usize>(p & 15).toBe(0);
+  memory.fill(p, 0xAB, bytes);
+  store<f32>(p + bytes, GUARD);
+  return p;
+}
+function checkScratch(p: usize, bytes: usize, what: string): void {
+  expect(load<f32>(p + bytes)).toBe(GUARD, what + ': scratch overrun');
+  heap.free(p);
+}
+function relErr(got: f64, want: f64): f64 {
+  const e = Math.abs(got - want) / (1.0 + Math.abs(want));
+  return e == e ? e : Infinity;
+}
+function check(got: usize, want: Float64Array, what: string): void {
+  const n = want.length;
+  let worst: f64 = 0;
+  for (let i = 0; i < n; i++) worst = Math.max(worst, relErr(<f64>at(got, i), want[i]));
+  expect(worst).toBeLessThan(TOL, what);
+  expect(at(got, n)).toBe(GUARD, what + ': guard');
+}
+// Compares kernel gradient entries with finite differences at `samples` random entries.
+function checkFd(transposed: bool, g: Geo, a: Float64Array, w: Float64Array, bias: Float64Array,
+  G: Float64Array, arr: Float64Array, got: usize, samples: i32, what: string): void {
+  let worst: f64 = 0;
+  for (let s = 0; s < samples; s++) {
+    const i = s == 0 ? arr.length - 1 : <i32>((<f64>rnd() * 0.5 + 0.5) * arr.length) % arr.length;
+    worst = Math.max(worst, relErr(<f64>at(got, i), fd(transposed, g, a, w, bias, G, arr, i)));
+  }
+  expect(worst).toBeLessThan(TOL, what + ' vs finite differences');
+}
+
+// ---- one configuration: conv fwd/bwd, bias grad, transposed fwd/bwd ----------------
+
+function checkCase(g: Geo, samples: i32): void {
+  const d = g.toString();
+  const xn = g.xLen(), yn = g.yLen(), wn = g.wLen();
+  const x = randBuf(xn), w = randBuf(wn), b = randBuf(g.K), bt = randBuf(g.C);
+  const gy = randBuf(yn), gx = randBuf(xn);   // upstream gradients (and transposed inputs)
+  const X = f64of(x, xn), Wt = f64of(w, wn), B = f64of(b, g.K), BT = f64of(bt, g.C);
+  const GY = f64of(gy, yn), GX = f64of(gx, xn);
+  const dwise = g.groups > 1 && g.groups == g.C && g.K == g.C;
+
+  // conv forward with the case's epilogue
+  let bytes = conv2d_nhwc_fwd_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  let scr = scratchBuf(bytes);
+  const y = outBuf(yn);
+  conv2d_nhwc_fwd(x, w, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr);
+  check(y, refFwd(g, X, Wt, g.bias ? B : null, g.act), d + ' fwd');
+  checkScratch(scr, bytes, d + ' fwd');
+  if (dwise) {
+    const y2 = outBuf(yn);
+    depthwise2d_nhwc_fwd(x, w, g.bias ? b : 0, y2, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
+      g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act);
+    check(y2, refFwd(g, X, Wt, g.bias ? B : null, g.act), d + ' depthwise fwd');
+    heap.free(y2);
+  }
+
+  // conv backward-data
+  bytes = conv2d_nhwc_bwd_data_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  scr = scratchBuf(bytes);
+  const dx = outBuf(xn);
+  if (dwise) depthwise2d_nhwc_bwd_data(gy, w, dx, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
+    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw);
+  else conv2d_nhwc_bwd_data(gy, w, dx, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
+  check(dx, refData(g, GY, Wt), d + ' bwd_data');
+  checkFd(false, g, X, Wt, B, GY, X, dx, samples, d + ' bwd_data');
+  checkScratch(scr, bytes, d + ' bwd_data');
+  if (dwise) {  // and through the conv2d entry point
+    const dx2 = outBuf(xn);
+    conv2d_nhwc_bwd_data(gy, w, dx2, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+      g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, 0);
+    check(dx2, refData(g, GY, Wt), d + ' bwd_data via conv2d');
+    heap.free(dx2);
+  }
+
+  // conv backward-filter
+  bytes = conv2d_nhwc_bwd_filter_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  scr = scratchBuf(bytes);
+  const dw = outBuf(wn);
+  if (dwise) depthwise2d_nhwc_bwd_filter(x, gy, dw, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
+    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw);
+  else conv2d_nhwc_bwd_filter(x, gy, dw, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
+  check(dw, refFilter(g, X, GY), d + ' bwd_filter');
+  checkFd(false, g, X, Wt, B, GY, Wt, dw, samples, d + ' bwd_filter');
+  checkScratch(scr, bytes, d + ' bwd_filter');
+  if (dwise) {
+    const dw2 = outBuf(wn);
+    conv2d_nhwc_bwd_filter(x, gy, dw2, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+      g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, 0);
+    check(dw2, refFilter(g, X, GY), d + ' bwd_filter via conv2d');
+    heap.free(dw2);
+  }
+
+  // bias gradient
+  const db = outBuf(g.K);
+  conv2d_nhwc_bwd_bias(gy, db, g.N * g.OH * g.OW, g.K);
+  check(db, colSums(GY, g.K), d + ' bwd_bias');
+  checkFd(false, g, X, Wt, B, GY, B, db, min(samples, g.K), d + ' bwd_bias');
+
+  // Transposed conv of the same geometry: input shaped like y (gy), output like x; its
+  // upstream gradient is gx. Same weight buffer ([KH, KW, Cout_t/groups, Cin_t]).
+  bytes = conv_transpose2d_nhwc_fwd_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW,
+    g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  scr = scratchBuf(bytes);
+  const yt = outBuf(xn);
+  conv_transpose2d_nhwc_fwd(gy, w, g.bias ? bt : 0, yt, g.N, g.OH, g.OW, g.K, g.H, g.W,
+    g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr);
+  const wantT = refData(g, GY, Wt);
+  epilogue(wantT, g.bias ? BT : null, g.act);
+  check(yt, wantT, d + ' transposed fwd');
+  checkScratch(scr, bytes, d + ' transposed fwd');
+
+  bytes = conv_transpose2d_nhwc_bwd_data_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH,
+    g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  scr = scratchBuf(bytes);
+  const dxt = outBuf(yn);
+  conv_transpose2d_nhwc_bwd_data(gx, w, dxt, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C,
+    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
+  check(dxt, refFwd(g, GX, Wt, null, 0), d + ' transposed bwd_data');
+  checkFd(true, g, GY, Wt, BT, GX, GY, dxt, samples, d + ' transposed bwd_data');
+  checkScratch(scr, bytes, d + ' transposed bwd_data');
+
+  bytes = conv_transpose2d_nhwc_bwd_filter_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH,
+    g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  scr = scratchBuf(bytes);
+  const dwt = outBuf(wn);
+  conv_transpose2d_nhwc_bwd_filter(gy, gx, dwt, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW,
+    g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
+  check(dwt, refFilter(g, GX, GY), d + ' transposed bwd_filter');
+  checkFd(true, g, GY, Wt, BT, GX, Wt, dwt, samples, d + ' transposed bwd_filter');
+  checkScratch(scr, bytes, d + ' transposed bwd_filter');
+
+  heap.free(x); heap.free(w); heap.free(b); heap.free(bt); heap.free(gy); heap.free(gx);
+  heap.free(y); heap.free(dx); heap.free(dw); heap.free(db); heap.free(yt); heap.free(dxt);
+  heap.free(dwt);
+}
+
+const CH: i32[] = [1, 3, 5, 6, 4, 7];   // channel counts, mostly not multiples of 4
+
+describe('conv2d', () => {
+  it('kernels 1, 3, 5, 7 × strides 1–3 × padding valid / same / explicit asymmetric', () => {
+    seed(1);
+    const ks: i32[] = [1, 3, 5, 7];
+    let i = 0;
+    for (let a = 0; a < ks.length; a++)
+      for (let s = 1; s <= 3; s++)
+        for (let p = 0; p < 3; p++) {
+          const k = ks[a];
+          const g = geo(1, 9, 8, CH[i % 6], CH[(i + 2) % 6], k, k, s, s, 1, 1, 1);
+          if (p == 0) g.valid(); else if (p == 1) g.same(); else g.pads(1, 2, 2, 0);
+          g.epi(i % 2 == 1, (i / 2) % 2);
+          checkCase(g, 4);
+          i++;
+        }
+  });
+
+  it('dilation 2 (both axes and one axis), with strides and padding', () => {
+    seed(2);
+    const ks: i32[] = [3, 5];
+    let i = 0;
+    for (let a = 0; a < ks.length; a++)
+      for (let s = 1; s <= 2; s++)
+        for (let p = 0; p < 3; p++) {
+          const k = ks[a];
+          const dh = i % 3 == 2 ? 1 : 2, dw = i % 3 == 1 ? 1 : 2;
+          const g = geo(1, 9, 10, CH[i % 6], CH[(i + 3) % 6], k, k, s, s, dh, dw, 1);
+          if (p == 0) g.valid(); else if (p == 1) g.same(); else g.pads(2, 0, 1, 3);
+          g.epi(i % 2 == 0, (i / 2) % 2);
+          checkCase(g, 4);
+          i++;
+        }
+  });
+
+  it('rectangular kernels, unequal strides and pads', () => {
+    seed(3);
+    checkCase(geo(1, 7, 9, 3, 5, 1, 3, 1, 2, 1, 1, 1).same().epi(true, 0), 4);
+    checkCase(geo(1, 8, 7, 5, 2, 3, 1, 2, 1, 1, 1, 1).valid().epi(false, 1), 4);
+    checkCase(geo(1, 9, 9, 6, 3, 3, 5, 3, 1, 1, 2, 1).pads(0, 3, 4, 1).epi(true, 1), 4);
+    checkCase(geo(1, 6, 11, 2, 7, 5, 2, 1, 3, 2, 1, 1).same().epi(false, 0), 4);
+    // pads wider than the kernel: whole output rows see only padding
+    checkCase(geo(1, 5, 5, 3, 4, 1, 1, 1, 1, 1, 1, 1).pads(2, 1, 0, 2).epi(true, 1), 4);
+    checkCase(geo(1, 5, 6, 5, 3, 3, 3, 2, 2, 1, 1, 1).pads(4, 3, 3, 4).epi(true, 0), 4);
+  });
+
+  it('groups 2, groups = C with multiplier 2, depthwise (groups = C = K)', () => {
+    seed(4);
+    // groups 2: strided GEMMs over channel slices
+    checkCase(geo(1, 7, 7, 6, 4, 3, 3, 1, 1, 1, 1, 2).same().epi(true, 1), 4);
+    checkCase(geo(1, 8, 9, 10, 6, 3, 3, 2, 2, 1, 1, 2).valid().epi(false, 0), 4);
+    checkCase(geo(1, 7, 6, 6, 10, 5, 5, 1, 2, 2, 1, 2).pads(1, 3, 2, 2).epi(true, 0), 4);
+    checkCase(geo(1, 6, 5, 6, 4, 1, 1, 1, 1, 1, 1, 2).valid().epi(true, 1), 4);   // 1×1 direct
+    checkCase(geo(1, 7, 7, 9, 6, 3, 3, 1, 1, 1, 1, 3).same().epi(false, 1), 4);   // groups 3
+    // groups = C, two filters per channel (GEMM path, N = 2 per group)
+    checkCase(geo(1, 7, 8, 3, 6, 3, 3, 1, 1, 1, 1, 3).same().epi(true, 0), 4);
+    checkCase(geo(1, 9, 7, 5, 10, 5, 5, 2, 2, 1, 1, 5).pads(2, 1, 0, 3).epi(false, 1), 4);
+    // depthwise: direct SIMD kernels (channel tails 1, 2, 3 and none)
+    checkCase(geo(1, 9, 8, 5, 5, 3, 3, 1, 1, 1, 1, 5).same().epi(true, 1), 4);
+    checkCase(geo(1, 9, 9, 6, 6, 3, 3, 2, 2, 1, 1, 6).same().epi(true, 0), 4);
+    checkCase(geo(1, 8, 11, 7, 7, 5, 5, 1, 1, 2, 2, 7).pads(3, 1, 4, 2).epi(false, 1), 4);
+    checkCase(geo(1, 11, 13, 8, 8, 3, 3, 3, 1, 1, 1, 8).valid().epi(false, 0), 4);
+    checkCase(geo(1, 7, 9, 2, 2, 7, 7, 1, 1, 1, 1, 2).same().epi(true, 0), 4);
+    checkCase(geo(1, 9, 12, 4, 4, 1, 1, 1, 1, 1, 1, 4).valid().epi(true, 1), 4);
+    checkCase(geo(3, 6, 14, 9, 9, 3, 5, 2, 1, 1, 1, 9).same().epi(true, 1), 4);
+  });
+
+  it('batch 3', () => {
+    seed(5);
+    checkCase(geo(3, 5, 6, 3, 5, 3, 3, 1, 1, 1, 1, 1).same().epi(true, 1), 4);
+    checkCase(geo(3, 7, 7, 5, 6, 1, 1, 1, 1, 1, 1, 1).valid().epi(true, 0), 4);   // 1×1 direct
+    checkCase(geo(3, 7, 7, 4, 3, 1, 1, 2, 2, 1, 1, 1).valid().epi(false, 1), 4);  // 1×1 strided
+    checkCase(geo(3, 9, 8, 6, 4, 5, 5, 2, 3, 1, 1, 2).pads(1, 2, 2, 1).epi(false, 0), 4);
+    checkCase(geo(3, 8, 8, 1, 7, 7, 7, 3, 3, 2, 1, 1).same().epi(true, 1), 4);
+  });
+
+  it('several im2col row blocks (K·KH·KW large enough to split N·OH·OW = 243 rows)', () => {
+    seed(6);
+    // kdim = 7·7·64 = 3136 floats a row: blocks of 167 and 76 rows
+    checkCase(geo(3, 9, 9, 64, 5, 7, 7, 1, 1, 1, 1, 1).same().epi(true, 1), 2);
+    // the same with two groups of 64 channels, stride 1, one-sided padding
+    checkCase(geo(3, 9, 9, 128, 6, 7, 7, 1, 1, 1, 1, 2).pads(3, 3, 0, 6).epi(false, 0), 2);
+  });
+
+  it('1×1 direct path over many rows (blocks of rows with no im2col)', () => {
+    seed(7);
+    // kdim = 1000: 2 MiB / 4000 B = 524 rows a block, 3·20·20 = 1200 rows
+    checkCase(geo(3, 20, 20, 1000, 3, 1, 1, 1, 1, 1, 1, 1).valid().epi(true, 0), 2);
+  });
+
+  it('bias gradient over long columns stays accurate', () => {
+    seed(8);
+    const widths: i32[] = [1, 3, 4, 7, 16, 17, 37];
+    const rows = 1001;
+    for (let t = 0; t < widths.length; t++) {
+      const K = widths[t];
+      const dy = randBuf(rows * K);
+      const db = outBuf(K);
+      conv2d_nhwc_bwd_bias(dy, db, rows, K);
+      check(db, colSums(f64of(dy, rows * K), K), 'bwd_bias K=' + K.toString());
+      heap.free(dy); heap.free(db);
+    }
+  });
+});
+
+describe('depthwise2d', () => {
+  it('interior fast path over wide rows, all tails, strides and dilations', () => {
+    seed(9);
+    const cs: i32[] = [1, 3, 4, 6, 9, 33];
+    for (let t = 0; t < cs.length; t++) {
+      const c = cs[t];
+      const s = 1 + t % 2;
+      const d = t % 3 == 2 ? 2 : 1;
+      checkCase(geo(1, 6, 19, c, c, 3, 3, s, s, d, d, c).same().epi(t % 2 == 0, (t / 2) % 2), 3);
+      checkCase(geo(2, 5, 17, c, c, 5, 3, 1, s, 1, d, c).pads(1, 0, 0, 2).epi(true, 1), 3);
+    }
+  });
+});

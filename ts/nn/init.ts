@@ -1,0 +1,38 @@
+// Weight initialisers. fanIn/fanOut of a conv weight [KH, KW, Cin, Cout] count the
+// receptive field: fanIn = KH·KW·Cin, fanOut = KH·KW·Cout.
+import { Tensor } from '../tensor/tensor';
+import { rand, randn, zeros } from '../ops/creation';
+import { opError } from '../backend/index';
+
+export type Init = 'he' | 'heUniform' | 'xavier' | 'xavierNormal' | 'lecun' | 'zeros';
+
+export function fans(shape: readonly number[]): [number, number] {
+  if (shape.length === 2) return [shape[0], shape[1]];
+  const rf = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  return [rf * shape[shape.length - 2], rf * shape[shape.length - 1]];
+}
+
+/** A new tensor drawn by the named scheme (He for ReLU networks, Xavier/Glorot for tanh/sigmoid). */
+export function initTensor(shape: readonly number[], scheme: Init, fanOverride?: [number, number]): Tensor {
+  const [fanIn, fanOut] = fanOverride ?? fans(shape);
+  switch (scheme) {
+    case 'he':
+      return randn(shape, { std: Math.sqrt(2 / fanIn) });
+    case 'heUniform': {
+      const a = Math.sqrt(6 / fanIn);
+      return rand(shape, { low: -a, high: a });
+    }
+    case 'xavier': {
+      const a = Math.sqrt(6 / (fanIn + fanOut));
+      return rand(shape, { low: -a, high: a });
+    }
+    case 'xavierNormal':
+      return randn(shape, { std: Math.sqrt(2 / (fanIn + fanOut)) });
+    case 'lecun':
+      return randn(shape, { std: Math.sqrt(1 / fanIn) });
+    case 'zeros':
+      return zeros(shape);
+    default:
+      throw opError('init', `unknown initialiser ${JSON.stringify(scheme)} (he, heUniform, xavier, xavierNormal, lecun, zeros)`);
+  }
+}

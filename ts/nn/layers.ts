@@ -1,0 +1,173 @@
+// The layers: thin Modules that own parameters and call ops.
+import { opError } from '../backend/index';
+import { Tensor } from '../tensor/tensor';
+import { zeros } from '../ops/creation';
+import { linear } from '../ops/linalg';
+import { conv2d, convTranspose2d } from '../ops/conv';
+import { relu, leakyRelu, elu, sigmoid, tanh, softplus } from '../ops/activation';
+import { flatten } from '../ops/shape';
+import { checkNumber } from '../ops/check';
+import { pair, type Padding, type Pair, type RoundMode } from '../ops/window';
+import { Module } from './module';
+import { initTensor, type Init } from './init';
+
+export interface LinearOptions {
+  bias?: boolean;
+  init?: Init;
+}
+
+/** y = x·W + b, W [in, out]. */
+export class Linear extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
+    super();
+    checkNumber('Linear', 'inFeatures', inFeatures, { integer: true, min: 1 });
+    checkNumber('Linear', 'outFeatures', outFeatures, { integer: true, min: 1 });
+    this.weight = this.param('weight', initTensor([inFeatures, outFeatures], options.init ?? 'he'));
+    this.bias = options.bias === false ? null : this.param('bias', zeros([outFeatures]));
+  }
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+  protected override flops(inShape: readonly number[]): number {
+    return 2 * (inShape[0] ?? 1) * this.inFeatures * this.outFeatures;
+  }
+}
+
+export interface Conv2dLayerOptions {
+  stride?: Pair;
+  padding?: Padding;
+  dilation?: Pair;
+  groups?: number;
+  bias?: boolean;
+  init?: Init;
+  roundMode?: RoundMode;
+  /** Fuse a ReLU into the convolution's epilogue. */
+  activation?: 'relu' | null;
+}
+
+/** 2-D convolution over NHWC input; weight [KH, KW, Cin/groups, Cout]. */
+export class Conv2d extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  readonly kernel: [number, number];
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernel: Pair,
+    readonly options: Conv2dLayerOptions = {},
+  ) {
+    super();
+    checkNumber('Conv2d', 'inChannels', inChannels, { integer: true, min: 1 });
+    checkNumber('Conv2d', 'outChannels', outChannels, { integer: true, min: 1 });
+    const groups = options.groups ?? 1;
+    if (inChannels % groups !== 0 || outChannels % groups !== 0)
+      throw opError('Conv2d', `groups=${groups} must divide inChannels=${inChannels} and outChannels=${outChannels}`);
+    this.kernel = pair('Conv2d', 'kernel', kernel, 1, 1);
+    this.weight = this.param('weight', initTensor([...this.kernel, inChannels / groups, outChannels], options.init ?? 'he'));
+    this.bias = options.bias === false ? null : this.param('bias', zeros([outChannels]));
+  }
+  forward(x: Tensor): Tensor {
+    const o = this.options;
+    return conv2d(x, this.weight, {
+      stride: o.stride, padding: o.padding, dilation: o.dilation, groups: o.groups,
+      bias: this.bias, activation: o.activation, roundMode: o.roundMode,
+    });
+  }
+  protected override flops(_in: readonly number[], out: readonly number[]): number {
+    const [kh, kw] = this.kernel;
+    return 2 * out[0] * out[1] * out[2] * out[3] * kh * kw * (this.inChannels / (this.options.groups ?? 1));
+  }
+}
+
+export interface ConvTranspose2dLayerOptions {
+  stride?: Pair;
+  padding?: Pair;
+  outputPadding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+  bias?: boolean;
+  init?: Init;
+}
+
+/** Transposed convolution; weight [KH, KW, Cout/groups, Cin]. */
+export class ConvTranspose2d extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  readonly kernel: [number, number];
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernel: Pair,
+    readonly options: ConvTranspose2dLayerOptions = {},
+  ) {
+    super();
+    const groups = options.groups ?? 1;
+    if (inChannels % groups !== 0 || outChannels % groups !== 0)
+      throw opError('ConvTranspose2d', `groups=${groups} must divide inChannels=${inChannels} and outChannels=${outChannels}`);
+    this.kernel = pair('ConvTranspose2d', 'kernel', kernel, 1, 1);
+    const [kh, kw] = this.kernel;
+    // Each input pixel spreads over kh·kw outputs of each output channel.
+    this.weight = this.param('weight', initTensor([kh, kw, outChannels / groups, inChannels], options.init ?? 'he', [kh * kw * inChannels / groups, kh * kw * outChannels]));
+    this.bias = options.bias === false ? null : this.param('bias', zeros([outChannels]));
+  }
+  forward(x: Tensor): Tensor {
+    const o = this.options;
+    return convTranspose2d(x, this.weight, { stride: o.stride, padding: o.padding, outputPadding: o.outputPadding, dilation: o.dilation, groups: o.groups, bias: this.bias });
+  }
+  protected override flops(inShape: readonly number[]): number {
+    const [kh, kw] = this.kernel;
+    return 2 * inShape[0] * inShape[1] * inShape[2] * this.inChannels * kh * kw * (this.outChannels / (this.options.groups ?? 1));
+  }
+}
+
+/** A parameter-free layer around one function of its input. */
+class Lambda extends Module {
+  constructor(private readonly fn: (x: Tensor) => Tensor) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return this.fn(x);
+  }
+}
+
+export class ReLU extends Lambda {
+  constructor() {
+    super(relu);
+  }
+}
+export class LeakyReLU extends Lambda {
+  constructor(slope = 0.01) {
+    super((x) => leakyRelu(x, slope));
+  }
+}
+export class ELU extends Lambda {
+  constructor(alpha = 1) {
+    super((x) => elu(x, alpha));
+  }
+}
+export class Sigmoid extends Lambda {
+  constructor() {
+    super(sigmoid);
+  }
+}
+export class Tanh extends Lambda {
+  constructor() {
+    super(tanh);
+  }
+}
+export class Softplus extends Lambda {
+  constructor() {
+    super(softplus);
+  }
+}
+export class Flatten extends Lambda {
+  constructor() {
+    super(flatten);
+  }
+}

@@ -1,0 +1,155 @@
+// Convolutions (NHWC activations, HWIO weights): conv2d with stride, padding, dilation and
+// groups (depthwise when groups == channels), and the transposed convolution.
+import { getBackend, opError, fmtShape } from '../backend/index';
+import { Tensor, empty } from '../tensor/tensor';
+import { record } from '../tensor/autograd';
+import { checkTensor, checkRank, checkNumber } from './check';
+import { windowGeometry, pair, type Padding, type Pair, type RoundMode, type Window } from './window';
+import { reluBackwardInPlace } from './activation';
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  padding?: Padding;
+  dilation?: Pair;
+  groups?: number;
+  /** Bias [Cout], added in the GEMM epilogue. */
+  bias?: Tensor | null;
+  /** Fused activation (inference and training): 'relu'. */
+  activation?: 'relu' | null;
+  roundMode?: RoundMode;
+}
+
+type Geometry = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+
+// The argument run shared by every conv kernel: N, H, W, C, OH, OW, KH, KW, K, strides,
+// top/left padding, dilations, groups.
+function geom(N: number, H: number, W: number, C: number, g: Window, K: number, groups: number): Geometry {
+  return [N, H, W, C, g.OH, g.OW, g.KH, g.KW, K, g.sh, g.sw, g.padTop, g.padLeft, g.dh, g.dw, groups];
+}
+
+function checkBias(op: string, bias: Tensor | null | undefined, K: number): Tensor | null {
+  if (!bias) return null;
+  checkTensor(op, 'bias', bias);
+  if (bias.rank !== 1 || bias.shape[0] !== K)
+    throw opError(op, `argument 'bias' must have shape [${K}] (the output channels), got ${fmtShape(bias.shape)}`);
+  return bias;
+}
+
+function checkActivation(op: string, a: unknown): boolean {
+  if (a === undefined || a === null) return false;
+  if (a === 'relu') return true;
+  throw opError(op, `argument 'activation' must be 'relu' or null, got ${JSON.stringify(a)}`);
+}
+
+/** y[N, OH, OW, Cout] = conv(x[N, H, W, Cin], w[KH, KW, Cin/groups, Cout]) (+ bias, activation). */
+export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
+  const op = 'conv2d';
+  checkTensor(op, 'x', x);
+  checkTensor(op, 'w', w);
+  checkRank(op, 'x', x, 4);
+  checkRank(op, 'w', w, 4);
+  const [N, H, W, C] = x.shape;
+  const [KH, KW, Cg, K] = w.shape;
+  const groups = checkNumber(op, 'groups', options.groups ?? 1, { integer: true, min: 1 });
+  if (C % groups !== 0 || K % groups !== 0)
+    throw opError(op, `groups=${groups} must divide the input channels (x ${fmtShape(x.shape)}) and output channels (w ${fmtShape(w.shape)})`);
+  if (Cg !== C / groups)
+    throw opError(op, `argument 'w' ${fmtShape(w.shape)} must have ${C / groups} input channels (x ${fmtShape(x.shape)} has ${C}, groups=${groups})`);
+  if (KH < 1 || KW < 1 || K < 1) throw opError(op, `argument 'w' ${fmtShape(w.shape)} has an empty kernel`);
+  const bias = checkBias(op, options.bias, K);
+  const relu = checkActivation(op, options.activation);
+  const g = windowGeometry(op, H, W, { kernel: [KH, KW], stride: options.stride, dilation: options.dilation, padding: options.padding, roundMode: options.roundMode });
+  const be = getBackend();
+  const k = be.k;
+  const args = geom(N, H, W, C, g, K, groups);
+  const y = empty([N, g.OH, g.OW, K]);
+  k.conv2d_nhwc_fwd(x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr, ...args, relu ? 1 : 0, be.scratch(k.conv2d_nhwc_fwd_scratch_bytes(...args)));
+  const inputs = bias ? [x, w, bias] : [x, w];
+  return record(op, inputs, y, (dyIn) => {
+    const dy = relu ? reluBackwardInPlace(dyIn, y) : dyIn;
+    let dx: Tensor | null = null;
+    let dw: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (x.requiresGrad) {
+      dx = empty(x.shape);
+      k.conv2d_nhwc_bwd_data(dy.ptr, w.ptr, dx.ptr, ...args, be.scratch(k.conv2d_nhwc_bwd_data_scratch_bytes(...args)));
+    }
+    if (w.requiresGrad) {
+      dw = empty(w.shape);
+      k.conv2d_nhwc_bwd_filter(x.ptr, dy.ptr, dw.ptr, ...args, be.scratch(k.conv2d_nhwc_bwd_filter_scratch_bytes(...args)));
+    }
+    if (bias?.requiresGrad) {
+      db = empty([K]);
+      k.sum_rows_f32(dy.ptr, db.ptr, N * g.OH * g.OW, K);
+    }
+    return [dx, dw, db];
+  });
+}
+
+export interface ConvTranspose2dOptions {
+  stride?: Pair;
+  /** Cropped from each side of the full output, as in PyTorch: a number or [h, w]. */
+  padding?: Pair;
+  /** Extra rows/columns at the bottom/right of the output (to pick among sizes a stride allows). */
+  outputPadding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+  bias?: Tensor | null;
+  activation?: 'relu' | null;
+}
+
+/**
+ * The transposed ("fractionally strided") convolution: the gradient of conv2d with respect
+ * to its input, run forward. x[N, H, W, Cin], w[KH, KW, Cout/groups, Cin] (the HWIO weights
+ * of the conv it transposes), output [N, (H−1)·s − 2p + d·(KH−1) + op + 1, …, Cout].
+ */
+export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOptions = {}): Tensor {
+  const op = 'convTranspose2d';
+  checkTensor(op, 'x', x);
+  checkTensor(op, 'w', w);
+  checkRank(op, 'x', x, 4);
+  checkRank(op, 'w', w, 4);
+  const [N, H, W, C] = x.shape;
+  const [KH, KW, Kg, Cw] = w.shape;
+  const groups = checkNumber(op, 'groups', options.groups ?? 1, { integer: true, min: 1 });
+  if (Cw !== C || C % groups !== 0)
+    throw opError(op, `argument 'w' ${fmtShape(w.shape)} must end in the ${C} input channels of x ${fmtShape(x.shape)} (divisible by groups=${groups})`);
+  const K = Kg * groups;
+  const bias = checkBias(op, options.bias, K);
+  const relu = checkActivation(op, options.activation);
+  const [sh, sw] = pair(op, 'stride', options.stride, 1, 1);
+  const [ph, pw] = pair(op, 'padding', options.padding, 0, 0);
+  const [oph, opw] = pair(op, 'outputPadding', options.outputPadding, 0, 0);
+  const [dh, dw] = pair(op, 'dilation', options.dilation, 1, 1);
+  if (oph >= Math.max(sh, dh) || opw >= Math.max(sw, dw))
+    throw opError(op, `argument 'outputPadding' [${oph}, ${opw}] must be smaller than the stride or the dilation`);
+  const OH = (H - 1) * sh - 2 * ph + dh * (KH - 1) + oph + 1;
+  const OW = (W - 1) * sw - 2 * pw + dw * (KW - 1) + opw + 1;
+  if (OH < 1 || OW < 1) throw opError(op, `the output would be empty (${OH}×${OW}) for x ${fmtShape(x.shape)}, w ${fmtShape(w.shape)}`);
+  const g: Window = { KH, KW, sh, sw, dh, dw, OH, OW, padTop: ph, padLeft: pw, padBottom: ph, padRight: pw };
+  const be = getBackend();
+  const k = be.k;
+  const args = geom(N, H, W, C, g, K, groups);
+  const y = empty([N, OH, OW, K]);
+  k.conv_transpose2d_nhwc_fwd(x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr, ...args, relu ? 1 : 0, be.scratch(k.conv_transpose2d_nhwc_fwd_scratch_bytes(...args)));
+  const inputs = bias ? [x, w, bias] : [x, w];
+  return record(op, inputs, y, (dyIn) => {
+    const dy = relu ? reluBackwardInPlace(dyIn, y) : dyIn;
+    let dx: Tensor | null = null;
+    let dwt: Tensor | null = null;
+    let db: Tensor | null = null;
+    if (x.requiresGrad) {
+      dx = empty(x.shape);
+      k.conv_transpose2d_nhwc_bwd_data(dy.ptr, w.ptr, dx.ptr, ...args, be.scratch(k.conv_transpose2d_nhwc_bwd_data_scratch_bytes(...args)));
+    }
+    if (w.requiresGrad) {
+      dwt = empty(w.shape);
+      k.conv_transpose2d_nhwc_bwd_filter(x.ptr, dy.ptr, dwt.ptr, ...args, be.scratch(k.conv_transpose2d_nhwc_bwd_filter_scratch_bytes(...args)));
+    }
+    if (bias?.requiresGrad) {
+      db = empty([K]);
+      k.sum_rows_f32(dy.ptr, db.ptr, N * OH * OW, K);
+    }
+    return [dx, dwt, db];
+  });
+}
