@@ -9,3 +9,4 @@ export * from './peak';
 export * from './conv';
 export * from './upsample';
 export * from './activation';
+export * from './pool';

@@ -13,3 +13,4 @@ export { linear } from './ops/linalg';
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv';
 export { relu, leakyRelu, elu, sigmoid, tanh, softplus, exp, sign } from './ops/activation';
 export type { Padding, RoundMode, Pair } from './ops/window';
+export { maxPool2d, avgPool2d, lpPool2d, globalAvgPool, upsampleNearest, type Pool2dOptions } from './ops/pool';

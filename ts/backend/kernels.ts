@@ -52,6 +52,19 @@ export interface Kernels {
   conv_transpose2d_nhwc_bwd_data_scratch_bytes(...g: G): number;
   conv_transpose2d_nhwc_bwd_filter(x: P, dy: P, dw: P, ...g: [...G, P]): void;
   conv_transpose2d_nhwc_bwd_filter_scratch_bytes(...g: G): number;
+  // pool.ts: D = N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft
+  maxpool2d_nhwc_fwd(x: P, y: P, argmax: P, ...d: D): void;
+  maxpool2d_nhwc_bwd(dy: P, argmax: P, dx: P, N: I, H: I, W: I, C: I, OH: I, OW: I): void;
+  avgpool2d_nhwc_fwd(x: P, y: P, ...d: [...D, I]): void;
+  avgpool2d_nhwc_bwd(dy: P, dx: P, ...d: [...D, I]): void;
+  l2pool2d_nhwc_fwd(x: P, y: P, ...d: D): void;
+  l2pool2d_nhwc_bwd(x: P, y: P, dy: P, dx: P, ...d: D): void;
+  global_avgpool_nhwc_fwd(x: P, y: P, N: I, H: I, W: I, C: I): void;
+  global_avgpool_nhwc_bwd(dy: P, dx: P, N: I, H: I, W: I, C: I): void;
+  // upsample.ts
+  upsample_nearest_nhwc_fwd(x: P, y: P, N: I, H: I, W: I, C: I, sh: I, sw: I): void;
+  upsample_nearest_nhwc_bwd(dy: P, dx: P, N: I, H: I, W: I, C: I, sh: I, sw: I): void;
 }
 
+type D = number[];
 type G = [I, I, I, I, I, I, I, I, I, I, I, I, I, I, I, I];

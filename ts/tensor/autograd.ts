@@ -2,11 +2,13 @@
 // with requiresGrad records its inputs and a backward closure on its output; backward()
 // walks the graph in reverse topological order and accumulates gradients.
 import { getBackend, opError, fmtShape } from '../backend/index';
-import { Tensor, empty, untracked } from './tensor';
+import { Tensor, empty, untracked, keep } from './tensor';
 
 export interface GradNode {
   op: string;
   inputs: readonly Tensor[];
+  /** Tensors only the backward pass needs (e.g. max-pool argmax); freed with the output. */
+  saved?: Tensor[];
   /** Given dL/d(output), returns dL/d(input) for each input (null where not needed). */
   backward(dy: Tensor): (Tensor | null)[];
 }
@@ -35,11 +37,17 @@ export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boole
   return false;
 }
 
-/** Attaches the backward closure to `out` if any input requires a gradient. */
-export function record(op: string, inputs: readonly Tensor[], out: Tensor, backward: GradNode['backward']): Tensor {
+/**
+ * Attaches the backward closure to `out` if any input requires a gradient. `saved` tensors
+ * then belong to `out` (freed with it); otherwise they are freed at once.
+ */
+export function record(op: string, inputs: readonly Tensor[], out: Tensor, backward: GradNode['backward'], saved?: Tensor[]): Tensor {
   if (needsGrad(inputs)) {
     out.requiresGrad = true;
-    out._node = { op, inputs, backward };
+    out._node = { op, inputs, backward, saved };
+    if (saved) for (const t of saved) keep(t);
+  } else if (saved) {
+    for (const t of saved) t.dispose();
   }
   return out;
 }
@@ -60,6 +68,8 @@ export function runBackward(root: Tensor, dy?: Tensor): void {
   seen.add(root);
   while (stack.length) {
     const top = stack[stack.length - 1];
+    if (top[0].isDisposed)
+      throw opError('backward', `a tensor of the graph (shape ${fmtShape(top[0].shape)}) was disposed before backward(): keep intermediates alive until backward() has run`);
     const node = top[0]._node;
     if (node && top[1] < node.inputs.length) {
       const next = node.inputs[top[1]++];

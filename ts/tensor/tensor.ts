@@ -98,6 +98,7 @@ export class Tensor {
     const st = this.storage;
     if (!st) return;
     this.storage = null;
+    if (this._node?.saved) for (const t of this._node.saved) t.dispose();
     this._node = null;
     if (--st.refs === 0) getBackend().free(st.ptr);
     if (this.grad) {

@@ -1,0 +1,143 @@
+// Data augmentation on a batch of NHWC images in place, drawn from a seeded generator so a
+// run repeats exactly. Each transform is (batch, [B, H, W, C]) => void; compose() chains them.
+import { opError } from '../backend/index';
+import { Rng } from '../tensor/rng';
+
+export type Transform = (batch: Float32Array, shape: number[]) => void;
+
+function dims(shape: number[]): [number, number, number, number] {
+  if (shape.length !== 4) throw opError('augment', `expects NHWC batches, got shape [${shape.join(', ')}]`);
+  return shape as [number, number, number, number];
+}
+
+/**
+ * Resamples each image through an affine map of output (y, x) to input coordinates around
+ * the image centre, bilinear, zeros outside. `pick` draws [angle, ty, tx] per image.
+ */
+function warp(rng: Rng, pick: (r: Rng) => [number, number, number], nearest = false): Transform {
+  return (batch, shape) => {
+    const [B, H, W, C] = dims(shape);
+    const img = new Float32Array(H * W * C);
+    const cy = (H - 1) / 2;
+    const cx = (W - 1) / 2;
+    for (let b = 0; b < B; b++) {
+      const [angle, ty, tx] = pick(rng);
+      if (angle === 0 && ty === 0 && tx === 0) continue;
+      const base = b * H * W * C;
+      img.set(batch.subarray(base, base + H * W * C));
+      const cos = Math.cos(angle);
+      const sin = Math.sin(angle);
+      for (let y = 0; y < H; y++)
+        for (let x = 0; x < W; x++) {
+          // Inverse map: rotate the output pixel back by -angle, then undo the shift.
+          const dy = y - cy - ty;
+          const dx = x - cx - tx;
+          const sy = cos * dy - sin * dx + cy;
+          const sx = sin * dy + cos * dx + cx;
+          for (let c = 0; c < C; c++) batch[base + (y * W + x) * C + c] = nearest ? at(img, H, W, C, Math.round(sy), Math.round(sx), c) : bilinear(img, H, W, C, sy, sx, c);
+        }
+    }
+  };
+}
+
+function at(img: Float32Array, H: number, W: number, C: number, y: number, x: number, c: number): number {
+  return y < 0 || y >= H || x < 0 || x >= W ? 0 : img[(y * W + x) * C + c];
+}
+
+function bilinear(img: Float32Array, H: number, W: number, C: number, y: number, x: number, c: number): number {
+  const y0 = Math.floor(y);
+  const x0 = Math.floor(x);
+  const fy = y - y0;
+  const fx = x - x0;
+  return (
+    (1 - fy) * ((1 - fx) * at(img, H, W, C, y0, x0, c) + fx * at(img, H, W, C, y0, x0 + 1, c)) +
+    fy * ((1 - fx) * at(img, H, W, C, y0 + 1, x0, c) + fx * at(img, H, W, C, y0 + 1, x0 + 1, c))
+  );
+}
+
+export interface AugmentOptions {
+  seed?: number;
+}
+
+/** Zero-pads by `padding` pixels and crops back to the original size at a random offset. */
+export function randomCrop(padding: number, opts: AugmentOptions = {}): Transform {
+  const rng = new Rng(opts.seed ?? 1);
+  return warp(rng, (r) => [0, r.int(2 * padding + 1) - padding, r.int(2 * padding + 1) - padding], true);
+}
+
+/** Shifts by up to `maxPixels` in each direction (sub-pixel, bilinear). */
+export function randomTranslation(maxPixels: number, opts: AugmentOptions = {}): Transform {
+  const rng = new Rng(opts.seed ?? 2);
+  return warp(rng, (r) => [0, (r.next() * 2 - 1) * maxPixels, (r.next() * 2 - 1) * maxPixels]);
+}
+
+/** Rotates by a uniform angle in [-degrees, degrees] about the centre. */
+export function randomRotation(degrees: number, opts: AugmentOptions = {}): Transform {
+  const rng = new Rng(opts.seed ?? 3);
+  return warp(rng, (r) => [((r.next() * 2 - 1) * degrees * Math.PI) / 180, 0, 0]);
+}
+
+/** Mirrors left–right with probability p (not for digits, whose meaning changes). */
+export function randomFlip(p = 0.5, opts: AugmentOptions = {}): Transform {
+  const rng = new Rng(opts.seed ?? 4);
+  return (batch, shape) => {
+    const [B, H, W, C] = dims(shape);
+    for (let b = 0; b < B; b++) {
+      if (rng.next() >= p) continue;
+      for (let y = 0; y < H; y++) {
+        const row = (b * H + y) * W * C;
+        for (let x = 0; x < W >> 1; x++)
+          for (let c = 0; c < C; c++) {
+            const i = row + x * C + c;
+            const j = row + (W - 1 - x) * C + c;
+            const t = batch[i];
+            batch[i] = batch[j];
+            batch[j] = t;
+          }
+      }
+    }
+  };
+}
+
+// Applies v -> f(v, k) to every value of each image, k drawn once per image.
+function perImage(rng: Rng, draw: (r: Rng) => number, f: (v: number, k: number, mean: number) => number, needsMean = false): Transform {
+  return (batch, shape) => {
+    const [B] = dims(shape);
+    const per = batch.length / B;
+    for (let b = 0; b < B; b++) {
+      const k = draw(rng);
+      const img = batch.subarray(b * per, (b + 1) * per);
+      let mean = 0;
+      if (needsMean) {
+        for (const v of img) mean += v;
+        mean /= per;
+      }
+      for (let i = 0; i < per; i++) img[i] = f(img[i], k, mean);
+    }
+  };
+}
+
+/** Adds a uniform offset in [-delta, delta] to each image. */
+export function randomBrightness(delta: number, opts: AugmentOptions = {}): Transform {
+  return perImage(new Rng(opts.seed ?? 5), (r) => (r.next() * 2 - 1) * delta, (v, k) => v + k);
+}
+
+/** Scales each image's deviation from its mean by a factor in [lower, upper]. */
+export function randomContrast(lower: number, upper: number, opts: AugmentOptions = {}): Transform {
+  return perImage(new Rng(opts.seed ?? 6), (r) => lower + (upper - lower) * r.next(), (v, k, m) => m + (v - m) * k, true);
+}
+
+/** Adds N(0, std²) noise to every value. */
+export function gaussianNoise(std: number, opts: AugmentOptions = {}): Transform {
+  const rng = new Rng(opts.seed ?? 7);
+  return (batch) => {
+    for (let i = 0; i < batch.length; i++) batch[i] += std * rng.normal();
+  };
+}
+
+/** Applies transforms in order. */
+export function compose(...ts: Transform[]): Transform {
+  return (batch, shape) => {
+    for (const t of ts) t(batch, shape);
+  };
+}

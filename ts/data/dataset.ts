@@ -1,0 +1,61 @@
+// In-memory datasets: samples as one float32 array (NHWC images or feature rows) and integer
+// labels, with seeded splits and batching into tensors.
+import { opError, fmtShape, getBackend } from '../backend/index';
+import { Tensor, empty } from '../tensor/tensor';
+import { Rng } from '../tensor/rng';
+
+export interface Dataset {
+  /** All samples, sample after sample. */
+  x: Float32Array;
+  /** Shape of one sample, e.g. [28, 28, 1]. */
+  sampleShape: number[];
+  /** Integer class labels, one per sample. */
+  y: Int32Array;
+  length: number;
+}
+
+export function makeDataset(x: Float32Array, sampleShape: number[], y: Int32Array): Dataset {
+  const per = sampleShape.reduce((a, b) => a * b, 1);
+  if (x.length !== per * y.length)
+    throw opError('dataset', `x has ${x.length} values but ${y.length} labels × sample shape ${fmtShape(sampleShape)} need ${per * y.length}`);
+  return { x, sampleShape, y, length: y.length };
+}
+
+/** The samples at `indices`, in that order. */
+export function subset(d: Dataset, indices: ArrayLike<number>): Dataset {
+  const per = d.x.length / Math.max(d.length, 1);
+  const x = new Float32Array(indices.length * per);
+  const y = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const j = indices[i];
+    x.set(d.x.subarray(j * per, (j + 1) * per), i * per);
+    y[i] = d.y[j];
+  }
+  return { x, sampleShape: d.sampleShape, y, length: indices.length };
+}
+
+/** A seeded shuffle, then the first `trainSize` samples for training and the next `testSize` for testing. */
+export function split(d: Dataset, trainSize: number, testSize: number, seed = 0): { train: Dataset; test: Dataset } {
+  if (trainSize + testSize > d.length) throw opError('split', `train ${trainSize} + test ${testSize} exceeds the ${d.length} samples`);
+  const idx = Int32Array.from({ length: d.length }, (_, i) => i);
+  new Rng(seed).shuffle(idx);
+  return { train: subset(d, idx.subarray(0, trainSize)), test: subset(d, idx.subarray(trainSize, trainSize + testSize)) };
+}
+
+/** Copies the samples at indices [start, end) of `order` into a new batch tensor [B, ...sampleShape]. */
+export function batchTensor(d: Dataset, order: ArrayLike<number>, start: number, end: number, transform?: (batch: Float32Array, shape: number[]) => void): { x: Tensor; y: Int32Array } {
+  const per = d.x.length / Math.max(d.length, 1);
+  const B = end - start;
+  const shape = [B, ...d.sampleShape];
+  const buf = new Float32Array(B * per);
+  const y = new Int32Array(B);
+  for (let i = 0; i < B; i++) {
+    const j = order[start + i];
+    buf.set(d.x.subarray(j * per, (j + 1) * per), i * per);
+    y[i] = d.y[j];
+  }
+  transform?.(buf, shape);
+  const x = empty(shape);
+  getBackend().f32().set(buf, x.ptr >> 2);
+  return { x, y };
+}

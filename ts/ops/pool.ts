@@ -1,0 +1,109 @@
+// Pooling (max, average, L2, global average) and nearest-neighbour upsampling, NHWC.
+import { getBackend, opError, fmtShape } from '../backend/index';
+import { Tensor, empty } from '../tensor/tensor';
+import { record } from '../tensor/autograd';
+import { checkTensor, checkRank } from './check';
+import { windowGeometry, pair, type Padding, type Pair, type RoundMode, type Window } from './window';
+
+export interface Pool2dOptions {
+  kernel: Pair;
+  /** Default: the kernel size (non-overlapping windows). */
+  stride?: Pair;
+  padding?: Padding;
+  roundMode?: RoundMode;
+}
+
+function geometry(op: string, x: Tensor, o: Pool2dOptions): { g: Window; N: number; H: number; W: number; C: number } {
+  checkTensor(op, 'x', x);
+  checkRank(op, 'x', x, 4);
+  if (!o || typeof o !== 'object') throw opError(op, `argument 'options' must be an object with a 'kernel'`);
+  const kernel = pair(op, 'kernel', o.kernel, 0, 1);
+  const g = windowGeometry(op, x.shape[1], x.shape[2], { kernel, stride: o.stride ?? kernel, padding: o.padding, roundMode: o.roundMode });
+  if (g.padTop >= g.KH || g.padLeft >= g.KW || g.padBottom >= g.KH || g.padRight >= g.KW)
+    throw opError(op, `padding must be smaller than the kernel ${fmtShape(kernel)}, or some windows would see padding only`);
+  const [N, H, W, C] = x.shape;
+  return { g, N, H, W, C };
+}
+
+// The argument run shared by the windowed pooling kernels after the tensors.
+function dims(N: number, H: number, W: number, C: number, g: Window): number[] {
+  return [N, H, W, C, g.OH, g.OW, g.KH, g.KW, g.sh, g.sw, g.padTop, g.padLeft];
+}
+
+/** Max over each window; the backward pass routes the gradient to the winning cell. */
+export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  const { g, N, H, W, C } = geometry('maxPool2d', x, options);
+  const k = getBackend().k;
+  const y = empty([N, g.OH, g.OW, C]);
+  const argmax = empty([N, g.OH, g.OW, C]); // i32 indices stored in a float block
+  const d = dims(N, H, W, C, g);
+  k.maxpool2d_nhwc_fwd(x.ptr, y.ptr, argmax.ptr, ...d);
+  return record('maxPool2d', [x], y, (dy) => {
+    const dx = empty(x.shape);
+    k.maxpool2d_nhwc_bwd(dy.ptr, argmax.ptr, dx.ptr, N, H, W, C, g.OH, g.OW);
+    return [dx];
+  }, [argmax]);
+}
+
+/** Mean over each window; countIncludePad (default true) divides by the full window size. */
+export function avgPool2d(x: Tensor, options: Pool2dOptions & { countIncludePad?: boolean }): Tensor {
+  const { g, N, H, W, C } = geometry('avgPool2d', x, options);
+  const k = getBackend().k;
+  const cp = options.countIncludePad === false ? 0 : 1;
+  const y = empty([N, g.OH, g.OW, C]);
+  const d = dims(N, H, W, C, g);
+  k.avgpool2d_nhwc_fwd(x.ptr, y.ptr, ...d, cp);
+  return record('avgPool2d', [x], y, (dy) => {
+    const dx = empty(x.shape);
+    k.avgpool2d_nhwc_bwd(dy.ptr, dx.ptr, ...d, cp);
+    return [dx];
+  });
+}
+
+/** LP pooling with p = 2: sqrt of the sum of squares over each window. */
+export function lpPool2d(x: Tensor, options: Pool2dOptions & { p?: 2 }): Tensor {
+  if (options?.p !== undefined && options.p !== 2) throw opError('lpPool2d', `only p = 2 (L2 pooling) is supported, got p = ${options.p}`);
+  const { g, N, H, W, C } = geometry('lpPool2d', x, options);
+  const k = getBackend().k;
+  const y = empty([N, g.OH, g.OW, C]);
+  const d = dims(N, H, W, C, g);
+  k.l2pool2d_nhwc_fwd(x.ptr, y.ptr, ...d);
+  return record('lpPool2d', [x], y, (dy) => {
+    const dx = empty(x.shape);
+    k.l2pool2d_nhwc_bwd(x.ptr, y.ptr, dy.ptr, dx.ptr, ...d);
+    return [dx];
+  });
+}
+
+/** [N, H, W, C] → [N, C]: the mean of each channel. */
+export function globalAvgPool(x: Tensor): Tensor {
+  checkTensor('globalAvgPool', 'x', x);
+  checkRank('globalAvgPool', 'x', x, 4);
+  const [N, H, W, C] = x.shape;
+  if (H * W === 0) throw opError('globalAvgPool', `argument 'x' ${fmtShape(x.shape)} has no pixels`);
+  const k = getBackend().k;
+  const y = empty([N, C]);
+  k.global_avgpool_nhwc_fwd(x.ptr, y.ptr, N, H, W, C);
+  return record('globalAvgPool', [x], y, (dy) => {
+    const dx = empty(x.shape);
+    k.global_avgpool_nhwc_bwd(dy.ptr, dx.ptr, N, H, W, C);
+    return [dx];
+  });
+}
+
+/** Repeats each pixel scale×scale times: [N, H, W, C] → [N, H·sh, W·sw, C]. */
+export function upsampleNearest(x: Tensor, options: { scale: Pair }): Tensor {
+  const op = 'upsampleNearest';
+  checkTensor(op, 'x', x);
+  checkRank(op, 'x', x, 4);
+  const [sh, sw] = pair(op, 'scale', options?.scale, 0, 1);
+  const [N, H, W, C] = x.shape;
+  const k = getBackend().k;
+  const y = empty([N, H * sh, W * sw, C]);
+  k.upsample_nearest_nhwc_fwd(x.ptr, y.ptr, N, H, W, C, sh, sw);
+  return record(op, [x], y, (dy) => {
+    const dx = empty(x.shape);
+    k.upsample_nearest_nhwc_bwd(dy.ptr, dx.ptr, N, H, W, C, sh, sw);
+    return [dx];
+  });
+}
