@@ -10,3 +10,4 @@ export * from './conv';
 export * from './upsample';
 export * from './activation';
 export * from './pool';
+export * from './loss';

@@ -14,3 +14,4 @@ export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOption
 export { relu, leakyRelu, elu, sigmoid, tanh, softplus, exp, sign } from './ops/activation';
 export type { Padding, RoundMode, Pair } from './ops/window';
 export { maxPool2d, avgPool2d, lpPool2d, globalAvgPool, upsampleNearest, type Pool2dOptions } from './ops/pool';
+export { softmax, logSoftmax, crossEntropy, mseLoss, hingeLoss, type Labels } from './ops/loss';

@@ -64,6 +64,19 @@ export interface Kernels {
   // upsample.ts
   upsample_nearest_nhwc_fwd(x: P, y: P, N: I, H: I, W: I, C: I, sh: I, sw: I): void;
   upsample_nearest_nhwc_bwd(dy: P, dx: P, N: I, H: I, W: I, C: I, sh: I, sw: I): void;
+  // loss.ts
+  softmax_f32(x: P, y: P, rows: I, cols: I): void;
+  log_softmax_f32(x: P, y: P, rows: I, cols: I): void;
+  softmax_bwd_f32(y: P, dy: P, dx: P, rows: I, cols: I): void;
+  log_softmax_bwd_f32(y: P, dy: P, dx: P, rows: I, cols: I): void;
+  cross_entropy_labels_fwd(logits: P, labels: P, losses: P, probs: P, rows: I, cols: I): number;
+  cross_entropy_labels_bwd(probs: P, labels: P, dlogits: P, rows: I, cols: I, scale: F): void;
+  cross_entropy_probs_fwd(logits: P, targets: P, losses: P, probs: P, rows: I, cols: I): number;
+  cross_entropy_probs_bwd(probs: P, targets: P, dlogits: P, rows: I, cols: I, scale: F): void;
+  mse_fwd(a: P, b: P, n: I): number;
+  mse_bwd(a: P, b: P, da: P, n: I, scale: F): void;
+  hinge_multiclass_fwd(scores: P, labels: P, losses: P, rows: I, cols: I, margin: F): number;
+  hinge_multiclass_bwd(scores: P, labels: P, dscores: P, rows: I, cols: I, margin: F, scale: F): void;
 }
 
 type D = number[];

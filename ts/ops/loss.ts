@@ -1,0 +1,152 @@
+// Softmax, log-softmax and the losses: cross-entropy (integer labels or target
+// distributions), mean squared error and the multi-class hinge. Losses are means over rows.
+import { getBackend, opError, fmtShape } from '../backend/index';
+import { Tensor, empty } from '../tensor/tensor';
+import { record } from '../tensor/autograd';
+import { checkTensor, checkNumber, sameShape } from './check';
+
+export type Labels = Int32Array | Uint8Array | number[] | Tensor;
+
+function rowsCols(op: string, x: Tensor): [number, number] {
+  if (x.rank < 1 || x.shape[x.rank - 1] < 1) throw opError(op, `argument 'x' ${fmtShape(x.shape)} needs a non-empty last axis`);
+  const cols = x.shape[x.rank - 1];
+  return [x.size / cols, cols];
+}
+
+function softmaxLike(op: 'softmax' | 'logSoftmax', x: Tensor): Tensor {
+  checkTensor(op, 'x', x);
+  const [rows, cols] = rowsCols(op, x);
+  const k = getBackend().k;
+  const y = empty(x.shape);
+  (op === 'softmax' ? k.softmax_f32 : k.log_softmax_f32)(x.ptr, y.ptr, rows, cols);
+  return record(op, [x], y, (dy) => {
+    const dx = empty(x.shape);
+    (op === 'softmax' ? k.softmax_bwd_f32 : k.log_softmax_bwd_f32)(y.ptr, dy.ptr, dx.ptr, rows, cols);
+    return [dx];
+  });
+}
+
+/** Softmax over the last axis (numerically stable). */
+export const softmax = (x: Tensor): Tensor => softmaxLike('softmax', x);
+/** log(softmax(x)) over the last axis, without forming the softmax. */
+export const logSoftmax = (x: Tensor): Tensor => softmaxLike('logSoftmax', x);
+
+// Integer labels into an i32 block (a tensor-sized allocation freed with the loss).
+function labelBlock(op: string, labels: Labels, rows: number, cols: number): Tensor {
+  const n = (labels as ArrayLike<number>).length;
+  if (n !== rows) throw opError(op, `argument 'labels' has ${n} entries, the scores have ${rows} rows`);
+  const t = empty([rows]);
+  const v = getBackend().i32();
+  const base = t.ptr >> 2;
+  for (let i = 0; i < rows; i++) {
+    const l = (labels as ArrayLike<number>)[i];
+    if (!Number.isInteger(l) || l < 0 || l >= cols) {
+      t.dispose();
+      throw opError(op, `argument 'labels'[${i}] = ${l} is not a class index in [0, ${cols})`);
+    }
+    v[base + i] = l;
+  }
+  return t;
+}
+
+function scalarOut(v: number): Tensor {
+  const out = empty([]);
+  getBackend().f32()[out.ptr >> 2] = v;
+  return out;
+}
+
+const dyValue = (dy: Tensor): number => getBackend().f32()[dy.ptr >> 2];
+
+/**
+ * Mean cross-entropy of softmax(logits) [N, C] against integer labels (Int32Array, numbers)
+ * or target distributions (a Tensor [N, C], one-hot or soft).
+ */
+export function crossEntropy(logits: Tensor, labels: Labels): Tensor {
+  const op = 'crossEntropy';
+  checkTensor(op, 'logits', logits);
+  if (logits.rank !== 2) throw opError(op, `argument 'logits' must be [N, classes], got ${fmtShape(logits.shape)}`);
+  const [rows, cols] = logits.shape;
+  if (rows === 0) throw opError(op, `argument 'logits' ${fmtShape(logits.shape)} has no rows`);
+  const k = getBackend().k;
+  const probs = empty(logits.shape);
+  const losses = empty([rows]);
+  let total: number;
+  let bwd: (dl: Tensor, scale: number) => void;
+  let saved: Tensor[];
+  const inputs = [logits];
+  if (labels instanceof Tensor) {
+    checkTensor(op, 'labels', labels);
+    if (!sameShape(labels.shape, logits.shape))
+      throw opError(op, `target distributions 'labels' ${fmtShape(labels.shape)} must have the shape of 'logits' ${fmtShape(logits.shape)}`);
+    total = k.cross_entropy_probs_fwd(logits.ptr, labels.ptr, losses.ptr, probs.ptr, rows, cols);
+    bwd = (dl, scale) => k.cross_entropy_probs_bwd(probs.ptr, labels.ptr, dl.ptr, rows, cols, scale);
+    saved = [probs];
+  } else {
+    let lab: Tensor;
+    try {
+      lab = labelBlock(op, labels, rows, cols);
+    } catch (e) {
+      probs.dispose();
+      losses.dispose();
+      throw e;
+    }
+    total = k.cross_entropy_labels_fwd(logits.ptr, lab.ptr, losses.ptr, probs.ptr, rows, cols);
+    bwd = (dl, scale) => k.cross_entropy_labels_bwd(probs.ptr, lab.ptr, dl.ptr, rows, cols, scale);
+    saved = [probs, lab];
+  }
+  losses.dispose();
+  const out = scalarOut(total / rows);
+  return record(op, inputs, out, (dy) => {
+    const dl = empty(logits.shape);
+    bwd(dl, dyValue(dy) / rows);
+    return [dl];
+  }, saved);
+}
+
+/** Mean of (pred − target)² over every element. */
+export function mseLoss(pred: Tensor, target: Tensor): Tensor {
+  const op = 'mseLoss';
+  checkTensor(op, 'pred', pred);
+  checkTensor(op, 'target', target);
+  if (!sameShape(pred.shape, target.shape)) throw opError(op, `arguments 'pred' ${fmtShape(pred.shape)} and 'target' ${fmtShape(target.shape)} must have the same shape`);
+  if (pred.size === 0) throw opError(op, `argument 'pred' ${fmtShape(pred.shape)} is empty`);
+  const k = getBackend().k;
+  const n = pred.size;
+  const out = scalarOut(k.mse_fwd(pred.ptr, target.ptr, n) / n);
+  return record(op, [pred, target], out, (dy) => {
+    const s = dyValue(dy) / n;
+    let dp: Tensor | null = null;
+    let dt: Tensor | null = null;
+    if (pred.requiresGrad) {
+      dp = empty(pred.shape);
+      k.mse_bwd(pred.ptr, target.ptr, dp.ptr, n, s);
+    }
+    if (target.requiresGrad) {
+      dt = empty(target.shape);
+      k.mse_bwd(target.ptr, pred.ptr, dt.ptr, n, s);
+    }
+    return [dp, dt];
+  });
+}
+
+/** Mean multi-class hinge (Weston–Watkins SVM): Σ_{j≠y} max(0, s_j − s_y + margin) per row. */
+export function hingeLoss(scores: Tensor, labels: Labels, options: { margin?: number } = {}): Tensor {
+  const op = 'hingeLoss';
+  checkTensor(op, 'scores', scores);
+  if (scores.rank !== 2) throw opError(op, `argument 'scores' must be [N, classes], got ${fmtShape(scores.shape)}`);
+  const margin = checkNumber(op, 'margin', options.margin ?? 1);
+  const [rows, cols] = scores.shape;
+  if (rows === 0) throw opError(op, `argument 'scores' ${fmtShape(scores.shape)} has no rows`);
+  if (labels instanceof Tensor) throw opError(op, `argument 'labels' must be integer class indices (Int32Array or numbers)`);
+  const k = getBackend().k;
+  const lab = labelBlock(op, labels, rows, cols);
+  const losses = empty([rows]);
+  const total = k.hinge_multiclass_fwd(scores.ptr, lab.ptr, losses.ptr, rows, cols, margin);
+  losses.dispose();
+  const out = scalarOut(total / rows);
+  return record(op, [scores], out, (dy) => {
+    const ds = empty(scores.shape);
+    k.hinge_multiclass_bwd(scores.ptr, lab.ptr, ds.ptr, rows, cols, margin, dyValue(dy) / rows);
+    return [ds];
+  }, [lab]);
+}
