@@ -468,12 +468,13 @@ export function conv_transpose2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W
 // @ts-ignore: decorator
 @inline const DW_BWD_FILTER = 2;
 
-// One group of P output pixels (P = 4 or 1, `ps` bytes apart in x, consecutive in y) over
-// taps [khLo, khLo+nkh) × [kwLo, kwLo+nkw), channels [c, c+L). xt/wt point at the first
-// valid tap of the first pixel, channel 0; y at the first pixel, channel 0.
+// One group of P output pixels (P = 8, 4 or 1, `ps` bytes apart in x, consecutive in y)
+// over taps [khLo, khLo+nkh) × [kwLo, kwLo+nkw), channels [c, c+L). xt/wt point at the
+// first valid tap of the first pixel, channel 0; y at the first pixel, channel 0.
 //   DW_FWD:        y = act(bias + Σ x·w)
 //   DW_BWD_DATA:   x(= dx) += dy·w  at every tap
 //   DW_BWD_FILTER: w(= dw) += Σ_pixels x·dy  at every tap
+// P independent accumulators hide the add latency and share each weight load.
 // @ts-ignore: decorator
 @inline function dw_lanes(mode: i32, P: i32, L: i32, c: i32, xt: usize, wt: usize,
   bias: usize, y: usize, C: i32, nkh: i32, nkw: i32, ps: usize, hstep: usize,
@@ -481,12 +482,15 @@ export function conv_transpose2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W
   const o = <usize>c << 2;
   const cb = <usize>C << 2;
   const z = f32x4.splat(0);
-  let a0 = z, a1 = z, a2 = z, a3 = z;
+  // Per pixel: the running sum (forward) or the dy value (backward).
+  let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
   if (mode == DW_FWD) {
-    if (bias != 0) { a0 = ld(L, bias + o); a1 = a0; a2 = a0; a3 = a0; }
+    if (bias != 0) { a0 = ld(L, bias + o); a1 = a0; a2 = a0; a3 = a0; a4 = a0; a5 = a0; a6 = a0; a7 = a0; }
   } else {
-    a0 = ld(L, y + o);
-    if (P == 4) { a1 = ld(L, y + cb + o); a2 = ld(L, y + 2 * cb + o); a3 = ld(L, y + 3 * cb + o); }
+    const yo = y + o;
+    a0 = ld(L, yo);
+    if (P >= 4) { a1 = ld(L, yo + cb); a2 = ld(L, yo + 2 * cb); a3 = ld(L, yo + 3 * cb); }
+    if (P == 8) { a4 = ld(L, yo + 4 * cb); a5 = ld(L, yo + 5 * cb); a6 = ld(L, yo + 6 * cb); a7 = ld(L, yo + 7 * cb); }
   }
   for (let kh = 0; kh < nkh; kh++) {
     let xp = xt + <usize>kh * hstep + o;
@@ -494,27 +498,33 @@ export function conv_transpose2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W
     for (let kw = 0; kw < nkw; kw++) {
       if (mode == DW_FWD) {
         const wv = ld(L, wp);
-        a0 = f32x4.add(a0, f32x4.mul(ld(L, xp), wv));
-        if (P == 4) {
-          a1 = f32x4.add(a1, f32x4.mul(ld(L, xp + ps), wv));
-          a2 = f32x4.add(a2, f32x4.mul(ld(L, xp + 2 * ps), wv));
-          a3 = f32x4.add(a3, f32x4.mul(ld(L, xp + 3 * ps), wv));
+        a0 = madd(L, a0, xp, wv);
+        if (P >= 4) { a1 = madd(L, a1, xp + ps, wv); a2 = madd(L, a2, xp + 2 * ps, wv); a3 = madd(L, a3, xp + 3 * ps, wv); }
+        if (P == 8) {
+          a4 = madd(L, a4, xp + 4 * ps, wv); a5 = madd(L, a5, xp + 5 * ps, wv);
+          a6 = madd(L, a6, xp + 6 * ps, wv); a7 = madd(L, a7, xp + 7 * ps, wv);
         }
       } else if (mode == DW_BWD_DATA) {
-        // Pixel by pixel: with stride < kernel the taps of neighbours overlap.
+        // In order, pixel by pixel: with stride < kernel the taps of neighbours overlap.
         const wv = ld(L, wp);
         st(L, xp, f32x4.add(ld(L, xp), f32x4.mul(a0, wv)));
-        if (P == 4) {
+        if (P >= 4) {
           st(L, xp + ps, f32x4.add(ld(L, xp + ps), f32x4.mul(a1, wv)));
           st(L, xp + 2 * ps, f32x4.add(ld(L, xp + 2 * ps), f32x4.mul(a2, wv)));
           st(L, xp + 3 * ps, f32x4.add(ld(L, xp + 3 * ps), f32x4.mul(a3, wv)));
         }
+        if (P == 8) {
+          st(L, xp + 4 * ps, f32x4.add(ld(L, xp + 4 * ps), f32x4.mul(a4, wv)));
+          st(L, xp + 5 * ps, f32x4.add(ld(L, xp + 5 * ps), f32x4.mul(a5, wv)));
+          st(L, xp + 6 * ps, f32x4.add(ld(L, xp + 6 * ps), f32x4.mul(a6, wv)));
+          st(L, xp + 7 * ps, f32x4.add(ld(L, xp + 7 * ps), f32x4.mul(a7, wv)));
+        }
       } else {
         let s = f32x4.mul(ld(L, xp), a0);
-        if (P == 4) {
-          s = f32x4.add(s, f32x4.mul(ld(L, xp + ps), a1));
-          s = f32x4.add(s, f32x4.mul(ld(L, xp + 2 * ps), a2));
-          s = f32x4.add(s, f32x4.mul(ld(L, xp + 3 * ps), a3));
+        if (P >= 4) { s = madd(L, s, xp + ps, a1); s = madd(L, s, xp + 2 * ps, a2); s = madd(L, s, xp + 3 * ps, a3); }
+        if (P == 8) {
+          s = madd(L, s, xp + 4 * ps, a4); s = madd(L, s, xp + 5 * ps, a5);
+          s = madd(L, s, xp + 6 * ps, a6); s = madd(L, s, xp + 7 * ps, a7);
         }
         st(L, wp, f32x4.add(ld(L, wp), s));
       }
@@ -523,13 +533,25 @@ export function conv_transpose2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W
     }
   }
   if (mode == DW_FWD) {
-    if (act == 1) {
-      a0 = f32x4.pmax(a0, z);
-      if (P == 4) { a1 = f32x4.pmax(a1, z); a2 = f32x4.pmax(a2, z); a3 = f32x4.pmax(a3, z); }
+    const yo = y + o;
+    st(L, yo, relu_if(act, a0));
+    if (P >= 4) { st(L, yo + cb, relu_if(act, a1)); st(L, yo + 2 * cb, relu_if(act, a2)); st(L, yo + 3 * cb, relu_if(act, a3)); }
+    if (P == 8) {
+      st(L, yo + 4 * cb, relu_if(act, a4)); st(L, yo + 5 * cb, relu_if(act, a5));
+      st(L, yo + 6 * cb, relu_if(act, a6)); st(L, yo + 7 * cb, relu_if(act, a7));
     }
-    st(L, y + o, a0);
-    if (P == 4) { st(L, y + cb + o, a1); st(L, y + 2 * cb + o, a2); st(L, y + 3 * cb + o, a3); }
   }
+}
+
+// a + x[p]·v (L lanes of x loaded)
+// @ts-ignore: decorator
+@inline function madd(L: i32, a: v128, p: usize, v: v128): v128 {
+  return f32x4.add(a, f32x4.mul(ld(L, p), v));
+}
+
+// @ts-ignore: decorator
+@inline function relu_if(act: i32, v: v128): v128 {
+  return act == 1 ? f32x4.pmax(v, f32x4.splat(0)) : v;
 }
 
 // @ts-ignore: decorator
@@ -561,6 +583,7 @@ export function conv_transpose2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W
   let owHi = t < 0 ? 0 : t / strideW + 1;
   if (owHi > OW) owHi = OW;
   if (owHi < owLo) owHi = owLo;
+  const slide = mode == DW_FWD && KW == 3 && strideW == 1 && dilW == 1;
   for (let n = 0; n < N; n++) {
     for (let oh = 0; oh < OH; oh++) {
       const ih0 = oh * strideH - padTop;
@@ -573,7 +596,17 @@ export function conv_transpose2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W
       while (ow < OW) {
         const iw0 = ow * strideW - padLeft;
         const yp = yrow + <usize>ow * cb;
-        if (ow >= owLo && ow + 4 <= owHi) {
+        if (slide && ow >= owLo && ow + 4 <= owHi) {
+          const xt = x + (<usize>(xrow + iw0) * C << 2);
+          let c = 0;
+          for (; c + 4 <= C; c += 4) dw_fwd_k3s1(4, c, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
+          for (; c < C; c++) dw_fwd_k3s1(1, c, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
+          ow += 4;
+        } else if (ow >= owLo && ow + 8 <= owHi) {
+          const xt = x + (<usize>(xrow + iw0) * C << 2);
+          dw_pixels(mode, 8, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act);
+          ow += 8;
+        } else if (ow >= owLo && ow + 4 <= owHi) {
           const xt = x + (<usize>(xrow + iw0) * C << 2);
           dw_pixels(mode, 4, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act);
           ow += 4;
@@ -612,4 +645,41 @@ export function depthwise2d_nhwc_bwd_filter(x: usize, dy: usize, dw: usize,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
   dw_run(DW_BWD_FILTER, x, dw, 0, dy, N, H, W, C, OH, OW, KH, KW,
     strideH, strideW, padTop, padLeft, dilH, dilW, 0);
+}
+
+
+// Forward of 4 adjacent output pixels for a 3-wide kernel row at stride 1: the pixels share
+// input columns, so 6 loads of x feed 12 multiply-adds (instead of 12 loads).
+// @ts-ignore: decorator
+@inline function dw_fwd_k3s1(L: i32, c: i32, xt: usize, wt: usize, bias: usize, y: usize,
+  C: i32, nkh: i32, hstep: usize, wrow: usize, act: i32): void {
+  const o = <usize>c << 2;
+  const cb = <usize>C << 2;
+  let a0 = f32x4.splat(0);
+  if (bias != 0) a0 = ld(L, bias + o);
+  let a1 = a0, a2 = a0, a3 = a0;
+  for (let kh = 0; kh < nkh; kh++) {
+    let p = xt + <usize>kh * hstep + o;
+    const wp = wt + <usize>kh * wrow + o;
+    const w0 = ld(L, wp), w1 = ld(L, wp + cb), w2 = ld(L, wp + 2 * cb);
+    let v = ld(L, p);
+    a0 = f32x4.add(a0, f32x4.mul(v, w0));
+    p += cb; v = ld(L, p);
+    a0 = f32x4.add(a0, f32x4.mul(v, w1)); a1 = f32x4.add(a1, f32x4.mul(v, w0));
+    p += cb; v = ld(L, p);
+    a0 = f32x4.add(a0, f32x4.mul(v, w2)); a1 = f32x4.add(a1, f32x4.mul(v, w1));
+    a2 = f32x4.add(a2, f32x4.mul(v, w0));
+    p += cb; v = ld(L, p);
+    a1 = f32x4.add(a1, f32x4.mul(v, w2)); a2 = f32x4.add(a2, f32x4.mul(v, w1));
+    a3 = f32x4.add(a3, f32x4.mul(v, w0));
+    p += cb; v = ld(L, p);
+    a2 = f32x4.add(a2, f32x4.mul(v, w2)); a3 = f32x4.add(a3, f32x4.mul(v, w1));
+    p += cb; v = ld(L, p);
+    a3 = f32x4.add(a3, f32x4.mul(v, w2));
+  }
+  const yo = y + o;
+  st(L, yo, relu_if(act, a0));
+  st(L, yo + cb, relu_if(act, a1));
+  st(L, yo + 2 * cb, relu_if(act, a2));
+  st(L, yo + 3 * cb, relu_if(act, a3));
 }

@@ -191,34 +191,42 @@ function pack_b(transB: i32, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: 
   v128.store(cr, v1, 16);
 }
 
-// The 4×8 micro-kernel: a 4×8 tile of C from a 4-row A panel and an 8-column B panel over
-// kc steps, broadcasting each A element (load32_splat) against two B vectors. K is unrolled
-// by 4 with immediate load offsets. ldcb is C's row stride in bytes; bias is 0 or a row of 8.
-function gemm_f32_4x8(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, cmode: i32,
-  beta: f32, bias: usize, act: i32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let k = 0;
-  for (; k < kc; k++) {
-    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    pa += 16;
-    pb += 32;
-  }
+// The 4×8 micro-kernel, run down one 8-column B panel: for each of `tiles` consecutive 4-row
+// A panels (pa walks from one panel straight into the next) it computes a 4×8 tile of C
+// over kc steps, broadcasting each A element (load32_splat) against two B vectors, then
+// writes the tile back. ldcb is C's row stride in bytes; bias is 0 or a row of 8 floats.
+// The loop over tiles lives here rather than in the caller: with the k loop nested in it,
+// TurboFan hoists the address arithmetic out of the k loop (measured 0.71 → 0.86 of peak).
+// Unrolling k does not help: Binaryen merges the unrolled steps into one expression per
+// accumulator, which keeps every step's operands live at once and spills.
+function gemm_f32_4x8(kc: i32, pa: usize, pb0: usize, c: usize, ldcb: usize, tiles: i32,
+  cmode: i32, beta: f32, bias: usize, act: i32): void {
   const vbeta = f32x4.splat(beta);
-  write_row(c, c00, c01, cmode, vbeta, bias, act);
-  write_row(c + ldcb, c10, c11, cmode, vbeta, bias, act);
-  write_row(c + 2 * ldcb, c20, c21, cmode, vbeta, bias, act);
-  write_row(c + 3 * ldcb, c30, c31, cmode, vbeta, bias, act);
+  for (let t = 0; t < tiles; t++) {
+    let pb = pb0;
+    let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+    let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+    let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+    let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+    for (let k = 0; k < kc; k++) {
+      const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+      let a = v128.load32_splat(pa);
+      c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
+      a = v128.load32_splat(pa, 4);
+      c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
+      a = v128.load32_splat(pa, 8);
+      c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
+      a = v128.load32_splat(pa, 12);
+      c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
+      pa += 16;
+      pb += 32;
+    }
+    write_row(c, c00, c01, cmode, vbeta, bias, act);
+    write_row(c + ldcb, c10, c11, cmode, vbeta, bias, act);
+    write_row(c + 2 * ldcb, c20, c21, cmode, vbeta, bias, act);
+    write_row(c + 3 * ldcb, c30, c31, cmode, vbeta, bias, act);
+    c += ldcb << 2;
+  }
 }
 
 // C[M,N] = alpha·op(A)·op(B) + beta·C, then C[i,j] += bias[j] if bias != 0, then ReLU if
@@ -260,16 +268,14 @@ export function gemm_f32(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
           const pb = packB + (<usize>jr * kc << 2);
           const j = jc + jr;
           const biasRow = useBias ? bias + (<usize>j << 2) : 0;
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
-            const pa = packA + (<usize>ir * kc << 2);
-            const ct = c + <usize>(ic + ir) * ldcb + (<usize>j << 2);
-            if (mr == MR && nr == NR) {
-              gemm_f32_4x8(kc, pa, pb, ct, ldcb, cmode, beta, biasRow, rowAct);
-            } else {
-              // Edge tile: run the same kernel on a padded 4×8 copy, then copy the valid part.
-              edge_tile(kc, pa, pb, ct, ldcb, mr, nr, cmode, beta, biasRow, rowAct, tile, tileBias);
-            }
+          const c0 = c + <usize>ic * ldcb + (<usize>j << 2);
+          // Full tiles straight into C; a partial row panel or column panel goes through
+          // edge_tile, which runs the same kernel on a padded copy.
+          const full = nr == NR ? mc / MR : 0;
+          gemm_f32_4x8(kc, packA, pb, c0, ldcb, full, cmode, beta, biasRow, rowAct);
+          for (let ir = full * MR; ir < mc; ir += MR) {
+            edge_tile(kc, packA + (<usize>ir * kc << 2), pb, c0 + <usize>ir * ldcb, ldcb,
+              min(MR, mc - ir), nr, cmode, beta, biasRow, rowAct, tile, tileBias);
           }
         }
       }
@@ -277,6 +283,8 @@ export function gemm_f32(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
   }
 }
 
+// An edge tile (mr < 4 rows or nr < 8 columns): the kernel runs on a zero-padded 4×8 copy
+// of C's tile (and of the bias row), then the valid mr×nr part is copied back.
 function edge_tile(kc: i32, pa: usize, pb: usize, ct: usize, ldcb: usize, mr: i32, nr: i32,
   cmode: i32, beta: f32, biasRow: usize, act: i32, tile: usize, tileBias: usize): void {
   const nb = <usize>nr << 2;
@@ -290,6 +298,6 @@ function edge_tile(kc: i32, pa: usize, pb: usize, ct: usize, ldcb: usize, mr: i3
     memory.copy(tileBias, biasRow, nb);
     tb = tileBias;
   }
-  gemm_f32_4x8(kc, pa, pb, tile, NR << 2, cmode, beta, tb, act);
+  gemm_f32_4x8(kc, pa, pb, tile, NR << 2, 1, cmode, beta, tb, act);
   for (let r = 0; r < mr; r++) memory.copy(ct + <usize>r * ldcb, tile + (<usize>r * NR << 2), nb);
 }

@@ -11,3 +11,4 @@ export * from './upsample';
 export * from './activation';
 export * from './pool';
 export * from './loss';
+export * from './norm';

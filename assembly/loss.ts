@@ -2,7 +2,7 @@
 // reductions accumulate in f64; the per-row scalars (max, log of the sum) are f64 scalar
 // code. Elementwise row passes run 4 lanes at a time and finish on a partial vector.
 // Loss kernels write one loss per row and return their sum (f64); the caller divides.
-import { exp_f32x4, load_f32x4_n, store_f32x4_n } from './simd_math';
+import { exp_f32x4, load_f32x4_n, store_f32x4_n, widen_lo, widen_hi } from './simd_math';
 import { binary_scalar_f32, sum_f32, OP_ADD, OP_MUL } from './elementwise';
 
 // Row ops: out = f(a, b) with row scalars s, t.
@@ -80,8 +80,8 @@ import { binary_scalar_f32, sum_f32, OP_ADD, OP_MUL } from './elementwise';
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const v = term(op, v128.load(a + o), readsB ? v128.load(b + o) : z, vs, vt);
-    lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
-    hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+    lo = f64x2.add(lo, widen_lo(v));
+    hi = f64x2.add(hi, widen_hi(v));
   }
   const acc = f64x2.add(lo, hi);
   let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);

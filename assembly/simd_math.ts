@@ -144,3 +144,16 @@
   if (rem > 1) v128.store32_lane(p + 4, v, 1);
   if (rem > 2) v128.store32_lane(p + 8, v, 2);
 }
+
+// f32x4 lanes 0,1 and 2,3 widened to f64x2, for sums accumulated in f64.
+// @ts-ignore: decorator
+@inline export function widen_lo(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
+// @ts-ignore: decorator
+@inline export function widen_hi(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+}
+// The inverse: two f64x2 back to one f32x4 (lo → lanes 0,1, hi → lanes 2,3).
+// @ts-ignore: decorator
+@inline export function narrow_f64x2(lo: v128, hi: v128): v128 {
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}

@@ -15,3 +15,10 @@ export { relu, leakyRelu, elu, sigmoid, tanh, softplus, exp, sign } from './ops/
 export type { Padding, RoundMode, Pair } from './ops/window';
 export { maxPool2d, avgPool2d, lpPool2d, globalAvgPool, upsampleNearest, type Pool2dOptions } from './ops/pool';
 export { softmax, logSoftmax, crossEntropy, mseLoss, hingeLoss, type Labels } from './ops/loss';
+export { batchNorm, dropout, type BatchNormOptions } from './ops/norm';
+export * as nn from './nn/index';
+export * as optim from './optim/index';
+export * as data from './data/index';
+export * as io from './io/index';
+export { fit, evaluate, predict, type FitOptions, type History, type Metric, type LossName, type LossFn } from './train/fit';
+export { EarlyStopping, StepLR, ReduceLROnPlateau, type Callback, type EpochLogs } from './train/callbacks';

@@ -77,6 +77,18 @@ export interface Kernels {
   mse_bwd(a: P, b: P, da: P, n: I, scale: F): void;
   hinge_multiclass_fwd(scores: P, labels: P, losses: P, rows: I, cols: I, margin: F): number;
   hinge_multiclass_bwd(scores: P, labels: P, dscores: P, rows: I, cols: I, margin: F, scale: F): void;
+  // norm.ts
+  batchnorm_stats_f32(x: P, mean: P, var_: P, rows: I, C: I): void;
+  batchnorm_invstd_f32(var_: P, invstd: P, C: I, eps: F): void;
+  batchnorm_running_update_f32(runMean: P, runVar: P, mean: P, var_: P, C: I, momentum: F, rows: I): void;
+  batchnorm_fwd_f32(x: P, y: P, mean: P, invstd: P, gamma: P, beta: P, rows: I, C: I): void;
+  batchnorm_bwd_f32(x: P, dy: P, mean: P, invstd: P, gamma: P, dx: P, dgamma: P, dbeta: P, rows: I, C: I): void;
+  dropout_fwd_f32(x: P, y: P, mask: P, n: I, p: F, seed: I): void;
+  dropout_bwd_f32(dy: P, mask: P, dx: P, n: I, scale: F): void;
+  // optim.ts
+  sgd_update_f32(p: P, g: P, v: P, n: I, lr: F, momentum: F, dampening: F, weightDecay: F, nesterov: I): void;
+  adam_update_f32(p: P, g: P, m: P, v: P, n: I, lr: F, beta1: F, beta2: F, eps: F, weightDecay: F, bc1: F, bc2: F): void;
+  rmsprop_update_f32(p: P, g: P, s: P, n: I, lr: F, rho: F, eps: F, weightDecay: F): void;
 }
 
 type D = number[];

@@ -1,11 +1,13 @@
 // The layers: thin Modules that own parameters and call ops.
 import { opError } from '../backend/index';
 import { Tensor } from '../tensor/tensor';
-import { zeros } from '../ops/creation';
+import { zeros, ones } from '../ops/creation';
+import { batchNorm, dropout } from '../ops/norm';
 import { linear } from '../ops/linalg';
 import { conv2d, convTranspose2d } from '../ops/conv';
 import { relu, leakyRelu, elu, sigmoid, tanh, softplus } from '../ops/activation';
 import { flatten } from '../ops/shape';
+import { maxPool2d, avgPool2d, lpPool2d, globalAvgPool, upsampleNearest, type Pool2dOptions } from '../ops/pool';
 import { checkNumber } from '../ops/check';
 import { pair, type Padding, type Pair, type RoundMode } from '../ops/window';
 import { Module } from './module';
@@ -169,5 +171,80 @@ export class Softplus extends Lambda {
 export class Flatten extends Lambda {
   constructor() {
     super(flatten);
+  }
+}
+
+/** Max pooling; stride defaults to the kernel. */
+export class MaxPool2d extends Lambda {
+  constructor(kernel: Pair, options: Omit<Pool2dOptions, 'kernel'> = {}) {
+    super((x) => maxPool2d(x, { kernel, ...options }));
+  }
+}
+
+/** Average pooling; countIncludePad (default true) divides by the full window. */
+export class AvgPool2d extends Lambda {
+  constructor(kernel: Pair, options: Omit<Pool2dOptions, 'kernel'> & { countIncludePad?: boolean } = {}) {
+    super((x) => avgPool2d(x, { kernel, ...options }));
+  }
+}
+
+/** L2 pooling (LP with p = 2). */
+export class LPPool2d extends Lambda {
+  constructor(kernel: Pair, options: Omit<Pool2dOptions, 'kernel'> = {}) {
+    super((x) => lpPool2d(x, { kernel, ...options }));
+  }
+}
+
+/** [N, H, W, C] → [N, C]. */
+export class GlobalAvgPool extends Lambda {
+  constructor() {
+    super(globalAvgPool);
+  }
+}
+
+/** Nearest-neighbour upsampling by an integer factor. */
+export class Upsample extends Lambda {
+  constructor(scale: Pair) {
+    super((x) => upsampleNearest(x, { scale }));
+  }
+}
+
+/** Batch normalisation over the channel (last) axis, with running statistics for eval(). */
+export class BatchNorm2d extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor;
+  constructor(
+    readonly channels: number,
+    readonly options: { momentum?: number; eps?: number } = {},
+  ) {
+    super();
+    checkNumber('BatchNorm2d', 'channels', channels, { integer: true, min: 1 });
+    this.weight = this.param('weight', ones([channels]));
+    this.bias = this.param('bias', zeros([channels]));
+    this.buffer('runningMean', zeros([channels]));
+    this.buffer('runningVar', ones([channels]));
+  }
+  get runningMean(): Tensor {
+    return this.getBuffer('runningMean');
+  }
+  get runningVar(): Tensor {
+    return this.getBuffer('runningVar');
+  }
+  forward(x: Tensor): Tensor {
+    return batchNorm(x, this.weight, this.bias, this.runningMean, this.runningVar, { training: this.training, ...this.options });
+  }
+  protected override flops(inShape: readonly number[]): number {
+    return 2 * inShape.reduce((a, b) => a * b, 1);
+  }
+}
+
+/** Inverted dropout with probability p, active in train() mode only. */
+export class Dropout extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    checkNumber('Dropout', 'p', p, { min: 0, max: 1 });
+  }
+  forward(x: Tensor): Tensor {
+    return dropout(x, { p: this.p, training: this.training });
   }
 }

@@ -1,0 +1,236 @@
+// Shared benchmark machinery: warm-up, interleaved timing rounds, medians and spread,
+// the machine's f32x4 peak, table and JSON output.
+//
+// Every job is warmed up first (V8 runs a slow baseline tier of each wasm function before
+// the optimised one, and peers JIT-compile too), then timed in rounds: each round takes one
+// sample of every job in turn, so a burst of load from another process hits all libraries
+// alike instead of whichever case happened to be running.
+
+import { init, type Backend } from '../ts/backend/index';
+
+export interface Options {
+  json: boolean;
+  rounds: number;
+  /** Target duration of one sample; the job's inner repeat count is calibrated to it. */
+  sampleMs: number;
+  /** 'wall' (performance.now) or 'cpu' (process CPU time: ignores time the OS gave to others). */
+  clock: 'wall' | 'cpu';
+  /** Optional filter of sizes/cases, as given by --sizes=… */
+  sizes?: number[];
+}
+
+export interface Row {
+  suite: string;
+  case: string;
+  lib: string;
+  /** Median milliseconds per call. */
+  ms: number;
+  /** GFLOP/s at the median time (null where flops are not defined). */
+  gflops: number | null;
+  /** Fastest sample, ms per call. */
+  minMs: number;
+  /** (max − min) / median over the samples. */
+  spread: number;
+  /** gflops / the peak measured in the same run, where it applies. */
+  ofPeak?: number;
+  note?: string;
+}
+
+export interface Job {
+  case: string;
+  lib: string;
+  /** Floating-point operations of one call (0 if not meaningful). */
+  flops: number;
+  /** One call; may be async (onnxruntime's run is). */
+  run: () => unknown;
+  note?: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// Clocks
+
+const hasCpuClock = typeof process !== 'undefined' && typeof process.cpuUsage === 'function';
+
+function clockFn(kind: Options['clock']): () => number {
+  if (kind === 'cpu' && hasCpuClock) {
+    return () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
+  }
+  return () => performance.now();
+}
+
+// ---------------------------------------------------------------------------------------
+// Statistics
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function spreadOf(xs: number[]): number {
+  const med = median(xs);
+  return med > 0 ? (Math.max(...xs) - Math.min(...xs)) / med : 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// Timing
+
+async function callN(run: () => unknown, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const r = run();
+    if (r && typeof (r as Promise<unknown>).then === 'function') await r;
+  }
+}
+
+interface Calibrated {
+  job: Job;
+  inner: number;
+  samples: number[]; // ms per call
+}
+
+/** Warm a job up and find how many calls make one sample of about `sampleMs`. */
+async function calibrate(job: Job, opts: Options, now: () => number): Promise<Calibrated> {
+  // Warm-up: at least 3 calls and about 2 sample lengths, so that the optimised tier of
+  // every wasm function involved has been compiled and installed.
+  const t0 = performance.now();
+  let calls = 0;
+  while (calls < 3 || performance.now() - t0 < 2 * opts.sampleMs) {
+    await callN(job.run, 1);
+    calls++;
+    if (calls > 100000) break;
+  }
+  const t1 = now();
+  await callN(job.run, 3);
+  const per = Math.max((now() - t1) / 3, 1e-4);
+  return { job, inner: Math.max(1, Math.round(opts.sampleMs / per)), samples: [] };
+}
+
+/**
+ * Runs the jobs in interleaved rounds and returns one row per job. Rows for jobs with flops
+ * get GFLOP/s; `peakGflops`, if given, adds the fraction of peak.
+ */
+export async function runJobs(suite: string, jobs: Job[], opts: Options, peakGflops?: number): Promise<Row[]> {
+  const now = clockFn(opts.clock);
+  const cal: Calibrated[] = [];
+  for (const j of jobs) cal.push(await calibrate(j, opts, now));
+  for (let r = 0; r < opts.rounds; r++) {
+    for (const c of cal) {
+      const t = now();
+      await callN(c.job.run, c.inner);
+      c.samples.push((now() - t) / c.inner);
+    }
+  }
+  return cal.map((c) => {
+    const ms = median(c.samples);
+    const gflops = c.job.flops > 0 ? c.job.flops / ms / 1e6 : null;
+    const row: Row = {
+      suite,
+      case: c.job.case,
+      lib: c.job.lib,
+      ms,
+      gflops,
+      minMs: Math.min(...c.samples),
+      spread: spreadOf(c.samples),
+    };
+    if (gflops !== null && peakGflops) row.ofPeak = gflops / peakGflops;
+    if (c.job.note) row.note = c.job.note;
+    return row;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// simdnet's module
+
+export type KernelFns = Record<string, (...args: number[]) => number>;
+
+export interface Simdnet {
+  backend: Backend;
+  /** Every wasm export, untyped (benchmarks call kernels the typed table may not list). */
+  fns: KernelFns;
+}
+
+let simdnet: Promise<Simdnet> | null = null;
+
+/** Loads build/simdnet.wasm (next to the bundled bench) through the library's own backend. */
+export function loadSimdnet(): Promise<Simdnet> {
+  simdnet ??= (async () => {
+    const backend = await init({ wasm: new URL('./simdnet.wasm', import.meta.url) });
+    return { backend, fns: backend.k as unknown as KernelFns };
+  })();
+  return simdnet;
+}
+
+// ---------------------------------------------------------------------------------------
+// Peak
+
+/**
+ * The machine's f32x4 mul+add peak in GFLOP/s, measured with peak_f32x4 (the same
+ * interleaving and clock as the other jobs when passed to runJobs as a job; this standalone
+ * form takes the median of `rounds` samples).
+ */
+export function peakJob(sn: Simdnet): Job {
+  const buf = sn.backend.alloc(sn.fns.peak_f32x4_scratch_bytes());
+  const chains = sn.fns.peak_f32x4_chains();
+  const iters = 1_000_000;
+  return {
+    case: 'f32x4 mul+add peak',
+    lib: 'peak_f32x4',
+    flops: iters * chains * 8,
+    run: () => sn.fns.peak_f32x4(iters, buf),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Output
+
+export function fmt(x: number | null | undefined, digits = 1): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '-';
+  return x.toFixed(digits);
+}
+
+/** A plain text table; columns are right-aligned except the first `left` ones. */
+export function table(header: string[], rows: string[][], left = 2): string {
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) =>
+    r.map((c, i) => (i < left ? (c ?? '').padEnd(w[i]) : (c ?? '').padStart(w[i]))).join('  ');
+  return [line(header), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function printRows(rows: Row[], opts: Options): void {
+  if (opts.json) {
+    for (const r of rows) console.log(JSON.stringify(r));
+    return;
+  }
+  console.log(
+    table(
+      ['case', 'lib', 'median ms', 'GFLOP/s', 'of peak', 'best ms', 'spread'],
+      rows.map((r) => [
+        r.case,
+        r.lib,
+        fmt(r.ms, 3),
+        fmt(r.gflops),
+        r.ofPeak !== undefined ? fmt(r.ofPeak * 100, 0) + ' %' : '',
+        fmt(r.minMs, 3),
+        fmt(r.spread * 100, 0) + ' %',
+      ]),
+    ),
+  );
+}
+
+/** Rows "simdnet / peer" per case: how many times faster simdnet is (median times). */
+export function ratioRows(rows: Row[], ours: string): string[][] {
+  const out: string[][] = [];
+  const cases = [...new Set(rows.map((r) => r.case))];
+  for (const c of cases) {
+    const mine = rows.find((r) => r.case === c && r.lib === ours);
+    if (!mine) continue;
+    for (const r of rows) {
+      if (r.case !== c || r.lib === ours) continue;
+      out.push([c, `${ours} / ${r.lib}`, fmt(r.ms / mine.ms, 2) + '×']);
+    }
+  }
+  return out;
+}

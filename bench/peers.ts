@@ -1,0 +1,61 @@
+// The peers, set up single-threaded with SIMD in Node: TensorFlow.js on its wasm backend and
+// onnxruntime-web on its wasm execution provider. Each is loaded once per process.
+
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+type Tf = typeof import('@tensorflow/tfjs-core');
+type Ort = typeof import('onnxruntime-web');
+
+const require = createRequire(import.meta.url);
+const distOf = (pkg: string): string => join(dirname(require.resolve(`${pkg}/package.json`)), 'dist');
+
+let tfjs: Promise<Tf> | null = null;
+let ort: Promise<Ort> | null = null;
+
+/** TensorFlow.js with the wasm backend: SIMD build, one thread. */
+export function tfjsWasm(): Promise<Tf> {
+  tfjs ??= (async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // A directory prefix: in Node the backend reads the .wasm files from it with fs.
+    wasm.setWasmPaths(distOf('@tensorflow/tfjs-backend-wasm') + '/');
+    wasm.setThreadsCount(1);
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    tf.env().set('WASM_HAS_SIMD_SUPPORT', true);
+    if (!(await tf.setBackend('wasm'))) throw new Error('bench: tfjs wasm backend failed to initialise');
+    await tf.ready();
+    return tf;
+  })();
+  return tfjs;
+}
+
+/** onnxruntime-web on the wasm execution provider: one thread (no workers). */
+export function ortWasm(): Promise<Ort> {
+  ort ??= (async () => {
+    const o = await import('onnxruntime-web');
+    o.env.wasm.numThreads = 1;
+    o.env.wasm.proxy = false;
+    // A URL prefix: the runtime imports ort-wasm-simd-threaded.mjs from it.
+    o.env.wasm.wasmPaths = pathToFileURL(distOf('onnxruntime-web')).href + '/';
+    o.env.logLevel = 'error';
+    return o;
+  })();
+  return ort;
+}
+
+/** An onnxruntime-web session over model bytes, with all graph optimisations on. */
+export async function ortSession(model: Uint8Array): Promise<import('onnxruntime-web').InferenceSession> {
+  const o = await ortWasm();
+  return o.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+}
+
+/** Versions, for the report header. */
+export function peerVersions(): Record<string, string> {
+  const v = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
+  return {
+    '@tensorflow/tfjs-backend-wasm': v('@tensorflow/tfjs-backend-wasm'),
+    'onnxruntime-web': v('onnxruntime-web'),
+  };
+}

@@ -1,0 +1,1 @@
+export { encodeSafetensors, decodeSafetensors, saveSafetensors, loadSafetensors, type TensorEntry } from './safetensors';

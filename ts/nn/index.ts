@@ -1,0 +1,8 @@
+export { Module, Sequential, type LayerRecord } from './module';
+export {
+  Linear, Conv2d, ConvTranspose2d, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, Softplus, Flatten,
+  MaxPool2d, AvgPool2d, LPPool2d, GlobalAvgPool, Upsample, BatchNorm2d, Dropout,
+  type LinearOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions,
+} from './layers';
+export { initTensor, fans, type Init } from './init';
+export * as models from './models';

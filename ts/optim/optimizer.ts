@@ -1,0 +1,142 @@
+// Optimizers: each step runs one SIMD update kernel per parameter over its flat values,
+// with the optimizer's state (velocity, moments) kept in wasm memory beside it.
+import { getBackend, opError } from '../backend/index';
+import { Tensor, keep } from '../tensor/tensor';
+import { zeros } from '../ops/creation';
+import { checkNumber } from '../ops/check';
+
+export abstract class Optimizer {
+  /** Learning rate; schedulers and callbacks change it between steps. */
+  lr: number;
+  readonly params: Tensor[];
+  protected readonly state = new Map<Tensor, Tensor[]>();
+  protected t = 0;
+
+  constructor(params: Tensor[], lr: number, name: string) {
+    if (!Array.isArray(params) || params.length === 0 || !params.every((p) => p instanceof Tensor))
+      throw opError(name, `argument 'params' must be a non-empty array of tensors (model.parameters())`);
+    this.params = params;
+    this.lr = checkNumber(name, 'lr', lr, { min: 0 });
+  }
+
+  /** Clears the gradients of every parameter. */
+  zeroGrad(): void {
+    for (const p of this.params) {
+      p.grad?.dispose();
+      p.grad = null;
+    }
+  }
+
+  /** One update of every parameter that has a gradient. */
+  step(): void {
+    this.t++;
+    for (const p of this.params) {
+      if (!p.grad) continue;
+      let s = this.state.get(p);
+      if (!s) {
+        s = Array.from({ length: this.slots }, () => keep(zeros(p.shape)));
+        this.state.set(p, s);
+      }
+      this.update(p.ptr, p.grad.ptr, s.map((t) => t.ptr), p.size);
+    }
+  }
+
+  /** Frees the optimizer's state. */
+  dispose(): void {
+    for (const s of this.state.values()) for (const t of s) t.dispose();
+    this.state.clear();
+  }
+
+  /** Number of state tensors per parameter. */
+  protected abstract readonly slots: number;
+  protected abstract update(param: number, grad: number, state: number[], n: number): void;
+}
+
+export interface SGDOptions {
+  lr: number;
+  /** γ; 0 is plain gradient descent. */
+  momentum?: number;
+  /**
+   * 'lecture': v = γv + (1 − γ)g, w −= ηv (an exponential average of gradients, the course's
+   * form); 'classical': v = γv + g, w −= ηv (PyTorch's and TF's form).
+   */
+  form?: 'lecture' | 'classical';
+  nesterov?: boolean;
+  /** L2 weight decay λ: g += λw. */
+  weightDecay?: number;
+}
+
+export class SGD extends Optimizer {
+  protected readonly slots: number;
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+  constructor(params: Tensor[], options: SGDOptions) {
+    super(params, options?.lr, 'SGD');
+    this.momentum = checkNumber('SGD', 'momentum', options.momentum ?? 0, { min: 0, max: 1 });
+    const form = options.form ?? 'lecture';
+    if (form !== 'lecture' && form !== 'classical') throw opError('SGD', `argument 'form' must be 'lecture' or 'classical', got ${JSON.stringify(form)}`);
+    this.dampening = form === 'lecture' ? this.momentum : 0;
+    this.nesterov = !!options.nesterov;
+    if (this.nesterov && this.momentum === 0) throw opError('SGD', 'nesterov needs momentum > 0');
+    this.weightDecay = checkNumber('SGD', 'weightDecay', options.weightDecay ?? 0, { min: 0 });
+    this.slots = this.momentum > 0 ? 1 : 0;
+  }
+  protected update(p: number, g: number, s: number[], n: number): void {
+    getBackend().k.sgd_update_f32(p, g, s[0] ?? 0, n, this.lr, this.momentum, this.dampening, this.weightDecay, this.nesterov ? 1 : 0);
+  }
+}
+
+export interface AdamOptions {
+  lr?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  weightDecay?: number;
+}
+
+export class Adam extends Optimizer {
+  protected readonly slots = 2;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  constructor(params: Tensor[], options: AdamOptions = {}) {
+    super(params, options.lr ?? 1e-3, 'Adam');
+    this.beta1 = checkNumber('Adam', 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1 });
+    this.beta2 = checkNumber('Adam', 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1 });
+    this.eps = checkNumber('Adam', 'eps', options.eps ?? 1e-8, { min: 0, minExclusive: true });
+    this.weightDecay = checkNumber('Adam', 'weightDecay', options.weightDecay ?? 0, { min: 0 });
+  }
+  protected update(p: number, g: number, s: number[], n: number): void {
+    // Bias corrections computed here, once per step, so the kernel needs no pow().
+    const bc1 = 1 - this.beta1 ** this.t;
+    const bc2 = 1 - this.beta2 ** this.t;
+    getBackend().k.adam_update_f32(p, g, s[0], s[1], n, this.lr, this.beta1, this.beta2, this.eps, this.weightDecay, bc1, bc2);
+  }
+}
+
+export interface RMSPropOptions {
+  lr?: number;
+  /** Decay of the squared-gradient average. */
+  rho?: number;
+  eps?: number;
+  weightDecay?: number;
+}
+
+export class RMSProp extends Optimizer {
+  protected readonly slots = 1;
+  readonly rho: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  constructor(params: Tensor[], options: RMSPropOptions = {}) {
+    super(params, options.lr ?? 1e-3, 'RMSProp');
+    this.rho = checkNumber('RMSProp', 'rho', options.rho ?? 0.9, { min: 0, max: 1 });
+    this.eps = checkNumber('RMSProp', 'eps', options.eps ?? 1e-8, { min: 0, minExclusive: true });
+    this.weightDecay = checkNumber('RMSProp', 'weightDecay', options.weightDecay ?? 0, { min: 0 });
+  }
+  protected update(p: number, g: number, s: number[], n: number): void {
+    getBackend().k.rmsprop_update_f32(p, g, s[0], n, this.lr, this.rho, this.eps, this.weightDecay);
+  }
+}

@@ -1,0 +1,244 @@
+// fit / evaluate / predict: batching, seeded shuffling, loss and metrics, validation,
+// callbacks and progress. Every step runs inside tidy(), so memory stays flat.
+import { opError, fmtShape, getBackend } from '../backend/index';
+import { Tensor, tidy, empty } from '../tensor/tensor';
+import { noGrad } from '../tensor/autograd';
+import { Rng } from '../tensor/rng';
+import { crossEntropy, mseLoss, hingeLoss, type Labels } from '../ops/loss';
+import type { Module } from '../nn/module';
+import type { Optimizer } from '../optim/optimizer';
+import { makeDataset, batchTensor, type Dataset } from '../data/dataset';
+import type { Transform } from '../data/augment';
+import type { Callback, EpochLogs, TrainState } from './callbacks';
+import { Progress } from './progress';
+
+export type LossName = 'crossEntropy' | 'mse' | 'hinge';
+export type LossFn = (output: Tensor, labels: Int32Array) => Tensor;
+export type Metric = 'accuracy' | 'top5';
+
+export interface FitOptions {
+  epochs: number;
+  batchSize?: number;
+  optimizer: Optimizer;
+  loss?: LossName | LossFn;
+  metrics?: Metric[];
+  validation?: Dataset | { x: Tensor; y: Labels };
+  shuffle?: boolean;
+  seed?: number;
+  augment?: Transform;
+  callbacks?: Callback[];
+  /** A progress bar on a terminal, periodic lines otherwise; false for silence. */
+  progress?: boolean;
+  onProgress?: (p: { epoch: number; epochs: number; step: number; steps: number; loss: number; imagesPerSecond: number }) => void;
+}
+
+export interface History {
+  epochs: EpochLogs[];
+}
+
+function toDataset(op: string, d: Dataset | { x: Tensor; y: Labels }): Dataset {
+  if ('sampleShape' in d) return d;
+  if (!(d.x instanceof Tensor)) throw opError(op, `data.x must be a Tensor [N, ...], got ${typeof d.x}`);
+  const y = d.y instanceof Tensor ? Int32Array.from(d.y.dataSync()) : Int32Array.from(d.y as ArrayLike<number>);
+  if (y.length !== d.x.shape[0]) throw opError(op, `data.y has ${y.length} labels, data.x ${fmtShape(d.x.shape)} has ${d.x.shape[0]} samples`);
+  return makeDataset(d.x.dataSync(), d.x.shape.slice(1), y);
+}
+
+function lossOf(op: string, loss: LossName | LossFn | undefined): LossFn {
+  if (typeof loss === 'function') return loss;
+  switch (loss ?? 'crossEntropy') {
+    case 'crossEntropy':
+      return crossEntropy;
+    case 'hinge':
+      return (o, y) => hingeLoss(o, y);
+    case 'mse':
+      return (o, y) => {
+        // MSE against one-hot targets of the labels.
+        const t = empty(o.shape);
+        const v = getBackend().f32();
+        const C = o.shape[1];
+        v.fill(0, t.ptr >> 2, (t.ptr >> 2) + t.size);
+        for (let i = 0; i < y.length; i++) v[(t.ptr >> 2) + i * C + y[i]] = 1;
+        return mseLoss(o, t);
+      };
+    default:
+      throw opError(op, `unknown loss ${JSON.stringify(loss)} (crossEntropy, mse, hinge, or a function)`);
+  }
+}
+
+// Counts of correct top-1 and top-5 predictions in a batch of scores [B, C].
+function countCorrect(scores: Float32Array, labels: Int32Array, C: number): [number, number] {
+  let top1 = 0;
+  let top5 = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const row = scores.subarray(i * C, (i + 1) * C);
+    const s = row[labels[i]];
+    let above = 0;
+    for (let j = 0; j < C; j++) if (row[j] > s || (row[j] === s && j < labels[i])) above++;
+    if (above === 0) top1++;
+    if (above < 5) top5++;
+  }
+  return [top1, top5];
+}
+
+function snapshotOf(model: Module): () => () => void {
+  return () => {
+    const saved = model.parameters().map((p) => [p, p.dataSync()] as const);
+    const buffers = model.namedBuffers().map(([, b]) => [b, b.dataSync()] as const);
+    return () => {
+      for (const [p, d] of saved) if (!p.isDisposed) p.assign(d);
+      for (const [b, d] of buffers) if (!b.isDisposed) b.assign(d);
+    };
+  };
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+const yieldToEventLoop = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+/** Trains `model` on `data` and returns the per-epoch logs. */
+export async function fit(model: Module, data: Dataset | { x: Tensor; y: Labels }, options: FitOptions): Promise<History> {
+  const op = 'fit';
+  const train = toDataset(op, data);
+  const val = options.validation ? toDataset(op, options.validation) : null;
+  const epochs = options.epochs;
+  if (!Number.isInteger(epochs) || epochs < 1) throw opError(op, `options.epochs must be a positive integer, got ${epochs}`);
+  const batchSize = options.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw opError(op, `options.batchSize must be a positive integer, got ${batchSize}`);
+  if (!options.optimizer || typeof options.optimizer.step !== 'function') throw opError(op, 'options.optimizer must be an optimizer (sn.optim.SGD, Adam, RMSProp)');
+  const opt = options.optimizer;
+  const lossFn = lossOf(op, options.loss);
+  const metrics = options.metrics ?? ['accuracy'];
+  const callbacks = options.callbacks ?? [];
+  const rng = new Rng(options.seed ?? 0);
+  const order = Int32Array.from({ length: train.length }, (_, i) => i);
+  const steps = Math.ceil(train.length / batchSize);
+  const state: TrainState = { lr: opt.lr, stop: false, snapshot: snapshotOf(model) };
+  const history: History = { epochs: [] };
+  const progress = options.progress === false ? null : new Progress();
+  for (const c of callbacks) c.onTrainBegin?.(state);
+
+  for (let epoch = 0; epoch < epochs && !state.stop; epoch++) {
+    model.train();
+    opt.lr = state.lr;
+    if (options.shuffle !== false) rng.shuffle(order);
+    const t0 = now();
+    let lossSum = 0;
+    let seen = 0;
+    let correct1 = 0;
+    let correct5 = 0;
+    let lastYield = t0;
+    for (let step = 0; step < steps; step++) {
+      const start = step * batchSize;
+      const end = Math.min(start + batchSize, train.length);
+      const { x, y } = batchTensor(train, order, start, end, options.augment);
+      const [l, c1, c5] = tidy(() => {
+        const out = model.call(x);
+        const loss = lossFn(out, y);
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+        const [a, b] = countCorrect(out.dataSync(), y, out.shape[1]);
+        return [loss.item(), a, b];
+      });
+      x.dispose();
+      if (!Number.isFinite(l)) throw opError(op, `the loss became ${l} at epoch ${epoch + 1}, step ${step + 1}: lower the learning rate`);
+      lossSum += l * (end - start);
+      seen += end - start;
+      correct1 += c1;
+      correct5 += c5;
+      const t = now();
+      const ips = (seen / (t - t0)) * 1000;
+      progress?.update(epoch, epochs, step + 1, steps, lossSum / seen, correct1 / seen, ips);
+      if (t - lastYield > 100) {
+        options.onProgress?.({ epoch, epochs, step: step + 1, steps, loss: lossSum / seen, imagesPerSecond: ips });
+        await yieldToEventLoop();
+        lastYield = now();
+      }
+    }
+    const seconds = (now() - t0) / 1000;
+    const logs: EpochLogs = { epoch, loss: lossSum / seen, lr: opt.lr, seconds, imagesPerSecond: seen / seconds };
+    if (metrics.includes('accuracy')) logs.accuracy = correct1 / seen;
+    if (metrics.includes('top5')) logs.top5 = correct5 / seen;
+    if (val) {
+      const v = evaluate(model, val, { batchSize: Math.max(batchSize, 256), loss: options.loss, metrics });
+      logs.valLoss = v.loss;
+      if (v.accuracy !== undefined) logs.valAccuracy = v.accuracy;
+      if (v.top5 !== undefined) logs.valTop5 = v.top5;
+    }
+    history.epochs.push(logs);
+    progress?.epochEnd(logs, epochs);
+    options.onProgress?.({ epoch, epochs, step: steps, steps, loss: logs.loss, imagesPerSecond: logs.imagesPerSecond });
+    for (const c of callbacks) c.onEpochEnd?.(logs, state);
+    await yieldToEventLoop();
+  }
+  for (const c of callbacks) c.onTrainEnd?.(state);
+  return history;
+}
+
+/** Loss and metrics of `model` (in eval mode) over a dataset. */
+export function evaluate(
+  model: Module,
+  data: Dataset | { x: Tensor; y: Labels },
+  options: { batchSize?: number; loss?: LossName | LossFn; metrics?: Metric[] } = {},
+): { loss: number; accuracy?: number; top5?: number } {
+  const d = toDataset('evaluate', data);
+  const lossFn = lossOf('evaluate', options.loss);
+  const bs = options.batchSize ?? 256;
+  const metrics = options.metrics ?? ['accuracy'];
+  const wasTraining = model.training;
+  model.eval();
+  const order = Int32Array.from({ length: d.length }, (_, i) => i);
+  let lossSum = 0;
+  let c1 = 0;
+  let c5 = 0;
+  try {
+    for (let start = 0; start < d.length; start += bs) {
+      const end = Math.min(start + bs, d.length);
+      const { x, y } = batchTensor(d, order, start, end);
+      noGrad(() =>
+        tidy(() => {
+          const out = model.call(x);
+          lossSum += lossFn(out, y).item() * (end - start);
+          const [a, b] = countCorrect(out.dataSync(), y, out.shape[1]);
+          c1 += a;
+          c5 += b;
+        }),
+      );
+      x.dispose();
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  const n = Math.max(d.length, 1);
+  const r: { loss: number; accuracy?: number; top5?: number } = { loss: lossSum / n };
+  if (metrics.includes('accuracy')) r.accuracy = c1 / n;
+  if (metrics.includes('top5')) r.top5 = c5 / n;
+  return r;
+}
+
+/** Runs the model in eval mode over x in batches; returns the stacked outputs. */
+export function predict(model: Module, x: Tensor, options: { batchSize?: number } = {}): Tensor {
+  const bs = options.batchSize ?? 256;
+  const N = x.shape[0];
+  if (!(N > 0)) throw opError('predict', `argument 'x' ${fmtShape(x.shape)} has no samples`);
+  const per = x.size / N;
+  const wasTraining = model.training;
+  model.eval();
+  const k = getBackend().k;
+  let out: Tensor | null = null;
+  try {
+    for (let start = 0; start < N; start += bs) {
+      const end = Math.min(start + bs, N);
+      const xb = empty([end - start, ...x.shape.slice(1)]);
+      k.copy_f32(x.ptr + start * per * 4, xb.ptr, xb.size);
+      const yb = noGrad(() => tidy(() => model.call(xb)));
+      out ??= empty([N, ...yb.shape.slice(1)]);
+      k.copy_f32(yb.ptr, out.ptr + (start * yb.size * 4) / (end - start), yb.size);
+      xb.dispose();
+      yb.dispose();
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  return out!;
+}
