@@ -583,7 +583,7 @@ export function conv_transpose2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W
   let owHi = t < 0 ? 0 : t / strideW + 1;
   if (owHi > OW) owHi = OW;
   if (owHi < owLo) owHi = owLo;
-  const slide = mode == DW_FWD && KW == 3 && strideW == 1 && dilW == 1;
+  const slide = mode == DW_FWD && KW == 3 && strideW <= 2 && dilW == 1;
   for (let n = 0; n < N; n++) {
     for (let oh = 0; oh < OH; oh++) {
       const ih0 = oh * strideH - padTop;
@@ -599,8 +599,13 @@ export function conv_transpose2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W
         if (slide && ow >= owLo && ow + 4 <= owHi) {
           const xt = x + (<usize>(xrow + iw0) * C << 2);
           let c = 0;
-          for (; c + 4 <= C; c += 4) dw_fwd_k3s1(4, c, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
-          for (; c < C; c++) dw_fwd_k3s1(1, c, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
+          if (strideW == 1) {
+            for (; c + 4 <= C; c += 4) dw_fwd_k3(1, 4, c, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
+            for (; c < C; c++) dw_fwd_k3(1, 1, c, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
+          } else {
+            for (; c + 4 <= C; c += 4) dw_fwd_k3(2, 4, c, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
+            for (; c < C; c++) dw_fwd_k3(2, 1, c, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
+          }
           ow += 4;
         } else if (ow >= owLo && ow + 8 <= owHi) {
           const xt = x + (<usize>(xrow + iw0) * C << 2);
@@ -648,10 +653,11 @@ export function depthwise2d_nhwc_bwd_filter(x: usize, dy: usize, dw: usize,
 }
 
 
-// Forward of 4 adjacent output pixels for a 3-wide kernel row at stride 1: the pixels share
-// input columns, so 6 loads of x feed 12 multiply-adds (instead of 12 loads).
+// Forward of 4 adjacent output pixels for a 3-wide kernel row at stride S (1 or 2):
+// neighbours share input columns, so 6 (S = 1) or 9 (S = 2) loads of x feed 12
+// multiply-adds, against 12 loads tap by tap. Column i feeds pixel j at tap i − S·j.
 // @ts-ignore: decorator
-@inline function dw_fwd_k3s1(L: i32, c: i32, xt: usize, wt: usize, bias: usize, y: usize,
+@inline function dw_fwd_k3(S: i32, L: i32, c: i32, xt: usize, wt: usize, bias: usize, y: usize,
   C: i32, nkh: i32, hstep: usize, wrow: usize, act: i32): void {
   const o = <usize>c << 2;
   const cb = <usize>C << 2;
@@ -663,19 +669,39 @@ export function depthwise2d_nhwc_bwd_filter(x: usize, dy: usize, dw: usize,
     const wp = wt + <usize>kh * wrow + o;
     const w0 = ld(L, wp), w1 = ld(L, wp + cb), w2 = ld(L, wp + 2 * cb);
     let v = ld(L, p);
-    a0 = f32x4.add(a0, f32x4.mul(v, w0));
-    p += cb; v = ld(L, p);
-    a0 = f32x4.add(a0, f32x4.mul(v, w1)); a1 = f32x4.add(a1, f32x4.mul(v, w0));
-    p += cb; v = ld(L, p);
-    a0 = f32x4.add(a0, f32x4.mul(v, w2)); a1 = f32x4.add(a1, f32x4.mul(v, w1));
-    a2 = f32x4.add(a2, f32x4.mul(v, w0));
-    p += cb; v = ld(L, p);
-    a1 = f32x4.add(a1, f32x4.mul(v, w2)); a2 = f32x4.add(a2, f32x4.mul(v, w1));
-    a3 = f32x4.add(a3, f32x4.mul(v, w0));
-    p += cb; v = ld(L, p);
-    a2 = f32x4.add(a2, f32x4.mul(v, w2)); a3 = f32x4.add(a3, f32x4.mul(v, w1));
-    p += cb; v = ld(L, p);
-    a3 = f32x4.add(a3, f32x4.mul(v, w2));
+    if (S == 1) {
+      a0 = f32x4.add(a0, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a0 = f32x4.add(a0, f32x4.mul(v, w1)); a1 = f32x4.add(a1, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a0 = f32x4.add(a0, f32x4.mul(v, w2)); a1 = f32x4.add(a1, f32x4.mul(v, w1));
+      a2 = f32x4.add(a2, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a1 = f32x4.add(a1, f32x4.mul(v, w2)); a2 = f32x4.add(a2, f32x4.mul(v, w1));
+      a3 = f32x4.add(a3, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a2 = f32x4.add(a2, f32x4.mul(v, w2)); a3 = f32x4.add(a3, f32x4.mul(v, w1));
+      p += cb; v = ld(L, p);
+      a3 = f32x4.add(a3, f32x4.mul(v, w2));
+    } else {
+      a0 = f32x4.add(a0, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a0 = f32x4.add(a0, f32x4.mul(v, w1));
+      p += cb; v = ld(L, p);
+      a0 = f32x4.add(a0, f32x4.mul(v, w2)); a1 = f32x4.add(a1, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a1 = f32x4.add(a1, f32x4.mul(v, w1));
+      p += cb; v = ld(L, p);
+      a1 = f32x4.add(a1, f32x4.mul(v, w2)); a2 = f32x4.add(a2, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a2 = f32x4.add(a2, f32x4.mul(v, w1));
+      p += cb; v = ld(L, p);
+      a2 = f32x4.add(a2, f32x4.mul(v, w2)); a3 = f32x4.add(a3, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a3 = f32x4.add(a3, f32x4.mul(v, w1));
+      p += cb; v = ld(L, p);
+      a3 = f32x4.add(a3, f32x4.mul(v, w1));
+    }
   }
   const yo = y + o;
   st(L, yo, relu_if(act, a0));

@@ -12,3 +12,4 @@ export * from './activation';
 export * from './pool';
 export * from './loss';
 export * from './norm';
+export * from './optim';

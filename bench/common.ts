@@ -6,6 +6,8 @@
 // sample of every job in turn, so a burst of load from another process hits all libraries
 // alike instead of whichever case happened to be running.
 
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { init, type Backend } from '../ts/backend/index';
 
 export interface Options {
@@ -154,10 +156,15 @@ export interface Simdnet {
 
 let simdnet: Promise<Simdnet> | null = null;
 
-/** Loads build/simdnet.wasm (next to the bundled bench) through the library's own backend. */
+/**
+ * Loads build/simdnet.wasm (next to the bundled bench), or the file named by the
+ * SIMDNET_WASM environment variable, through the library's own backend.
+ */
 export function loadSimdnet(): Promise<Simdnet> {
   simdnet ??= (async () => {
-    const backend = await init({ wasm: new URL('./simdnet.wasm', import.meta.url) });
+    const file = typeof process !== 'undefined' ? process.env.SIMDNET_WASM : undefined;
+    const url = file ? pathToFileURL(resolve(file)) : new URL('./simdnet.wasm', import.meta.url);
+    const backend = await init({ wasm: url });
     return { backend, fns: backend.k as unknown as KernelFns };
   })();
   return simdnet;

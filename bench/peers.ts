@@ -1,6 +1,7 @@
 // The peers, set up single-threaded with SIMD in Node: TensorFlow.js on its wasm backend and
 // onnxruntime-web on its wasm execution provider. Each is loaded once per process.
 
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,7 +10,9 @@ type Tf = typeof import('@tensorflow/tfjs-core');
 type Ort = typeof import('onnxruntime-web');
 
 const require = createRequire(import.meta.url);
-const distOf = (pkg: string): string => join(dirname(require.resolve(`${pkg}/package.json`)), 'dist');
+// Both packages' main entry lives in their dist/ folder, next to the .wasm files
+// (onnxruntime-web's exports map hides package.json from require.resolve).
+const distOf = (pkg: string): string => dirname(require.resolve(pkg));
 
 let tfjs: Promise<Tf> | null = null;
 let ort: Promise<Ort> | null = null;
@@ -53,7 +56,8 @@ export async function ortSession(model: Uint8Array): Promise<import('onnxruntime
 
 /** Versions, for the report header. */
 export function peerVersions(): Record<string, string> {
-  const v = (pkg: string) => (require(`${pkg}/package.json`) as { version: string }).version;
+  const v = (pkg: string) =>
+    (JSON.parse(readFileSync(join(distOf(pkg), '..', 'package.json'), 'utf8')) as { version: string }).version;
   return {
     '@tensorflow/tfjs-backend-wasm': v('@tensorflow/tfjs-backend-wasm'),
     'onnxruntime-web': v('onnxruntime-web'),

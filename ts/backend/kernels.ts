@@ -86,9 +86,12 @@ export interface Kernels {
   dropout_fwd_f32(x: P, y: P, mask: P, n: I, p: F, seed: I): void;
   dropout_bwd_f32(dy: P, mask: P, dx: P, n: I, scale: F): void;
   // optim.ts
-  sgd_update_f32(p: P, g: P, v: P, n: I, lr: F, momentum: F, dampening: F, weightDecay: F, nesterov: I): void;
-  adam_update_f32(p: P, g: P, m: P, v: P, n: I, lr: F, beta1: F, beta2: F, eps: F, weightDecay: F, bc1: F, bc2: F): void;
-  rmsprop_update_f32(p: P, g: P, s: P, n: I, lr: F, rho: F, eps: F, weightDecay: F): void;
+  sgd_f32(w: P, g: P, n: I, lr: F, wd: F): void;
+  sgd_momentum_f32(w: P, g: P, v: P, n: I, lr: F, momentum: F, wd: F): void;
+  sgd_momentum_ema_f32(w: P, g: P, v: P, n: I, lr: F, momentum: F, wd: F): void;
+  sgd_nesterov_f32(w: P, g: P, v: P, n: I, lr: F, momentum: F, wd: F): void;
+  adam_f32(w: P, g: P, m: P, v: P, n: I, lr: F, beta1: F, beta2: F, eps: F, wd: F, c1: F, c2: F): void;
+  rmsprop_f32(w: P, g: P, s: P, n: I, lr: F, rho: F, eps: F, wd: F): void;
 }
 
 type D = number[];

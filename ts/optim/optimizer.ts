@@ -61,6 +61,7 @@ export interface SGDOptions {
    * form); 'classical': v = γv + g, w −= ηv (PyTorch's and TF's form).
    */
   form?: 'lecture' | 'classical';
+  /** Nesterov's look-ahead, in PyTorch's classical form (v = γv + g, w −= η(g + γv)). */
   nesterov?: boolean;
   /** L2 weight decay λ: g += λw. */
   weightDecay?: number;
@@ -69,22 +70,27 @@ export interface SGDOptions {
 export class SGD extends Optimizer {
   protected readonly slots: number;
   readonly momentum: number;
-  readonly dampening: number;
+  readonly form: 'lecture' | 'classical';
   readonly nesterov: boolean;
   readonly weightDecay: number;
   constructor(params: Tensor[], options: SGDOptions) {
     super(params, options?.lr, 'SGD');
     this.momentum = checkNumber('SGD', 'momentum', options.momentum ?? 0, { min: 0, max: 1 });
-    const form = options.form ?? 'lecture';
-    if (form !== 'lecture' && form !== 'classical') throw opError('SGD', `argument 'form' must be 'lecture' or 'classical', got ${JSON.stringify(form)}`);
-    this.dampening = form === 'lecture' ? this.momentum : 0;
     this.nesterov = !!options.nesterov;
+    const form = options.form ?? (this.nesterov ? 'classical' : 'lecture');
+    if (form !== 'lecture' && form !== 'classical') throw opError('SGD', `argument 'form' must be 'lecture' or 'classical', got ${JSON.stringify(form)}`);
     if (this.nesterov && this.momentum === 0) throw opError('SGD', 'nesterov needs momentum > 0');
+    if (this.nesterov && form === 'lecture') throw opError('SGD', "nesterov is defined in the classical form: pass form: 'classical' or leave form unset");
+    this.form = form;
     this.weightDecay = checkNumber('SGD', 'weightDecay', options.weightDecay ?? 0, { min: 0 });
     this.slots = this.momentum > 0 ? 1 : 0;
   }
   protected update(p: number, g: number, s: number[], n: number): void {
-    getBackend().k.sgd_update_f32(p, g, s[0] ?? 0, n, this.lr, this.momentum, this.dampening, this.weightDecay, this.nesterov ? 1 : 0);
+    const k = getBackend().k;
+    if (this.momentum === 0) k.sgd_f32(p, g, n, this.lr, this.weightDecay);
+    else if (this.nesterov) k.sgd_nesterov_f32(p, g, s[0], n, this.lr, this.momentum, this.weightDecay);
+    else if (this.form === 'lecture') k.sgd_momentum_ema_f32(p, g, s[0], n, this.lr, this.momentum, this.weightDecay);
+    else k.sgd_momentum_f32(p, g, s[0], n, this.lr, this.momentum, this.weightDecay);
   }
 }
 
@@ -111,9 +117,9 @@ export class Adam extends Optimizer {
   }
   protected update(p: number, g: number, s: number[], n: number): void {
     // Bias corrections computed here, once per step, so the kernel needs no pow().
-    const bc1 = 1 - this.beta1 ** this.t;
-    const bc2 = 1 - this.beta2 ** this.t;
-    getBackend().k.adam_update_f32(p, g, s[0], s[1], n, this.lr, this.beta1, this.beta2, this.eps, this.weightDecay, bc1, bc2);
+    const c1 = 1 / (1 - this.beta1 ** this.t);
+    const c2 = 1 / (1 - this.beta2 ** this.t);
+    getBackend().k.adam_f32(p, g, s[0], s[1], n, this.lr, this.beta1, this.beta2, this.eps, this.weightDecay, c1, c2);
   }
 }
 
@@ -137,6 +143,6 @@ export class RMSProp extends Optimizer {
     this.weightDecay = checkNumber('RMSProp', 'weightDecay', options.weightDecay ?? 0, { min: 0 });
   }
   protected update(p: number, g: number, s: number[], n: number): void {
-    getBackend().k.rmsprop_update_f32(p, g, s[0], n, this.lr, this.rho, this.eps, this.weightDecay);
+    getBackend().k.rmsprop_f32(p, g, s[0], n, this.lr, this.rho, this.eps, this.weightDecay);
   }
 }
