@@ -338,62 +338,6 @@ export function conv2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W: i32, C: 
     padLeft, groups);
 }
 
-// Sums V vectors of L lanes (16, 4 or 1 channels) from channel k0 over all rows: f32
-// partial sums over chunks of 64 rows, then f64 totals, so long batches stay accurate.
-// @ts-ignore: decorator
-@inline function colsum_strip(L: i32, V: i32, dy: usize, db: usize, rows: i32, K: i32,
-  k0: i32): void {
-  const z = f32x4.splat(0);
-  let e0 = f64x2.splat(0), e1 = e0, e2 = e0, e3 = e0, e4 = e0, e5 = e0, e6 = e0, e7 = e0;
-  const stride = <usize>K << 2;
-  for (let r0 = 0; r0 < rows; r0 += 64) {
-    const r1 = min(rows, r0 + 64);
-    let a0 = z, a1 = z, a2 = z, a3 = z;
-    let p = dy + ((<usize>r0 * K + k0) << 2);
-    for (let r = r0; r < r1; r++) {
-      a0 = f32x4.add(a0, ld(L, p));
-      if (V == 4) {
-        a1 = f32x4.add(a1, v128.load(p, 16));
-        a2 = f32x4.add(a2, v128.load(p, 32));
-        a3 = f32x4.add(a3, v128.load(p, 48));
-      }
-      p += stride;
-    }
-    e0 = f64x2.add(e0, f64x2.promote_low_f32x4(a0));
-    if (L == 4) e1 = f64x2.add(e1, f64x2.promote_low_f32x4(v128.shuffle<f32>(a0, a0, 2, 3, 0, 1)));
-    if (V == 4) {
-      e2 = f64x2.add(e2, f64x2.promote_low_f32x4(a1));
-      e3 = f64x2.add(e3, f64x2.promote_low_f32x4(v128.shuffle<f32>(a1, a1, 2, 3, 0, 1)));
-      e4 = f64x2.add(e4, f64x2.promote_low_f32x4(a2));
-      e5 = f64x2.add(e5, f64x2.promote_low_f32x4(v128.shuffle<f32>(a2, a2, 2, 3, 0, 1)));
-      e6 = f64x2.add(e6, f64x2.promote_low_f32x4(a3));
-      e7 = f64x2.add(e7, f64x2.promote_low_f32x4(v128.shuffle<f32>(a3, a3, 2, 3, 0, 1)));
-    }
-  }
-  const out = db + (<usize>k0 << 2);
-  st(L, out, join_f64(e0, e1));
-  if (V == 4) {
-    v128.store(out, join_f64(e2, e3), 16);
-    v128.store(out, join_f64(e4, e5), 32);
-    v128.store(out, join_f64(e6, e7), 48);
-  }
-}
-
-// Two f64x2 → one f32x4 (lo lanes from a, hi lanes from b).
-// @ts-ignore: decorator
-@inline function join_f64(a: v128, b: v128): v128 {
-  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5);
-}
-
-// db[k] = Σ_r dy[r, k] over rows = N·OH·OW (the bias gradient of any NHWC layer); db is
-// overwritten.
-export function conv2d_nhwc_bwd_bias(dy: usize, db: usize, rows: i32, K: i32): void {
-  let k = 0;
-  for (; k + 16 <= K; k += 16) colsum_strip(4, 4, dy, db, rows, K, k);
-  for (; k + 4 <= K; k += 4) colsum_strip(4, 1, dy, db, rows, K, k);
-  for (; k < K; k++) colsum_strip(1, 1, dy, db, rows, K, k);
-}
-
 // ---------------------------------------------------------------------------------------
 // Transposed convolution
 //
@@ -457,9 +401,12 @@ export function conv_transpose2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W
 
 // ---------------------------------------------------------------------------------------
 // Depthwise convolution: weights [KH, KW, 1, C], one filter per channel (multiplier 1).
-// Direct loops vectorised along C. Interior output pixels (all KW taps inside the row) go
-// four at a time sharing each weight load; border pixels go one at a time over their
-// valid tap range, so no bounds checks run inside the tap loops.
+// Direct loops vectorised along C (f32x4, channel tails one lane at a time through the
+// same code). Interior output pixels (all KW taps inside the row) go 8 or 4 at a time
+// sharing each weight load; the forward of 3-wide kernels at stride 1 or 2 also shares the
+// input columns of neighbouring pixels (dw_fwd_k3). Border pixels go one at a time over
+// their valid tap range, so no bounds checks run inside the tap loops. Forward, backward-
+// data and backward-filter are one traversal (dw_run) with a different tap update.
 
 // @ts-ignore: decorator
 @inline const DW_FWD = 0;
@@ -554,105 +501,6 @@ export function conv_transpose2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W
   return act == 1 ? f32x4.pmax(v, f32x4.splat(0)) : v;
 }
 
-// @ts-ignore: decorator
-@inline function dw_pixels(mode: i32, P: i32, xt: usize, wt: usize, bias: usize, y: usize,
-  C: i32, nkh: i32, nkw: i32, ps: usize, hstep: usize, wstep: usize, wrow: usize,
-  act: i32): void {
-  let c = 0;
-  for (; c + 4 <= C; c += 4) dw_lanes(mode, P, 4, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
-  for (; c < C; c++) dw_lanes(mode, P, 1, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
-}
-
-// The shared traversal: x is x or dx, w is w or dw, y is y or dy (see dw_lanes).
-// @ts-ignore: decorator
-@inline function dw_run(mode: i32, x: usize, w: usize, bias: usize, y: usize,
-  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
-  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
-  act: i32): void {
-  if (mode == DW_BWD_DATA) memory.fill(x, 0, <usize>N * H * W * C << 2);
-  if (mode == DW_BWD_FILTER) memory.fill(w, 0, <usize>KH * KW * C << 2);
-  const cb = <usize>C << 2;
-  const ps = <usize>strideW * cb;
-  const hstep = <usize>dilH * W * cb;
-  const wstep = <usize>dilW * cb;
-  const wrow = <usize>KW * cb;
-  // Interior columns [owLo, owHi): every kw tap inside [0, W).
-  let owLo = padLeft <= 0 ? 0 : (padLeft + strideW - 1) / strideW;
-  if (owLo > OW) owLo = OW;
-  const t = W - 1 - (KW - 1) * dilW + padLeft;
-  let owHi = t < 0 ? 0 : t / strideW + 1;
-  if (owHi > OW) owHi = OW;
-  if (owHi < owLo) owHi = owLo;
-  const slide = mode == DW_FWD && KW == 3 && strideW <= 2 && dilW == 1;
-  for (let n = 0; n < N; n++) {
-    for (let oh = 0; oh < OH; oh++) {
-      const ih0 = oh * strideH - padTop;
-      const khLo = tap_lo(ih0, dilH, KH), khHi = tap_hi(ih0, dilH, H, KH, khLo);
-      const nkh = khHi - khLo;
-      const xrow = (n * H + ih0 + khLo * dilH) * W;  // pixel index of (n, first valid ih, 0)
-      const wkh = w + (<usize>(khLo * KW) * C << 2);
-      const yrow = y + (<usize>((n * OH + oh) * OW) * C << 2);
-      let ow = 0;
-      while (ow < OW) {
-        const iw0 = ow * strideW - padLeft;
-        const yp = yrow + <usize>ow * cb;
-        if (slide && ow >= owLo && ow + 4 <= owHi) {
-          const xt = x + (<usize>(xrow + iw0) * C << 2);
-          let c = 0;
-          if (strideW == 1) {
-            for (; c + 4 <= C; c += 4) dw_fwd_k3(1, 4, c, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
-            for (; c < C; c++) dw_fwd_k3(1, 1, c, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
-          } else {
-            for (; c + 4 <= C; c += 4) dw_fwd_k3(2, 4, c, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
-            for (; c < C; c++) dw_fwd_k3(2, 1, c, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
-          }
-          ow += 4;
-        } else if (ow >= owLo && ow + 8 <= owHi) {
-          const xt = x + (<usize>(xrow + iw0) * C << 2);
-          dw_pixels(mode, 8, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act);
-          ow += 8;
-        } else if (ow >= owLo && ow + 4 <= owHi) {
-          const xt = x + (<usize>(xrow + iw0) * C << 2);
-          dw_pixels(mode, 4, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act);
-          ow += 4;
-        } else {
-          const kwLo = tap_lo(iw0, dilW, KW), kwHi = tap_hi(iw0, dilW, W, KW, kwLo);
-          const xt = x + (<usize>(xrow + iw0 + kwLo * dilW) * C << 2);
-          const wt = wkh + (<usize>kwLo * cb);
-          dw_pixels(mode, 1, xt, wt, bias, yp, C, nkh, kwHi - kwLo, ps, hstep, wstep, wrow, act);
-          ow++;
-        }
-      }
-    }
-  }
-}
-
-// y[N, OH, OW, C] = act(depthwise(x, w) + bias); w [KH, KW, 1, C], bias [C] or 0.
-export function depthwise2d_nhwc_fwd(x: usize, w: usize, bias: usize, y: usize,
-  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
-  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
-  act: i32): void {
-  dw_run(DW_FWD, x, w, bias, y, N, H, W, C, OH, OW, KH, KW,
-    strideH, strideW, padTop, padLeft, dilH, dilW, act);
-}
-
-// dx[N, H, W, C] from dy[N, OH, OW, C]; dx overwritten.
-export function depthwise2d_nhwc_bwd_data(dy: usize, w: usize, dx: usize,
-  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
-  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
-  dw_run(DW_BWD_DATA, dx, w, 0, dy, N, H, W, C, OH, OW, KH, KW,
-    strideH, strideW, padTop, padLeft, dilH, dilW, 0);
-}
-
-// dw[KH, KW, 1, C] from x and dy; dw overwritten.
-export function depthwise2d_nhwc_bwd_filter(x: usize, dy: usize, dw: usize,
-  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
-  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
-  dw_run(DW_BWD_FILTER, x, dw, 0, dy, N, H, W, C, OH, OW, KH, KW,
-    strideH, strideW, padTop, padLeft, dilH, dilW, 0);
-}
-
-
 // Forward of 4 adjacent output pixels for a 3-wide kernel row at stride S (1 or 2):
 // neighbours share input columns, so 6 (S = 1) or 9 (S = 2) loads of x feed 12
 // multiply-adds, against 12 loads tap by tap. Column i feeds pixel j at tap i − S·j.
@@ -700,7 +548,7 @@ export function depthwise2d_nhwc_bwd_filter(x: usize, dy: usize, dw: usize,
       p += cb; v = ld(L, p);
       a3 = f32x4.add(a3, f32x4.mul(v, w1));
       p += cb; v = ld(L, p);
-      a3 = f32x4.add(a3, f32x4.mul(v, w1));
+      a3 = f32x4.add(a3, f32x4.mul(v, w2));
     }
   }
   const yo = y + o;
@@ -708,4 +556,105 @@ export function depthwise2d_nhwc_bwd_filter(x: usize, dy: usize, dw: usize,
   st(L, yo + cb, relu_if(act, a1));
   st(L, yo + 2 * cb, relu_if(act, a2));
   st(L, yo + 3 * cb, relu_if(act, a3));
+}
+
+// @ts-ignore: decorator
+@inline function dw_k3_pixels(S: i32, xt: usize, wt: usize, bias: usize, y: usize, C: i32,
+  nkh: i32, hstep: usize, wrow: usize, act: i32): void {
+  let c = 0;
+  for (; c + 4 <= C; c += 4) dw_fwd_k3(S, 4, c, xt, wt, bias, y, C, nkh, hstep, wrow, act);
+  for (; c < C; c++) dw_fwd_k3(S, 1, c, xt, wt, bias, y, C, nkh, hstep, wrow, act);
+}
+
+// @ts-ignore: decorator
+@inline function dw_pixels(mode: i32, P: i32, xt: usize, wt: usize, bias: usize, y: usize,
+  C: i32, nkh: i32, nkw: i32, ps: usize, hstep: usize, wstep: usize, wrow: usize,
+  act: i32): void {
+  let c = 0;
+  for (; c + 4 <= C; c += 4) dw_lanes(mode, P, 4, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
+  for (; c < C; c++) dw_lanes(mode, P, 1, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
+}
+
+// The shared traversal: x is x or dx, w is w or dw, y is y or dy (see dw_lanes).
+// @ts-ignore: decorator
+@inline function dw_run(mode: i32, x: usize, w: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  act: i32): void {
+  if (mode == DW_BWD_DATA) memory.fill(x, 0, <usize>N * H * W * C << 2);
+  if (mode == DW_BWD_FILTER) memory.fill(w, 0, <usize>KH * KW * C << 2);
+  const cb = <usize>C << 2;
+  const ps = <usize>strideW * cb;
+  const hstep = <usize>dilH * W * cb;
+  const wstep = <usize>dilW * cb;
+  const wrow = <usize>KW * cb;
+  // Interior columns [owLo, owHi): every kw tap inside [0, W).
+  let owLo = padLeft <= 0 ? 0 : (padLeft + strideW - 1) / strideW;
+  if (owLo > OW) owLo = OW;
+  const t = W - 1 - (KW - 1) * dilW + padLeft;
+  let owHi = t < 0 ? 0 : t / strideW + 1;
+  if (owHi > OW) owHi = OW;
+  if (owHi < owLo) owHi = owLo;
+  // 3-wide rows at stride 1 or 2: the column-sharing forward
+  const slide = mode == DW_FWD && KW == 3 && strideW <= 2 && dilW == 1;
+  for (let n = 0; n < N; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const ih0 = oh * strideH - padTop;
+      const khLo = tap_lo(ih0, dilH, KH), khHi = tap_hi(ih0, dilH, H, KH, khLo);
+      const nkh = khHi - khLo;
+      const xrow = (n * H + ih0 + khLo * dilH) * W;  // pixel index of (n, first valid ih, 0)
+      const wkh = w + (<usize>(khLo * KW) * C << 2);
+      const yrow = y + (<usize>((n * OH + oh) * OW) * C << 2);
+      let ow = 0;
+      while (ow < OW) {
+        const iw0 = ow * strideW - padLeft;
+        const yp = yrow + <usize>ow * cb;
+        if (slide && ow >= owLo && ow + 4 <= owHi) {
+          const xt = x + (<usize>(xrow + iw0) * C << 2);
+          if (strideW == 1) dw_k3_pixels(1, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
+          else dw_k3_pixels(2, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
+          ow += 4;
+        } else if (ow >= owLo && ow + 8 <= owHi) {
+          const xt = x + (<usize>(xrow + iw0) * C << 2);
+          dw_pixels(mode, 8, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act);
+          ow += 8;
+        } else if (ow >= owLo && ow + 4 <= owHi) {
+          const xt = x + (<usize>(xrow + iw0) * C << 2);
+          dw_pixels(mode, 4, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act);
+          ow += 4;
+        } else {
+          const kwLo = tap_lo(iw0, dilW, KW), kwHi = tap_hi(iw0, dilW, W, KW, kwLo);
+          const xt = x + (<usize>(xrow + iw0 + kwLo * dilW) * C << 2);
+          const wt = wkh + (<usize>kwLo * cb);
+          dw_pixels(mode, 1, xt, wt, bias, yp, C, nkh, kwHi - kwLo, ps, hstep, wstep, wrow, act);
+          ow++;
+        }
+      }
+    }
+  }
+}
+
+// y[N, OH, OW, C] = act(depthwise(x, w) + bias); w [KH, KW, 1, C], bias [C] or 0.
+export function depthwise2d_nhwc_fwd(x: usize, w: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  act: i32): void {
+  dw_run(DW_FWD, x, w, bias, y, N, H, W, C, OH, OW, KH, KW,
+    strideH, strideW, padTop, padLeft, dilH, dilW, act);
+}
+
+// dx[N, H, W, C] from dy[N, OH, OW, C]; dx overwritten.
+export function depthwise2d_nhwc_bwd_data(dy: usize, w: usize, dx: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
+  dw_run(DW_BWD_DATA, dx, w, 0, dy, N, H, W, C, OH, OW, KH, KW,
+    strideH, strideW, padTop, padLeft, dilH, dilW, 0);
+}
+
+// dw[KH, KW, 1, C] from x and dy; dw overwritten.
+export function depthwise2d_nhwc_bwd_filter(x: usize, dy: usize, dw: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
+  dw_run(DW_BWD_FILTER, x, dw, 0, dy, N, H, W, C, OH, OW, KH, KW,
+    strideH, strideW, padTop, padLeft, dilH, dilW, 0);
 }

@@ -139,10 +139,68 @@ export function relu_f32(a: usize, out: usize, n: i32): void {
   }
 }
 
-// out[c] = sum over r of a[r, c] for a [rows, cols] block: the gradient of a broadcast
-// (bias) and column means. Vectorised along columns, rows accumulated in order.
-export function sum_rows_f32(a: usize, out: usize, rows: i32, cols: i32): void {
-  fill_f32(out, 0, cols);
-  const stride = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) binary(OP_ADD, out, a + <usize>r * stride, out, cols);
+// Loads and stores of L lanes (4, or 1 for a tail): one loop body serves both.
+// @ts-ignore: decorator
+@inline function ld(L: i32, p: usize): v128 {
+  return L == 4 ? v128.load(p) : v128.load32_zero(p);
+}
+// @ts-ignore: decorator
+@inline function st(L: i32, p: usize, v: v128): void {
+  if (L == 4) v128.store(p, v); else v128.store32_lane(p, v, 0);
+}
+
+// Sums V vectors of L lanes (16, 4 or 1 channels) from channel k0 over all rows: f32
+// partial sums over chunks of 64 rows, then f64 totals, so long batches stay accurate.
+// @ts-ignore: decorator
+@inline function colsum_strip(L: i32, V: i32, dy: usize, db: usize, rows: i32, K: i32,
+  k0: i32): void {
+  const z = f32x4.splat(0);
+  let e0 = f64x2.splat(0), e1 = e0, e2 = e0, e3 = e0, e4 = e0, e5 = e0, e6 = e0, e7 = e0;
+  const stride = <usize>K << 2;
+  for (let r0 = 0; r0 < rows; r0 += 64) {
+    const r1 = min(rows, r0 + 64);
+    let a0 = z, a1 = z, a2 = z, a3 = z;
+    let p = dy + ((<usize>r0 * K + k0) << 2);
+    for (let r = r0; r < r1; r++) {
+      a0 = f32x4.add(a0, ld(L, p));
+      if (V == 4) {
+        a1 = f32x4.add(a1, v128.load(p, 16));
+        a2 = f32x4.add(a2, v128.load(p, 32));
+        a3 = f32x4.add(a3, v128.load(p, 48));
+      }
+      p += stride;
+    }
+    e0 = f64x2.add(e0, f64x2.promote_low_f32x4(a0));
+    if (L == 4) e1 = f64x2.add(e1, f64x2.promote_low_f32x4(v128.shuffle<f32>(a0, a0, 2, 3, 0, 1)));
+    if (V == 4) {
+      e2 = f64x2.add(e2, f64x2.promote_low_f32x4(a1));
+      e3 = f64x2.add(e3, f64x2.promote_low_f32x4(v128.shuffle<f32>(a1, a1, 2, 3, 0, 1)));
+      e4 = f64x2.add(e4, f64x2.promote_low_f32x4(a2));
+      e5 = f64x2.add(e5, f64x2.promote_low_f32x4(v128.shuffle<f32>(a2, a2, 2, 3, 0, 1)));
+      e6 = f64x2.add(e6, f64x2.promote_low_f32x4(a3));
+      e7 = f64x2.add(e7, f64x2.promote_low_f32x4(v128.shuffle<f32>(a3, a3, 2, 3, 0, 1)));
+    }
+  }
+  const out = db + (<usize>k0 << 2);
+  st(L, out, join_f64(e0, e1));
+  if (V == 4) {
+    v128.store(out, join_f64(e2, e3), 16);
+    v128.store(out, join_f64(e4, e5), 32);
+    v128.store(out, join_f64(e6, e7), 48);
+  }
+}
+
+// Two f64x2 → one f32x4 (lo lanes from a, hi lanes from b).
+// @ts-ignore: decorator
+@inline function join_f64(a: v128, b: v128): v128 {
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5);
+}
+
+// out[c] = Σ_r a[r, c] for a [rows, cols] block, out overwritten: the gradient of a
+// broadcast (bias over N·H·W rows), column sums and means. Strips of 16, 4 and 1 columns.
+export function sum_rows_f32(dy: usize, db: usize, rows: i32, K: i32): void {
+  let k = 0;
+  for (; k + 16 <= K; k += 16) colsum_strip(4, 4, dy, db, rows, K, k);
+  for (; k + 4 <= K; k += 4) colsum_strip(4, 1, dy, db, rows, K, k);
+  for (; k < K; k++) colsum_strip(1, 1, dy, db, rows, K, k);
 }

@@ -5,8 +5,8 @@
 // ([k][8] floats) and each block of A into 4-row panels ([k][4] floats, alpha folded in), so
 // the micro-kernel reads both operands sequentially whatever the transposes were: packing
 // absorbs op(). The 4×8 micro-kernel keeps 8 f32x4 accumulators plus 3 operands in
-// registers (larger tiles spill in V8 and run at less than half speed). Edge tiles are
-// computed on zero-padded panels into a small scratch tile and copied out.
+// registers (larger tiles spill in V8 and run at less than half speed). Edges (M % 4,
+// N % 8) are computed on zero-padded panels into a padded scratch block and copied out.
 
 // @ts-ignore: decorator
 @inline const MR = 4;
@@ -41,12 +41,12 @@
 }
 
 // Bytes of scratch gemm_f32 needs for these sizes (the packed A block, the packed B block,
-// an edge tile and its bias row). A multiple of 16.
+// an 8-column edge block as tall as an A block, and a padded bias row). A multiple of 16.
 export function gemm_f32_scratch_bytes(M: i32, N: i32, K: i32): usize {
   const mc = blockSize(M, MC, MR);
   const nc = blockSize(N, NC, NR);
   const kc = K > 0 ? ceilDiv(K, ceilDiv(K, KC)) : 0;
-  return (<usize>mc * kc + <usize>nc * kc + MR * NR + NR) << 2;
+  return (<usize>mc * kc + <usize>nc * kc + <usize>mc * NR + NR) << 2;
 }
 
 // Packs rows [i0, i0+mc) × k [p0, p0+kc) of op(A), times alpha, into 4-row panels: panel p
@@ -245,8 +245,8 @@ export function gemm_f32(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
   const kcAlloc: usize = K > 0 ? <usize>kcStep : 0;
   const packA = scratch;
   const packB = packA + (<usize>mcStep * kcAlloc << 2);
-  const tile = packB + (<usize>ncStep * kcAlloc << 2);
-  const tileBias = tile + (MR * NR << 2);
+  const edge = packB + (<usize>ncStep * kcAlloc << 2);
+  const edgeBias = edge + (<usize>mcStep * NR << 2);
   const ldcb = <usize>ldc << 2;
   const firstMode = beta == 0 ? C_NONE : beta == 1 ? C_ADD : C_SCALE;
 
@@ -269,13 +269,18 @@ export function gemm_f32(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
           const j = jc + jr;
           const biasRow = useBias ? bias + (<usize>j << 2) : 0;
           const c0 = c + <usize>ic * ldcb + (<usize>j << 2);
-          // Full tiles straight into C; a partial row panel or column panel goes through
-          // edge_tile, which runs the same kernel on a padded copy.
-          const full = nr == NR ? mc / MR : 0;
-          gemm_f32_4x8(kc, packA, pb, c0, ldcb, full, cmode, beta, biasRow, rowAct);
-          for (let ir = full * MR; ir < mc; ir += MR) {
-            edge_tile(kc, packA + (<usize>ir * kc << 2), pb, c0 + <usize>ir * ldcb, ldcb,
-              min(MR, mc - ir), nr, cmode, beta, biasRow, rowAct, tile, tileBias);
+          // Full tiles go straight into C; the rows past the last multiple of 4, or a whole
+          // panel narrower than 8 columns, go through the padded edge block.
+          if (nr == NR) {
+            const full = mc / MR;
+            gemm_f32_4x8(kc, packA, pb, c0, ldcb, full, cmode, beta, biasRow, rowAct);
+            const r0 = full * MR;
+            if (r0 < mc) {
+              edge_block(kc, packA + (<usize>r0 * kc << 2), pb, c0 + <usize>r0 * ldcb, ldcb,
+                mc - r0, nr, cmode, beta, biasRow, rowAct, edge, edgeBias);
+            }
+          } else {
+            edge_block(kc, packA, pb, c0, ldcb, mc, nr, cmode, beta, biasRow, rowAct, edge, edgeBias);
           }
         }
       }
@@ -283,21 +288,29 @@ export function gemm_f32(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
   }
 }
 
-// An edge tile (mr < 4 rows or nr < 8 columns): the kernel runs on a zero-padded 4×8 copy
-// of C's tile (and of the bias row), then the valid mr×nr part is copied back.
-function edge_tile(kc: i32, pa: usize, pb: usize, ct: usize, ldcb: usize, mr: i32, nr: i32,
-  cmode: i32, beta: f32, biasRow: usize, act: i32, tile: usize, tileBias: usize): void {
-  const nb = <usize>nr << 2;
-  memory.fill(tile, 0, MR * NR << 2);
+// An edge block: `rows` rows × nr (≤ 8) columns of C whose 4-row tiles are not all full or
+// whose panel is narrower than 8. The kernel runs on a copy padded to 8 columns and to a
+// multiple of 4 rows (`edge`, row stride 32 bytes; the bias row padded into `edgeBias`),
+// then the valid part is copied back. Plain loops: memory.copy is a call per row in V8.
+function edge_block(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, rows: i32, nr: i32,
+  cmode: i32, beta: f32, biasRow: usize, act: i32, edge: usize, edgeBias: usize): void {
+  const tiles = (rows + MR - 1) / MR;
   if (cmode != C_NONE) {
-    for (let r = 0; r < mr; r++) memory.copy(tile + (<usize>r * NR << 2), ct + <usize>r * ldcb, nb);
+    for (let r = 0; r < rows; r++) {
+      const src = c + <usize>r * ldcb;
+      const dst = edge + (<usize>r * NR << 2);
+      for (let j = 0; j < NR; j++) store<f32>(dst + (<usize>j << 2), j < nr ? load<f32>(src + (<usize>j << 2)) : 0);
+    }
   }
-  let tb: usize = 0;
+  let bias: usize = 0;
   if (biasRow != 0) {
-    memory.fill(tileBias, 0, NR << 2);
-    memory.copy(tileBias, biasRow, nb);
-    tb = tileBias;
+    for (let j = 0; j < NR; j++) store<f32>(edgeBias + (<usize>j << 2), j < nr ? load<f32>(biasRow + (<usize>j << 2)) : 0);
+    bias = edgeBias;
   }
-  gemm_f32_4x8(kc, pa, pb, tile, NR << 2, 1, cmode, beta, tb, act);
-  for (let r = 0; r < mr; r++) memory.copy(ct + <usize>r * ldcb, tile + (<usize>r * NR << 2), nb);
+  gemm_f32_4x8(kc, pa, pb, edge, NR << 2, tiles, cmode, beta, bias, act);
+  for (let r = 0; r < rows; r++) {
+    const src = edge + (<usize>r * NR << 2);
+    const dst = c + <usize>r * ldcb;
+    for (let j = 0; j < nr; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+  }
 }

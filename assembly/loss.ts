@@ -159,52 +159,74 @@ export function log_softmax_bwd_f32(y: usize, dy: usize, dx: usize, rows: i32, c
   }
 }
 
-// Cross-entropy from integer labels (i32 per row, 0 ≤ label < cols): probs = softmax(logits)
-// (saved for the backward), losses[r] = logsumexp(logits[r]) − logits[r, label]; returns Σ losses.
-export function cross_entropy_labels_fwd(
-  logits: usize, labels: usize, losses: usize, probs: usize, rows: i32, cols: i32,
+// Row losses, one code for the three kinds: x holds logits (scores for the hinge), aux the
+// labels (i32 per row, 0 ≤ label < cols) or the target rows.
+// @ts-ignore: decorator
+@inline const L_LABELS = 0;
+// @ts-ignore: decorator
+@inline const L_PROBS = 1;
+// @ts-ignore: decorator
+@inline const L_HINGE = 2;
+
+// @ts-ignore: decorator
+@inline function row_loss(kind: i32, x: usize, aux: usize, probs: usize, r: i32, cols: i32, margin: f32): f64 {
+  const o = <usize>r * cols << 2;
+  if (kind == L_PROBS) {
+    const lse = softmax_row(x + o, probs + o, cols);
+    return lse * sum_f32(aux + o, cols) - rowsum(T_DOT, aux + o, x + o, cols, 0, 0);
+  }
+  const xy = load<f32>(x + o + (<usize>load<i32>(aux + (<usize>r << 2)) << 2));
+  if (kind == L_LABELS) return softmax_row(x + o, probs + o, cols) - <f64>xy;
+  // the sum runs over every j; the j = y term is exactly max(0, margin)
+  return rowsum(T_HINGE, x + o, 0, cols, xy, margin) - <f64>max<f32>(margin, 0);
+}
+
+// @ts-ignore: decorator
+@inline function losses_fwd(
+  kind: i32, x: usize, aux: usize, losses: usize, probs: usize, rows: i32, cols: i32, margin: f32,
 ): f64 {
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
-    const o = <usize>r * cols << 2;
-    const lse = softmax_row(logits + o, probs + o, cols);
-    const label = load<i32>(labels + (<usize>r << 2));
-    const l = lse - <f64>load<f32>(logits + o + (<usize>label << 2));
+    const l = row_loss(kind, x, aux, probs, r, cols, margin);
     store<f32>(losses + (<usize>r << 2), <f32>l);
     total += l;
   }
   return total;
 }
 
+// Cross-entropy from integer labels (i32 per row, 0 ≤ label < cols): probs = softmax(logits)
+// (saved for the backward; must not alias logits), losses[r] = logsumexp(logits[r]) −
+// logits[r, label]; returns Σ losses.
+export function cross_entropy_labels_fwd(
+  logits: usize, labels: usize, losses: usize, probs: usize, rows: i32, cols: i32,
+): f64 {
+  return losses_fwd(L_LABELS, logits, labels, losses, probs, rows, cols, 0);
+}
+
 // dlogits = scale·(probs − onehot(label)), scale = dLoss/dloss_r (e.g. 1/rows for the mean).
+// dlogits may alias probs.
 export function cross_entropy_labels_bwd(
   probs: usize, labels: usize, dlogits: usize, rows: i32, cols: i32, scale: f32,
 ): void {
   for (let r = 0; r < rows; r++) {
     const o = <usize>r * cols << 2;
-    binary_scalar_f32(OP_MUL, probs + o, scale, dlogits + o, cols);
     const p = o + (<usize>load<i32>(labels + (<usize>r << 2)) << 2);
-    store<f32>(dlogits + p, (load<f32>(probs + p) - 1) * scale);
+    const pl = load<f32>(probs + p);
+    binary_scalar_f32(OP_MUL, probs + o, scale, dlogits + o, cols);
+    store<f32>(dlogits + p, (pl - 1) * scale);
   }
 }
 
 // Cross-entropy from target distributions t (one-hot or soft, rows need not sum to 1):
 // losses[r] = −Σ t·log_softmax(logits) = logsumexp·Σt − Σ t·logits (f64); returns Σ losses.
+// probs as for the labels form.
 export function cross_entropy_probs_fwd(
   logits: usize, targets: usize, losses: usize, probs: usize, rows: i32, cols: i32,
 ): f64 {
-  let total: f64 = 0;
-  for (let r = 0; r < rows; r++) {
-    const o = <usize>r * cols << 2;
-    const lse = softmax_row(logits + o, probs + o, cols);
-    const l = lse * sum_f32(targets + o, cols) - rowsum(T_DOT, targets + o, logits + o, cols, 0, 0);
-    store<f32>(losses + (<usize>r << 2), <f32>l);
-    total += l;
-  }
-  return total;
+  return losses_fwd(L_PROBS, logits, targets, losses, probs, rows, cols, 0);
 }
 
-// dlogits = scale·(probs·Σt − t) per row.
+// dlogits = scale·(probs·Σt − t) per row. dlogits may alias probs.
 export function cross_entropy_probs_bwd(
   probs: usize, targets: usize, dlogits: usize, rows: i32, cols: i32, scale: f32,
 ): void {
@@ -230,19 +252,11 @@ export function mse_bwd(a: usize, b: usize, da: usize, n: i32, scale: f32): void
 export function hinge_multiclass_fwd(
   scores: usize, labels: usize, losses: usize, rows: i32, cols: i32, margin: f32,
 ): f64 {
-  let total: f64 = 0;
-  for (let r = 0; r < rows; r++) {
-    const o = <usize>r * cols << 2;
-    const sy = load<f32>(scores + o + (<usize>load<i32>(labels + (<usize>r << 2)) << 2));
-    // the sum runs over every j; the j = y term is exactly max(0, margin)
-    const l = rowsum(T_HINGE, scores + o, 0, cols, sy, margin) - <f64>max<f32>(margin, 0);
-    store<f32>(losses + (<usize>r << 2), <f32>l);
-    total += l;
-  }
-  return total;
+  return losses_fwd(L_HINGE, scores, labels, losses, 0, rows, cols, margin);
 }
 
 // dscores[j] = scale where (s_j − s_y) + margin > 0 (j ≠ y), else 0; dscores[y] = −Σ_{j≠y} dscores[j].
+// dscores may alias scores.
 export function hinge_multiclass_bwd(
   scores: usize, labels: usize, dscores: usize, rows: i32, cols: i32, margin: f32, scale: f32,
 ): void {

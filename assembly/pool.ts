@@ -53,37 +53,6 @@ import { load_f32x4_n, store_f32x4_n } from './simd_math';
   store_f32x4_n(yo + cb, op == P_AVG ? f32x4.mul(acc, f32x4.splat(scale)) : f32x4.sqrt(acc), rem);
 }
 
-// @ts-ignore: decorator
-@inline function pool_fwd(
-  op: i32, x: usize, y: usize, argmax: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
-  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, countPad: i32,
-): void {
-  const img = <usize>H * W * C << 2;
-  for (let n = 0; n < N; n++) {
-    const xi = x + <usize>n * img;
-    for (let oh = 0; oh < OH; oh++) {
-      const h0 = oh * sh - padTop;
-      const hs = max(h0, 0);
-      const he = min(h0 + kh, H);
-      for (let ow = 0; ow < OW; ow++) {
-        const w0 = ow * sw - padLeft;
-        const ws = max(w0, 0);
-        const we = min(w0 + kw, W);
-        const o = <usize>((n * OH + oh) * OW + ow) * C << 2;
-        if (he <= hs || we <= ws) {
-          memory.fill(y + o, 0, <usize>C << 2);
-          if (op == P_MAX) memory.fill(argmax + o, 0xff, <usize>C << 2); // −1
-          continue;
-        }
-        const scale: f32 = 1 / <f32>(countPad ? kh * kw : (he - hs) * (we - ws));
-        let c = 0;
-        for (; c + 4 <= C; c += 4) fwd_block(op, xi, y + o, argmax + o, c, 4, hs, he, ws, we, W, C, scale);
-        if (c < C) fwd_block(op, xi, y + o, argmax + o, c, C - c, hs, he, ws, we, W, C, scale);
-      }
-    }
-  }
-}
-
 // Spread one block of output gradient over its window: avg adds dy·scale to each real cell,
 // L2 adds (dy / y)·x (0 where y = 0, whose window is all zeros: the gradient of
 // sqrt at 0 is taken as 0 there).
@@ -111,13 +80,17 @@ import { load_f32x4_n, store_f32x4_n } from './simd_math';
   }
 }
 
+// The window walk shared by every forward and backward: for each output pixel, clip its
+// window to the image and hand each channel block to fwd_block or bwd_block. The backward
+// zeroes dx first and accumulates (windows may overlap).
 // @ts-ignore: decorator
-@inline function pool_bwd(
-  op: i32, x: usize, y: usize, dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32, OH: i32,
-  OW: i32, kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, countPad: i32,
+@inline function pool(
+  op: i32, back: bool, x: usize, y: usize, argmax: usize, dy: usize, dx: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, countPad: i32,
 ): void {
   const img = <usize>H * W * C << 2;
-  memory.fill(dx, 0, <usize>N * img);
+  if (back) memory.fill(dx, 0, <usize>N * img);
   for (let n = 0; n < N; n++) {
     const xi = x + <usize>n * img;
     const dxi = dx + <usize>n * img;
@@ -129,12 +102,24 @@ import { load_f32x4_n, store_f32x4_n } from './simd_math';
         const w0 = ow * sw - padLeft;
         const ws = max(w0, 0);
         const we = min(w0 + kw, W);
-        if (he <= hs || we <= ws) continue;
         const o = <usize>((n * OH + oh) * OW + ow) * C << 2;
+        if (he <= hs || we <= ws) {
+          if (!back) {
+            memory.fill(y + o, 0, <usize>C << 2);
+            if (op == P_MAX) memory.fill(argmax + o, 0xff, <usize>C << 2); // −1
+          }
+          continue;
+        }
         const scale: f32 = 1 / <f32>(countPad ? kh * kw : (he - hs) * (we - ws));
         let c = 0;
-        for (; c + 4 <= C; c += 4) bwd_block(op, xi, y + o, dy + o, dxi, c, 4, hs, he, ws, we, W, C, scale);
-        if (c < C) bwd_block(op, xi, y + o, dy + o, dxi, c, C - c, hs, he, ws, we, W, C, scale);
+        for (; c + 4 <= C; c += 4) {
+          if (back) bwd_block(op, xi, y + o, dy + o, dxi, c, 4, hs, he, ws, we, W, C, scale);
+          else fwd_block(op, xi, y + o, argmax + o, c, 4, hs, he, ws, we, W, C, scale);
+        }
+        if (c < C) {
+          if (back) bwd_block(op, xi, y + o, dy + o, dxi, c, C - c, hs, he, ws, we, W, C, scale);
+          else fwd_block(op, xi, y + o, argmax + o, c, C - c, hs, he, ws, we, W, C, scale);
+        }
       }
     }
   }
@@ -147,7 +132,7 @@ export function maxpool2d_nhwc_fwd(
   x: usize, y: usize, argmax: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32,
 ): void {
-  pool_fwd(P_MAX, x, y, argmax, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, 0);
+  pool(P_MAX, false, x, y, argmax, 0, 0, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, 0);
 }
 
 // dx = 0, then dx[n, argmax] += dy for every output (overlapping windows accumulate).
@@ -178,7 +163,7 @@ export function avgpool2d_nhwc_fwd(
   x: usize, y: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, countPad: i32,
 ): void {
-  pool_fwd(P_AVG, x, y, 0, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, countPad);
+  pool(P_AVG, false, x, y, 0, 0, 0, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, countPad);
 }
 
 // dx = 0, then each real cell of each window gets dy / count.
@@ -186,7 +171,7 @@ export function avgpool2d_nhwc_bwd(
   dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, countPad: i32,
 ): void {
-  pool_bwd(P_AVG, 0, 0, dy, dx, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, countPad);
+  pool(P_AVG, true, 0, 0, 0, dy, dx, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, countPad);
 }
 
 // L2 pooling (LP, p = 2): y = sqrt(Σ x²) over the real cells of the window.
@@ -194,7 +179,7 @@ export function l2pool2d_nhwc_fwd(
   x: usize, y: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32,
 ): void {
-  pool_fwd(P_L2, x, y, 0, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, 0);
+  pool(P_L2, false, x, y, 0, 0, 0, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, 0);
 }
 
 // dx = 0, then dx += dy·x / y over each window; where y = 0 (an all-zero window) the
@@ -203,15 +188,15 @@ export function l2pool2d_nhwc_bwd(
   x: usize, y: usize, dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32,
 ): void {
-  pool_bwd(P_L2, x, y, dy, dx, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, 0);
+  pool(P_L2, true, x, y, 0, dy, dx, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, 0);
 }
 
 // Global average pooling [N, H, W, C] → [N, C]: average pooling with one H×W window.
 export function global_avgpool_nhwc_fwd(x: usize, y: usize, N: i32, H: i32, W: i32, C: i32): void {
-  pool_fwd(P_AVG, x, y, 0, N, H, W, C, 1, 1, H, W, 1, 1, 0, 0, 1);
+  pool(P_AVG, false, x, y, 0, 0, 0, N, H, W, C, 1, 1, H, W, 1, 1, 0, 0, 1);
 }
 
 // dx[n, h, w, c] = dy[n, c] / (H·W)
 export function global_avgpool_nhwc_bwd(dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32): void {
-  pool_bwd(P_AVG, 0, 0, dy, dx, N, H, W, C, 1, 1, H, W, 1, 1, 0, 0, 1);
+  pool(P_AVG, true, 0, 0, 0, dy, dx, N, H, W, C, 1, 1, H, W, 1, 1, 0, 0, 1);
 }

@@ -95,18 +95,19 @@ interface Calibrated {
 
 /** Warm a job up and find how many calls make one sample of about `sampleMs`. */
 async function calibrate(job: Job, opts: Options, now: () => number): Promise<Calibrated> {
-  // Warm-up: at least 3 calls and about 2 sample lengths, so that the optimised tier of
-  // every wasm function involved has been compiled and installed.
+  // Warm-up: about 2 sample lengths and at least 3 calls, so that the optimised tier of every
+  // wasm function involved is compiled and installed (V8 does not replace a running call's
+  // baseline code, so a slow call only needs the next calls). Jobs far slower than a sample
+  // stop after 3 calls.
   const t0 = performance.now();
   let calls = 0;
-  while (calls < 3 || performance.now() - t0 < 2 * opts.sampleMs) {
+  while (calls < 3 || (performance.now() - t0 < 2 * opts.sampleMs && calls < 100000)) {
     await callN(job.run, 1);
     calls++;
-    if (calls > 100000) break;
   }
   const t1 = now();
-  await callN(job.run, 3);
-  const per = Math.max((now() - t1) / 3, 1e-4);
+  await callN(job.run, 1);
+  const per = Math.max(now() - t1, 1e-4);
   return { job, inner: Math.max(1, Math.round(opts.sampleMs / per)), samples: [] };
 }
 

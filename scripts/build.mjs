@@ -1,6 +1,7 @@
 // npm run build: kernels (release + debug wasm), the ESM bundle and its .d.ts, into dist/.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
@@ -24,5 +25,37 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// Entries for the runtimes the default loader does not fit (docs/runtimes.md). They keep the
+// `node:` imports of the Node-only paths out: bundlers for browsers and workers reject them.
+const noNodeBuiltins = {
+  name: 'no-node-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, namespace: 'no-node' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-node' }, (a) => ({
+      contents: `export {}; throw new Error('${a.path} is not available in this build of simdnet (for browsers and edge runtimes); in Node, Deno or Bun import the default entry');`,
+    }));
+  },
+};
+const entry = { bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', outdir: 'dist', sourcemap: true, logLevel: 'warning', plugins: [noNodeBuiltins] };
+// simdnet/edge: `import wasm from './simdnet.wasm'` stays an import, for workerd and Vercel Edge.
+await build({ ...entry, entryPoints: { edge: 'ts/entries/edge.ts' }, loader: { '.wasm': 'copy' }, assetNames: '[name]' });
+// simdnet/inline: the wasm as bytes in the bundle (es2022: no Uint8Array.fromBase64, Node 20 lacks it).
+await build({ ...entry, entryPoints: { inline: 'ts/entries/inline.ts' }, loader: { '.wasm': 'binary' } });
+// The `browser` condition, also for a plain <script type="module">: minified, simdnet.wasm beside it.
+await build({ ...entry, entryPoints: { browser: 'ts/index.ts' }, minify: true });
+
 run(bin('tsc'), ['-p', 'tsconfig.json']);
-console.log('built dist/index.js, dist/index.d.ts, dist/simdnet.wasm');
+// tsc keeps the extensionless specifiers of the sources; Deno (and Node's own resolution)
+// need the file named, so the declarations name it.
+for (const file of readdirSync('dist', { recursive: true }).filter((f) => f.endsWith('.d.ts'))) {
+  const path = join('dist', file);
+  const text = readFileSync(path, 'utf8').replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]*)\2/g, (m, pre, q, spec) => {
+    const base = join(dirname(path), spec);
+    if (existsSync(`${base}.d.ts`)) return `${pre}${q}${spec}.js${q}`;
+    if (existsSync(join(base, 'index.d.ts'))) return `${pre}${q}${spec}/index.js${q}`;
+    return m;
+  });
+  writeFileSync(path, text);
+}
+console.log('built dist/{index,edge,inline,browser}.js, their .d.ts, dist/simdnet.wasm');

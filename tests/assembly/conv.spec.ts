@@ -2,12 +2,12 @@ import {
   conv2d_nhwc_fwd, conv2d_nhwc_fwd_scratch_bytes,
   conv2d_nhwc_bwd_data, conv2d_nhwc_bwd_data_scratch_bytes,
   conv2d_nhwc_bwd_filter, conv2d_nhwc_bwd_filter_scratch_bytes,
-  conv2d_nhwc_bwd_bias,
   conv_transpose2d_nhwc_fwd, conv_transpose2d_nhwc_fwd_scratch_bytes,
   conv_transpose2d_nhwc_bwd_data, conv_transpose2d_nhwc_bwd_data_scratch_bytes,
   conv_transpose2d_nhwc_bwd_filter, conv_transpose2d_nhwc_bwd_filter_scratch_bytes,
   depthwise2d_nhwc_fwd, depthwise2d_nhwc_bwd_data, depthwise2d_nhwc_bwd_filter,
 } from '../../assembly/conv';
+import { sum_rows_f32 } from '../../assembly/elementwise';
 import { seed, rnd, randBuf, at } from './helpers';
 
 // Every kernel is compared with a plain scalar f64 reference (direct convolution and its
@@ -274,7 +274,7 @@ function checkCase(g: Geo, samples: i32): void {
 
   // bias gradient
   const db = outBuf(g.K);
-  conv2d_nhwc_bwd_bias(gy, db, g.N * g.OH * g.OW, g.K);
+  sum_rows_f32(gy, db, g.N * g.OH * g.OW, g.K);
   check(db, colSums(GY, g.K), d + ' bwd_bias');
   checkFd(false, g, X, Wt, B, GY, B, db, min(samples, g.K), d + ' bwd_bias');
 
@@ -417,7 +417,7 @@ describe('conv2d', () => {
       const K = widths[t];
       const dy = randBuf(rows * K);
       const db = outBuf(K);
-      conv2d_nhwc_bwd_bias(dy, db, rows, K);
+      sum_rows_f32(dy, db, rows, K);
       check(db, colSums(f64of(dy, rows * K), K), 'bwd_bias K=' + K.toString());
       heap.free(dy); heap.free(db);
     }

@@ -1,7 +1,6 @@
 // Turns whatever the caller has (a compiled Module, bytes, a Response, a URL) into an
 // instance. Nothing here runs at module top level: workerd has no import.meta.url, so the
 // default URL is resolved only when init() asks for it.
-import { instantiate } from '@assemblyscript/loader';
 
 export type WasmSource =
   | WebAssembly.Module
@@ -12,9 +11,12 @@ export type WasmSource =
   | URL
   | string;
 
-// A Module made in another realm (EdgeVM, jsdom) fails instanceof; the brand check works.
+// Objects made in another realm (EdgeVM, jsdom, a vm context) fail instanceof; the brand
+// check works across realms.
+const hasBrand = (x: unknown, tag: string): boolean => Object.prototype.toString.call(x) === `[object ${tag}]`;
+
 export function isWasmModule(x: unknown): boolean {
-  return Object.prototype.toString.call(x) === '[object WebAssembly.Module]';
+  return hasBrand(x, 'WebAssembly.Module');
 }
 
 const g = globalThis as { process?: { versions?: Record<string, string> }; Deno?: unknown; Bun?: unknown };
@@ -33,8 +35,8 @@ async function readUrl(url: URL): Promise<ArrayBuffer | Response> {
 async function toCompilable(src: WasmSource): Promise<WebAssembly.Module | BufferSource> {
   const source = src as unknown;
   if (isWasmModule(source)) return source as WebAssembly.Module;
-  if (typeof source === 'string' || source instanceof URL) return toCompilable(await readUrl(new URL(source)));
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source as BufferSource;
+  if (typeof source === 'string' || hasBrand(source, 'URL')) return toCompilable(await readUrl(new URL(String(source))));
+  if (hasBrand(source, 'ArrayBuffer') || ArrayBuffer.isView(source)) return source as BufferSource;
   const res = await (source as Response | Promise<Response>);
   if (!res.ok) throw new Error(`simdnet.init: fetching the wasm failed: HTTP ${res.status} ${res.statusText} (${res.url})`);
   // Compile from the stream when the server labels it application/wasm, else from bytes.
@@ -48,6 +50,20 @@ async function toCompilable(src: WasmSource): Promise<WebAssembly.Module | Buffe
   return res.arrayBuffer();
 }
 
+// Cloudflare workerd and Vercel Edge refuse to compile bytes ("Wasm code generation disallowed
+// by embedder"); say what works there instead.
+async function compile(bytes: BufferSource): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (err) {
+    if (!/disallowed/i.test(String(err))) throw err;
+    throw new Error(
+      `simdnet.init: this runtime does not compile WebAssembly from bytes (${String(err)}); import 'simdnet/edge' ` +
+        `(chosen by the workerd and edge-light conditions), or pass a compiled module: init({ wasm: module })`,
+    );
+  }
+}
+
 export interface Loaded {
   module: WebAssembly.Module;
   exports: WebAssembly.Exports;
@@ -55,14 +71,17 @@ export interface Loaded {
 
 export async function load(source: WasmSource, memory: WebAssembly.Memory): Promise<Loaded> {
   const compilable = await toCompilable(source);
-  const module = isWasmModule(compilable)
-    ? (compilable as WebAssembly.Module)
-    : await WebAssembly.compile(compilable as BufferSource);
-  // The loader supplies `abort` (debug builds) and decodes its message.
-  const { instance } = await instantiate(module, { env: { memory } });
+  const module = isWasmModule(compilable) ? (compilable as WebAssembly.Module) : await compile(compilable as BufferSource);
+  // The kernels import only the memory (stub runtime, no abort). Not @assemblyscript/loader: it
+  // tells a Module from bytes with instanceof and so recompiles a Module from another realm,
+  // which EdgeVM forbids.
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
   return { module, exports: instance.exports };
 }
 
 export function defaultWasmUrl(): URL {
+  // workerd gives modules no import.meta.url (nor does a script bundle): no file to find there.
+  if (!import.meta.url)
+    throw new Error("simdnet.init: this runtime gives modules no URL to find simdnet.wasm by; import 'simdnet/edge', or pass init({ wasm })");
   return new URL('./simdnet.wasm', import.meta.url);
 }

@@ -12,21 +12,22 @@ function dims(shape: number[]): [number, number, number, number] {
 
 /**
  * Resamples each image through an affine map of output (y, x) to input coordinates around
- * the image centre, bilinear, zeros outside. `pick` draws [angle, ty, tx] per image.
+ * the image centre, bilinear, zeros outside: one resampling however many of rotation,
+ * shift and zoom are combined. `pick` draws [angle, ty, tx, zoom] per image.
  */
-function warp(rng: Rng, pick: (r: Rng) => [number, number, number], nearest = false): Transform {
+function warp(rng: Rng, pick: (r: Rng) => [number, number, number, number?], nearest = false): Transform {
   return (batch, shape) => {
     const [B, H, W, C] = dims(shape);
     const img = new Float32Array(H * W * C);
     const cy = (H - 1) / 2;
     const cx = (W - 1) / 2;
     for (let b = 0; b < B; b++) {
-      const [angle, ty, tx] = pick(rng);
-      if (angle === 0 && ty === 0 && tx === 0) continue;
+      const [angle, ty, tx, zoom = 1] = pick(rng);
+      if (angle === 0 && ty === 0 && tx === 0 && zoom === 1) continue;
       const base = b * H * W * C;
       img.set(batch.subarray(base, base + H * W * C));
-      const cos = Math.cos(angle);
-      const sin = Math.sin(angle);
+      const cos = Math.cos(angle) / zoom;
+      const sin = Math.sin(angle) / zoom;
       for (let y = 0; y < H; y++)
         for (let x = 0; x < W; x++) {
           // Inverse map: rotate the output pixel back by -angle, then undo the shift.
@@ -75,6 +76,18 @@ export function randomTranslation(maxPixels: number, opts: AugmentOptions = {}):
 export function randomRotation(degrees: number, opts: AugmentOptions = {}): Transform {
   const rng = new Rng(opts.seed ?? 3);
   return warp(rng, (r) => [((r.next() * 2 - 1) * degrees * Math.PI) / 180, 0, 0]);
+}
+
+/**
+ * Rotation in [-degrees, degrees], shift up to `translate` pixels and zoom in [1 − scale,
+ * 1 + scale], composed into one affine map so the image is resampled once.
+ */
+export function randomAffine(options: { degrees?: number; translate?: number; scale?: number; seed?: number }): Transform {
+  const rng = new Rng(options.seed ?? 8);
+  const deg = options.degrees ?? 0;
+  const tr = options.translate ?? 0;
+  const sc = options.scale ?? 0;
+  return warp(rng, (r) => [((r.next() * 2 - 1) * deg * Math.PI) / 180, (r.next() * 2 - 1) * tr, (r.next() * 2 - 1) * tr, 1 + (r.next() * 2 - 1) * sc]);
 }
 
 /** Mirrors left–right with probability p (not for digits, whose meaning changes). */
@@ -139,5 +152,13 @@ export function gaussianNoise(std: number, opts: AugmentOptions = {}): Transform
 export function compose(...ts: Transform[]): Transform {
   return (batch, shape) => {
     for (const t of ts) t(batch, shape);
+  };
+}
+
+/** (v − mean) / std for every value: put it last, after transforms that fill with zeros. */
+export function normalize(mean: number, std: number): Transform {
+  if (!(std > 0)) throw opError('normalize', `argument 'std' must be > 0, got ${std}`);
+  return (batch) => {
+    for (let i = 0; i < batch.length; i++) batch[i] = (batch[i] - mean) / std;
   };
 }

@@ -1,6 +1,6 @@
 export { makeDataset, subset, split, batchTensor, type Dataset } from './dataset';
 export { mnistFromDigits, loadMnist } from './mnist';
 export {
-  randomCrop, randomTranslation, randomRotation, randomFlip, randomBrightness, randomContrast,
-  gaussianNoise, compose, type Transform,
+  randomCrop, randomTranslation, randomRotation, randomAffine, randomFlip, randomBrightness, randomContrast,
+  gaussianNoise, normalize, compose, type Transform,
 } from './augment';

@@ -1,0 +1,24 @@
+// Deno on the packed package (npm: and bare specifiers, BYONM), on dist/index.js by relative
+// path, the inline entry without read access to the package, and the node:test files.
+import { join, relative } from 'node:path';
+import { exec, logitsResult, pass, failure, requireBinary, smokeResults } from './util.mjs';
+
+export async function run({ root, consumer, fixture, testFiles }) {
+  const deno = requireBinary(join(root, 'node_modules/@deno/linux-x64-glibc/deno'), 'npm install -D deno');
+  const results = [logitsResult('deno: docs snippet (deno.ts, npm:simdnet)', await exec(deno, ['run', '--allow-read', 'deno.ts'], { cwd: consumer }), fixture)];
+  const check = await exec(deno, ['check', 'deno.ts'], { cwd: consumer });
+  results.push(check.status === 0 ? pass('deno: deno check deno.ts (the package types)') : failure('deno: deno check deno.ts (the package types)', check.out));
+  const smoke = async (spec, read, label) => results.push(...smokeResults(`deno ${label}`, await exec(deno, ['run', read, 'smoke-cli.mjs', spec], { cwd: consumer })));
+  await smoke('npm:simdnet', '--allow-read', 'npm:simdnet');
+  await smoke('simdnet', '--allow-read', 'simdnet (bare, node_modules)');
+  await smoke(relative(consumer, join(root, 'dist/index.js')), '--allow-read', 'dist/index.js (relative import)');
+  await smoke('simdnet/inline', '--allow-read=digits.json,lenet5.safetensors,expected.json', 'simdnet/inline (read access to the fixture only)');
+  // The node:test files unchanged. --no-check: they are JavaScript bundles, and Deno does not
+  // resolve .js to .d.ts for the package's own (non node_modules) declarations.
+  const t = await exec(deno, ['test', '--no-check', '--allow-read', ...testFiles], { cwd: root });
+  const m = /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(t.out);
+  const name = `deno test: the node:test files (${testFiles.length} files)`;
+  if (m && t.status === 0) results.push({ name, ok: true, passed: +m[1], failed: 0 });
+  else results.push({ name, ok: false, passed: m ? +m[1] : 0, failed: m ? Math.max(1, +m[2]) : 1, error: t.out.slice(-6000) });
+  return results;
+}

@@ -1,0 +1,102 @@
+// The checks every runtime runs on the simdnet entry it uses (plain JavaScript, no imports, so
+// the same file loads in a page, a Worker and EdgeVM): loading, a convolution with known sums,
+// LeNet-5 against Node's logits, one training step, a safetensors round trip.
+// `fixture` = { weights: Uint8Array (safetensors), pixels: number[] (bytes, 784 per digit),
+// labels: number[], logits: number[] (Node's output for these weights and digits) }.
+
+function check(ok, message) {
+  if (!ok) throw new Error(message);
+}
+
+/** Largest |got − want| / (1 + |want|); throws on a length mismatch. */
+export function maxRelDiff(got, want) {
+  check(got.length === want.length, `${got.length} values, want ${want.length}`);
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i])));
+  return worst;
+}
+
+export const LOGITS_TOL = 1e-6;
+
+export function digitsTensor(sn, pixels) {
+  return sn.tensor(Float32Array.from(pixels, (v) => v / 255), [pixels.length / 784, 28, 28, 1]);
+}
+
+export function smokeTests(sn, fixture) {
+  const lenet = () => {
+    const net = sn.nn.models.lenet5();
+    sn.io.loadSafetensors(net, fixture.weights);
+    return net;
+  };
+  return [
+    ['init() loads the SIMD kernels', async () => {
+      await sn.init();
+      check(sn.isInitialized() && sn.backendInfo().simd === true, 'not initialised with SIMD');
+    }],
+    ['conv2d forward gives the known window sums', () => {
+      // x[i][j] = 4i + j + 1 on a 4×4 image, a 3×3 kernel of ones: the four 3×3 window sums.
+      const x = sn.tensor(Float32Array.from({ length: 16 }, (_, i) => i + 1), [1, 4, 4, 1]);
+      const w = sn.ones([3, 3, 1, 1]);
+      const y = sn.conv2d(x, w);
+      const got = Array.from(y.dataSync());
+      sn.dispose([x, w, y]);
+      check(JSON.stringify(got) === '[54,63,90,99]', `got ${JSON.stringify(got)}`);
+    }],
+    ["LeNet-5 forward gives Node's logits", () => {
+      const net = lenet();
+      const x = digitsTensor(sn, fixture.pixels);
+      const y = sn.predict(net, x);
+      const d = maxRelDiff(y.dataSync(), fixture.logits);
+      sn.dispose([x, y]);
+      net.dispose();
+      check(d <= LOGITS_TOL, `logits differ from Node's by ${d}`);
+    }],
+    ['one SGD step on the digits lowers the loss', () => {
+      const net = lenet();
+      const opt = new sn.optim.SGD(net.parameters(), { lr: 0.01 });
+      const x = digitsTensor(sn, fixture.pixels);
+      const labels = Int32Array.from(fixture.labels);
+      const lossOf = () => sn.tidy(() => sn.crossEntropy(net.forward(x), labels).item());
+      const before = lossOf();
+      opt.zeroGrad();
+      const loss = sn.crossEntropy(net.forward(x), labels);
+      loss.backward();
+      opt.step();
+      loss.dispose();
+      const after = lossOf();
+      opt.dispose();
+      net.dispose();
+      x.dispose();
+      check(Number.isFinite(before) && after < before, `loss ${before} -> ${after}`);
+    }],
+    ['safetensors round trip keeps the weights and the outputs', () => {
+      const a = lenet();
+      const bytes = sn.io.saveSafetensors(a);
+      const b = sn.nn.models.lenet5();
+      sn.io.loadSafetensors(b, bytes);
+      const x = digitsTensor(sn, fixture.pixels);
+      const ya = sn.predict(a, x);
+      const yb = sn.predict(b, x);
+      const same = maxRelDiff(yb.dataSync(), ya.dataSync()) === 0;
+      sn.dispose([x, ya, yb]);
+      a.dispose();
+      b.dispose();
+      check(same, 'outputs differ after the round trip');
+    }],
+  ];
+}
+
+/** Runs [name, fn] pairs in order; returns one result per test. */
+export async function runTests(tests) {
+  const results = [];
+  for (const [name, fn] of tests) {
+    const t0 = Date.now();
+    try {
+      await fn();
+      results.push({ name, ok: true, ms: Date.now() - t0 });
+    } catch (err) {
+      results.push({ name, ok: false, ms: Date.now() - t0, error: String(err && err.stack ? err.stack : err) });
+    }
+  }
+  return results;
+}
