@@ -204,3 +204,12 @@ export function sum_rows_f32(dy: usize, db: usize, rows: i32, K: i32): void {
   for (; k + 4 <= K; k += 4) colsum_strip(4, 1, dy, db, rows, K, k);
   for (; k < K; k++) colsum_strip(1, 1, dy, db, rows, K, k);
 }
+
+// dst[r, 0..cols) = src[r, 0..cols) for rows with row strides (in floats): the strided copy
+// behind channel concatenation (NHWC) and its backward slice.
+export function copy_rows_f32(src: usize, srcStride: i32, dst: usize, dstStride: i32, rows: i32, cols: i32): void {
+  const sb = <usize>srcStride << 2;
+  const db = <usize>dstStride << 2;
+  const n = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>r * db, src + <usize>r * sb, n);
+}

@@ -14,6 +14,8 @@ interface SuiteResult {
 
 const SUITES: Record<string, () => Promise<{ run: (o: Options) => Promise<SuiteResult> }>> = {
   gemm: () => import('./gemm'),
+  conv: () => import('./conv'),
+  lenet: () => import('./lenet'),
 };
 
 function parseArgs(argv: string[]): { suites: string[]; opts: Options } {
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
     console.log(`\n## ${name}  (node ${process.versions.node}, v8 ${process.versions.v8}; ` +
       `tfjs-backend-wasm ${v['@tensorflow/tfjs-backend-wasm']}, onnxruntime-web ${v['onnxruntime-web']}; ` +
       `${opts.rounds} rounds, ${opts.clock} clock)`);
-    if (res.peak) console.log(`f32x4 mul+add peak measured in this run: ${fmt(res.peak)} GFLOP/s`);
+    if (res.peak) console.log(`f32x4 mul+add peak measured in this run (best sample): ${fmt(res.peak)} GFLOP/s`);
     printRows(res.rows, opts);
     const ratios = ratioRows(res.rows, 'simdnet');
     if (ratios.length) {

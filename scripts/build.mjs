@@ -43,7 +43,7 @@ await build({ ...entry, entryPoints: { edge: 'ts/entries/edge.ts' }, loader: { '
 // simdnet/inline: the wasm as bytes in the bundle (es2022: no Uint8Array.fromBase64, Node 20 lacks it).
 await build({ ...entry, entryPoints: { inline: 'ts/entries/inline.ts' }, loader: { '.wasm': 'binary' } });
 // The `browser` condition, also for a plain <script type="module">: minified, simdnet.wasm beside it.
-await build({ ...entry, entryPoints: { browser: 'ts/index.ts' }, minify: true });
+await build({ ...entry, entryPoints: { browser: 'ts/index.ts' }, minify: true, keepNames: true }); // names: summary() prints class names
 
 run(bin('tsc'), ['-p', 'tsconfig.json']);
 // tsc keeps the extensionless specifiers of the sources; Deno (and Node's own resolution)

@@ -12,6 +12,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { describeError } from '../tests/runtimes/smoke.js';
+import { Skip } from '../tests/runtimes/util.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 const OUT = join(ROOT, 'build/runtimes');
@@ -32,7 +34,7 @@ function testFiles() {
  */
 export async function testRuntimes({ only = [], log = console.log } = {}) {
   const requireAll = process.env.SIMDNET_REQUIRE_ALL_RUNTIMES === '1';
-  const { Skip } = await import('../tests/runtimes/util.mjs');
+  // Imported here: it loads the built package (dist/), which --measure alone does not need.
   const { makeFixture, makeConsumer } = await import('../tests/runtimes/prepare.mjs');
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
@@ -56,30 +58,35 @@ export async function testRuntimes({ only = [], log = console.log } = {}) {
         summary.push(requireAll ? { name, passed: 0, failed: 1, skipped: err.message } : { name, passed: 0, failed: 0, skipped: err.message });
         continue;
       }
-      results = [{ name: `${name}: runner`, ok: false, error: String(err?.stack ?? err) }];
+      results = [{ name: `${name}: runner`, ok: false, error: describeError(err) }];
     }
     let passed = 0;
     let failed = 0;
+    let skipped = 0;
     for (const r of results) {
-      passed += r.passed ?? (r.ok ? 1 : 0);
+      passed += r.passed ?? (r.ok && !r.skipped ? 1 : 0);
       failed += r.failed ?? (r.ok ? 0 : 1);
+      skipped += r.skipped ? 1 : 0;
       const counts = r.passed !== undefined ? ` — ${r.passed} passed, ${r.failed} failed` : '';
       log(`  ${r.skipped ? '–' : r.ok ? '✔' : '✘'} ${r.name}${counts}${r.note ? ` (${r.note})` : ''}${r.skipped ? ` — skipped: ${r.skipped}` : ''}`);
       if (!r.ok) log(String(r.error).replace(/^/gm, '      '));
     }
-    log(`${name}: ${passed} passed, ${failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    log(`${name}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     summary.push({ name, passed, failed });
   }
   return summary;
 }
 
-/** Shipped sizes (raw and gzip) and init() cold start in fresh Node processes. */
+/** Shipped sizes (raw and gzip) and init() cold start in fresh Node processes, as Markdown. */
 export function measure({ runs = 11, log = console.log } = {}) {
   const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  log('| file | raw | gzip -9 |\n|---|---|---|');
   for (const f of ['simdnet.wasm', 'index.js', 'browser.js', 'edge.js', 'inline.js']) {
     const bytes = readFileSync(join(ROOT, 'dist', f));
-    log(`dist/${f}: ${kb(bytes.length)} raw, ${kb(gzipSync(bytes, { level: 9 }).length)} gzip`);
+    log(`| \`dist/${f}\` | ${kb(bytes.length)} | ${kb(gzipSync(bytes, { level: 9 }).length)} |`);
   }
+  const [pack] = JSON.parse(spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8' }).stdout);
+  log(`\nnpm tarball: ${kb(pack.size)} packed, ${kb(pack.unpackedSize)} unpacked, ${pack.files.length} files`);
   const probe = `const t0 = performance.now(); const sn = await import('simdnet'); const t1 = performance.now();
     await sn.init(); const t2 = performance.now(); console.log(JSON.stringify([t1 - t0, t2 - t1]));`;
   const rows = [];
@@ -88,12 +95,12 @@ export function measure({ runs = 11, log = console.log } = {}) {
     rows.push(JSON.parse(r.stdout));
   }
   const median = (a) => a.sort((x, y) => x - y)[a.length >> 1];
-  const imp = median(rows.map((r) => r[0]));
-  const init = median(rows.map((r) => r[1]));
-  log(`Node ${process.version} cold start, median of ${runs} fresh processes: import('simdnet') ${imp.toFixed(1)} ms, init() ${init.toFixed(1)} ms, together ${median(rows.map((r) => r[0] + r[1])).toFixed(1)} ms`);
+  const ms = (a) => `${median(a).toFixed(1)} ms`;
+  log(`\nNode ${process.version}, median of ${runs} fresh processes: import('simdnet') ${ms(rows.map((r) => r[0]))}, ` +
+    `init() ${ms(rows.map((r) => r[1]))} (compile + instantiate), both ${ms(rows.map((r) => r[0] + r[1]))}`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);
   if (args.includes('--measure')) {
     measure();

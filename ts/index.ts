@@ -7,7 +7,7 @@ export { tensor, scalar, zeros, ones, full, rand, randn, type CreateOptions, typ
 export { add, sub, mul, div, neg } from './ops/arith';
 export { matmul, type MatmulOptions } from './ops/linalg';
 export { sum, mean, type ReduceOptions } from './ops/reduce';
-export { reshape, flatten } from './ops/shape';
+export { reshape, flatten, concat } from './ops/shape';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './tensor/gradcheck';
 export { linear } from './ops/linalg';
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv';

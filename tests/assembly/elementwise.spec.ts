@@ -1,6 +1,6 @@
 import {
   binary_f32, binary_scalar_f32, binary_rows_f32, axpy_f32, fill_f32, copy_f32, sum_f32,
-  sum_rows_f32, relu_f32, OP_ADD, OP_SUB, OP_MUL,
+  sum_rows_f32, relu_f32, copy_rows_f32, OP_ADD, OP_SUB, OP_MUL,
 } from '../../assembly/elementwise';
 import { randBuf, zeroBuf, copyBuf, at } from './helpers';
 
@@ -62,6 +62,21 @@ describe('elementwise', () => {
         heap.free(a); heap.free(out);
       }
     }
+  });
+
+  it('copy_rows copies a strided block and nothing else', () => {
+    const rows = 3, cols = 5, ss = 7, ds = 9;
+    const src = randBuf(rows * ss);
+    const dst = zeroBuf(rows * ds + 1);
+    store<f32>(dst + (<usize>(rows * ds) << 2), 555);
+    copy_rows_f32(src + 8, ss, dst + 4, ds, rows, cols);
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < ds; c++) {
+        const want: f32 = c >= 1 && c < 1 + cols ? at(src, r * ss + 2 + c - 1) : 0;
+        expect(at(dst, r * ds + c)).toBe(want);
+      }
+    expect(at(dst, rows * ds)).toBe(555);
+    heap.free(src); heap.free(dst);
   });
 
   it('axpy, fill, copy', () => {

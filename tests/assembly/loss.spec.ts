@@ -209,7 +209,14 @@ describe('loss', () => {
         }
         expect(bad).toBe(0);
         expect(at(dx, n)).toBe(GUARD);
-        heap.free(x); heap.free(aux); heap.free(losses); heap.free(probs); heap.free(dx);
+        // the gradient may overwrite its input (probs, or the scores for the hinge)
+        const z = copyBuf(op == HINGE ? x : probs, n);
+        if (op == CE_LABELS) cross_entropy_labels_bwd(z, aux, z, rows, cols, scale);
+        else if (op == CE_PROBS) cross_entropy_probs_bwd(z, aux, z, rows, cols, scale);
+        else hinge_multiclass_bwd(z, aux, z, rows, cols, MARGIN, scale);
+        for (let i = 0; i < n; i++) if (at(z, i) != at(dx, i)) bad++;
+        expect(bad).toBe(0);
+        heap.free(x); heap.free(aux); heap.free(losses); heap.free(probs); heap.free(dx); heap.free(z);
       }
     }
   });

@@ -8,8 +8,9 @@ export async function run({ root, consumer, fixture, testFiles }) {
   const results = [logitsResult('bun: docs snippet (bun.ts)', await exec(bun, ['bun.ts'], { cwd: consumer }), fixture)];
   for (const spec of ['simdnet', 'simdnet/inline']) results.push(...smokeResults(`bun ${spec}`, await exec(bun, ['smoke-cli.mjs', spec], { cwd: consumer })));
   // All the node:test files, in one process (bun test runs every file in the same global
-  // scope: each bundled TensorFlow.js copy re-registers its kernels, a warning only).
-  const t = await exec(bun, ['test', ...testFiles.map((f) => `./${f}`)], { cwd: root });
+  // scope: each bundled TensorFlow.js copy re-registers its kernels, a warning only). Bun stops
+  // a test after 5 s by default, node:test never: the large-model tests take longer.
+  const t = await exec(bun, ['test', '--timeout', '600000', ...testFiles.map((f) => `./${f}`)], { cwd: root, timeoutMs: 1_200_000 });
   const p = /^\s*(\d+) pass$/m.exec(t.out);
   const f = /^\s*(\d+) fail$/m.exec(t.out);
   const name = `bun test: the node:test files (${testFiles.length} files)`;

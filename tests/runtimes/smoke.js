@@ -22,6 +22,17 @@ export function digitsTensor(sn, pixels) {
   return sn.tensor(Float32Array.from(pixels, (v) => v / 255), [pixels.length / 784, 28, 28, 1]);
 }
 
+/** The fixture from a server: lenet5.safetensors, digits.json and expected.json under `base`. */
+export async function fetchFixture(base) {
+  const get = (file) => fetch(new URL(file, base));
+  const [weights, digits, expected] = await Promise.all([
+    get('lenet5.safetensors').then((r) => r.arrayBuffer()),
+    get('digits.json').then((r) => r.json()),
+    get('expected.json').then((r) => r.json()),
+  ]);
+  return { weights: new Uint8Array(weights), ...digits, logits: expected.logits };
+}
+
 export function smokeTests(sn, fixture) {
   const lenet = () => {
     const net = sn.nn.models.lenet5();
@@ -86,6 +97,12 @@ export function smokeTests(sn, fixture) {
   ];
 }
 
+/** The message and the stack (V8 stacks start with the message, Firefox's do not). */
+export function describeError(err) {
+  const stack = String(err?.stack ?? '');
+  return stack.startsWith(String(err)) ? stack : `${err}\n${stack}`;
+}
+
 /** Runs [name, fn] pairs in order; returns one result per test. */
 export async function runTests(tests) {
   const results = [];
@@ -95,7 +112,7 @@ export async function runTests(tests) {
       await fn();
       results.push({ name, ok: true, ms: Date.now() - t0 });
     } catch (err) {
-      results.push({ name, ok: false, ms: Date.now() - t0, error: String(err && err.stack ? err.stack : err) });
+      results.push({ name, ok: false, ms: Date.now() - t0, error: describeError(err) });
     }
   }
   return results;

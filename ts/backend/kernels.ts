@@ -14,6 +14,7 @@ export interface Kernels {
   axpy_f32(alpha: F, x: P, y: P, n: I): void;
   fill_f32(out: P, v: F, n: I): void;
   copy_f32(src: P, dst: P, n: I): void;
+  copy_rows_f32(src: P, srcStride: I, dst: P, dstStride: I, rows: I, cols: I): void;
   sum_f32(a: P, n: I): number;
   sum_rows_f32(a: P, out: P, rows: I, cols: I): void;
   relu_f32(a: P, out: P, n: I): void;

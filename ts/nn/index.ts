@@ -4,5 +4,6 @@ export {
   MaxPool2d, AvgPool2d, LPPool2d, GlobalAvgPool, Upsample, BatchNorm2d, Dropout,
   type LinearOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions,
 } from './layers';
+export { Graph, Residual, Inception, basicBlock, type InceptionChannels } from './blocks';
 export { initTensor, fans, type Init } from './init';
 export * as models from './models';

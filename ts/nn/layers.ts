@@ -16,6 +16,8 @@ import { initTensor, type Init } from './init';
 export interface LinearOptions {
   bias?: boolean;
   init?: Init;
+  /** Fuse a ReLU into the GEMM epilogue. */
+  activation?: 'relu' | null;
 }
 
 /** y = x·W + b, W [in, out]. */
@@ -25,7 +27,7 @@ export class Linear extends Module {
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
-    options: LinearOptions = {},
+    readonly options: LinearOptions = {},
   ) {
     super();
     checkNumber('Linear', 'inFeatures', inFeatures, { integer: true, min: 1 });
@@ -34,7 +36,7 @@ export class Linear extends Module {
     this.bias = options.bias === false ? null : this.param('bias', zeros([outFeatures]));
   }
   forward(x: Tensor): Tensor {
-    return linear(x, this.weight, this.bias);
+    return linear(x, this.weight, this.bias, { activation: this.options.activation });
   }
   protected override flops(inShape: readonly number[]): number {
     return 2 * (inShape[0] ?? 1) * this.inFeatures * this.outFeatures;

@@ -3,7 +3,7 @@
 // ?suite=smoke: smoke.js on the fixture. Results go to window.__results and into the page.
 import * as sn from 'simdnet';
 import { takeRegistered } from './node-test.js';
-import { runTests, smokeTests } from '../smoke.js';
+import { describeError, fetchFixture, runTests, smokeTests } from '../smoke.js';
 
 // A test of a Node-only API (e.g. sn.data.loadMnist reads node_modules) meets the stub that
 // the browser build has in place of node: modules; it is reported as skipped, with the reason.
@@ -14,10 +14,10 @@ async function testFiles() {
   const results = [];
   for (const file of files) {
     try {
-      await import(`./${file}`);
+      await import(new URL(file, import.meta.url).href); // not a literal: esbuild leaves it alone
     } catch (err) {
       takeRegistered();
-      results.push({ name: `${file}: loading the file`, ok: false, error: String(err?.stack ?? err) });
+      results.push({ name: `${file}: loading the file`, ok: false, error: describeError(err) });
       continue;
     }
     for (const r of await runTests(takeRegistered().map((t) => [t.name, t.fn]))) {
@@ -29,13 +29,7 @@ async function testFiles() {
 }
 
 async function smoke() {
-  const dir = '/build/runtimes/fixture/';
-  const [weights, digits, expected] = await Promise.all([
-    fetch(dir + 'lenet5.safetensors').then((r) => r.arrayBuffer()),
-    fetch(dir + 'digits.json').then((r) => r.json()),
-    fetch(dir + 'expected.json').then((r) => r.json()),
-  ]);
-  return runTests(smokeTests(sn, { weights: new Uint8Array(weights), ...digits, logits: expected.logits }));
+  return runTests(smokeTests(sn, await fetchFixture(new URL('/build/runtimes/fixture/', location.href))));
 }
 
 function show(results, ms) {
@@ -61,7 +55,7 @@ let results;
 try {
   results = suite === 'smoke' ? await smoke() : await testFiles();
 } catch (err) {
-  results = [{ name: `${suite}: runner`, ok: false, error: String(err?.stack ?? err) }];
+  results = [{ name: `${suite}: runner`, ok: false, error: describeError(err) }];
 }
 show(results, performance.now() - t0);
 window.__results = { crossOriginIsolated: self.crossOriginIsolated, results };

@@ -1,0 +1,368 @@
+// Winograd convolution F(m×m, 3×3) for 3×3 kernels at stride 1, dilation 1, one group
+// (inference path): m = 4 (6×6 tiles) or m = 2 (4×4 tiles).
+//
+// With T = m + 2, each T×T input tile d (top-left at (tm − padTop, tm − padLeft) for tile
+// (t, s)) gives an m×m output tile Y = Aᵀ[ Σ_c U_c ⊙ Bᵀ d_c B ]A, U = G g Gᵀ the transformed
+// 3×3 filter. Element e = (i, j) of the T×T products is one GEMM over the channels:
+//   M[e] (tiles × K) = V[e] (tiles × C) · U[e] (C × K),
+// so the work is T² GEMMs of [tiles × C]·[C × K] through gemm_f32, between an input
+// transform (x → V) and an output transform (M → y, bias and ReLU fused), both vectorised
+// along channels in f32x4 (channel tails one lane at a time through the same code).
+//
+// Transformed filters (caller's buffer, winograd_*_weights_bytes(C, K) bytes):
+//   wt[e][c][k] = U[e] row c column k, e = i·T + j, i along H and j along W of the tile,
+//   i.e. T² row-major C×K matrices one after another.
+//
+// Tiles go in blocks of about BLOCK_BUDGET bytes of V + M (at least MIN_BLOCK_TILES tiles so
+// the GEMMs keep a useful M), so scratch is bounded whatever the image and batch. Within a
+// block V is [tile][e][C] and M is [tile][e][K]: the GEMM for e reads rows of lda = T²·C,
+// and each transform reads or writes one tile's T²·channels floats in one place.
+//
+// Accuracy (tests/assembly/winograd.spec.ts): F(4×4) loses about 1.5 decimal digits to the
+// transforms (the ±4, ±5, ±8 coefficients), F(2×2) hardly any; see the spec for figures.
+
+import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
+
+// @ts-ignore: decorator
+@inline const BLOCK_BUDGET: i32 = 4 << 20;
+// @ts-ignore: decorator
+@inline const MIN_BLOCK_TILES: i32 = 32;
+
+// @ts-ignore: decorator
+@inline function align16(n: usize): usize { return (n + 15) & ~(<usize>15); }
+
+// Tiles per block: about BLOCK_BUDGET bytes of V + M, at least MIN_BLOCK_TILES, the blocks
+// as even as possible and a multiple of 4 (gemm's row panel) unless one block takes all.
+// @ts-ignore: decorator
+@inline function block_tiles(tiles: i32, T: i32, C: i32, K: i32): i32 {
+  let b = BLOCK_BUDGET / (T * T * (C + K) * 4);
+  if (b < MIN_BLOCK_TILES) b = MIN_BLOCK_TILES;
+  if (b >= tiles) return tiles;
+  const nblocks = (tiles + b - 1) / b;
+  b = ((tiles + nblocks - 1) / nblocks + 3) & ~3;
+  return b < tiles ? b : tiles;
+}
+
+// Floats between elements e of a tile in V (n = C) or M (n = K). With n a multiple of 64 the
+// T² elements of a tile would sit 256·j bytes apart, on a handful of cache sets (n = 512:
+// two sets of the 64 in L1, 18 lines each); 4 floats more spread them over all sets.
+// @ts-ignore: decorator
+@inline function estride(n: i32): i32 { return (n & 63) == 0 ? n + 4 : n; }
+
+// Loads and stores of L lanes (4, or 1 for channel tails).
+// @ts-ignore: decorator
+@inline function ld(L: i32, p: usize): v128 {
+  return L == 4 ? v128.load(p) : v128.load32_zero(p);
+}
+// @ts-ignore: decorator
+@inline function st(L: i32, p: usize, v: v128): void {
+  if (L == 4) v128.store(p, v); else v128.store32_lane(p, v, 0);
+}
+// @ts-ignore: decorator
+@inline function mulk(k: f32, v: v128): v128 { return f32x4.mul(f32x4.splat(k), v); }
+
+
+// ---------------------------------------------------------------------------------------
+// 1-D transforms of T-vectors of f32x4 (T = 6: F(4, 3); T = 4: F(2, 3)). Each loads all its
+// inputs (L lanes, at src + i·ss) before storing its outputs (L lanes, at dst + i·ds), so
+// dst may be src: every 2-D transform is two passes in place in its destination buffer.
+
+// out = Bᵀ·d (T outputs)
+// @ts-ignore: decorator
+@inline function bt1(T: i32, L: i32, src: usize, ss: usize, dst: usize, ds: usize): void {
+  const d0 = ld(L, src), d1 = ld(L, src + ss), d2 = ld(L, src + 2 * ss), d3 = ld(L, src + 3 * ss);
+  if (T == 6) {
+    const d4 = ld(L, src + 4 * ss), d5 = ld(L, src + 5 * ss);
+    const a = f32x4.sub(d4, mulk(4, d2)), b = f32x4.sub(d3, mulk(4, d1));
+    const c = f32x4.sub(d4, d2), e = mulk(2, f32x4.sub(d3, d1));
+    st(L, dst, f32x4.add(f32x4.sub(mulk(4, d0), mulk(5, d2)), d4));
+    st(L, dst + ds, f32x4.add(a, b));
+    st(L, dst + 2 * ds, f32x4.sub(a, b));
+    st(L, dst + 3 * ds, f32x4.add(c, e));
+    st(L, dst + 4 * ds, f32x4.sub(c, e));
+    st(L, dst + 5 * ds, f32x4.add(f32x4.sub(mulk(4, d1), mulk(5, d3)), d5));
+  } else {
+    st(L, dst, f32x4.sub(d0, d2));
+    st(L, dst + ds, f32x4.add(d1, d2));
+    st(L, dst + 2 * ds, f32x4.sub(d2, d1));
+    st(L, dst + 3 * ds, f32x4.sub(d1, d3));
+  }
+}
+
+// Where the outputs of at1 go: RAW stores all T − 2 of them; OUT adds the bias vector,
+// applies ReLU if act == 1 and stores only the first n (the output tile's valid columns).
+// @ts-ignore: decorator
+@inline const RAW = 0;
+// @ts-ignore: decorator
+@inline const OUT = 1;
+
+// @ts-ignore: decorator
+@inline function put(mode: i32, L: i32, q: i32, p: usize, v: v128, bv: v128, act: i32, n: i32): void {
+  if (mode == RAW) { st(L, p, v); return; }
+  if (q < n) {
+    v = f32x4.add(v, bv);
+    if (act == 1) v = f32x4.pmax(v, f32x4.splat(0));
+    st(L, p, v);
+  }
+}
+
+// out = Aᵀ·m (T − 2 outputs)
+// @ts-ignore: decorator
+@inline function at1(T: i32, L: i32, mode: i32, src: usize, ss: usize, dst: usize, ds: usize,
+  bv: v128, act: i32, n: i32): void {
+  const m0 = ld(L, src), m1 = ld(L, src + ss), m2 = ld(L, src + 2 * ss), m3 = ld(L, src + 3 * ss);
+  if (T == 6) {
+    const m4 = ld(L, src + 4 * ss), m5 = ld(L, src + 5 * ss);
+    const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2);
+    const c = f32x4.add(m3, m4), e = f32x4.sub(m3, m4);
+    put(mode, L, 0, dst, f32x4.add(f32x4.add(m0, a), c), bv, act, n);
+    put(mode, L, 1, dst + ds, f32x4.add(b, mulk(2, e)), bv, act, n);
+    put(mode, L, 2, dst + 2 * ds, f32x4.add(a, mulk(4, c)), bv, act, n);
+    put(mode, L, 3, dst + 3 * ds, f32x4.add(f32x4.add(b, mulk(8, e)), m5), bv, act, n);
+  } else {
+    put(mode, L, 0, dst, f32x4.add(f32x4.add(m0, m1), m2), bv, act, n);
+    put(mode, L, 1, dst + ds, f32x4.sub(f32x4.sub(m1, m2), m3), bv, act, n);
+  }
+}
+
+// out = G·g (T outputs from 3)
+// @ts-ignore: decorator
+@inline function g1(T: i32, L: i32, src: usize, ss: usize, dst: usize, ds: usize): void {
+  const g0 = ld(L, src), g1 = ld(L, src + ss), g2 = ld(L, src + 2 * ss);
+  const p = f32x4.add(g0, g2);
+  if (T == 6) {
+    const q = f32x4.add(mulk(1.0 / 24, g0), mulk(1.0 / 6, g2)), r = mulk(1.0 / 12, g1);
+    st(L, dst, mulk(0.25, g0));
+    st(L, dst + ds, mulk(-1.0 / 6, f32x4.add(p, g1)));
+    st(L, dst + 2 * ds, mulk(-1.0 / 6, f32x4.sub(p, g1)));
+    st(L, dst + 3 * ds, f32x4.add(q, r));
+    st(L, dst + 4 * ds, f32x4.sub(q, r));
+    st(L, dst + 5 * ds, g2);
+  } else {
+    st(L, dst, g0);
+    st(L, dst + ds, mulk(0.5, f32x4.add(p, g1)));
+    st(L, dst + 2 * ds, mulk(0.5, f32x4.sub(p, g1)));
+    st(L, dst + 3 * ds, g2);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Filter transform: U = G g Gᵀ for every (c, k), vectorised along k.
+
+// g1 over the K columns of a row: src and dst walk along k.
+// @ts-ignore: decorator
+@inline function g1_run(T: i32, src: usize, ss: usize, dst: usize, ds: usize, K: i32): void {
+  let k = 0;
+  for (; k + 4 <= K; k += 4) g1(T, 4, src + (<usize>k << 2), ss, dst + (<usize>k << 2), ds);
+  for (; k < K; k++) g1(T, 1, src + (<usize>k << 2), ss, dst + (<usize>k << 2), ds);
+}
+
+// Each pass runs along whole rows of K: the taps and the T² elements are C·K floats apart
+// (often a multiple of 4 KiB), so going (c, k) by (c, k) through all of them at once would
+// hit one cache set with 45 lines (measured 20× slower).
+// @ts-ignore: decorator
+@inline function weights_into(T: i32, w: usize, wt: usize, C: i32, K: i32): void {
+  const es = <usize>C * K << 2;   // bytes between taps of w, and between elements e of wt
+  for (let c = 0; c < C; c++) {
+    const o = <usize>c * K << 2;
+    // Columns kw of g into elements (i, kw): (G g)[i][kw]. Then each row i in place.
+    for (let kw = 0; kw < 3; kw++) {
+      g1_run(T, w + o + <usize>kw * es, 3 * es, wt + o + <usize>kw * es, <usize>T * es, K);
+    }
+    for (let i = 0; i < T; i++) {
+      const r = wt + o + <usize>(i * T) * es;
+      g1_run(T, r, es, r, es, K);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Input transform: V[tile][e][c] = (Bᵀ d B)[i][j] for channel c of the tile's input patch.
+
+// Channels [c, c+L) of one tile. vt: the tile's V ([e][C]); interior: all T×T taps inside
+// the image, read straight from x at xt (the tile's top-left pixel); otherwise the taps are
+// first gathered into vt (zeros outside rows [kLo, kHi), columns [jLo, jHi)).
+// @ts-ignore: decorator
+@inline function in_lanes(T: i32, L: i32, interior: bool, xt: usize, vt: usize, c: i32,
+  W: i32, C: i32, Cs: i32, kLo: i32, kHi: i32, jLo: i32, jHi: i32): void {
+  const o = <usize>c << 2;
+  const xb = <usize>C << 2;             // bytes between pixels of x
+  const rb = <usize>W * xb;             // bytes between rows of x
+  const cb = <usize>Cs << 2;            // bytes between elements e of V
+  const v = vt + o;
+  if (interior) {
+    for (let k = 0; k < T; k++) bt1(T, L, xt + <usize>k * rb + o, xb, v + <usize>(k * T) * cb, cb);
+  } else {
+    const z = f32x4.splat(0);
+    for (let k = 0; k < T; k++) {
+      const inRow = k >= kLo && k < kHi;
+      for (let j = 0; j < T; j++) {
+        const p = v + <usize>(k * T + j) * cb;
+        if (inRow && j >= jLo && j < jHi) st(L, p, ld(L, xt + <usize>k * rb + <usize>j * xb + o));
+        else st(L, p, z);
+      }
+      bt1(T, L, v + <usize>(k * T) * cb, cb, v + <usize>(k * T) * cb, cb);
+    }
+  }
+  for (let j = 0; j < T; j++) bt1(T, L, v + <usize>j * cb, <usize>T * cb, v + <usize>j * cb, <usize>T * cb);
+}
+
+// Tiles [t0, t0+nb) into V. Tile t is (n, th, tw) with tw fastest; tH×tW tiles per image.
+// @ts-ignore: decorator
+@inline function input_block(T: i32, x: usize, V: usize, t0: i32, nb: i32,
+  H: i32, W: i32, C: i32, tH: i32, tW: i32, padTop: i32, padLeft: i32): void {
+  const m = T - 2;
+  const Cs = estride(C);
+  const tileBytes = <usize>(T * T) * Cs << 2;
+  let n = t0 / (tH * tW);
+  const rem = t0 - n * tH * tW;
+  let th = rem / tW, tw = rem - th * tW;
+  for (let b = 0; b < nb; b++) {
+    const ih0 = th * m - padTop, iw0 = tw * m - padLeft;
+    const vt = V + <usize>b * tileBytes;
+    // The tile's top-left pixel; outside the image for border tiles, but only taps inside
+    // are read. (Two's-complement wrap keeps the address arithmetic right.)
+    const xt = x + (<usize>((n * H + ih0) * W + iw0) * C << 2);
+    if (ih0 >= 0 && iw0 >= 0 && ih0 + T <= H && iw0 + T <= W) {
+      let c = 0;
+      for (; c + 4 <= C; c += 4) in_lanes(T, 4, true, xt, vt, c, W, C, Cs, 0, T, 0, T);
+      for (; c < C; c++) in_lanes(T, 1, true, xt, vt, c, W, C, Cs, 0, T, 0, T);
+    } else {
+      const kLo = max(0, -ih0), kHi = min(T, H - ih0);
+      const jLo = max(0, -iw0), jHi = min(T, W - iw0);
+      let c = 0;
+      for (; c + 4 <= C; c += 4) in_lanes(T, 4, false, xt, vt, c, W, C, Cs, kLo, kHi, jLo, jHi);
+      for (; c < C; c++) in_lanes(T, 1, false, xt, vt, c, W, C, Cs, kLo, kHi, jLo, jHi);
+    }
+    if (++tw == tW) { tw = 0; if (++th == tH) { th = 0; n++; } }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Output transform: y tile = act(Aᵀ M A + bias), only its rows < nr and columns < nc.
+
+// @ts-ignore: decorator
+@inline function out_lanes(T: i32, L: i32, mt: usize, yt: usize, k: i32, K: i32, Ks: i32,
+  OW: i32, bias: usize, act: i32, nr: i32, nc: i32): void {
+  const o = <usize>k << 2;
+  const kb = <usize>Ks << 2;            // bytes between elements e of M
+  const yb = <usize>K << 2;             // bytes between pixels of y
+  const bv = bias != 0 ? ld(L, bias + o) : f32x4.splat(0);
+  const mp = mt + o;
+  // Columns j: rows i < T − 2 of (Aᵀ M) in place; then each valid row i into y.
+  for (let j = 0; j < T; j++) {
+    at1(T, L, RAW, mp + <usize>j * kb, <usize>T * kb, mp + <usize>j * kb, <usize>T * kb, bv, 0, 0);
+  }
+  for (let i = 0; i < nr; i++) {
+    at1(T, L, OUT, mp + <usize>(i * T) * kb, kb, yt + <usize>i * OW * yb + o, yb, bv, act, nc);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function output_block(T: i32, Mb: usize, y: usize, bias: usize, t0: i32, nb: i32,
+  OH: i32, OW: i32, K: i32, tH: i32, tW: i32, act: i32): void {
+  const m = T - 2;
+  const Ks = estride(K);
+  const tileBytes = <usize>(T * T) * Ks << 2;
+  let n = t0 / (tH * tW);
+  const rem = t0 - n * tH * tW;
+  let th = rem / tW, tw = rem - th * tW;
+  for (let b = 0; b < nb; b++) {
+    const oh0 = th * m, ow0 = tw * m;
+    const nr = min(m, OH - oh0), nc = min(m, OW - ow0);
+    const mt = Mb + <usize>b * tileBytes;
+    const yt = y + (<usize>((n * OH + oh0) * OW + ow0) * K << 2);
+    let k = 0;
+    for (; k + 4 <= K; k += 4) out_lanes(T, 4, mt, yt, k, K, Ks, OW, bias, act, nr, nc);
+    for (; k < K; k++) out_lanes(T, 1, mt, yt, k, K, Ks, OW, bias, act, nr, nc);
+    if (++tw == tW) { tw = 0; if (++th == tH) { th = 0; n++; } }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The convolution
+
+// @ts-ignore: decorator
+@inline function scratch_bytes(T: i32, N: i32, C: i32, OH: i32, OW: i32, K: i32): usize {
+  const m = T - 2;
+  const tiles = N * ((OH + m - 1) / m) * ((OW + m - 1) / m);
+  if (tiles <= 0) return 0;
+  const B = block_tiles(tiles, T, C, K);
+  const last = tiles - (tiles - 1) / B * B;
+  // gemm's scratch size is not monotone in M: ask for both block heights.
+  const g0 = gemm_f32_scratch_bytes(B, K, C), g1 = gemm_f32_scratch_bytes(last, K, C);
+  return align16(<usize>B * (T * T) * estride(C) << 2) + align16(<usize>B * (T * T) * estride(K) << 2) +
+    (g0 > g1 ? g0 : g1);
+}
+
+// @ts-ignore: decorator
+@inline function fwd(T: i32, x: usize, wt: usize, bias: usize, y: usize, N: i32, H: i32,
+  W: i32, C: i32, OH: i32, OW: i32, K: i32, padTop: i32, padLeft: i32, act: i32,
+  scratch: usize): void {
+  const m = T - 2;
+  const tH = (OH + m - 1) / m, tW = (OW + m - 1) / m;
+  const tiles = N * tH * tW;
+  if (tiles <= 0) return;
+  const TT = T * T;
+  const B = block_tiles(tiles, T, C, K);
+  const V = scratch;
+  const Cs = estride(C), Ks = estride(K);
+  const Mb = V + align16(<usize>B * TT * Cs << 2);
+  const gs = Mb + align16(<usize>B * TT * Ks << 2);
+  const kb = <usize>K << 2;
+  for (let t0 = 0; t0 < tiles; t0 += B) {
+    const nb = min(B, tiles - t0);
+    input_block(T, x, V, t0, nb, H, W, C, tH, tW, padTop, padLeft);
+    for (let e = 0; e < TT; e++) {
+      gemm_f32(0, 0, nb, K, C, 1, V + (<usize>(e * Cs) << 2), TT * Cs, wt + <usize>e * C * kb, K, 0,
+        Mb + (<usize>(e * Ks) << 2), TT * Ks, 0, 0, gs);
+    }
+    output_block(T, Mb, y, bias, t0, nb, OH, OW, K, tH, tW, act);
+  }
+}
+
+// Bytes of the transformed filters: 36·C·K floats.
+export function winograd_f4x4_3x3_weights_bytes(C: i32, K: i32): usize {
+  return <usize>36 * C * K << 2;
+}
+
+// wt[36][C][K] = the F(4×4, 3×3) transforms G g Gᵀ of the HWIO filters w [3, 3, C, K]
+// (element e = i·6 + j of the 6×6 transform); wt is overwritten, w is not touched.
+export function winograd_f4x4_3x3_weights(w: usize, wt: usize, C: i32, K: i32): void {
+  weights_into(6, w, wt, C, K);
+}
+
+// y[N, OH, OW, K] = act(conv3×3(x, w) + bias) at stride 1, groups 1, with wt the output of
+// winograd_f4x4_3x3_weights. x [N, H, W, C]; padTop/padLeft any; taps outside the input
+// read zero. bias may be 0 (none); act 0 none, 1 ReLU.
+// scratch: winograd_f4x4_3x3_nhwc_fwd_scratch_bytes(...) bytes, 16-byte aligned.
+export function winograd_f4x4_3x3_nhwc_fwd(x: usize, wt: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, K: i32, padTop: i32, padLeft: i32,
+  act: i32, scratch: usize): void {
+  fwd(6, x, wt, bias, y, N, H, W, C, OH, OW, K, padTop, padLeft, act, scratch);
+}
+
+export function winograd_f4x4_3x3_nhwc_fwd_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
+  OH: i32, OW: i32, K: i32): usize {
+  return scratch_bytes(6, N, C, OH, OW, K);
+}
+
+// The same with F(2×2, 3×3): wt [16][C][K], 4×4 tiles.
+export function winograd_f2x2_3x3_weights_bytes(C: i32, K: i32): usize {
+  return <usize>16 * C * K << 2;
+}
+
+export function winograd_f2x2_3x3_weights(w: usize, wt: usize, C: i32, K: i32): void {
+  weights_into(4, w, wt, C, K);
+}
+
+export function winograd_f2x2_3x3_nhwc_fwd(x: usize, wt: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, K: i32, padTop: i32, padLeft: i32,
+  act: i32, scratch: usize): void {
+  fwd(4, x, wt, bias, y, N, H, W, C, OH, OW, K, padTop, padLeft, act, scratch);
+}
+
+export function winograd_f2x2_3x3_nhwc_fwd_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
+  OH: i32, OW: i32, K: i32): usize {
+  return scratch_bytes(4, N, C, OH, OW, K);
+}
