@@ -43,12 +43,6 @@ import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
   return b < tiles ? b : tiles;
 }
 
-// Floats between elements e of a tile in V (n = C) or M (n = K). With n a multiple of 64 the
-// T² elements of a tile would sit 256·j bytes apart, on a handful of cache sets (n = 512:
-// two sets of the 64 in L1, 18 lines each); 4 floats more spread them over all sets.
-// @ts-ignore: decorator
-@inline function estride(n: i32): i32 { return (n & 63) == 0 ? n + 4 : n; }
-
 // Loads and stores of L lanes (4, or 1 for channel tails).
 // @ts-ignore: decorator
 @inline function ld(L: i32, p: usize): v128 {
@@ -184,21 +178,20 @@ import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
 // first gathered into vt (zeros outside rows [kLo, kHi), columns [jLo, jHi)).
 // @ts-ignore: decorator
 @inline function in_lanes(T: i32, L: i32, interior: bool, xt: usize, vt: usize, c: i32,
-  W: i32, C: i32, Cs: i32, kLo: i32, kHi: i32, jLo: i32, jHi: i32): void {
+  W: i32, C: i32, kLo: i32, kHi: i32, jLo: i32, jHi: i32): void {
   const o = <usize>c << 2;
-  const xb = <usize>C << 2;             // bytes between pixels of x
-  const rb = <usize>W * xb;             // bytes between rows of x
-  const cb = <usize>Cs << 2;            // bytes between elements e of V
+  const cb = <usize>C << 2;             // bytes between pixels of x, and elements e of V
+  const rb = <usize>W * cb;             // bytes between rows of x
   const v = vt + o;
   if (interior) {
-    for (let k = 0; k < T; k++) bt1(T, L, xt + <usize>k * rb + o, xb, v + <usize>(k * T) * cb, cb);
+    for (let k = 0; k < T; k++) bt1(T, L, xt + <usize>k * rb + o, cb, v + <usize>(k * T) * cb, cb);
   } else {
     const z = f32x4.splat(0);
     for (let k = 0; k < T; k++) {
       const inRow = k >= kLo && k < kHi;
       for (let j = 0; j < T; j++) {
         const p = v + <usize>(k * T + j) * cb;
-        if (inRow && j >= jLo && j < jHi) st(L, p, ld(L, xt + <usize>k * rb + <usize>j * xb + o));
+        if (inRow && j >= jLo && j < jHi) st(L, p, ld(L, xt + <usize>k * rb + <usize>j * cb + o));
         else st(L, p, z);
       }
       bt1(T, L, v + <usize>(k * T) * cb, cb, v + <usize>(k * T) * cb, cb);
@@ -212,8 +205,7 @@ import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
 @inline function input_block(T: i32, x: usize, V: usize, t0: i32, nb: i32,
   H: i32, W: i32, C: i32, tH: i32, tW: i32, padTop: i32, padLeft: i32): void {
   const m = T - 2;
-  const Cs = estride(C);
-  const tileBytes = <usize>(T * T) * Cs << 2;
+  const tileBytes = <usize>(T * T) * C << 2;
   let n = t0 / (tH * tW);
   const rem = t0 - n * tH * tW;
   let th = rem / tW, tw = rem - th * tW;
@@ -225,14 +217,14 @@ import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
     const xt = x + (<usize>((n * H + ih0) * W + iw0) * C << 2);
     if (ih0 >= 0 && iw0 >= 0 && ih0 + T <= H && iw0 + T <= W) {
       let c = 0;
-      for (; c + 4 <= C; c += 4) in_lanes(T, 4, true, xt, vt, c, W, C, Cs, 0, T, 0, T);
-      for (; c < C; c++) in_lanes(T, 1, true, xt, vt, c, W, C, Cs, 0, T, 0, T);
+      for (; c + 4 <= C; c += 4) in_lanes(T, 4, true, xt, vt, c, W, C, 0, T, 0, T);
+      for (; c < C; c++) in_lanes(T, 1, true, xt, vt, c, W, C, 0, T, 0, T);
     } else {
       const kLo = max(0, -ih0), kHi = min(T, H - ih0);
       const jLo = max(0, -iw0), jHi = min(T, W - iw0);
       let c = 0;
-      for (; c + 4 <= C; c += 4) in_lanes(T, 4, false, xt, vt, c, W, C, Cs, kLo, kHi, jLo, jHi);
-      for (; c < C; c++) in_lanes(T, 1, false, xt, vt, c, W, C, Cs, kLo, kHi, jLo, jHi);
+      for (; c + 4 <= C; c += 4) in_lanes(T, 4, false, xt, vt, c, W, C, kLo, kHi, jLo, jHi);
+      for (; c < C; c++) in_lanes(T, 1, false, xt, vt, c, W, C, kLo, kHi, jLo, jHi);
     }
     if (++tw == tW) { tw = 0; if (++th == tH) { th = 0; n++; } }
   }
@@ -242,11 +234,10 @@ import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
 // Output transform: y tile = act(Aᵀ M A + bias), only its rows < nr and columns < nc.
 
 // @ts-ignore: decorator
-@inline function out_lanes(T: i32, L: i32, mt: usize, yt: usize, k: i32, K: i32, Ks: i32,
-  OW: i32, bias: usize, act: i32, nr: i32, nc: i32): void {
+@inline function out_lanes(T: i32, L: i32, mt: usize, yt: usize, k: i32, K: i32, OW: i32,
+  bias: usize, act: i32, nr: i32, nc: i32): void {
   const o = <usize>k << 2;
-  const kb = <usize>Ks << 2;            // bytes between elements e of M
-  const yb = <usize>K << 2;             // bytes between pixels of y
+  const kb = <usize>K << 2;             // bytes between elements e of M, and pixels of y
   const bv = bias != 0 ? ld(L, bias + o) : f32x4.splat(0);
   const mp = mt + o;
   // Columns j: rows i < T − 2 of (Aᵀ M) in place; then each valid row i into y.
@@ -254,7 +245,7 @@ import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
     at1(T, L, RAW, mp + <usize>j * kb, <usize>T * kb, mp + <usize>j * kb, <usize>T * kb, bv, 0, 0);
   }
   for (let i = 0; i < nr; i++) {
-    at1(T, L, OUT, mp + <usize>(i * T) * kb, kb, yt + <usize>i * OW * yb + o, yb, bv, act, nc);
+    at1(T, L, OUT, mp + <usize>(i * T) * kb, kb, yt + <usize>i * OW * kb + o, kb, bv, act, nc);
   }
 }
 
@@ -262,8 +253,7 @@ import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
 @inline function output_block(T: i32, Mb: usize, y: usize, bias: usize, t0: i32, nb: i32,
   OH: i32, OW: i32, K: i32, tH: i32, tW: i32, act: i32): void {
   const m = T - 2;
-  const Ks = estride(K);
-  const tileBytes = <usize>(T * T) * Ks << 2;
+  const tileBytes = <usize>(T * T) * K << 2;
   let n = t0 / (tH * tW);
   const rem = t0 - n * tH * tW;
   let th = rem / tW, tw = rem - th * tW;
@@ -273,8 +263,8 @@ import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
     const mt = Mb + <usize>b * tileBytes;
     const yt = y + (<usize>((n * OH + oh0) * OW + ow0) * K << 2);
     let k = 0;
-    for (; k + 4 <= K; k += 4) out_lanes(T, 4, mt, yt, k, K, Ks, OW, bias, act, nr, nc);
-    for (; k < K; k++) out_lanes(T, 1, mt, yt, k, K, Ks, OW, bias, act, nr, nc);
+    for (; k + 4 <= K; k += 4) out_lanes(T, 4, mt, yt, k, K, OW, bias, act, nr, nc);
+    for (; k < K; k++) out_lanes(T, 1, mt, yt, k, K, OW, bias, act, nr, nc);
     if (++tw == tW) { tw = 0; if (++th == tH) { th = 0; n++; } }
   }
 }
@@ -291,7 +281,7 @@ import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
   const last = tiles - (tiles - 1) / B * B;
   // gemm's scratch size is not monotone in M: ask for both block heights.
   const g0 = gemm_f32_scratch_bytes(B, K, C), g1 = gemm_f32_scratch_bytes(last, K, C);
-  return align16(<usize>B * (T * T) * estride(C) << 2) + align16(<usize>B * (T * T) * estride(K) << 2) +
+  return align16(<usize>B * (T * T) * C << 2) + align16(<usize>B * (T * T) * K << 2) +
     (g0 > g1 ? g0 : g1);
 }
 
@@ -306,16 +296,15 @@ import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
   const TT = T * T;
   const B = block_tiles(tiles, T, C, K);
   const V = scratch;
-  const Cs = estride(C), Ks = estride(K);
-  const Mb = V + align16(<usize>B * TT * Cs << 2);
-  const gs = Mb + align16(<usize>B * TT * Ks << 2);
-  const kb = <usize>K << 2;
+  const Mb = V + align16(<usize>B * TT * C << 2);
+  const gs = Mb + align16(<usize>B * TT * K << 2);
+  const cb = <usize>C << 2, kb = <usize>K << 2;
   for (let t0 = 0; t0 < tiles; t0 += B) {
     const nb = min(B, tiles - t0);
     input_block(T, x, V, t0, nb, H, W, C, tH, tW, padTop, padLeft);
     for (let e = 0; e < TT; e++) {
-      gemm_f32(0, 0, nb, K, C, 1, V + (<usize>(e * Cs) << 2), TT * Cs, wt + <usize>e * C * kb, K, 0,
-        Mb + (<usize>(e * Ks) << 2), TT * Ks, 0, 0, gs);
+      gemm_f32(0, 0, nb, K, C, 1, V + <usize>e * cb, TT * C, wt + <usize>e * C * kb, K, 0,
+        Mb + <usize>e * kb, TT * K, 0, 0, gs);
     }
     output_block(T, Mb, y, bias, t0, nb, OH, OW, K, tH, tW, act);
   }

@@ -229,6 +229,34 @@ async function forwardJobs(sn: Simdnet, tf: Tf, ort: Ort, c: ConvCase, seed: num
   return [mine, theirs, onnx];
 }
 
+/**
+ * Diagnostic: the GEMM a dense conv becomes (M = N·OH·OW rows of im2col, K = KH·KW·C,
+ * N = output channels), as simdnet's gemm_f32 on operands in linear memory and as tfjs's
+ * matMul. Next to the conv it shows how much of the conv's time is im2col and blocking
+ * around the GEMM, and how simdnet's GEMM compares with XNNPACK's at that shape.
+ */
+function gemmJobs(sn: Simdnet, tf: Tf, c: ConvCase, seed: number): Job[] {
+  const [OH, OW] = outSize(c);
+  const M = c.N * OH * OW, K = c.KH * c.KW * c.C, N = c.K;
+  const a = randomArray(M * K, seed);
+  const b = randomArray(K * N, seed + 1);
+  const be = sn.backend;
+  const put = (v: Float32Array): number => {
+    const p = be.alloc(v.length * 4);
+    be.f32().set(v, p >> 2);
+    return p;
+  };
+  const pa = put(a), pb = put(b), pc = be.alloc(M * N * 4);
+  const scratch = be.alloc(sn.fns.gemm_f32_scratch_bytes(M, N, K));
+  const name = `${c.id.split(' ')[0]} as GEMM ${M}×${K}·${K}×${N}`;
+  const ta = tf.tensor2d(a, [M, K]);
+  const tb = tf.tensor2d(b, [K, N]);
+  return [
+    { case: name, lib: 'simdnet', flops: 2 * M * N * K, run: () => sn.fns.gemm_f32(0, 0, M, N, K, 1, pa, K, pb, N, 0, pc, N, 0, 0, scratch) },
+    { case: name, lib: 'tfjs-wasm', flops: 2 * M * N * K, run: () => tf.matMul(ta, tb).dispose() },
+  ];
+}
+
 interface BackwardSet {
   jobs: Job[];
   tfFilterError: string;
@@ -359,6 +387,7 @@ export async function run(opts: Options): Promise<{ rows: Row[]; peak: number; n
   jobs.push(...(await forwardJobs(sn, tf, ort, BWD, (seed += 10), `${BWD.id} fwd`)));
   const bwd = await backwardJobs(sn, tf, ort, BWD, (seed += 10));
   jobs.push(...bwd.jobs);
+  for (const c of CASES.slice(0, 4)) jobs.push(...gemmJobs(sn, tf, c, (seed += 10)));
 
   const measured = await runJobs('conv', jobs, opts);
   const peak = addPeakFractions(measured, measured[0]);
@@ -392,6 +421,7 @@ export async function run(opts: Options): Promise<{ rows: Row[]; peak: number; n
     `tfjs-wasm has no filter gradient: tf.grad(conv2d) w.r.t. the filter on the wasm backend throws "${bwd.tfFilterError}"`,
     'bwd data of tfjs-wasm is tf.conv2dTranspose (Conv2DBackpropInput); of ort-web a ConvTranspose node with the conv\'s weights',
     'GFLOP/s = 2·N·OH·OW·K·KH·KW·(C/groups) per forward, per data gradient and per filter gradient (twice that for data+filter)',
+    '"as GEMM" rows (diagnostic): the matrix product a dense conv becomes (im2col rows × KH·KW·C × output channels), simdnet gemm_f32 vs tfjs matMul, operands already in wasm memory',
   ];
 
   if (!opts.json) {

@@ -25,6 +25,7 @@ type TfTensor = import('@tensorflow/tfjs-core').Tensor;
 
 const BATCH = 64;
 const PIXELS = 28 * 28;
+const PROFILE_STEPS = 40;
 
 // ---------------------------------------------------------------------------------------
 // One set of weights in simdnet's layout (HWIO convolutions, [in, out] dense, NHWC flatten)
@@ -179,16 +180,43 @@ function convnetjsModel(wts: Weights): Net {
 }
 
 // ---------------------------------------------------------------------------------------
-// simdnet's training step, kernel by kernel
+// simdnet kernel by kernel: the backend's kernel table is swapped for timing wrappers, and
+// each call is labelled by kernel and shape (so the two convolutions, the three dense layers
+// and their gradients show apart) with its FLOPs where they are defined.
 
-interface Breakdown {
-  stepMs: number; // median of plain steps
-  kernels: { name: string; calls: number; ms: number }[]; // per step, in first-call order
-  wrappedStepMs: number;
+interface KernelTime {
+  kernel: string;
+  shape: string;
+  calls: number; // per step
+  ms: number; // per step
+  flops: number; // per step
 }
 
-/** Runs `steps` training steps with every kernel call timed (the backend's kernel table swapped for timing wrappers). */
-function profileSteps(step: () => unknown, steps: number): Breakdown {
+interface Profile {
+  stepMs: number; // median of plain (unwrapped) steps
+  wrappedStepMs: number;
+  kernels: KernelTime[]; // in first-call order
+}
+
+// Labels and FLOPs of a call from its arguments (the conv geometry run N, H, W, C, OH, OW,
+// KH, KW, K, …, groups starts at `g`; gemm_f32 starts transA, transB, M, N, K).
+function describe(name: string, a: number[]): { shape: string; flops: number } {
+  const g = name === 'conv2d_nhwc_fwd' ? 4 : name.startsWith('conv2d_nhwc_bwd_') && !name.endsWith('_bytes') ? 3 : -1;
+  if (g >= 0) {
+    const [N, H, W, C, OH, OW, KH, KW, K] = a.slice(g, g + 9);
+    const groups = a[g + 15];
+    return { shape: `${N}×${H}×${W}×${C}→${K} ${KH}×${KW}`, flops: 2 * N * OH * OW * K * KH * KW * (C / groups) };
+  }
+  if (name === 'gemm_f32') {
+    const [tA, tB, M, N, K] = a;
+    return { shape: `${M}×${K}${tA ? 'ᵀ' : ''}·${K}×${N}${tB ? 'ᵀ' : ''}`, flops: 2 * M * N * K };
+  }
+  // Both max pool kernels take N, H, W, C (of the input) from the fourth argument.
+  if (name.startsWith('maxpool2d_nhwc_')) return { shape: `${a[3]}×${a[4]}×${a[5]}×${a[6]}`, flops: 0 };
+  return { shape: '', flops: 0 };
+}
+
+function profileKernels(step: () => unknown, steps: number): Profile {
   const be = getBackend();
   const plain: number[] = [];
   for (let i = 0; i < steps; i++) {
@@ -197,10 +225,10 @@ function profileSteps(step: () => unknown, steps: number): Breakdown {
     plain.push(performance.now() - t);
   }
   const orig = be.k;
-  const acc = new Map<string, { calls: number; ms: number }>();
+  const acc = new Map<string, KernelTime>();
   const timed: Record<string, unknown> = {};
   for (const [name, f] of Object.entries(orig)) {
-    if (typeof f !== 'function') {
+    if (typeof f !== 'function' || name.endsWith('_scratch_bytes')) {
       timed[name] = f;
       continue;
     }
@@ -209,10 +237,13 @@ function profileSteps(step: () => unknown, steps: number): Breakdown {
       const t = performance.now();
       const r = fn(...a);
       const dt = performance.now() - t;
-      const e = acc.get(name) ?? { calls: 0, ms: 0 };
+      const d = describe(name, a);
+      const key = `${name} ${d.shape}`;
+      let e = acc.get(key);
+      if (!e) acc.set(key, (e = { kernel: name, shape: d.shape, calls: 0, ms: 0, flops: 0 }));
       e.calls++;
       e.ms += dt;
-      acc.set(name, e);
+      e.flops += d.flops;
       return r;
     };
   }
@@ -230,25 +261,45 @@ function profileSteps(step: () => unknown, steps: number): Breakdown {
   return {
     stepMs: median(plain),
     wrappedStepMs: median(wrapped),
-    kernels: [...acc.entries()].map(([name, e]) => ({ name, calls: e.calls / steps, ms: e.ms / steps })),
+    kernels: [...acc.values()].map((e) => ({ ...e, calls: e.calls / steps, ms: e.ms / steps, flops: e.flops / steps })),
   };
 }
 
-// What each kernel is in LeNet's step.
+// What each kernel is in LeNet.
 const KERNEL_ROLE: Record<string, string> = {
   conv2d_nhwc_fwd: 'conv forward (im2col + GEMM, bias+ReLU fused)',
-  conv2d_nhwc_bwd_data: 'conv backward data (conv2 only)',
-  conv2d_nhwc_bwd_filter: 'conv backward filter',
+  conv2d_nhwc_bwd_data: 'conv data gradient',
+  conv2d_nhwc_bwd_filter: 'conv filter gradient',
   maxpool2d_nhwc_fwd: 'max pool forward',
   maxpool2d_nhwc_bwd: 'max pool backward',
-  gemm_f32: 'dense: forward, dx, dw GEMMs',
+  gemm_f32: 'dense layer GEMM (forward, dx or dw)',
   relu_f32: 'ReLU forward (dense layers)',
   relu_bwd_f32: 'ReLU backward',
-  sum_rows_f32: 'bias gradients (column sums)',
+  sum_rows_f32: 'bias gradient (column sums)',
   cross_entropy_labels_fwd: 'softmax cross-entropy forward',
   cross_entropy_labels_bwd: 'softmax cross-entropy backward',
   sgd_f32: 'SGD update',
+  copy_f32: 'copy',
+  fill_f32: 'fill',
 };
+
+function profileTable(p: Profile): string {
+  const rows = p.kernels.map((k) => [
+    k.kernel,
+    k.shape,
+    KERNEL_ROLE[k.kernel] ?? '',
+    fmt(k.calls, 0),
+    fmt(k.ms, 3),
+    k.flops > 0 ? fmt(k.flops / k.ms / 1e6, 1) : '',
+    fmt((k.ms / p.stepMs) * 100, 1) + ' %',
+  ]);
+  const kernelMs = p.kernels.reduce((s, k) => s + k.ms, 0);
+  const js = p.stepMs - kernelMs;
+  rows.push(['(all kernels)', '', '', fmt(p.kernels.reduce((s, k) => s + k.calls, 0), 0), fmt(kernelMs, 3), '', fmt((kernelMs / p.stepMs) * 100, 1) + ' %']);
+  rows.push(['(rest: JS ops, autograd, allocator, tidy)', '', 'step − kernels', '', fmt(js, 3), '', fmt((js / p.stepMs) * 100, 1) + ' %']);
+  rows.push(['(whole step, no wrappers)', '', 'median', '', fmt(p.stepMs, 3), '', '100 %']);
+  return markdownTable(['kernel', 'shape', 'role', 'calls', 'ms', 'GFLOP/s', 'of step'], rows, 3);
+}
 
 // ---------------------------------------------------------------------------------------
 
@@ -423,7 +474,8 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
   target(caseInfer(BATCH), 'ort-web', 2);
 
   // simdnet's training step kernel by kernel (after the timed rounds, same process).
-  const prof = profileSteps(snStep, 40);
+  const profTrain = profileKernels(snStep, PROFILE_STEPS);
+  const profInfer = profileKernels(snInfer(BATCH, images), PROFILE_STEPS);
   const lossNow = snStep();
 
   notes.push(`images/s = batch / median time; GFLOP/s from the model's forward FLOPs (${fwdFlops.toLocaleString('en-US')} per image, simdnet's summary), training counted as 3× forward`);
@@ -460,17 +512,12 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
     if (tfWasmTrainError) console.log(`\n¹ tfjs-wasm cannot train LeNet-5: one training step throws "${tfWasmTrainError}".`);
     console.log('\n' + markdownTable(['case', 'target', 'measured', ''], targets));
 
-    // The breakdown.
-    const ks = prof.kernels;
-    const kernelMs = ks.reduce((s, k) => s + k.ms, 0);
-    const brows = ks.map((k) => [k.name, KERNEL_ROLE[k.name] ?? '', fmt(k.calls, 0), fmt(k.ms, 3), fmt((k.ms / prof.stepMs) * 100, 1) + ' %']);
-    brows.push(['(all kernels)', '', fmt(ks.reduce((s, k) => s + k.calls, 0), 0), fmt(kernelMs, 3), fmt((kernelMs / prof.stepMs) * 100, 1) + ' %']);
-    const js = prof.stepMs - kernelMs;
-    brows.push(['(JS: ops, autograd, allocator, tidy)', 'step − kernels', '', fmt(js, 3), fmt((js / prof.stepMs) * 100, 1) + ' %']);
-    brows.push(['(step, untimed kernels)', 'median of 40 steps', '', fmt(prof.stepMs, 3), '100 %']);
-    console.log(`\n#### simdnet training step (batch ${BATCH}) by kernel, per step\n`);
-    console.log(markdownTable(['kernel', 'role', 'calls', 'ms', 'of step'], brows, 2));
-    console.log(`\n(kernel times from timing wrappers around every kernel call; with the wrappers the step took ${fmt(prof.wrappedStepMs, 3)} ms)`);
+    // The breakdowns.
+    for (const [title, p] of [[`training step (batch ${BATCH})`, profTrain], [`inference (batch ${BATCH})`, profInfer]] as const) {
+      console.log(`\n#### simdnet ${title} by kernel, per step (${PROFILE_STEPS} steps back to back after the timed rounds)\n`);
+      console.log(profileTable(p));
+      console.log(`\n(kernel times from timing wrappers around every call; with the wrappers the step took ${fmt(p.wrappedStepMs, 3)} ms, without ${fmt(p.stepMs, 3)} ms)`);
+    }
     console.log('\nNotes: ' + notes.join('; ') + '.');
   }
   for (const r of rows) if (Number.isFinite(r.ms)) notes.push(`${r.case} ${r.lib}: ${fmt(ips(r), 0)} images/s`);

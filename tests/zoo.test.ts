@@ -101,3 +101,31 @@ test('every model runs forward and its loss falls over a few training steps', ()
     x.dispose();
   }
 });
+
+test('fuseForInference folds batch norm and ReLU: ResNet-18 and VGG outputs unchanged, fewer layers', () => {
+  for (const [name, make, shape] of [
+    ['resnet18', () => models.resnet18({ classes: 10 }), [2, 32, 32, 3]],
+    ['vgg11-bn', () => models.vgg11({ classes: 10, inputSize: 32, batchNorm: true }), [2, 32, 32, 3]],
+  ] as const) {
+    sn.seed(3);
+    const net = make();
+    // Give the batch norms non-trivial running statistics first.
+    const x = sn.randn(shape as unknown as number[], { seed: 4 });
+    net.train();
+    sn.noGrad(() => sn.tidy(() => void net.call(x)));
+    net.eval();
+    const want = sn.noGrad(() => sn.tidy(() => net.call(x).dataSync()));
+    const fused = sn.nn.fuseForInference(net);
+    const got = sn.tidy(() => fused.call(x).dataSync());
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i])));
+    assert.ok(worst < 1e-4, `${name}: fused output differs by ${worst}`);
+    const layers = (m: sn.nn.Module) => m.profile(shape as unknown as number[]).length;
+    assert.ok(layers(fused) < layers(net), `${name}: ${layers(fused)} layers fused vs ${layers(net)}`);
+    assert.ok(fused.profile(shape as unknown as number[]).every((r) => r.type !== 'BatchNorm2d'));
+    fused.dispose();
+    assert.equal(net.parameters().every((p) => !p.isDisposed), true, 'the original keeps its weights');
+    net.dispose();
+    x.dispose();
+  }
+});

@@ -17,7 +17,7 @@ export class Graph<C extends Record<string, Module>> extends Module {
   readonly blocks: C;
   constructor(
     blocks: C,
-    private readonly fn: (call: (name: keyof C & string, t: Tensor) => Tensor, x: Tensor) => Tensor,
+    readonly fn: (call: (name: keyof C & string, t: Tensor) => Tensor, x: Tensor) => Tensor,
   ) {
     super();
     this.blocks = blocks;

@@ -5,5 +5,6 @@ export {
   type LinearOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions,
 } from './layers';
 export { Graph, Residual, Inception, basicBlock, type InceptionChannels } from './blocks';
+export { fuseForInference, FusedConv2d } from './fuse';
 export { initTensor, fans, type Init } from './init';
 export * as models from './models';

@@ -38,7 +38,7 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias, { activation: this.options.activation });
   }
-  protected override flops(inShape: readonly number[]): number {
+  override flops(inShape: readonly number[]): number {
     return 2 * (inShape[0] ?? 1) * this.inFeatures * this.outFeatures;
   }
 }
@@ -83,7 +83,7 @@ export class Conv2d extends Module {
       bias: this.bias, activation: o.activation, roundMode: o.roundMode,
     });
   }
-  protected override flops(_in: readonly number[], out: readonly number[]): number {
+  override flops(_in: readonly number[], out: readonly number[]): number {
     const [kh, kw] = this.kernel;
     return 2 * out[0] * out[1] * out[2] * out[3] * kh * kw * (this.inChannels / (this.options.groups ?? 1));
   }
@@ -124,7 +124,7 @@ export class ConvTranspose2d extends Module {
     const o = this.options;
     return convTranspose2d(x, this.weight, { stride: o.stride, padding: o.padding, outputPadding: o.outputPadding, dilation: o.dilation, groups: o.groups, bias: this.bias });
   }
-  protected override flops(inShape: readonly number[]): number {
+  override flops(inShape: readonly number[]): number {
     const [kh, kw] = this.kernel;
     return 2 * inShape[0] * inShape[1] * inShape[2] * this.inChannels * kh * kw * (this.outChannels / (this.options.groups ?? 1));
   }
@@ -235,7 +235,7 @@ export class BatchNorm2d extends Module {
   forward(x: Tensor): Tensor {
     return batchNorm(x, this.weight, this.bias, this.runningMean, this.runningVar, { training: this.training, ...this.options });
   }
-  protected override flops(inShape: readonly number[]): number {
+  override flops(inShape: readonly number[]): number {
     return 2 * inShape.reduce((a, b) => a * b, 1);
   }
 }

@@ -43,7 +43,7 @@ export abstract class Module {
   }
 
   /** Forward FLOPs (2 per multiply-add) for summary(); layers that compute override it. */
-  protected flops(_inShape: readonly number[], _outShape: readonly number[]): number {
+  flops(_inShape: readonly number[], _outShape: readonly number[]): number {
     return 0;
   }
 
