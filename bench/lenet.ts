@@ -25,7 +25,7 @@ type TfTensor = import('@tensorflow/tfjs-core').Tensor;
 
 const BATCH = 64;
 const PIXELS = 28 * 28;
-const PROFILE_STEPS = 40;
+const PROFILE_STEPS = 30;
 
 // ---------------------------------------------------------------------------------------
 // One set of weights in simdnet's layout (HWIO convolutions, [in, out] dense, NHWC flatten)
@@ -188,20 +188,21 @@ interface KernelTime {
   kernel: string;
   shape: string;
   calls: number; // per step
-  ms: number; // per step
+  ms: number; // per step: the sum over its calls of each call's median
   flops: number; // per step
 }
 
 interface Profile {
   stepMs: number; // median of plain (unwrapped) steps
-  wrappedStepMs: number;
+  wrappedStepMs: number; // median of wrapped steps
+  restMs: number; // median over wrapped steps of (step − its kernel calls): JS and wrappers
   kernels: KernelTime[]; // in first-call order
 }
 
 // Labels and FLOPs of a call from its arguments (the conv geometry run N, H, W, C, OH, OW,
 // KH, KW, K, …, groups starts at `g`; gemm_f32 starts transA, transB, M, N, K).
 function describe(name: string, a: number[]): { shape: string; flops: number } {
-  const g = name === 'conv2d_nhwc_fwd' ? 4 : name.startsWith('conv2d_nhwc_bwd_') && !name.endsWith('_bytes') ? 3 : -1;
+  const g = name === 'conv2d_nhwc_fwd' ? 4 : name === 'conv2d_nhwc_bwd_data' || name === 'conv2d_nhwc_bwd_filter' ? 3 : -1;
   if (g >= 0) {
     const [N, H, W, C, OH, OW, KH, KW, K] = a.slice(g, g + 9);
     const groups = a[g + 15];
@@ -216,16 +217,18 @@ function describe(name: string, a: number[]): { shape: string; flops: number } {
   return { shape: '', flops: 0 };
 }
 
-function profileKernels(step: () => unknown, steps: number): Profile {
+/**
+ * Times `step` kernel by kernel. Plain and wrapped steps alternate (so load from other
+ * processes hits both alike); every call of a step is timed by a wrapper around its kernel
+ * (the step's sequence of calls is the same every time, so call i of every step is the same
+ * kernel on the same shapes) and the per-call medians over the steps are summed per kernel
+ * and shape. `now` is the suite's clock (wall or process CPU time).
+ */
+function profileKernels(step: () => unknown, steps: number, now: () => number): Profile {
   const be = getBackend();
-  const plain: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const t = performance.now();
-    step();
-    plain.push(performance.now() - t);
-  }
   const orig = be.k;
-  const acc = new Map<string, KernelTime>();
+  let labels: { kernel: string; shape: string; flops: number }[] | null = null;
+  let cur: number[] = [];
   const timed: Record<string, unknown> = {};
   for (const [name, f] of Object.entries(orig)) {
     if (typeof f !== 'function' || name.endsWith('_scratch_bytes')) {
@@ -234,35 +237,53 @@ function profileKernels(step: () => unknown, steps: number): Profile {
     }
     const fn = f as (...a: number[]) => number;
     timed[name] = (...a: number[]) => {
-      const t = performance.now();
+      if (labels) labels.push({ kernel: name, ...describe(name, a) });
+      const t = now();
       const r = fn(...a);
-      const dt = performance.now() - t;
-      const d = describe(name, a);
-      const key = `${name} ${d.shape}`;
-      let e = acc.get(key);
-      if (!e) acc.set(key, (e = { kernel: name, shape: d.shape, calls: 0, ms: 0, flops: 0 }));
-      e.calls++;
-      e.ms += dt;
-      e.flops += d.flops;
+      cur.push(now() - t);
       return r;
     };
   }
+  const swap = (k: Kernels) => ((be as unknown as { k: Kernels }).k = k);
+  const plain: number[] = [];
   const wrapped: number[] = [];
-  (be as unknown as { k: Kernels }).k = timed as unknown as Kernels;
+  const rest: number[] = [];
+  const perCall: number[][] = [];
   try {
+    // One labelling pass, then alternate plain and wrapped steps.
+    labels = [];
+    swap(timed as unknown as Kernels);
+    step();
+    const seq = labels;
+    labels = null;
     for (let i = 0; i < steps; i++) {
-      const t = performance.now();
+      swap(orig);
+      let t = now();
       step();
-      wrapped.push(performance.now() - t);
+      plain.push(now() - t);
+      swap(timed as unknown as Kernels);
+      cur = [];
+      t = now();
+      step();
+      const total = now() - t;
+      if (cur.length !== seq.length) throw new Error(`bench lenet: the step made ${cur.length} kernel calls, the first one ${seq.length}`);
+      wrapped.push(total);
+      rest.push(total - cur.reduce((a, b) => a + b, 0));
+      cur.forEach((d, j) => (perCall[j] ??= []).push(d));
     }
+    const byKey = new Map<string, KernelTime>();
+    seq.forEach((l, j) => {
+      const key = `${l.kernel} ${l.shape}`;
+      let e = byKey.get(key);
+      if (!e) byKey.set(key, (e = { kernel: l.kernel, shape: l.shape, calls: 0, ms: 0, flops: 0 }));
+      e.calls++;
+      e.ms += median(perCall[j]);
+      e.flops += l.flops;
+    });
+    return { stepMs: median(plain), wrappedStepMs: median(wrapped), restMs: median(rest), kernels: [...byKey.values()] };
   } finally {
-    (be as unknown as { k: Kernels }).k = orig;
+    swap(orig);
   }
-  return {
-    stepMs: median(plain),
-    wrappedStepMs: median(wrapped),
-    kernels: [...acc.values()].map((e) => ({ ...e, calls: e.calls / steps, ms: e.ms / steps, flops: e.flops / steps })),
-  };
 }
 
 // What each kernel is in LeNet.
@@ -294,9 +315,10 @@ function profileTable(p: Profile): string {
     fmt((k.ms / p.stepMs) * 100, 1) + ' %',
   ]);
   const kernelMs = p.kernels.reduce((s, k) => s + k.ms, 0);
-  const js = p.stepMs - kernelMs;
-  rows.push(['(all kernels)', '', '', fmt(p.kernels.reduce((s, k) => s + k.calls, 0), 0), fmt(kernelMs, 3), '', fmt((kernelMs / p.stepMs) * 100, 1) + ' %']);
-  rows.push(['(rest: JS ops, autograd, allocator, tidy)', '', 'step − kernels', '', fmt(js, 3), '', fmt((js / p.stepMs) * 100, 1) + ' %']);
+  const pct = (ms: number) => fmt((ms / p.stepMs) * 100, 1) + ' %';
+  rows.push(['(all kernels)', '', '', fmt(p.kernels.reduce((s, k) => s + k.calls, 0), 0), fmt(kernelMs, 3), '', pct(kernelMs)]);
+  rows.push(['(rest: JS ops, autograd, allocator, tidy, timing wrappers)', '', 'wrapped step − its kernel calls', '', fmt(p.restMs, 3), '', pct(p.restMs)]);
+  rows.push(['(whole step, with wrappers)', '', 'median', '', fmt(p.wrappedStepMs, 3), '', pct(p.wrappedStepMs)]);
   rows.push(['(whole step, no wrappers)', '', 'median', '', fmt(p.stepMs, 3), '', '100 %']);
   return markdownTable(['kernel', 'shape', 'role', 'calls', 'ms', 'GFLOP/s', 'of step'], rows, 3);
 }
@@ -474,8 +496,14 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
   target(caseInfer(BATCH), 'ort-web', 2);
 
   // simdnet's training step kernel by kernel (after the timed rounds, same process).
-  const profTrain = profileKernels(snStep, PROFILE_STEPS);
-  const profInfer = profileKernels(snInfer(BATCH, images), PROFILE_STEPS);
+  const clock = opts.clock === 'cpu'
+    ? () => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1000;
+      }
+    : () => performance.now();
+  const profTrain = profileKernels(snStep, PROFILE_STEPS, clock);
+  const profInfer = profileKernels(snInfer(BATCH, images), PROFILE_STEPS, clock);
   const lossNow = snStep();
 
   notes.push(`images/s = batch / median time; GFLOP/s from the model's forward FLOPs (${fwdFlops.toLocaleString('en-US')} per image, simdnet's summary), training counted as 3× forward`);
@@ -514,9 +542,8 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
 
     // The breakdowns.
     for (const [title, p] of [[`training step (batch ${BATCH})`, profTrain], [`inference (batch ${BATCH})`, profInfer]] as const) {
-      console.log(`\n#### simdnet ${title} by kernel, per step (${PROFILE_STEPS} steps back to back after the timed rounds)\n`);
+      console.log(`\n#### simdnet ${title} by kernel and shape, per step (${opts.clock} clock; medians of ${PROFILE_STEPS} wrapped steps alternating with plain ones, after the timed rounds)\n`);
       console.log(profileTable(p));
-      console.log(`\n(kernel times from timing wrappers around every call; with the wrappers the step took ${fmt(p.wrappedStepMs, 3)} ms, without ${fmt(p.stepMs, 3)} ms)`);
     }
     console.log('\nNotes: ' + notes.join('; ') + '.');
   }

@@ -17,19 +17,17 @@ export async function makeFixture(root, dir) {
   mkdirSync(dir, { recursive: true });
   await sn.init();
   const trained = TRAINED.map((p) => join(root, p)).find((p) => existsSync(p));
-  const net = sn.nn.models.lenet5();
   let weights;
   if (trained) {
     weights = new Uint8Array(readFileSync(trained));
-    sn.io.loadSafetensors(net, weights);
   } else {
     sn.seed(2026);
-    net.dispose();
     const seeded = sn.nn.models.lenet5();
     weights = sn.io.saveSafetensors(seeded, { note: 'seeded untrained LeNet-5 (sn.seed(2026)) for the runtime tests' });
-    sn.io.loadSafetensors(net, weights);
     seeded.dispose();
   }
+  const net = sn.nn.models.lenet5();
+  sn.io.loadSafetensors(net, weights);
   const digits = JSON.parse(readFileSync(join(HERE, 'digits.json'), 'utf8'));
   const x = digitsTensor(sn, digits.pixels);
   const y = sn.predict(net, x);
@@ -39,7 +37,12 @@ export async function makeFixture(root, dir) {
   writeFileSync(join(dir, 'lenet5.safetensors'), weights);
   copyFileSync(join(HERE, 'digits.json'), join(dir, 'digits.json'));
   writeFileSync(join(dir, 'expected.json'), JSON.stringify({ weights: trained ?? 'seeded', logits }));
-  return { weights, ...digits, logits, source: trained ?? 'seeded (sn.seed(2026))' };
+  const right = digits.labels.filter((label, i) => {
+    const row = logits.slice(i * 10, i * 10 + 10);
+    return row.indexOf(Math.max(...row)) === label;
+  }).length;
+  const source = trained ? `${trained} (${right}/${digits.labels.length} digits classified right)` : 'seeded (sn.seed(2026)), untrained';
+  return { weights, ...digits, logits, source };
 }
 
 /** npm pack, then a fresh project that installs the tarball; the snippets and fixture beside it. */
