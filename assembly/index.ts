@@ -13,3 +13,4 @@ export * from './pool';
 export * from './loss';
 export * from './norm';
 export * from './optim';
+export * from './winograd';

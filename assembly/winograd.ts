@@ -13,26 +13,31 @@
 //   wt[e][c][k] = U[e] row c column k, e = i·T + j, i along H and j along W of the tile,
 //   i.e. T² row-major C×K matrices one after another.
 //
-// Tiles go in blocks of about BLOCK_BUDGET bytes of V + M (at least MIN_BLOCK_TILES tiles so
-// the GEMMs keep a useful M), so scratch is bounded whatever the image and batch. Within a
-// block V is [tile][e][C] and M is [tile][e][K]: the GEMM for e reads rows of lda = T²·C,
-// and each transform reads or writes one tile's T²·channels floats in one place.
+// Tiles go in blocks of at least MIN_BLOCK_TILES tiles, more if V + M for them fit in
+// BLOCK_BUDGET bytes. Every block repacks all of U inside gemm_f32 (T²·C·K floats, from
+// memory once C·K is large): that costs about as much as the GEMMs of 6 tiles, whatever C
+// and K, so blocks of 64 tiles keep it under 10 %. Scratch is thus bounded whatever the
+// image and batch: about max(2 MiB, 64·T²·(C + K)·4 bytes) plus gemm's packing buffers
+// (9.4 MiB at C = K = 512). Within a block V is [tile][e][C] and M is [tile][e][K]: the GEMM
+// for e reads rows of lda = T²·C, and each transform works on one tile's floats in one place.
 //
-// Accuracy (tests/assembly/winograd.spec.ts): F(4×4) loses about 1.5 decimal digits to the
-// transforms (the ±4, ±5, ±8 coefficients), F(2×2) hardly any; see the spec for figures.
+// Accuracy (tests/assembly/winograd.spec.ts, N(0, 1) data, 'same' padding, error relative
+// to max |y|): F(4×4) 4.4e-6 at C = K = 64 and 8.9e-6 at 256 (rms 1.7e-6 and 3.2e-6),
+// against 3.1e-7 / 3.8e-7 for im2col + GEMM: the ±4, ±5, ±8 transform coefficients cost about
+// a decimal digit. F(2×2): 3.1e-7 / 5.8e-7, as accurate as im2col.
 
 import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
 
 // @ts-ignore: decorator
-@inline const BLOCK_BUDGET: i32 = 4 << 20;
+@inline const BLOCK_BUDGET: i32 = 2 << 20;
 // @ts-ignore: decorator
-@inline const MIN_BLOCK_TILES: i32 = 32;
+@inline const MIN_BLOCK_TILES: i32 = 64;
 
 // @ts-ignore: decorator
 @inline function align16(n: usize): usize { return (n + 15) & ~(<usize>15); }
 
-// Tiles per block: about BLOCK_BUDGET bytes of V + M, at least MIN_BLOCK_TILES, the blocks
-// as even as possible and a multiple of 4 (gemm's row panel) unless one block takes all.
+// Tiles per block: BLOCK_BUDGET bytes of V + M but at least MIN_BLOCK_TILES, the blocks as
+// even as possible and a multiple of 4 (gemm's row panel) unless one block takes all.
 // @ts-ignore: decorator
 @inline function block_tiles(tiles: i32, T: i32, C: i32, K: i32): i32 {
   let b = BLOCK_BUDGET / (T * T * (C + K) * 4);
@@ -54,7 +59,6 @@ import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
 }
 // @ts-ignore: decorator
 @inline function mulk(k: f32, v: v128): v128 { return f32x4.mul(f32x4.splat(k), v); }
-
 
 // ---------------------------------------------------------------------------------------
 // 1-D transforms of T-vectors of f32x4 (T = 6: F(4, 3); T = 4: F(2, 3)). Each loads all its

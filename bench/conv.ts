@@ -83,6 +83,13 @@ const CASES: ConvCase[] = [
   { id: '(v) 112²×32 dw 3×3 same', N: 1, H: 112, W: 112, C: 32, K: 32, KH: 3, KW: 3, stride: 1, pads: [1, 1, 1, 1], groups: 32, tfPad: 'same' },
 ];
 
+// Diagnostics: LeNet-5's two convolutions at batch 64 (the lenet suite's inference), to
+// compare layer by layer where the network's time goes.
+const LENET_CASES: ConvCase[] = [
+  { id: 'LeNet conv1 b64 28²×1→6 5×5 p2', N: 64, H: 28, W: 28, C: 1, K: 6, KH: 5, KW: 5, stride: 1, pads: [2, 2, 2, 2], groups: 1, tfPad: 'same' },
+  { id: 'LeNet conv2 b64 14²×6→16 5×5', N: 64, H: 14, W: 14, C: 6, K: 16, KH: 5, KW: 5, stride: 1, pads: [0, 0, 0, 0], groups: 1, tfPad: 'valid' },
+];
+
 // The backward case: (i) at batch 8.
 const BWD: ConvCase = { ...CASES[0], id: '(i) b8', N: 8 };
 
@@ -235,7 +242,7 @@ async function forwardJobs(sn: Simdnet, tf: Tf, ort: Ort, c: ConvCase, seed: num
  * matMul. Next to the conv it shows how much of the conv's time is im2col and blocking
  * around the GEMM, and how simdnet's GEMM compares with XNNPACK's at that shape.
  */
-function gemmJobs(sn: Simdnet, tf: Tf, c: ConvCase, seed: number): Job[] {
+function gemmJobs(sn: Simdnet, tf: Tf, c: ConvCase, tag: string, seed: number): Job[] {
   const [OH, OW] = outSize(c);
   const M = c.N * OH * OW, K = c.KH * c.KW * c.C, N = c.K;
   const a = randomArray(M * K, seed);
@@ -248,7 +255,7 @@ function gemmJobs(sn: Simdnet, tf: Tf, c: ConvCase, seed: number): Job[] {
   };
   const pa = put(a), pb = put(b), pc = be.alloc(M * N * 4);
   const scratch = be.alloc(sn.fns.gemm_f32_scratch_bytes(M, N, K));
-  const name = `${c.id.split(' ')[0]} as GEMM ${M}×${K}·${K}×${N}`;
+  const name = `${tag} as GEMM ${M}×${K}·${K}×${N}`;
   const ta = tf.tensor2d(a, [M, K]);
   const tb = tf.tensor2d(b, [K, N]);
   return [
@@ -387,7 +394,9 @@ export async function run(opts: Options): Promise<{ rows: Row[]; peak: number; n
   jobs.push(...(await forwardJobs(sn, tf, ort, BWD, (seed += 10), `${BWD.id} fwd`)));
   const bwd = await backwardJobs(sn, tf, ort, BWD, (seed += 10));
   jobs.push(...bwd.jobs);
-  for (const c of CASES.slice(0, 4)) jobs.push(...gemmJobs(sn, tf, c, (seed += 10)));
+  for (const c of CASES.slice(0, 4)) jobs.push(...gemmJobs(sn, tf, c, c.id.split(' ')[0], (seed += 10)));
+  for (const c of LENET_CASES) jobs.push(...(await forwardJobs(sn, tf, ort, c, (seed += 10))));
+  LENET_CASES.forEach((c, i) => jobs.push(...gemmJobs(sn, tf, c, `LeNet conv${i + 1} b64`, (seed += 10))));
 
   const measured = await runJobs('conv', jobs, opts);
   const peak = addPeakFractions(measured, measured[0]);
@@ -399,20 +408,25 @@ export async function run(opts: Options): Promise<{ rows: Row[]; peak: number; n
   const rows = cases.flatMap((c) => all.filter((r) => r.case === c));
 
   // Targets from the issue.
+  const peakBest = peak;
   const targets: string[][] = [];
   const vsTf = (c: string, want: number) => {
     const m = byCase(rows, c, 'simdnet');
     const t = byCase(rows, c, 'tfjs-wasm');
     if (!m || !t) return;
     const got = t.ms / m.ms;
-    targets.push([c, `tfjs-wasm / simdnet ≥ ${want}×`, fmt(got, 2) + '×', got >= want ? 'met' : 'MISSED']);
+    // What meeting it would take, on the best-sample basis the peak is measured on.
+    const need = want * (t.bestGflops ?? 0);
+    targets.push([c, `tfjs-wasm / simdnet ≥ ${want}×`, fmt(got, 2) + '×', got >= want ? 'met' : 'MISSED',
+      `${fmt(need)} GFLOP/s = ${fmt((need / peakBest) * 100, 0)} % of peak (simdnet best: ${fmt(m.bestGflops)})`]);
   };
   CASES.forEach((c, i) => vsTf(c.id, i === 4 ? 3 : 1.5));
   const f8 = byCase(rows, `${BWD.id} fwd`, 'simdnet');
   const b8 = byCase(rows, `${BWD.id} bwd data+filter`, 'simdnet');
   if (f8 && b8) {
     const got = b8.ms / f8.ms;
-    targets.push([`${BWD.id} bwd data+filter`, 'simdnet bwd / fwd ≤ 2.2×', fmt(got, 2) + '×', got <= 2.2 ? 'met' : 'MISSED']);
+    const best = b8.minMs / f8.minMs;
+    targets.push([`${BWD.id} bwd data+filter`, 'simdnet bwd / fwd ≤ 2.2×', fmt(got, 2) + '×', got <= 2.2 ? 'met' : 'MISSED', `best samples: ${fmt(best, 2)}×`]);
   }
 
   const notes = [
@@ -421,6 +435,7 @@ export async function run(opts: Options): Promise<{ rows: Row[]; peak: number; n
     `tfjs-wasm has no filter gradient: tf.grad(conv2d) w.r.t. the filter on the wasm backend throws "${bwd.tfFilterError}"`,
     'bwd data of tfjs-wasm is tf.conv2dTranspose (Conv2DBackpropInput); of ort-web a ConvTranspose node with the conv\'s weights',
     'GFLOP/s = 2·N·OH·OW·K·KH·KW·(C/groups) per forward, per data gradient and per filter gradient (twice that for data+filter)',
+    '"LeNet conv" rows (diagnostic): the lenet suite\'s two convolutions at batch 64, without bias and ReLU',
     '"as GEMM" rows (diagnostic): the matrix product a dense conv becomes (im2col rows × KH·KW·C × output channels), simdnet gemm_f32 vs tfjs matMul, operands already in wasm memory',
   ];
 
@@ -429,9 +444,9 @@ export async function run(opts: Options): Promise<{ rows: Row[]; peak: number; n
     console.log(`\n### conv (Markdown)\n\nf32x4 mul+add peak measured in this run (best sample): ${fmt(peak)} GFLOP/s\n`);
     console.log(markdownRows(rows, footnote));
     console.log('\n¹ ' + notes[2] + '.\n');
-    console.log(markdownTable(['case', 'target', 'measured', ''], targets));
+    console.log(markdownTable(['case', 'target', 'measured (medians)', '', 'needed / best samples'], targets));
     console.log('\nNotes: ' + notes.filter((_, i) => i !== 2).join('; ') + '.');
   }
-  for (const t of targets) notes.push(`target ${t[0]}: ${t[1]}: ${t[2]} (${t[3]})`);
+  for (const t of targets) notes.push(`target ${t[0]}: ${t[1]}: ${t[2]} (${t[3]}; ${t[4]})`);
   return { rows, peak, notes };
 }

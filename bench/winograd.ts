@@ -4,7 +4,8 @@
 // Standalone: compiles assembly/winograd.ts + assembly/conv.ts (release flags) into a temp
 // file, or takes WINO_WASM=path. Run:
 //   npx esbuild bench/winograd.ts --bundle --platform=node --format=esm --outfile=/tmp/wino-bench.mjs
-//   node /tmp/wino-bench.mjs [rounds=15] [sampleMs=150] [budgets...]
+//   node /tmp/wino-bench.mjs [rounds=15] [sampleMs=150] [extra]
+// "extra" adds small-channel, first-layer and batched shapes (where to switch strategies).
 // Times are medians of interleaved rounds after warm-up, by wall clock and by process CPU
 // time (the machine is shared: CPU time leaves out time the OS gave to other processes).
 // Weight transforms are done once beforehand and timed separately.
@@ -17,10 +18,20 @@ import { join } from 'node:path';
 type Fn = (...a: number[]) => number;
 
 const SHAPES = [
-  { H: 56, C: 64, K: 64 },
-  { H: 28, C: 128, K: 128 },
-  { H: 14, C: 256, K: 256 },
-  { H: 7, C: 512, K: 512 },
+  { N: 1, H: 56, C: 64, K: 64 },
+  { N: 1, H: 28, C: 128, K: 128 },
+  { N: 1, H: 14, C: 256, K: 256 },
+  { N: 1, H: 7, C: 512, K: 512 },
+];
+const EXTRA = [
+  { N: 1, H: 224, C: 3, K: 64 },
+  { N: 1, H: 32, C: 8, K: 8 },
+  { N: 1, H: 32, C: 16, K: 16 },
+  { N: 1, H: 32, C: 32, K: 32 },
+  { N: 1, H: 8, C: 64, K: 64 },
+  { N: 1, H: 4, C: 256, K: 256 },
+  { N: 8, H: 14, C: 256, K: 256 },
+  { N: 8, H: 7, C: 512, K: 512 },
 ];
 
 function compile(): string {
@@ -42,7 +53,7 @@ const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) /
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 15);
   const sampleMs = Number(process.argv[3] ?? 150);
-  const memory = new WebAssembly.Memory({ initial: 2048 });   // 128 MiB
+  const memory = new WebAssembly.Memory({ initial: 4096 });   // 256 MiB
   const { instance } = await WebAssembly.instantiate(readFileSync(compile()), { env: { memory } });
   const k = instance.exports as unknown as Record<string, Fn>;
   let top = 1 << 20;   // static data of these modules is far below 1 MiB
@@ -54,9 +65,10 @@ async function main(): Promise<void> {
 
   console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const rows: string[] = [];
-  for (const { H, C, K } of SHAPES) {
+  const shapes = process.argv[4] === 'extra' ? [...SHAPES, ...EXTRA] : SHAPES;
+  for (const { N, H, C, K } of shapes) {
     top = 1 << 20;
-    const N = 1, W = H, OH = H, OW = W;
+    const W = H, OH = H, OW = W;
     const x = alloc(N * H * W * C * 4), w = alloc(9 * C * K * 4), b = alloc(K * 4);
     const y0 = alloc(N * OH * OW * K * 4), y4 = alloc(N * OH * OW * K * 4), y2 = alloc(N * OH * OW * K * 4);
     for (const [p, n] of [[x, N * H * W * C], [w, 9 * C * K], [b, K]]) for (let i = 0; i < n; i++) f32()[(p >> 2) + i] = rnd();
@@ -104,7 +116,7 @@ async function main(): Promise<void> {
       const wall = median(j.wall), cpu = median(j.cpu);
       const gf = j.name.includes('weights') ? '' : (flops / cpu / 1e6).toFixed(1);
       const speedup = j.name.includes('weights') ? '' : (base / cpu).toFixed(2);
-      rows.push([`${H}x${W}x${C}->${K}`, j.name, wall.toFixed(3), cpu.toFixed(3), Math.min(...j.cpu).toFixed(3), gf, speedup,
+      rows.push([`${N > 1 ? `N${N} ` : ''}${H}x${W}x${C}->${K}`, j.name, wall.toFixed(3), cpu.toFixed(3), Math.min(...j.cpu).toFixed(3), gf, speedup,
         `scratch ${j.name === 'im2col' ? sIm : j.name === 'F4' ? s4 : j.name === 'F2' ? s2 : 0}`].join('\t'));
     }
   }

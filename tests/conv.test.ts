@@ -125,3 +125,33 @@ test('conv2d errors name the op, the argument and the shapes', () => {
     assert.throws(() => sn.conv2d(x, w, { padding: 'full' as 'same' }), /argument 'padding' must be 'valid', 'same'/);
   });
 });
+
+test('Winograd F(4×4) and F(2×2) agree with the direct convolution within their stated accuracy', () => {
+  for (const [n, h, w, c, k, pad] of [[1, 9, 7, 5, 3, 'same'], [2, 17, 17, 16, 8, 'same'], [1, 12, 12, 64, 64, 'same'], [2, 8, 9, 3, 17, 'valid']] as const) {
+    sn.tidy(() => {
+      const x = sn.randn([n, h, w, c], { seed: h });
+      const wt = sn.randn([3, 3, c, k], { seed: c });
+      const b = sn.randn([k], { seed: 2 });
+      for (const relu of [false, true]) {
+        const want = sn.conv2d(x, wt, { padding: pad, bias: b, activation: relu ? 'relu' : null }).dataSync();
+        const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        for (const [tile, tol] of [['f4x4', 5e-5], ['f2x2', 5e-6]] as const) {
+          const W = new sn.WinogradWeights(wt, tile);
+          const got = sn.winogradConv2d(x, W, { padding: pad, bias: b, activation: relu ? 'relu' : null });
+          W.dispose();
+          assert.equal(got.size, want.length);
+          const g = got.dataSync();
+          let worst = 0;
+          for (let i = 0; i < g.length; i++) worst = Math.max(worst, Math.abs(g[i] - want[i]) / scale);
+          assert.ok(worst <= tol, `${tile} ${n}×${h}×${w}×${c}→${k} ${pad} relu=${relu}: error ${worst.toExponential(2)} of the output scale`);
+        }
+      }
+    });
+  }
+  sn.tidy(() => {
+    const W = new sn.WinogradWeights(sn.zeros([3, 3, 4, 2]), 'f4x4');
+    assert.throws(() => sn.winogradConv2d(sn.zeros([1, 5, 5, 3]), W), /simdnet\.winogradConv2d: argument 'x' \[1, 5, 5, 3\] has 3 channels, the weights expect 4/);
+    assert.throws(() => new sn.WinogradWeights(sn.zeros([5, 5, 4, 2]), 'f4x4'), /must be \[3, 3, C, K\]/);
+    W.dispose();
+  });
+});

@@ -30,8 +30,10 @@ export async function run({ root, consumer, fixture, testFiles }) {
   await smoke(relative(consumer, join(root, 'dist/index.js')), '--allow-read', 'dist/index.js (relative import)');
   await smoke('simdnet/inline', '--allow-read=digits.json,lenet5.safetensors,expected.json', 'simdnet/inline (read access to the fixture only)');
   // The node:test files unchanged. --no-check: they are JavaScript bundles, and Deno does not
-  // resolve .js to .d.ts for the package's own (non node_modules) declarations.
-  const t = await exec(deno, ['test', '--no-check', '--allow-read', ...testFiles], { cwd: root, timeoutMs: 1_200_000 });
+  // resolve .js to .d.ts for the package's own (non node_modules) declarations. --allow-all:
+  // some tests write files and start processes (readme.test); the permissions the package
+  // itself needs are checked above.
+  const t = await exec(deno, ['test', '--no-check', '--allow-all', ...testFiles], { cwd: root, timeoutMs: 1_200_000 });
   const m = /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(t.out);
   const name = `deno test: the node:test files (${testFiles.length} files)`;
   if (m && t.status === 0) results.push({ name, ok: true, passed: +m[1], failed: 0 });

@@ -93,6 +93,15 @@ export interface Kernels {
   sgd_nesterov_f32(w: P, g: P, v: P, n: I, lr: F, momentum: F, wd: F): void;
   adam_f32(w: P, g: P, m: P, v: P, n: I, lr: F, beta1: F, beta2: F, eps: F, wd: F, c1: F, c2: F): void;
   rmsprop_f32(w: P, g: P, s: P, n: I, lr: F, rho: F, eps: F, wd: F): void;
+  // winograd.ts (inference): F(4×4, 3×3) and F(2×2, 3×3), weights transformed once
+  winograd_f4x4_3x3_weights_bytes(C: I, K: I): number;
+  winograd_f4x4_3x3_weights(w: P, wt: P, C: I, K: I): void;
+  winograd_f4x4_3x3_nhwc_fwd(x: P, wt: P, bias: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, K: I, padTop: I, padLeft: I, act: I, scratch: P): void;
+  winograd_f4x4_3x3_nhwc_fwd_scratch_bytes(N: I, H: I, W: I, C: I, OH: I, OW: I, K: I): number;
+  winograd_f2x2_3x3_weights_bytes(C: I, K: I): number;
+  winograd_f2x2_3x3_weights(w: P, wt: P, C: I, K: I): void;
+  winograd_f2x2_3x3_nhwc_fwd(x: P, wt: P, bias: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, K: I, padTop: I, padLeft: I, act: I, scratch: P): void;
+  winograd_f2x2_3x3_nhwc_fwd_scratch_bytes(N: I, H: I, W: I, C: I, OH: I, OW: I, K: I): number;
 }
 
 type D = number[];

@@ -5,6 +5,8 @@ import { Tensor, empty } from '../tensor/tensor';
 import { noGrad } from '../tensor/autograd';
 import { conv2d } from '../ops/conv';
 import { linear } from '../ops/linalg';
+import { windowGeometry } from '../ops/window';
+import { winogradChoice, winogradConv2d, WinogradWeights, type WinogradTile } from '../ops/winograd';
 import { zeros } from '../ops/creation';
 import { Module, Sequential } from './module';
 import { Conv2d, Linear, BatchNorm2d, ReLU } from './layers';
@@ -43,12 +45,33 @@ export class FusedConv2d extends Module {
     this.weight.requiresGrad = false;
     this.bias.requiresGrad = false;
   }
+  private readonly winograd = new Map<WinogradTile, WinogradWeights>();
+
   forward(x: Tensor): Tensor {
     const o = this.conv.options;
+    const relu = this.relu || o.activation === 'relu';
+    const [kh, kw] = this.conv.kernel;
+    const unit = (v: unknown) => v === undefined || v === 1 || (Array.isArray(v) && v[0] === 1 && v[1] === 1);
+    if (kh === 3 && kw === 3 && unit(o.stride) && unit(o.dilation) && (o.groups ?? 1) === 1 && !x.requiresGrad && x.rank === 4) {
+      // 3×3 stride 1: Winograd where it measured faster than im2col + GEMM.
+      const g = windowGeometry('conv2d', x.shape[1], x.shape[2], { kernel: [3, 3], padding: o.padding, roundMode: o.roundMode });
+      const tile = winogradChoice(x.shape[0], g.OH, g.OW, x.shape[3]);
+      if (tile && g.padTop + g.padBottom <= 2 && g.padLeft + g.padRight <= 2) {
+        let wt = this.winograd.get(tile);
+        if (!wt) this.winograd.set(tile, (wt = new WinogradWeights(this.weight, tile)));
+        return winogradConv2d(x, wt, { padding: o.padding, bias: this.bias, activation: relu ? 'relu' : null });
+      }
+    }
     return conv2d(x, this.weight, {
       stride: o.stride, padding: o.padding, dilation: o.dilation, groups: o.groups, roundMode: o.roundMode,
-      bias: this.bias, activation: this.relu || o.activation === 'relu' ? 'relu' : null,
+      bias: this.bias, activation: relu ? 'relu' : null,
     });
+  }
+
+  override dispose(): void {
+    super.dispose();
+    for (const w of this.winograd.values()) w.dispose();
+    this.winograd.clear();
   }
   override flops(i: readonly number[], o: readonly number[]): number {
     return this.conv.flops(i, o);
@@ -81,7 +104,7 @@ class Fused extends Module {
     return noGrad(() => this.inner.call(x));
   }
   override dispose(): void {
-    for (const m of this.made) for (const p of m.parameters()) p.dispose();
+    for (const m of this.made) m.dispose();
   }
 }
 
@@ -96,13 +119,11 @@ function fuseModule(m: Module, made: FusedConv2d[]): Module {
         const bn = ls[j] instanceof BatchNorm2d ? (ls[j++] as BatchNorm2d) : null;
         const relu = ls[j] instanceof ReLU;
         if (relu) j++;
-        if (bn || relu) {
-          const f = new FusedConv2d(l, bn, relu);
-          made.push(f);
-          out.push(f);
-          i = j - 1;
-          continue;
-        }
+        const f = new FusedConv2d(l, bn, relu);
+        made.push(f);
+        out.push(f);
+        i = j - 1;
+        continue;
       }
       if (l instanceof Linear && ls[i + 1] instanceof ReLU && !l.options.activation) {
         out.push(new FusedLinear(l));
@@ -124,7 +145,8 @@ function fuseModule(m: Module, made: FusedConv2d[]): Module {
 /**
  * An inference copy of `model` (call it after training, in eval mode): every Conv2d followed
  * by BatchNorm2d and/or ReLU becomes one convolution with folded weights and a fused ReLU
- * epilogue, and Linear + ReLU one GEMM. Layers without a pattern are shared with `model`;
+ * epilogue (3×3 stride-1 ones through Winograd where that is faster), and Linear + ReLU one
+ * GEMM. Layers without a pattern are shared with `model`;
  * disposing the result frees only the folded weights it made.
  */
 export function fuseForInference(model: Module): Module {
