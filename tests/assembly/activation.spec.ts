@@ -5,10 +5,9 @@ import {
   sigmoid_bwd_f32, tanh_f32, tanh_bwd_f32, softplus_f32, softplus_bwd_f32, sign_f32, sign_bwd_f32,
 } from '../../assembly/activation';
 import { relu_f32 } from '../../assembly/elementwise';
-import { seed, rnd, randBuf, zeroBuf, at } from './helpers';
+import { seed, rnd, randBuf, zeroBuf, at, close, GUARD } from './helpers';
 
 const SIZES: i32[] = [1, 3, 4, 7, 17, 33, 100];
-const GUARD: f32 = 12345;
 
 const RELU = 0;
 const LEAKY = 1;
@@ -63,9 +62,6 @@ function inputs(n: i32): usize {
   return x;
 }
 
-function close(got: f64, want: f64, atol: f64, rtol: f64): bool {
-  return Math.abs(got - want) <= atol + rtol * Math.abs(want);
-}
 
 describe('activation', () => {
   it('forward matches the f64 reference on every tail, guard untouched', () => {

@@ -44,3 +44,18 @@ export function maxRelErr(got: usize, want: usize, n: i32): f64 {
   }
   return worst;
 }
+
+// The value put right after an output to catch writes past its end.
+export const GUARD: f32 = 12345;
+
+// n zeroed floats followed by GUARD.
+export function guarded(n: i32): usize {
+  const p = zeroBuf(n + 1);
+  store<f32>(p + (<usize>n << 2), GUARD);
+  return p;
+}
+
+// |got − want| within atol + rtol·|want|.
+export function close(got: f64, want: f64, atol: f64, rtol: f64): bool {
+  return Math.abs(got - want) <= atol + rtol * Math.abs(want);
+}

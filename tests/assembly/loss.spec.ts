@@ -6,22 +6,13 @@ import {
   cross_entropy_labels_fwd, cross_entropy_labels_bwd, cross_entropy_probs_fwd,
   cross_entropy_probs_bwd, mse_fwd, mse_bwd, hinge_multiclass_fwd, hinge_multiclass_bwd,
 } from '../../assembly/loss';
-import { seed, rnd, randBuf, zeroBuf, copyBuf, at } from './helpers';
+import { seed, rnd, randBuf, zeroBuf, copyBuf, at, close, guarded, GUARD } from './helpers';
 
 const ROWS: i32[] = [1, 3, 5];
 const COLS: i32[] = [1, 3, 4, 5, 7, 17, 33];
-const GUARD: f32 = 12345;
 const H: f64 = 1e-4;
 
-function close(got: f64, want: f64, atol: f64, rtol: f64): bool {
-  return Math.abs(got - want) <= atol + rtol * Math.abs(want);
-}
 
-function guarded(n: i32): usize {
-  const p = zeroBuf(n + 1);
-  store<f32>(p + (<usize>n << 2), GUARD);
-  return p;
-}
 
 function labelsBuf(rows: i32, cols: i32): usize {
   const p = heap.alloc(<usize>rows << 2);

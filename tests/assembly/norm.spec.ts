@@ -5,22 +5,13 @@ import {
   batchnorm_stats_f32, batchnorm_invstd_f32, batchnorm_running_update_f32, batchnorm_fwd_f32,
   batchnorm_bwd_f32, dropout_fwd_f32, dropout_bwd_f32,
 } from '../../assembly/norm';
-import { seed, rnd, randBuf, zeroBuf, at } from './helpers';
+import { seed, rnd, randBuf, zeroBuf, at, close, guarded, GUARD } from './helpers';
 
 const ROWS: i32[] = [1, 3, 7, 33];
 const CS: i32[] = [1, 3, 5, 7, 17, 33];
-const GUARD: f32 = 12345;
 const EPS: f32 = 1e-5;
 
-function close(got: f64, want: f64, atol: f64, rtol: f64): bool {
-  return Math.abs(got - want) <= atol + rtol * Math.abs(want);
-}
 
-function guarded(n: i32): usize {
-  const p = zeroBuf(n + 1);
-  store<f32>(p + (<usize>n << 2), GUARD);
-  return p;
-}
 
 // Input column c: offset + spread·u. big: offsets up to 100 with spread 0.1, so that
 // mean ≫ std (the statistics must survive it). Otherwise |mean|/std ≤ 10: the kernels take

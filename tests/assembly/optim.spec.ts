@@ -4,10 +4,9 @@
 import {
   sgd_f32, sgd_momentum_f32, sgd_momentum_ema_f32, sgd_nesterov_f32, adam_f32, rmsprop_f32,
 } from '../../assembly/optim';
-import { seed, randBuf, zeroBuf, at } from './helpers';
+import { seed, randBuf, zeroBuf, at, close, guarded, GUARD } from './helpers';
 
 const SIZES: i32[] = [1, 3, 4, 7, 17, 33, 100];
-const GUARD: f32 = 12345;
 const SGD = 0;
 const MOM = 1;
 const EMA = 2;
@@ -23,14 +22,9 @@ const B2: f32 = 0.999;
 const EPS: f32 = 1e-8;
 const RHO: f32 = 0.95;
 
-function guarded(n: i32): usize {
-  const p = zeroBuf(n + 1);
-  store<f32>(p + (<usize>n << 2), GUARD);
-  return p;
-}
 
-function close(got: f64, want: f64): bool {
-  return Math.abs(got - want) <= 1e-7 + 1e-5 * Math.abs(want);
+function near(got: f64, want: f64): bool {
+  return close(got, want, 1e-7, 1e-5);
 }
 
 function run(op: i32, w: usize, g: usize, s1: usize, s2: usize, n: i32, wd: f32, t: i32): void {
@@ -88,9 +82,9 @@ describe('optim', () => {
             run(op, w, g, s1, s2, n, wd, t);
             for (let i = 0; i < n; i++) {
               refStep(op, rw, r1, r2, i, <f64>at(g, i), <f64>wd, t);
-              if (!close(<f64>at(w, i), rw[i])) { bad++; trace('w', 4, <f64>op, <f64>i, <f64>at(w, i), rw[i]); }
-              if (op != SGD && !close(<f64>at(s1, i), r1[i])) bad++;
-              if (op == ADAM && !close(<f64>at(s2, i), r2[i])) bad++;
+              if (!near(<f64>at(w, i), rw[i])) { bad++; trace('w', 4, <f64>op, <f64>i, <f64>at(w, i), rw[i]); }
+              if (op != SGD && !near(<f64>at(s1, i), r1[i])) bad++;
+              if (op == ADAM && !near(<f64>at(s2, i), r2[i])) bad++;
             }
             heap.free(g);
           }
@@ -120,7 +114,7 @@ describe('optim', () => {
     // from zero state: classical v = g, lecture v = (1 − μ)·g
     for (let i = 0; i < n; i++) {
       expect(at(v1, i)).toBe(at(g, i));
-      expect(close(<f64>at(v2, i), (1 - <f64>MU) * <f64>at(g, i))).toBe(true);
+      expect(near(<f64>at(v2, i), (1 - <f64>MU) * <f64>at(g, i))).toBe(true);
       expect(at(w1, i)).toBe(-at(g, i));
     }
     heap.free(g); heap.free(w1); heap.free(w2); heap.free(v1); heap.free(v2);

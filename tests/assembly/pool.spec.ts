@@ -7,10 +7,9 @@ import {
   maxpool2d_nhwc_fwd, maxpool2d_nhwc_bwd, avgpool2d_nhwc_fwd, avgpool2d_nhwc_bwd,
   l2pool2d_nhwc_fwd, l2pool2d_nhwc_bwd, global_avgpool_nhwc_fwd, global_avgpool_nhwc_bwd,
 } from '../../assembly/pool';
-import { seed, randBuf, zeroBuf, at } from './helpers';
+import { seed, randBuf, zeroBuf, at, close, GUARD } from './helpers';
 
 const CS: i32[] = [1, 3, 5, 7, 17, 33];
-const GUARD: f32 = 12345;
 const MAX = 0;
 const AVG = 1;   // countPad = 1
 const AVGR = 2;  // countPad = 0 (real cells only)
@@ -109,9 +108,6 @@ function refMean(x: usize, C: i32, n: i32, c: i32, pi: i32, d: f64): f64 {
   return acc / <f64>(H * W);
 }
 
-function close(got: f64, want: f64, atol: f64, rtol: f64): bool {
-  return Math.abs(got - want) <= atol + rtol * Math.abs(want);
-}
 
 function checkOp(op: i32): void {
   seed(100 + op);
