@@ -16,6 +16,7 @@ const SUITES: Record<string, () => Promise<{ run: (o: Options) => Promise<SuiteR
   gemm: () => import('./gemm'),
   conv: () => import('./conv'),
   lenet: () => import('./lenet'),
+  resnet18: () => import('./resnet18'),
 };
 
 function parseArgs(argv: string[]): { suites: string[]; opts: Options } {

@@ -62,6 +62,15 @@ if (want('node')) {
   });
 }
 
+if (want('runtimes')) {
+  // The built package in Node (installed from the packed tarball), Deno, Bun, Chromium, Firefox,
+  // workerd and EdgeVM; after 'node', whose bundles of the test files Deno, Bun and Chromium run.
+  const { testRuntimes } = await import('./test-runtimes.mjs');
+  console.log('\n=== runtimes ===');
+  for (const r of await testRuntimes())
+    results.push({ name: r.skipped ? `${r.name} (SKIPPED: ${r.skipped})` : r.name, passed: r.passed, failed: r.failed });
+}
+
 const passed = results.reduce((s, r) => s + r.passed, 0);
 const failed = results.reduce((s, r) => s + r.failed, 0);
 console.log('\n' + results.map((r) => `  ${r.name}: ${r.passed} passed, ${r.failed} failed`).join('\n'));

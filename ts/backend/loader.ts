@@ -2,6 +2,8 @@
 // instance. Nothing here runs at module top level: workerd has no import.meta.url, so the
 // default URL is resolved only when init() asks for it.
 
+import { instantiate as instantiateWithLoader } from '@assemblyscript/loader';
+
 export type WasmSource =
   | WebAssembly.Module
   | ArrayBuffer
@@ -72,10 +74,14 @@ export interface Loaded {
 export async function load(source: WasmSource, memory: WebAssembly.Memory): Promise<Loaded> {
   const compilable = await toCompilable(source);
   const module = isWasmModule(compilable) ? (compilable as WebAssembly.Module) : await compile(compilable as BufferSource);
-  // The kernels import only the memory (stub runtime, no abort). Not @assemblyscript/loader: it
-  // tells a Module from bytes with instanceof and so recompiles a Module from another realm,
-  // which EdgeVM forbids.
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  // The release kernels import only the memory. A debug build (assertions on) also imports
+  // env.abort: @assemblyscript/loader supplies it and decodes the message and source position.
+  // Release modules skip the loader: it tells a Module from bytes with instanceof and so would
+  // recompile a Module from another realm, which EdgeVM forbids.
+  const needsAbort = WebAssembly.Module.imports(module).some((i) => i.module === 'env' && i.name === 'abort');
+  const instance = needsAbort
+    ? (await instantiateWithLoader(module, { env: { memory } })).instance
+    : await WebAssembly.instantiate(module, { env: { memory } });
   return { module, exports: instance.exports };
 }
 

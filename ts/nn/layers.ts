@@ -55,26 +55,40 @@ export interface Conv2dLayerOptions {
   activation?: 'relu' | null;
 }
 
-/** 2-D convolution over NHWC input; weight [KH, KW, Cin/groups, Cout]. */
-export class Conv2d extends Module {
+// What Conv2d and ConvTranspose2d share: channel/group checks, the kernel size, a weight
+// of the given layout and an optional bias over the output channels.
+abstract class ConvLayer extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   readonly kernel: [number, number];
+  readonly groups: number;
   constructor(
+    name: string,
     readonly inChannels: number,
     readonly outChannels: number,
     kernel: Pair,
-    readonly options: Conv2dLayerOptions = {},
+    opts: { groups?: number; bias?: boolean; init?: Init },
+    weightShape: (kh: number, kw: number, groups: number) => number[],
+    fans?: (kh: number, kw: number, groups: number) => [number, number],
   ) {
     super();
-    checkNumber('Conv2d', 'inChannels', inChannels, { integer: true, min: 1 });
-    checkNumber('Conv2d', 'outChannels', outChannels, { integer: true, min: 1 });
-    const groups = options.groups ?? 1;
+    checkNumber(name, 'inChannels', inChannels, { integer: true, min: 1 });
+    checkNumber(name, 'outChannels', outChannels, { integer: true, min: 1 });
+    const groups = checkNumber(name, 'groups', opts.groups ?? 1, { integer: true, min: 1 });
     if (inChannels % groups !== 0 || outChannels % groups !== 0)
-      throw opError('Conv2d', `groups=${groups} must divide inChannels=${inChannels} and outChannels=${outChannels}`);
-    this.kernel = pair('Conv2d', 'kernel', kernel, 1, 1);
-    this.weight = this.param('weight', initTensor([...this.kernel, inChannels / groups, outChannels], options.init ?? 'he'));
-    this.bias = options.bias === false ? null : this.param('bias', zeros([outChannels]));
+      throw opError(name, `groups=${groups} must divide inChannels=${inChannels} and outChannels=${outChannels}`);
+    this.groups = groups;
+    this.kernel = pair(name, 'kernel', kernel, 1, 1);
+    const [kh, kw] = this.kernel;
+    this.weight = this.param('weight', initTensor(weightShape(kh, kw, groups), opts.init ?? 'he', fans?.(kh, kw, groups)));
+    this.bias = opts.bias === false ? null : this.param('bias', zeros([outChannels]));
+  }
+}
+
+/** 2-D convolution over NHWC input; weight [KH, KW, Cin/groups, Cout]. */
+export class Conv2d extends ConvLayer {
+  constructor(inChannels: number, outChannels: number, kernel: Pair, readonly options: Conv2dLayerOptions = {}) {
+    super('Conv2d', inChannels, outChannels, kernel, options, (kh, kw, g) => [kh, kw, inChannels / g, outChannels]);
   }
   forward(x: Tensor): Tensor {
     const o = this.options;
@@ -85,7 +99,7 @@ export class Conv2d extends Module {
   }
   override flops(_in: readonly number[], out: readonly number[]): number {
     const [kh, kw] = this.kernel;
-    return 2 * out[0] * out[1] * out[2] * out[3] * kh * kw * (this.inChannels / (this.options.groups ?? 1));
+    return 2 * out[0] * out[1] * out[2] * out[3] * kh * kw * (this.inChannels / this.groups);
   }
 }
 
@@ -100,25 +114,11 @@ export interface ConvTranspose2dLayerOptions {
 }
 
 /** Transposed convolution; weight [KH, KW, Cout/groups, Cin]. */
-export class ConvTranspose2d extends Module {
-  readonly weight: Tensor;
-  readonly bias: Tensor | null;
-  readonly kernel: [number, number];
-  constructor(
-    readonly inChannels: number,
-    readonly outChannels: number,
-    kernel: Pair,
-    readonly options: ConvTranspose2dLayerOptions = {},
-  ) {
-    super();
-    const groups = options.groups ?? 1;
-    if (inChannels % groups !== 0 || outChannels % groups !== 0)
-      throw opError('ConvTranspose2d', `groups=${groups} must divide inChannels=${inChannels} and outChannels=${outChannels}`);
-    this.kernel = pair('ConvTranspose2d', 'kernel', kernel, 1, 1);
-    const [kh, kw] = this.kernel;
+export class ConvTranspose2d extends ConvLayer {
+  constructor(inChannels: number, outChannels: number, kernel: Pair, readonly options: ConvTranspose2dLayerOptions = {}) {
     // Each input pixel spreads over kh·kw outputs of each output channel.
-    this.weight = this.param('weight', initTensor([kh, kw, outChannels / groups, inChannels], options.init ?? 'he', [kh * kw * inChannels / groups, kh * kw * outChannels]));
-    this.bias = options.bias === false ? null : this.param('bias', zeros([outChannels]));
+    super('ConvTranspose2d', inChannels, outChannels, kernel, options, (kh, kw, g) => [kh, kw, outChannels / g, inChannels],
+      (kh, kw, g) => [(kh * kw * inChannels) / g, kh * kw * outChannels]);
   }
   forward(x: Tensor): Tensor {
     const o = this.options;
@@ -126,7 +126,7 @@ export class ConvTranspose2d extends Module {
   }
   override flops(inShape: readonly number[]): number {
     const [kh, kw] = this.kernel;
-    return 2 * inShape[0] * inShape[1] * inShape[2] * this.inChannels * kh * kw * (this.outChannels / (this.options.groups ?? 1));
+    return 2 * inShape[0] * inShape[1] * inShape[2] * this.inChannels * kh * kw * (this.outChannels / this.groups);
   }
 }
 

@@ -12,11 +12,15 @@ export abstract class Optimizer {
   protected readonly state = new Map<Tensor, Tensor[]>();
   protected t = 0;
 
-  constructor(params: Tensor[], lr: number, name: string) {
+  /** L2 weight decay λ: every update uses g + λw. */
+  readonly weightDecay: number;
+
+  constructor(params: Tensor[], lr: number, weightDecay: number | undefined, name: string) {
     if (!Array.isArray(params) || params.length === 0 || !params.every((p) => p instanceof Tensor))
       throw opError(name, `argument 'params' must be a non-empty array of tensors (model.parameters())`);
     this.params = params;
     this.lr = checkNumber(name, 'lr', lr, { min: 0 });
+    this.weightDecay = checkNumber(name, 'weightDecay', weightDecay ?? 0, { min: 0 });
   }
 
   /** Clears the gradients of every parameter. */
@@ -72,9 +76,8 @@ export class SGD extends Optimizer {
   readonly momentum: number;
   readonly form: 'lecture' | 'classical';
   readonly nesterov: boolean;
-  readonly weightDecay: number;
   constructor(params: Tensor[], options: SGDOptions) {
-    super(params, options?.lr, 'SGD');
+    super(params, options?.lr, options?.weightDecay, 'SGD');
     this.momentum = checkNumber('SGD', 'momentum', options.momentum ?? 0, { min: 0, max: 1 });
     this.nesterov = !!options.nesterov;
     const form = options.form ?? (this.nesterov ? 'classical' : 'lecture');
@@ -82,7 +85,6 @@ export class SGD extends Optimizer {
     if (this.nesterov && this.momentum === 0) throw opError('SGD', 'nesterov needs momentum > 0');
     if (this.nesterov && form === 'lecture') throw opError('SGD', "nesterov is defined in the classical form: pass form: 'classical' or leave form unset");
     this.form = form;
-    this.weightDecay = checkNumber('SGD', 'weightDecay', options.weightDecay ?? 0, { min: 0 });
     this.slots = this.momentum > 0 ? 1 : 0;
   }
   protected update(p: number, g: number, s: number[], n: number): void {
@@ -107,13 +109,11 @@ export class Adam extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
-  readonly weightDecay: number;
   constructor(params: Tensor[], options: AdamOptions = {}) {
-    super(params, options.lr ?? 1e-3, 'Adam');
+    super(params, options.lr ?? 1e-3, options.weightDecay, 'Adam');
     this.beta1 = checkNumber('Adam', 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1 });
     this.beta2 = checkNumber('Adam', 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1 });
     this.eps = checkNumber('Adam', 'eps', options.eps ?? 1e-8, { min: 0, minExclusive: true });
-    this.weightDecay = checkNumber('Adam', 'weightDecay', options.weightDecay ?? 0, { min: 0 });
   }
   protected update(p: number, g: number, s: number[], n: number): void {
     // Bias corrections computed here, once per step, so the kernel needs no pow().
@@ -135,12 +135,10 @@ export class RMSProp extends Optimizer {
   protected readonly slots = 1;
   readonly rho: number;
   readonly eps: number;
-  readonly weightDecay: number;
   constructor(params: Tensor[], options: RMSPropOptions = {}) {
-    super(params, options.lr ?? 1e-3, 'RMSProp');
+    super(params, options.lr ?? 1e-3, options.weightDecay, 'RMSProp');
     this.rho = checkNumber('RMSProp', 'rho', options.rho ?? 0.9, { min: 0, max: 1 });
     this.eps = checkNumber('RMSProp', 'eps', options.eps ?? 1e-8, { min: 0, minExclusive: true });
-    this.weightDecay = checkNumber('RMSProp', 'weightDecay', options.weightDecay ?? 0, { min: 0 });
   }
   protected update(p: number, g: number, s: number[], n: number): void {
     getBackend().k.rmsprop_f32(p, g, s[0], n, this.lr, this.rho, this.eps, this.weightDecay);
