@@ -16,6 +16,9 @@
 // Every timed call takes an input already in the library's memory (onnxruntime's run copies
 // it in and the output out, by its API) and the full-network jobs read the 1000 logits back
 // as a Float32Array in all three libraries.
+//
+//   npm run bench -- resnet18 [--rounds=15] [--clock=cpu]
+// (one round is about 1.5 s; on a shared machine 15 rounds and the CPU clock are steadier.)
 
 import { loadavg } from 'node:os';
 import { conv2d, noGrad, seed, tensor, tidy, nn, type Tensor } from '../ts/index';
@@ -31,6 +34,7 @@ const IN_SHAPE = [SIZE, SIZE, 3];
 const TARGET = 0.6; // simdnet's time ≤ 0.6 × each peer's
 const AGREE = 1e-3; // max |Δ| / max |ref| of the logits
 const PROFILE_STEPS = 9;
+const PREWARM_PASSES = 3;
 
 /** Uniform values in [lo, hi) from a xorshift32 seed. */
 function uniform(n: number, seedValue: number, lo = -1, hi = 1): Float32Array {
@@ -328,6 +332,9 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
     jobs.push({ case: seg.name, lib: 'tfjs-wasm', flops: s.flops, run: s.tf });
     jobs.push({ case: seg.name, lib: 'ort-web', flops: s.flops, run: s.ort });
   });
+  // Extra warm-up, all jobs in turn: V8 compiles the peers' large wasm modules' hot functions
+  // in background threads, whose CPU time would otherwise land in the first rounds' samples.
+  for (let pass = 0; pass < PREWARM_PASSES; pass++) for (const j of jobs) await j.run();
   const rows = await runJobs('resnet18', jobs, opts);
 
   const clock = opts.clock === 'cpu'
@@ -352,6 +359,7 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
   const notes: string[] = [];
   notes.push(`load average (1, 5, 15 min) before: ${load0.map((v) => v.toFixed(2)).join(', ')}; after: ${load1.map((v) => v.toFixed(2)).join(', ')} (2 cores, shared)`);
   notes.push(`FLOPs: ${(flops / 1e9).toFixed(3)} G per image (2 × multiply-adds of the 20 convolutions and the FC layer)`);
+  if (opts.rounds < 11) notes.push(`only ${opts.rounds} rounds: on a loaded machine single samples of the full network vary by tens of per cent; --rounds=15 gives steadier medians`);
   notes.push(`logit scale max |ref| = ${fmt(scale, 2)}; worst logit disagreement ${worst.toExponential(2)} (limit ${AGREE})`);
 
   if (!opts.json) {
