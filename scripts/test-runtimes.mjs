@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describeError } from '../tests/runtimes/smoke.js';
-import { Skip } from '../tests/runtimes/util.mjs';
+import { Skip, npmCommand } from '../tests/runtimes/util.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 const OUT = join(ROOT, 'build/runtimes');
@@ -85,7 +85,7 @@ export function measure({ runs = 11, log = console.log } = {}) {
     const bytes = readFileSync(join(ROOT, 'dist', f));
     log(`| \`dist/${f}\` | ${kb(bytes.length)} | ${kb(gzipSync(bytes, { level: 9 }).length)} |`);
   }
-  const [pack] = JSON.parse(spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8' }).stdout);
+  const [pack] = JSON.parse(spawnSync(npmCommand()[0], [...npmCommand().slice(1), 'pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8' }).stdout);
   log(`\nnpm tarball: ${kb(pack.size)} packed, ${kb(pack.unpackedSize)} unpacked, ${pack.files.length} files`);
   const probe = `const t0 = performance.now(); const sn = await import('simdnet'); const t1 = performance.now();
     await sn.init(); const t2 = performance.now(); console.log(JSON.stringify([t1 - t0, t2 - t1]));`;

@@ -2,7 +2,7 @@
 // path, the inline entry without read access to the package, and the node:test files.
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { exec, logitsResult, pass, failure, requireBinary, Skip, smokeResults } from './util.mjs';
+import { exec, logitsResult, pass, failure, requireBinary, Skip, smokeResults, npmCommand } from './util.mjs';
 
 // Not a devDependency: the npm package `deno` lists optional binaries for every platform, and
 // the registry these tests run against lacks all but linux-x64 (404), so the lock file cannot
@@ -13,7 +13,7 @@ async function installDeno(root) {
   const prefix = join(root, `build/tools/deno-${DENO}`);
   const bin = join(prefix, 'node_modules/@deno/linux-x64-glibc/deno');
   if (!existsSync(bin)) {
-    const r = await exec('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', prefix, `deno@${DENO}`]);
+    const r = await exec(npmCommand()[0], [...npmCommand().slice(1), 'install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', prefix, `deno@${DENO}`]);
     if (r.status !== 0) throw new Skip(`npm install deno@${DENO} failed: ${r.out.trim().split('\n').pop()}`);
   }
   return requireBinary(bin, `the deno@${DENO} npm package has no binary for ${process.platform}-${process.arch} here`);

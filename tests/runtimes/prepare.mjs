@@ -1,6 +1,7 @@
 // What every runtime test uses, made once per run under build/runtimes/: the fixture (LeNet-5
 // weights, the shipped digits, Node's logits for them) and a consumer project that installed
 // the packed package (npm pack → npm install ../simdnet-x.tgz), as a user would.
+import { npmCommand } from './util.mjs';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,15 +46,17 @@ export async function makeFixture(root, dir) {
   return { weights, ...digits, logits, source };
 }
 
+const NPM = npmCommand();
+
 /** npm pack, then a fresh project that installs the tarball; the snippets and fixture beside it. */
 export function makeConsumer(root, out, fixtureDir) {
-  const pack = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const pack = JSON.parse(execFileSync(NPM[0], [...NPM.slice(1), 'pack', '--json', '--pack-destination', out], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   const tarball = pack[0].filename;
   const dir = join(out, 'consumer');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { simdnet: `file:../${tarball}` } }, null, 2));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(NPM[0], [...NPM.slice(1), 'install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   for (const f of ['lenet5.safetensors', 'digits.json', 'expected.json']) copyFileSync(join(fixtureDir, f), join(dir, f));
   for (const f of ['node.mjs', 'deno.ts', 'bun.ts', 'browser.html']) copyFileSync(join(HERE, 'snippets', f), join(dir, f));
   for (const f of ['smoke.js', 'smoke-cli.mjs']) copyFileSync(join(HERE, f), join(dir, f));

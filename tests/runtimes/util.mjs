@@ -52,3 +52,13 @@ export function smokeResults(prefix, { status, out }) {
   if (!line) return [failure(`${prefix}: smoke tests`, `exit ${status}, no results:\n${out.slice(-3000)}`)];
   return JSON.parse(line).map((r) => ({ ...r, name: `${prefix}: ${r.name}` }));
 }
+
+/**
+ * The npm that runs us (`npm test` sets npm_execpath), not whatever `npm` comes first on
+ * PATH: npm puts node_modules/.bin there, and a dependency of as-pect installs npm 6 in it,
+ * which knows no --pack-destination. As [command, ...leading args].
+ */
+export function npmCommand() {
+  const cli = process.env.npm_execpath;
+  return cli && /npm-cli\.js$/.test(cli) ? [process.execPath, cli] : ['npm'];
+}
