@@ -79,3 +79,35 @@ test('backward leaves no temporaries behind', () => {
   assert.equal(sn.backendInfo().memoryInUse, before);
   sn.dispose([w, x]);
 });
+
+test('activations, linear and concat gradients by finite differences', () => {
+  // Inputs kept away from the kinks of relu/leakyRelu/elu/sign at 0 and ±1.
+  const away = (shape: number[], seed: number) => {
+    const t = sn.randn(shape, { seed });
+    const v = t.dataSync().map((x) => (Math.abs(x) < 0.1 ? x + 0.3 : Math.abs(Math.abs(x) - 1) < 0.1 ? x * 1.3 : x));
+    t.dispose();
+    return sn.tensor(v, shape, { requiresGrad: true });
+  };
+  const fns: [string, (x: sn.Tensor) => sn.Tensor][] = [
+    ['relu', sn.relu], ['leakyRelu', (x) => sn.leakyRelu(x, 0.1)], ['elu', (x) => sn.elu(x, 1.2)],
+    ['sigmoid', sn.sigmoid], ['tanh', sn.tanh], ['softplus', sn.softplus], ['exp', sn.exp],
+  ];
+  for (const [name, f] of fns) {
+    const x = away([3, 7], 20);
+    const r = sn.gradcheck(f, [x], { eps: 1e-3 });
+    assert.ok(r.ok, `${name}: ${JSON.stringify(r)}`);
+    x.dispose();
+  }
+  // sign's true derivative is 0; its gradient is the straight-through estimator instead.
+  const s = sn.tensor([-2, -0.5, 0.3, 1.5], [4], { requiresGrad: true });
+  sn.tidy(() => sn.sign(s).backward(sn.tensor([1, 2, 3, 4])));
+  assert.deepEqual(Array.from(s.grad!.dataSync()), [0, 2, 3, 0]);
+  s.dispose();
+  const x = leaf([4, 5], 21);
+  const w = leaf([5, 3], 22);
+  const b = leaf([3], 23);
+  check('linear', (a, c, d) => sn.linear(a, c, d), [x, w, b]);
+  const p = leaf([2, 3, 2], 24);
+  const q = leaf([2, 3, 5], 25);
+  check('concat', (a, c) => sn.concat([a, sn.mul(c, 2), a]), [p, q]);
+});

@@ -1,0 +1,496 @@
+// Direct convolution for layers with few input channels (groups = 1, C of 1 to 4: the first
+// layer of image networks). im2col + GEMM is a poor fit there: the im2col matrix is KH·KW
+// times the input, written in runs of KW·C floats, and the GEMM's inner dimension is tiny.
+// These kernels read x and w where they lie and keep no scratch.
+//
+// Layout and geometry as in conv.ts: x [N, H, W, C], w [KH, KW, C, K] (HWIO: KH·KW·C rows of
+// K), y/dy [N, OH, OW, K]; padTop/padLeft and OH/OW give the padding; taps outside x read 0.
+//
+// Both kernels are vectorised along the output channels K (f32x4; the last vector of a
+// channel run takes 1-3 lanes with partial loads and stores, so nothing past a row is read
+// or written) and register-blocked so that each loaded vector feeds several mul+adds:
+//   forward:         P output pixels × V vectors of K (4×2, or 8×1 when K ≤ 4); x values are
+//                    broadcast, the tap loop is the reduction.
+//   filter gradient: TB taps × V vectors of K (4×2, or 8×1 for the last ≤ 4 channels); the
+//                    pixel loop is the reduction, x broadcast, dy loaded.
+// 8 accumulators (+ 2 operands, 1 broadcast) stay below the 14 v128 values V8 keeps in
+// registers. Binaryen folds the literal P/V/L/TB arguments of the @inline blocks, so one
+// body serves every block shape.
+
+// Lanes L of a vector (4, or 1-3 for the end of a channel run).
+// @ts-ignore: decorator
+@inline function ld(L: i32, p: usize): v128 {
+  if (L == 4) return v128.load(p);
+  if (L == 3) return v128.load32_lane(p, v128.load64_zero(p), 2, 8);
+  if (L == 2) return v128.load64_zero(p);
+  return v128.load32_zero(p);
+}
+// @ts-ignore: decorator
+@inline function st(L: i32, p: usize, v: v128): void {
+  if (L == 4) v128.store(p, v);
+  else if (L == 3) { v128.store64_lane(p, v, 0); v128.store32_lane(p, v, 2, 8); }
+  else if (L == 2) v128.store64_lane(p, v, 0);
+  else v128.store32_lane(p, v, 0);
+}
+
+// a + x·w
+// @ts-ignore: decorator
+@inline function fma(a: v128, x: v128, w: v128): v128 {
+  return f32x4.add(a, f32x4.mul(x, w));
+}
+
+// @ts-ignore: decorator
+@inline function relu_if(act: i32, v: v128): v128 {
+  return act == 1 ? f32x4.pmax(v, f32x4.splat(0)) : v;
+}
+
+// First tap k in [0, KK) whose input index i0 + k·dil is >= 0 (KK if none). (As in conv.ts.)
+// @ts-ignore: decorator
+@inline function tap_lo(i0: i32, dil: i32, KK: i32): i32 {
+  if (i0 >= 0) return 0;
+  const k = (dil - 1 - i0) / dil;
+  return k < KK ? k : KK;
+}
+
+// One past the last tap k < KK whose input index i0 + k·dil is < size; never below lo.
+// @ts-ignore: decorator
+@inline function tap_hi(i0: i32, dil: i32, size: i32, KK: i32, lo: i32): i32 {
+  if (i0 >= size) return lo;
+  let k = (size - 1 - i0) / dil + 1;
+  if (k > KK) k = KK;
+  return k > lo ? k : lo;
+}
+
+// First output index o in [0, O) whose input index o·s − pad + off is >= 0.
+// @ts-ignore: decorator
+@inline function out_lo(pad: i32, off: i32, s: i32, O: i32): i32 {
+  const t = pad - off;
+  const o = t <= 0 ? 0 : (t + s - 1) / s;
+  return o < O ? o : O;
+}
+
+// One past the last output index o < O whose input index o·s − pad + off is < size.
+// @ts-ignore: decorator
+@inline function out_hi(pad: i32, off: i32, s: i32, size: i32, O: i32): i32 {
+  const t = size - 1 + pad - off;
+  const o = t < 0 ? 0 : t / s + 1;
+  return o < O ? o : O;
+}
+
+// ---------------------------------------------------------------------------------------
+// Forward
+
+// P output pixels (ps bytes apart in x, K floats apart in y) × channels [j, j + 4(V−1) + L):
+// y = act(bias + Σ taps x·w). Taps: nkh kernel rows (hstep bytes apart in x, wrow in w), each
+// nruns runs of runLen consecutive taps (x 4 bytes apart, w rows K floats apart), runs
+// runStep bytes apart in x and back to back in w. xt/wt: the first tap of the first pixel.
+// A single pixel (P = 1) spreads its taps over 4 partial sums: one chain of adds would
+// leave the adder waiting on its latency.
+// @ts-ignore: decorator
+@inline function fwd_block(P: i32, V: i32, L: i32, j: i32, xt: usize, wt: usize, bias: usize,
+  y: usize, K: i32, nkh: i32, nruns: i32, runLen: i32, ps: usize, hstep: usize,
+  runStep: usize, wrow: usize, act: i32): void {
+  const jo = <usize>j << 2;
+  const kb = <usize>K << 2;
+  const L0 = V == 1 ? L : 4;   // lanes of the first vector
+  const z = f32x4.splat(0);
+  let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
+  let b0 = z, b1 = z, b2 = z, b3 = z;
+  if (bias != 0) {
+    a0 = ld(L0, bias + jo);
+    if (V == 2) b0 = ld(L, bias + jo + 16);
+    if (P >= 4) { a1 = a0; a2 = a0; a3 = a0; b1 = b0; b2 = b0; b3 = b0; }
+    if (P == 8) { a4 = a0; a5 = a0; a6 = a0; a7 = a0; }
+  }
+  for (let kh = 0; kh < nkh; kh++) {
+    let xr = xt + <usize>kh * hstep;
+    let wp = wt + <usize>kh * wrow + jo;
+    for (let r = 0; r < nruns; r++) {
+      let xp = xr;
+      let i = 0;
+      if (P == 1) {
+        for (; i + 4 <= runLen; i += 4) {
+          let xs = v128.load32_splat(xp);
+          a0 = fma(a0, xs, ld(L0, wp));
+          if (V == 2) b0 = fma(b0, xs, ld(L, wp + 16));
+          xs = v128.load32_splat(xp + 4);
+          a1 = fma(a1, xs, ld(L0, wp + kb));
+          if (V == 2) b1 = fma(b1, xs, ld(L, wp + kb + 16));
+          xs = v128.load32_splat(xp + 8);
+          a2 = fma(a2, xs, ld(L0, wp + 2 * kb));
+          if (V == 2) b2 = fma(b2, xs, ld(L, wp + 2 * kb + 16));
+          xs = v128.load32_splat(xp + 12);
+          a3 = fma(a3, xs, ld(L0, wp + 3 * kb));
+          if (V == 2) b3 = fma(b3, xs, ld(L, wp + 3 * kb + 16));
+          xp += 16;
+          wp += 4 * kb;
+        }
+      }
+      for (; i < runLen; i++) {
+        const w0 = ld(L0, wp);
+        const w1 = V == 2 ? ld(L, wp + 16) : z;
+        let xs = v128.load32_splat(xp);
+        a0 = fma(a0, xs, w0);
+        if (V == 2) b0 = fma(b0, xs, w1);
+        if (P >= 4) {
+          xs = v128.load32_splat(xp + ps);
+          a1 = fma(a1, xs, w0);
+          if (V == 2) b1 = fma(b1, xs, w1);
+          xs = v128.load32_splat(xp + 2 * ps);
+          a2 = fma(a2, xs, w0);
+          if (V == 2) b2 = fma(b2, xs, w1);
+          xs = v128.load32_splat(xp + 3 * ps);
+          a3 = fma(a3, xs, w0);
+          if (V == 2) b3 = fma(b3, xs, w1);
+        }
+        if (P == 8) {
+          a4 = fma(a4, v128.load32_splat(xp + 4 * ps), w0);
+          a5 = fma(a5, v128.load32_splat(xp + 5 * ps), w0);
+          a6 = fma(a6, v128.load32_splat(xp + 6 * ps), w0);
+          a7 = fma(a7, v128.load32_splat(xp + 7 * ps), w0);
+        }
+        xp += 4;
+        wp += kb;
+      }
+      xr += runStep;
+    }
+  }
+  if (P == 1) {
+    a0 = f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3));
+    b0 = f32x4.add(f32x4.add(b0, b1), f32x4.add(b2, b3));
+  }
+  const yo = y + jo;
+  st(L0, yo, relu_if(act, a0));
+  if (V == 2) st(L, yo + 16, relu_if(act, b0));
+  if (P >= 4) {
+    st(L0, yo + kb, relu_if(act, a1));
+    st(L0, yo + 2 * kb, relu_if(act, a2));
+    st(L0, yo + 3 * kb, relu_if(act, a3));
+    if (V == 2) {
+      st(L, yo + kb + 16, relu_if(act, b1));
+      st(L, yo + 2 * kb + 16, relu_if(act, b2));
+      st(L, yo + 3 * kb + 16, relu_if(act, b3));
+    }
+  }
+  if (P == 8) {
+    st(L0, yo + 4 * kb, relu_if(act, a4));
+    st(L0, yo + 5 * kb, relu_if(act, a5));
+    st(L0, yo + 6 * kb, relu_if(act, a6));
+    st(L0, yo + 7 * kb, relu_if(act, a7));
+  }
+}
+
+// All K channels of P pixels: pairs of vectors, then the last 1-7 channels. P = 8 is used
+// only when K <= 4 (one vector), so 8 × 2 accumulators are never built.
+// @ts-ignore: decorator
+@inline function fwd_pixels(P: i32, xt: usize, wt: usize, bias: usize, y: usize, K: i32,
+  nkh: i32, nruns: i32, runLen: i32, ps: usize, hstep: usize, runStep: usize, wrow: usize,
+  act: i32): void {
+  let j = 0;
+  if (P != 8) {
+    for (; j + 8 <= K; j += 8) {
+      fwd_block(P, 2, 4, j, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+    }
+  }
+  const r = K - j;
+  if (P != 8 && r > 4) {
+    if (r == 5) fwd_block(P, 2, 1, j, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+    else if (r == 6) fwd_block(P, 2, 2, j, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+    else fwd_block(P, 2, 3, j, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+  } else if (r == 4) fwd_block(P, 1, 4, j, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+  else if (r == 3) fwd_block(P, 1, 3, j, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+  else if (r == 2) fwd_block(P, 1, 2, j, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+  else if (r == 1) fwd_block(P, 1, 1, j, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+}
+
+// y[N, OH, OW, K] = act(conv(x, w) + bias) for groups = 1; bias [K] or 0, act 0 none / 1 ReLU.
+// No scratch. Meant for C <= 4 (any C is computed correctly, but the GEMM path wins above).
+export function conv2d_nhwc_direct_fwd(x: usize, w: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  act: i32): void {
+  const cb = <usize>C << 2;
+  const kb = <usize>K << 2;
+  const ps = <usize>strideW * cb;
+  const hstep = <usize>dilH * W * cb;
+  const runStep = <usize>dilW * cb;
+  const tapw = <usize>C * kb;           // w bytes per kw step
+  const wrow = <usize>KW * tapw;        // w bytes per kh step
+  // With dilW == 1 the taps of a kernel row are one run of nkw·C floats of x.
+  const d1 = dilW == 1;
+  // Interior columns [owLo, owHi): every kw tap inside [0, W).
+  const owLo = out_lo(padLeft, 0, strideW, OW);
+  let owHi = out_hi(padLeft, (KW - 1) * dilW, strideW, W, OW);
+  if (owHi < owLo) owHi = owLo;
+  const wide = K <= 4;
+  const rows = N * OH;
+  for (let r = 0; r < rows; r++) {
+    const n = r / OH;
+    const ih0 = (r - n * OH) * strideH - padTop;
+    const khLo = tap_lo(ih0, dilH, KH), khHi = tap_hi(ih0, dilH, H, KH, khLo);
+    const nkh = khHi - khLo;
+    const xrow = (n * H + ih0 + khLo * dilH) * W;   // pixel index of (n, first valid ih, 0)
+    const wkh = w + <usize>khLo * wrow;
+    const yrow = y + <usize>r * OW * kb;
+    let ow = 0;
+    while (ow < OW) {
+      const iw0 = ow * strideW - padLeft;
+      const yp = yrow + <usize>ow * kb;
+      if (ow >= owLo && ow + 4 <= owHi) {
+        const xt = x + <usize>(xrow + iw0) * cb;
+        const nruns = d1 ? 1 : KW, runLen = d1 ? KW * C : C;
+        if (wide && ow + 8 <= owHi) {
+          fwd_pixels(8, xt, wkh, bias, yp, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+          ow += 8;
+        } else {
+          fwd_pixels(4, xt, wkh, bias, yp, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+          ow += 4;
+        }
+      } else {
+        const kwLo = tap_lo(iw0, dilW, KW), kwHi = tap_hi(iw0, dilW, W, KW, kwLo);
+        const nkw = kwHi - kwLo;
+        const xt = x + <usize>(xrow + iw0 + kwLo * dilW) * cb;
+        const wt = wkh + <usize>kwLo * tapw;
+        fwd_pixels(1, xt, wt, bias, yp, K, nkh, d1 ? 1 : nkw, d1 ? nkw * C : C, ps, hstep,
+          runStep, wrow, act);
+        ow++;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Filter gradient
+
+// Pixels per partial sum: each block of taps sums at most this many products in f32
+// registers before adding them to dw, and the chunk's dy (at most DY_CHUNK_BYTES) stays in
+// L1 across the passes of all tap blocks.
+// @ts-ignore: decorator
+@inline const CHUNK_PIXELS: i32 = 2048;
+// @ts-ignore: decorator
+@inline const DY_CHUNK_BYTES: i32 = 128 << 10;
+
+// The next tap of the flattened (kh, kw, c) order, as displacements (khd = kh·dilH,
+// kwd = kw·dilW) and channel c; past the block's last tap the last one repeats.
+// @ts-ignore: decorator
+@inline function next_c(c: i32, C: i32): i32 { return c + 1 == C ? 0 : c + 1; }
+
+// Tap i of a block: byte offset of its x value from the pixel's origin (ih0, iw0, 0).
+// @ts-ignore: decorator
+@inline function tap_off(khd: i32, kwd: i32, c: i32, W: i32, C: i32): usize {
+  return <usize>((khd * W + kwd) * C + c) << 2;
+}
+
+// Whether tap (khd, kwd) of the pixel with origin (ih0, iw0) lies inside x.
+// @ts-ignore: decorator
+@inline function tap_valid(ih0: i32, iw0: i32, khd: i32, kwd: i32, H: i32, W: i32): bool {
+  return <u32>(ih0 + khd) < <u32>H && <u32>(iw0 + kwd) < <u32>W;
+}
+
+// dw[taps t0 .. t0+nt, channels j .. j + 4(V−1) + L) += Σ over the output rows [r0, r1)
+// x[tap]·dy, with TB = 8/V taps in registers (taps past nt repeat the last one; their
+// sums are dropped). Output rows: r = n·OH + oh. Pixels whose every tap lies inside x go
+// through a loop without checks; edge pixels test each tap.
+// @ts-ignore: decorator
+@inline function filter_block(V: i32, L: i32, j: i32, t0: i32, nt: i32, x: usize, dy: usize,
+  dw: usize, H: i32, W: i32, C: i32, OH: i32, OW: i32, KW: i32, K: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  r0: i32, r1: i32): void {
+  const TB = V == 2 ? 4 : 8;
+  const L0 = V == 1 ? L : 4;
+  const jo = <usize>j << 2;
+  const kb = <usize>K << 2;
+  const cb = <usize>C << 2;
+  const ps = <usize>strideW * cb;
+  // The block's taps, walked from t0 = (kh, kw, c) in order.
+  const KWC = KW * C;
+  let kh = t0 / KWC;
+  let kw = (t0 - kh * KWC) / C;
+  let c = t0 - kh * KWC - kw * C;
+  const h0 = kh * dilH, v0 = kw * dilW, o0 = tap_off(h0, v0, c, W, C);
+  let h1 = h0, v1 = v0, o1 = o0, h2 = h0, v2 = v0, o2 = o0, h3 = h0, v3 = v0, o3 = o0;
+  let h4 = h0, v4 = v0, o4 = o0, h5 = h0, v5 = v0, o5 = o0;
+  let h6 = h0, v6 = v0, o6 = o0, h7 = h0, v7 = v0, o7 = o0;
+  for (let i = 1; i < nt; i++) {
+    c = next_c(c, C);
+    if (c == 0) { if (++kw == KW) { kw = 0; kh++; } }
+    const h = kh * dilH, v = kw * dilW, o = tap_off(h, v, c, W, C);
+    // later taps repeat this one until overwritten
+    if (i <= 1) { h1 = h; v1 = v; o1 = o; }
+    if (i <= 2) { h2 = h; v2 = v; o2 = o; }
+    if (i <= 3) { h3 = h; v3 = v; o3 = o; }
+    if (TB == 8) {
+      if (i <= 4) { h4 = h; v4 = v; o4 = o; }
+      if (i <= 5) { h5 = h; v5 = v; o5 = o; }
+      if (i <= 6) { h6 = h; v6 = v; o6 = o; }
+      h7 = h; v7 = v; o7 = o;
+    }
+  }
+  // kh grows along the block (smallest at t0, largest at its last tap); kw wraps.
+  const hMin = h0, hMax = TB == 8 ? h7 : h3;
+  let vMin = min(min(v0, v1), min(v2, v3)), vMax = max(max(v0, v1), max(v2, v3));
+  if (TB == 8) {
+    vMin = min(vMin, min(min(v4, v5), min(v6, v7)));
+    vMax = max(vMax, max(max(v4, v5), max(v6, v7)));
+  }
+  // Output rows/columns where every tap of the block is inside x (I) or some tap is (U).
+  const rI0 = out_lo(padTop, hMin, strideH, OH), rI1 = out_hi(padTop, hMax, strideH, H, OH);
+  const rU0 = out_lo(padTop, hMax, strideH, OH), rU1 = out_hi(padTop, hMin, strideH, H, OH);
+  const cU0 = out_lo(padLeft, vMax, strideW, OW), cU1 = out_hi(padLeft, vMin, strideW, W, OW);
+  const cI0 = out_lo(padLeft, vMin, strideW, OW);
+  let cI1 = out_hi(padLeft, vMax, strideW, W, OW);
+  if (cI1 < cI0) cI1 = cI0;
+
+  const z = f32x4.splat(0);
+  let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
+  let n = r0 / OH;
+  let oh = r0 - n * OH;
+  for (let r = r0; r < r1; r++) {
+    if (oh >= rU0 && oh < rU1) {
+      const ih0 = oh * strideH - padTop;
+      const xrow = x + <usize>((n * H + ih0) * W) * cb;   // pixel (n, ih0, 0); may lie outside x
+      const dyrow = dy + <usize>r * OW * kb + jo;
+      const inner = oh >= rI0 && oh < rI1;
+      // Edge pixels: [cU0, cI0) and [cI1, cU1) of an inner row, all of [cU0, cU1) otherwise.
+      let ow = cU0;
+      let end = inner ? cI0 : cU1;
+      while (true) {
+        for (; ow < end; ow++) {
+          const iw0 = ow * strideW - padLeft;
+          const px = xrow + (<usize>iw0 * cb);
+          const dp = dyrow + <usize>ow * kb;
+          const d0 = ld(L0, dp);
+          const d1 = V == 2 ? ld(L, dp + 16) : z;
+          if (tap_valid(ih0, iw0, h0, v0, H, W)) {
+            const xs = v128.load32_splat(px + o0);
+            a0 = fma(a0, xs, d0);
+            if (V == 2) a4 = fma(a4, xs, d1);
+          }
+          if (tap_valid(ih0, iw0, h1, v1, H, W)) {
+            const xs = v128.load32_splat(px + o1);
+            a1 = fma(a1, xs, d0);
+            if (V == 2) a5 = fma(a5, xs, d1);
+          }
+          if (tap_valid(ih0, iw0, h2, v2, H, W)) {
+            const xs = v128.load32_splat(px + o2);
+            a2 = fma(a2, xs, d0);
+            if (V == 2) a6 = fma(a6, xs, d1);
+          }
+          if (tap_valid(ih0, iw0, h3, v3, H, W)) {
+            const xs = v128.load32_splat(px + o3);
+            a3 = fma(a3, xs, d0);
+            if (V == 2) a7 = fma(a7, xs, d1);
+          }
+          if (TB == 8) {
+            if (tap_valid(ih0, iw0, h4, v4, H, W)) a4 = fma(a4, v128.load32_splat(px + o4), d0);
+            if (tap_valid(ih0, iw0, h5, v5, H, W)) a5 = fma(a5, v128.load32_splat(px + o5), d0);
+            if (tap_valid(ih0, iw0, h6, v6, H, W)) a6 = fma(a6, v128.load32_splat(px + o6), d0);
+            if (tap_valid(ih0, iw0, h7, v7, H, W)) a7 = fma(a7, v128.load32_splat(px + o7), d0);
+          }
+        }
+        if (!inner || end == cU1) break;
+        ow = cI1 > ow ? cI1 : ow;
+        end = cU1;
+      }
+      if (inner) {
+        // Interior pixels: no checks.
+        let px = xrow + (<usize>(cI0 * strideW - padLeft) * cb);
+        let dp = dyrow + <usize>cI0 * kb;
+        for (let q = cI0; q < cI1; q++) {
+          const d0 = ld(L0, dp);
+          const d1 = V == 2 ? ld(L, dp + 16) : z;
+          let xs = v128.load32_splat(px + o0);
+          a0 = fma(a0, xs, d0);
+          if (V == 2) a4 = fma(a4, xs, d1);
+          xs = v128.load32_splat(px + o1);
+          a1 = fma(a1, xs, d0);
+          if (V == 2) a5 = fma(a5, xs, d1);
+          xs = v128.load32_splat(px + o2);
+          a2 = fma(a2, xs, d0);
+          if (V == 2) a6 = fma(a6, xs, d1);
+          xs = v128.load32_splat(px + o3);
+          a3 = fma(a3, xs, d0);
+          if (V == 2) a7 = fma(a7, xs, d1);
+          if (TB == 8) {
+            a4 = fma(a4, v128.load32_splat(px + o4), d0);
+            a5 = fma(a5, v128.load32_splat(px + o5), d0);
+            a6 = fma(a6, v128.load32_splat(px + o6), d0);
+            a7 = fma(a7, v128.load32_splat(px + o7), d0);
+          }
+          px += ps;
+          dp += kb;
+        }
+      }
+    }
+    if (++oh == OH) { oh = 0; n++; }
+  }
+  // Tap i's sums: a_i (first vector) and, for V == 2, a_{i+4} (second vector).
+  const wp = dw + (<usize>t0 * K << 2) + jo;
+  acc_add(L0, wp, a0);
+  if (V == 2) acc_add(L, wp + 16, a4);
+  if (nt > 1) { acc_add(L0, wp + kb, a1); if (V == 2) acc_add(L, wp + kb + 16, a5); }
+  if (nt > 2) { acc_add(L0, wp + 2 * kb, a2); if (V == 2) acc_add(L, wp + 2 * kb + 16, a6); }
+  if (nt > 3) { acc_add(L0, wp + 3 * kb, a3); if (V == 2) acc_add(L, wp + 3 * kb + 16, a7); }
+  if (TB == 8) {
+    if (nt > 4) acc_add(L0, wp + 4 * kb, a4);
+    if (nt > 5) acc_add(L0, wp + 5 * kb, a5);
+    if (nt > 6) acc_add(L0, wp + 6 * kb, a6);
+    if (nt > 7) acc_add(L0, wp + 7 * kb, a7);
+  }
+}
+
+// p[0..L) += v
+// @ts-ignore: decorator
+@inline function acc_add(L: i32, p: usize, v: v128): void {
+  st(L, p, f32x4.add(ld(L, p), v));
+}
+
+// Every tap block of the channel slice [j, j + 4(V−1) + L).
+// @ts-ignore: decorator
+@inline function filter_slice(V: i32, L: i32, j: i32, x: usize, dy: usize, dw: usize,
+  H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  r0: i32, r1: i32): void {
+  const TB = V == 2 ? 4 : 8;
+  const T = KH * KW * C;
+  for (let t0 = 0; t0 < T; t0 += TB) {
+    filter_block(V, L, j, t0, min(TB, T - t0), x, dy, dw, H, W, C, OH, OW, KW, K,
+      strideH, strideW, padTop, padLeft, dilH, dilW, r0, r1);
+  }
+}
+
+// dw += the filter gradient over output rows [r0, r1): all channel slices.
+function filter_rows(x: usize, dy: usize, dw: usize, H: i32, W: i32, C: i32, OH: i32,
+  OW: i32, KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
+  dilH: i32, dilW: i32, r0: i32, r1: i32): void {
+  let j = 0;
+  for (; j + 8 <= K; j += 8) {
+    filter_slice(2, 4, j, x, dy, dw, H, W, C, OH, OW, KH, KW, K, strideH, strideW,
+      padTop, padLeft, dilH, dilW, r0, r1);
+  }
+  const r = K - j;
+  if (r == 7) filter_slice(2, 3, j, x, dy, dw, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop, padLeft, dilH, dilW, r0, r1);
+  else if (r == 6) filter_slice(2, 2, j, x, dy, dw, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop, padLeft, dilH, dilW, r0, r1);
+  else if (r == 5) filter_slice(2, 1, j, x, dy, dw, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop, padLeft, dilH, dilW, r0, r1);
+  else if (r == 4) filter_slice(1, 4, j, x, dy, dw, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop, padLeft, dilH, dilW, r0, r1);
+  else if (r == 3) filter_slice(1, 3, j, x, dy, dw, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop, padLeft, dilH, dilW, r0, r1);
+  else if (r == 2) filter_slice(1, 2, j, x, dy, dw, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop, padLeft, dilH, dilW, r0, r1);
+  else if (r == 1) filter_slice(1, 1, j, x, dy, dw, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop, padLeft, dilH, dilW, r0, r1);
+}
+
+// dw[KH, KW, C, K] = Σ over n, oh, ow of x[n, ih, iw, c]·dy[n, oh, ow, k] for groups = 1;
+// dw overwritten, no scratch. Partial sums cover at most CHUNK_PIXELS pixels in f32 before
+// they are added to dw.
+export function conv2d_nhwc_direct_bwd_filter(x: usize, dy: usize, dw: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
+  memory.fill(dw, 0, <usize>KH * KW * C * K << 2);
+  const rows = N * OH;
+  if (rows <= 0 || OW <= 0) return;
+  let chunk = min(CHUNK_PIXELS / OW, DY_CHUNK_BYTES / (OW * K * 4));
+  if (chunk < 1) chunk = 1;
+  for (let r0 = 0; r0 < rows; r0 += chunk) {
+    filter_rows(x, dy, dw, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop, padLeft,
+      dilH, dilW, r0, min(r0 + chunk, rows));
+  }
+}
