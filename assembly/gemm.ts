@@ -49,6 +49,16 @@ export function gemm_f32_scratch_bytes(M: i32, N: i32, K: i32): usize {
   return (<usize>mc * kc + <usize>nc * kc + <usize>mc * NR + NR) << 2;
 }
 
+// Scratch enough for gemm_f32 on every M' ≤ M and K' ≤ K with this N (a threaded caller
+// splits rows or k-blocks and gives each part a block of one size): the A block is at most
+// min(M rounded up to 4, MC) rows and the k-block at most min(K, KC) deep.
+export function gemm_f32_scratch_bytes_upto(M: i32, N: i32, K: i32): usize {
+  const mc = min(roundUp(max(M, 1), MR), MC);
+  const nc = blockSize(N, NC, NR);
+  const kc = min(max(K, 0), KC);
+  return (<usize>mc * kc + <usize>nc * kc + <usize>mc * NR + NR) << 2;
+}
+
 // Packs rows [i0, i0+mc) × k [p0, p0+kc) of op(A), times alpha, into 4-row panels: panel p
 // holds rows 4p..4p+3 as [k][4]; rows past mc are zero.
 function pack_a(transA: i32, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32,

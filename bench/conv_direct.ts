@@ -5,7 +5,8 @@
 // file, or takes CONV_DIRECT_WASM=path. Run:
 //   npx esbuild bench/conv_direct.ts --bundle --platform=node --format=esm --outfile=/tmp/cd-bench.mjs
 //   node /tmp/cd-bench.mjs [rounds=11] [sampleMs=150] [sweep]
-// "sweep" adds a channel sweep (C = 1…8, 3×3 and 5×5) to find where C stops being small.
+// "sweep" adds channel and output-channel sweeps (C = 1…32, K = 4…128, 3×3 and 5×5, 1×1) to
+// find where the direct kernels stop winning.
 // Times are medians of interleaved rounds after warm-up, by wall clock and by process CPU
 // time (the machine is shared: CPU time leaves out time the OS gave to other processes).
 // Each direct result is checked against the GEMM path before timing.
@@ -32,10 +33,15 @@ const SHAPES: Shape[] = [
 function sweep(): Shape[] {
   const out: Shape[] = [];
   for (const [k, K] of [[3, 32], [5, 16]]) {
-    for (const C of [1, 2, 3, 4, 6, 8]) {
+    for (const C of [1, 2, 3, 4, 6, 8, 16, 32]) {
       out.push({ name: `C sweep ${k}x${k}`, N: 8, H: 32, W: 32, C, K, KH: k, KW: k, s: 1, p: (k - 1) / 2 });
     }
   }
+  for (const K of [4, 8, 16, 64, 128]) {
+    out.push({ name: 'K sweep 3x3', N: 8, H: 32, W: 32, C: 3, K, KH: 3, KW: 3, s: 1, p: 1 });
+  }
+  for (const C of [8, 16, 32]) out.push({ name: 'C sweep 3x3 K64', N: 1, H: 56, W: 56, C, K: 64, KH: 3, KW: 3, s: 1, p: 1 });
+  for (const C of [3, 16]) out.push({ name: '1x1', N: 8, H: 32, W: 32, C, K: 64, KH: 1, KW: 1, s: 1, p: 0 });
   out.push({ name: 'CIFAR conv1', N: 32, H: 32, W: 32, C: 3, K: 32, KH: 3, KW: 3, s: 1, p: 1 });
   out.push({ name: 'LeNet conv1 N1', N: 1, H: 28, W: 28, C: 1, K: 6, KH: 5, KW: 5, s: 1, p: 2 });
   out.push({ name: 'AlexNet conv1', N: 1, H: 227, W: 227, C: 3, K: 96, KH: 11, KW: 11, s: 4, p: 0 });

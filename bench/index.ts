@@ -16,6 +16,7 @@ const SUITES: Record<string, () => Promise<{ run: (o: Options) => Promise<SuiteR
   gemm: () => import('./gemm'),
   conv: () => import('./conv'),
   lenet: () => import('./lenet'),
+  threads: () => import('./threads'),
   resnet18: () => import('./resnet18'),
 };
 

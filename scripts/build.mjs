@@ -9,11 +9,13 @@ const bin = (name) => `node_modules/.bin/${name}`;
 
 mkdirSync('build', { recursive: true });
 run(bin('asc'), ['--config', 'asconfig.json', '--target', 'release']);
+run(bin('asc'), ['--config', 'asconfig.json', '--target', 'threads']); // shared memory, for init({ threads })
 run(bin('asc'), ['--config', 'asconfig.json', '--target', 'debug']);
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 copyFileSync('build/simdnet.wasm', 'dist/simdnet.wasm');
+copyFileSync('build/simdnet-threads.wasm', 'dist/simdnet-threads.wasm');
 await build({
   entryPoints: ['ts/index.ts'],
   bundle: true,

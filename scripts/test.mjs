@@ -71,6 +71,20 @@ if (want('runtimes')) {
     results.push({ name: r.skipped ? `${r.name} (SKIPPED: ${r.skipped})` : r.name, passed: r.passed, failed: r.failed });
 }
 
+if (want('threads-browser')) {
+  // The worker pool in Chromium: 2 threads with COOP/COEP, 1 (and the reason) without.
+  const { existsSync } = await import('node:fs');
+  if (!existsSync('/usr/bin/chromium') && process.env.SIMDNET_REQUIRE_ALL_RUNTIMES !== '1') {
+    console.log('\nSKIPPED threads-browser: /usr/bin/chromium is not installed (apt-get install chromium)');
+    results.push({ name: 'threads-browser (SKIPPED: no chromium)', passed: 0, failed: 0 });
+  } else {
+    run('threads-browser', process.execPath, ['tests/threads-browser/run.mjs'], (out) => {
+      const m = /^(\d+) passed, (\d+) failed$/m.exec(out);
+      return m ? { passed: +m[1], failed: +m[2] } : { passed: 0, failed: 1 };
+    });
+  }
+}
+
 const passed = results.reduce((s, r) => s + r.passed, 0);
 const failed = results.reduce((s, r) => s + r.failed, 0);
 console.log('\n' + results.map((r) => `  ${r.name}: ${r.passed} passed, ${r.failed} failed`).join('\n'));

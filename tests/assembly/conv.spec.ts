@@ -6,6 +6,10 @@ import {
   conv_transpose2d_nhwc_bwd_data, conv_transpose2d_nhwc_bwd_data_scratch_bytes,
   conv_transpose2d_nhwc_bwd_filter, conv_transpose2d_nhwc_bwd_filter_scratch_bytes,
   depthwise2d_nhwc_fwd, depthwise2d_nhwc_bwd_data, depthwise2d_nhwc_bwd_filter,
+  conv2d_nhwc_fwd_part, conv2d_nhwc_bwd_data_part, conv2d_nhwc_bwd_filter_part,
+  conv_transpose2d_nhwc_fwd_part, conv_transpose2d_nhwc_bwd_data_part,
+  conv_transpose2d_nhwc_bwd_filter_part, conv2d_nhwc_bwd_filter_work_bytes,
+  conv_transpose2d_nhwc_bwd_filter_work_bytes, add_partials_f32,
 } from '../../assembly/conv';
 import { sum_rows_f32 } from '../../assembly/elementwise';
 import { seed, rnd, randBuf, at } from './helpers';
@@ -403,6 +407,13 @@ describe('conv2d', () => {
     checkCase(geo(2, 9, 9, 912, 4, 3, 3, 1, 1, 1, 1, 2).pads(2, 0, 0, 2).epi(false, 0), 0);
   });
 
+  it('filter gradient in pixel slices (partial sums added in order) against the reference', () => {
+    seed(10);
+    // 3·26·27 = 2106 pixels and a small dw: the filter gradients split the pixels in 8
+    checkCase(geo(3, 26, 27, 3, 5, 3, 3, 1, 1, 1, 1, 1).same().epi(true, 0), 2);
+    checkCase(geo(2, 33, 33, 4, 3, 1, 1, 1, 1, 1, 1, 1).valid().epi(false, 1), 2);
+  });
+
   it('1×1 direct path over several row blocks (no im2col)', () => {
     seed(7);
     // kdim = 2000: 2 MiB / 8000 B = 262 rows a block, 3·10·10 = 300 rows
@@ -435,5 +446,129 @@ describe('depthwise2d', () => {
       checkCase(geo(1, 6, 19, c, c, 3, 3, s, s, d, d, c).same().epi(t % 2 == 0, (t / 2) % 2), 3);
       checkCase(geo(2, 5, 17, c, c, 5, 3, 1, s, 1, d, c).pads(1, 0, 0, 2).epi(true, 1), 3);
     }
+  });
+});
+
+// ---- threaded parts: (part, parts) slices put together are bit-identical to one call ----
+
+const K_FWD = 0, K_DATA = 1, K_FILTER = 2, K_T_FWD = 3, K_T_DATA = 4, K_T_FILTER = 5;
+
+// Runs kernel `which` of the case as part `part` of `parts` (parts == 0: the plain kernel);
+// `work` is the filter gradients' shared work area.
+function runKernel(which: i32, g: Geo, a: usize, b: usize, bias: usize, out: usize, scr: usize,
+  work: usize, part: i32, parts: i32): void {
+  const whole = parts == 0;
+  if (whole) parts = 1;
+  if (which == K_FWD) {
+    if (whole) conv2d_nhwc_fwd(a, b, bias, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr);
+    else conv2d_nhwc_fwd_part(a, b, bias, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr, part, parts);
+  } else if (which == K_DATA) {
+    if (whole) conv2d_nhwc_bwd_data(a, b, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
+    else conv2d_nhwc_bwd_data_part(a, b, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr, part, parts);
+  } else if (which == K_FILTER) {
+    if (whole) conv2d_nhwc_bwd_filter(a, b, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
+    else conv2d_nhwc_bwd_filter_part(a, b, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr, work, part, parts);
+  } else if (which == K_T_FWD) {
+    if (whole) conv_transpose2d_nhwc_fwd(a, b, bias, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr);
+    else conv_transpose2d_nhwc_fwd_part(a, b, bias, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr, part, parts);
+  } else if (which == K_T_DATA) {
+    if (whole) conv_transpose2d_nhwc_bwd_data(a, b, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
+    else conv_transpose2d_nhwc_bwd_data_part(a, b, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr, part, parts);
+  } else {
+    if (whole) conv_transpose2d_nhwc_bwd_filter(a, b, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
+    else conv_transpose2d_nhwc_bwd_filter_part(a, b, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr, work, part, parts);
+  }
+}
+
+// The filter gradients' shared work area (0 for the other kernels).
+function workOf(which: i32, g: Geo): usize {
+  if (which == K_FILTER) return conv2d_nhwc_bwd_filter_work_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  if (which == K_T_FILTER) return conv_transpose2d_nhwc_bwd_filter_work_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  return 0;
+}
+
+function scratchOf(which: i32, g: Geo): usize {
+  if (which == K_FWD) return conv2d_nhwc_fwd_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  if (which == K_DATA) return conv2d_nhwc_bwd_data_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  if (which == K_FILTER) return conv2d_nhwc_bwd_filter_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  if (which == K_T_FWD) return conv_transpose2d_nhwc_fwd_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  if (which == K_T_DATA) return conv_transpose2d_nhwc_bwd_data_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  return conv_transpose2d_nhwc_bwd_filter_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+}
+
+// Every kernel of the case run whole, then in 2, 3 and 7 parts (one after another, each
+// with its own scratch of the reported size — less the shared work area for the filter
+// gradients, whose partial sums add_partials_f32 then adds, itself in parts — into an
+// output pre-filled with noise): the parts must write every output float, bit for bit the
+// whole call's, and nothing else. Returns how many filter kernels split the pixels.
+function checkParts(g: Geo): i32 {
+  const d = g.toString();
+  const xn = g.xLen(), yn = g.yLen(), wn = g.wLen();
+  const x = randBuf(xn), w = randBuf(wn), b = randBuf(g.K), bt = randBuf(g.C), gy = randBuf(yn), gx = randBuf(xn);
+  const PARTS: i32[] = [2, 3, 7];
+  let sliced = 0;
+  for (let which = 0; which < 6; which++) {
+    // inputs and output length per kernel
+    let a = x, bb = w, bias: usize = 0, n = yn;
+    if (which == K_FWD) { bias = g.bias ? b : 0; }
+    else if (which == K_DATA) { a = gy; n = xn; }
+    else if (which == K_FILTER) { bb = gy; n = wn; }
+    else if (which == K_T_FWD) { a = gy; bias = g.bias ? bt : 0; n = xn; }
+    else if (which == K_T_DATA) { a = gx; n = yn; }
+    else { a = gy; bb = gx; n = wn; }
+    const bytes = scratchOf(which, g);
+    const workBytes = workOf(which, g);
+    if (workBytes > 0) sliced++;
+    const want = outBuf(n);
+    let scr = scratchBuf(bytes);
+    runKernel(which, g, a, bb, bias, want, scr, 0, 0, 0);
+    checkScratch(scr, bytes, d + ' whole ' + which.toString());
+    for (let pi = 0; pi < PARTS.length; pi++) {
+      const parts = PARTS[pi];
+      const got = outBuf(n);
+      const work = scratchBuf(workBytes);
+      for (let part = 0; part < parts; part++) {
+        scr = scratchBuf(bytes - workBytes);
+        runKernel(which, g, a, bb, bias, got, scr, work, part, parts);
+        checkScratch(scr, bytes - workBytes, d + ' kernel ' + which.toString() + ' part ' + part.toString());
+      }
+      const count = <i32>(workBytes / (<usize>n << 2));
+      for (let part = 0; part < parts; part++) add_partials_f32(got, work, n, count, part, parts);
+      checkScratch(work, workBytes, d + ' work area');
+      let diff = 0;
+      for (let i = 0; i <= n; i++) if (load<u32>(got + (<usize>i << 2)) != load<u32>(want + (<usize>i << 2))) diff++;
+      expect(diff).toBe(0, d + ' kernel ' + which.toString() + ' in ' + parts.toString() + ' parts');
+      heap.free(got);
+    }
+    heap.free(want);
+  }
+  heap.free(x); heap.free(w); heap.free(b); heap.free(bt); heap.free(gy); heap.free(gx);
+  return sliced;
+}
+
+describe('conv2d parts (threads)', () => {
+  it('forward, backward-data, backward-filter and the transposed three: parts are bit-identical to one call', () => {
+    seed(21);
+    checkParts(geo(3, 9, 8, 5, 6, 3, 3, 1, 1, 1, 1, 1).same().epi(true, 1));     // parts split images
+    checkParts(geo(1, 11, 7, 3, 5, 5, 5, 2, 2, 1, 1, 1).pads(2, 1, 0, 3).epi(false, 1));
+    checkParts(geo(2, 10, 9, 4, 7, 3, 3, 1, 2, 2, 1, 1).same().epi(true, 0));    // dilation
+    checkParts(geo(1, 6, 13, 6, 4, 3, 5, 3, 1, 1, 2, 2).pads(0, 3, 4, 1).epi(true, 1)); // groups 2
+    checkParts(geo(3, 7, 7, 5, 6, 1, 1, 1, 1, 1, 1, 1).valid().epi(true, 0));    // 1×1 direct
+    checkParts(geo(2, 7, 9, 4, 3, 1, 1, 2, 2, 1, 1, 1).valid().epi(false, 1));   // 1×1 strided
+    checkParts(geo(1, 2, 3, 3, 2, 3, 3, 1, 1, 1, 1, 1).same().epi(false, 0));    // more parts than rows
+    checkParts(geo(2, 9, 8, 6, 6, 3, 3, 2, 1, 1, 1, 6).same().epi(true, 1));     // depthwise
+  });
+
+  it('parts across several im2col row blocks (their blocks differ from one call\'s)', () => {
+    seed(22);
+    expect(checkParts(geo(2, 9, 9, 456, 3, 3, 3, 1, 1, 1, 1, 1).same().epi(true, 1))).toBe(0);
+  });
+
+  it('filter gradients over many pixels split them into slices whose partial sums add up', () => {
+    seed(23);
+    // 2·36·30 = 2160 pixels: 8 slices; the transposed conv's gradient sees 2·36·30 too
+    expect(checkParts(geo(2, 36, 30, 3, 5, 3, 3, 1, 1, 1, 1, 1).same().epi(true, 1))).toBe(2);
+    expect(checkParts(geo(3, 26, 28, 4, 6, 1, 1, 1, 1, 1, 1, 1).valid().epi(false, 0))).toBe(2); // 1×1 direct
+    expect(checkParts(geo(1, 48, 50, 6, 4, 5, 5, 1, 1, 1, 1, 2).same().epi(false, 0))).toBe(2);  // groups 2
   });
 });

@@ -1,4 +1,4 @@
-import { gemm_f32, gemm_f32_scratch_bytes } from '../../assembly/gemm';
+import { gemm_f32, gemm_f32_scratch_bytes, gemm_f32_scratch_bytes_upto } from '../../assembly/gemm';
 import { peak_f32x4, peak_f32x4_chains, peak_f32x4_scratch_bytes } from '../../assembly/peak';
 import { seed, rnd, randBuf, at } from './helpers';
 
@@ -150,6 +150,71 @@ describe('gemm_f32', () => {
       }
     expect(mismatched).toBeGreaterThan(100);
     heap.free(a); heap.free(b); heap.free(c); heap.free(scratch);
+  });
+});
+
+// Threads split a GEMM by rows of C (offset A and C) or by columns (offset B, C and bias),
+// each part with its own scratch: the parts must give C bit for bit as one call does.
+function splitCase(tA: i32, tB: i32, M: i32, N: i32, K: i32, byRows: bool, parts: i32): i32 {
+  const lda = tA != 0 ? M : K, ldb = tB != 0 ? K : N;
+  const a = randBuf(max(M * K, 1)), b = randBuf(max(K * N, 1)), bias = randBuf(N);
+  const want = randBuf(M * N + 1), got = heap.alloc(<usize>(M * N + 1) << 2);
+  memory.copy(got, want, <usize>(M * N + 1) << 2);  // same C for beta, same guard after it
+  const s0 = gemm_f32_scratch_bytes(M, N, K);
+  const scratch = heap.alloc(s0);
+  gemm_f32(tA, tB, M, N, K, 0.5, a, lda, b, ldb, -1, want, N, bias, 1, scratch);
+  heap.free(scratch);
+  const total = byRows ? M : N;
+  for (let p = 0; p < parts; p++) {
+    const lo = total * p / parts, hi = total * (p + 1) / parts;
+    if (lo >= hi) continue;
+    const m = byRows ? hi - lo : M, n = byRows ? N : hi - lo;
+    const ap = byRows ? a + (<usize>(tA != 0 ? lo : lo * lda) << 2) : a;
+    const bp = byRows ? b : b + (<usize>(tB != 0 ? lo * ldb : lo) << 2);
+    const cp = got + (<usize>(byRows ? lo * N : lo) << 2);
+    const biasp = byRows ? bias : bias + (<usize>lo << 2);
+    const bytes = gemm_f32_scratch_bytes(m, n, K);
+    const sp = heap.alloc(bytes + 16);
+    store<f32>(sp + bytes, GUARD);
+    gemm_f32(tA, tB, m, n, K, 0.5, ap, lda, bp, ldb, -1, cp, N, biasp, 1, sp);
+    if (load<f32>(sp + bytes) != GUARD) return 1;
+    heap.free(sp);
+  }
+  let diff = 0;
+  for (let i = 0; i <= M * N; i++) if (load<u32>(got + (<usize>i << 2)) != load<u32>(want + (<usize>i << 2))) diff++;
+  heap.free(a); heap.free(b); heap.free(bias); heap.free(want); heap.free(got);
+  return diff;
+}
+
+describe('gemm_f32 in parts (threads)', () => {
+  it('row and column parts are bit-identical to one call (odd sizes, all transposes)', () => {
+    seed(4242);
+    const sizes: i32[] = [1, 7, 33, 130, 301];
+    let bad = 0;
+    for (let i = 0; i < sizes.length; i++)
+      for (let t = 0; t < 4; t++) {
+        const M = sizes[i], N = sizes[(i + t) % sizes.length], K = sizes[(i + 2) % sizes.length];
+        bad += splitCase(t & 1, t >> 1, M, N, K, true, 2);
+        bad += splitCase(t & 1, t >> 1, M, N, K, true, 3);
+        bad += splitCase(t & 1, t >> 1, M, N, K, false, 2);
+        bad += splitCase(t & 1, t >> 1, M, N, K, false, 5);
+      }
+    expect(bad).toBe(0);
+  });
+
+  it('gemm_f32_scratch_bytes_upto(M, N, K) covers every smaller M and K', () => {
+    const Ms: i32[] = [1, 5, 64, 128, 129, 300, 1000];
+    const Ks: i32[] = [0, 1, 9, 256, 257, 600];
+    let bad = 0;
+    for (let i = 0; i < Ms.length; i++)
+      for (let j = 0; j < Ks.length; j++) {
+        const M = Ms[i], K = Ks[j];
+        const bound = gemm_f32_scratch_bytes_upto(M, 37, K);
+        for (let m = 1; m <= M; m += max(1, M / 50))
+          for (let k = 0; k <= K; k += max(1, K / 40)) if (gemm_f32_scratch_bytes(m, 37, k) > bound) bad++;
+        if (gemm_f32_scratch_bytes(M, 37, K) > bound) bad++;
+      }
+    expect(bad).toBe(0);
   });
 });
 

@@ -2,11 +2,13 @@
 import { Allocator, fmtBytes, type AllocatorStats } from './memory';
 import { defaultWasmUrl, load, type WasmSource } from './loader';
 import type { Kernels } from './kernels';
+import { MAX_THREADS, ThreadPool, threadSupport } from './threads';
 
 export { OP, type Kernels } from './kernels';
 export { opError, fmtShape } from './errors';
 export { isWasmModule, type WasmSource } from './loader';
 export type { AllocatorStats } from './memory';
+export type { ThreadPool } from './threads';
 
 const PAGE = 65536;
 const WASM32_MAX_PAGES = 65536; // 4 GiB
@@ -16,21 +18,44 @@ export interface InitOptions {
   wasm?: WasmSource;
   /** Upper bound of linear memory in MiB (default 4096, the wasm32 limit). */
   maxMemoryMB?: number;
+  /**
+   * Threads running kernel slices over one shared memory: a number, 'auto' (the machine's
+   * cores), or 1 (the default: everything on the calling thread). Needs SharedArrayBuffer
+   * and workers (Node, Deno, Bun, cross-origin-isolated pages); elsewhere init() runs with
+   * 1 thread and backendInfo().threadsReason says why.
+   */
+  threads?: number | 'auto';
+  /** The threaded build of the kernels (default: simdnet-threads.wasm next to the bundle). */
+  threadsWasm?: WasmSource;
+  /** A worker that has not finished its slice after max(this, 20 × the caller's slice) ms is given up (default 2000). */
+  threadTimeoutMs?: number;
 }
+
+/** Parts of a kernel call have at least this many flops (waking a worker costs ~5–50 µs). */
+const MIN_PART_FLOPS = 5e5;
 
 export class Backend {
   readonly allocator: Allocator;
   private f32View: Float32Array;
   private i32View: Int32Array;
   private u8View: Uint8Array;
-  private scratchPtr = 0;
-  private scratchSize = 0;
+  // One scratch block per thread: thread t runs its kernel parts in block t.
+  private readonly scratchPtr: number[] = [];
+  private readonly scratchSize: number[] = [];
+  private threadLimit = Infinity;
+  /** Threads asked for and why this many run (see backendInfo). */
+  threadsRequested: number | 'auto' = 1;
+  threadsReason = "1 thread: threads not requested (init({ threads: 2 | 'auto' }) runs kernel parts on workers)";
+  /** Parts per thread of a large call: threads claim them, so one the OS delays takes fewer. */
+  partsPerThread = 2;
 
   constructor(
     readonly module: WebAssembly.Module,
     readonly memory: WebAssembly.Memory,
     readonly k: Kernels,
     readonly maxPages: number,
+    /** The worker pool, when threads are on. */
+    readonly pool: ThreadPool | null = null,
   ) {
     this.f32View = new Float32Array(memory.buffer);
     this.i32View = new Int32Array(memory.buffer);
@@ -65,22 +90,73 @@ export class Backend {
   }
 
   /**
-   * A scratch block of at least `bytes` for one kernel call. It is reused across calls
-   * (one thread drives the kernels), grown when a call needs more.
+   * A scratch block of at least `bytes` for thread `thread` (0: the calling thread; each
+   * thread needs its own, the GEMM packs panels in it). It is reused across calls, grown
+   * when a call needs more.
    */
-  scratch(bytes: number): number {
-    if (bytes <= this.scratchSize) return this.scratchPtr;
-    if (this.scratchSize > 0) this.free(this.scratchPtr);
-    this.scratchSize = 0;
-    this.scratchPtr = this.alloc(bytes);
-    this.scratchSize = bytes;
-    return this.scratchPtr;
+  scratch(bytes: number, thread = 0): number {
+    if (bytes <= (this.scratchSize[thread] ?? 0)) return this.scratchPtr[thread];
+    if (this.scratchSize[thread] > 0) this.free(this.scratchPtr[thread]);
+    this.scratchSize[thread] = 0;
+    this.scratchPtr[thread] = this.alloc(bytes);
+    this.scratchSize[thread] = bytes;
+    return this.scratchPtr[thread];
   }
 
-  /** Gives the scratch block back (e.g. after one large convolution). */
+  /** Gives the scratch blocks back (e.g. after one large convolution). */
   releaseScratch(): void {
-    if (this.scratchSize > 0) this.free(this.scratchPtr);
-    this.scratchSize = 0;
+    for (let t = 0; t < this.scratchSize.length; t++) {
+      if (this.scratchSize[t] > 0) this.free(this.scratchPtr[t]);
+      this.scratchSize[t] = 0;
+    }
+  }
+
+  /** Threads running kernel slices now (1 without a pool or after it failed). */
+  get threads(): number {
+    return this.pool && !this.pool.failure ? Math.min(this.pool.size, this.threadLimit) : 1;
+  }
+
+  /**
+   * Uses at most `n` of the pool's threads for later calls (1: the calling thread alone),
+   * e.g. to compare 1 and 2 threads in one process; returns the threads now in use.
+   */
+  setThreads(n: number): number {
+    if (!(Number.isInteger(n) && n >= 1)) throw new Error(`simdnet.setThreads: n must be a positive integer, got ${n}`);
+    this.threadLimit = n;
+    return this.threads;
+  }
+
+  /**
+   * How many parts to split a kernel call of about `flops` into: 1 on one thread or when
+   * parts would be too small to pay for waking a worker, else a few per thread (a multiple
+   * of the threads), at most `maxParts`.
+   */
+  parts(flops: number, maxParts = Infinity): number {
+    const n = this.threads;
+    const byWork = Math.floor(flops / MIN_PART_FLOPS);
+    if (n <= 1 || byWork < 2) return 1;
+    const parts = Math.min(n * this.partsPerThread, byWork, maxParts, 64);
+    return parts >= n ? parts - (parts % n) : parts;
+  }
+
+  /**
+   * Runs kernel export `name` as parts 0 … parts−1, `args(part)` giving each part's
+   * arguments: the calling thread and the workers take parts until none is left. Argument
+   * `scratch.arg` is set to the running thread's scratch block of `scratch.bytes`.
+   */
+  runParts(name: string, parts: number, args: (part: number) => number[], scratch?: { arg: number; bytes: number }): void {
+    const block = (bytes: number, thread: number) => this.scratch(bytes, thread);
+    if (this.pool) {
+      this.pool.run(name, parts, args, scratch && { ...scratch, block });
+      return;
+    }
+    const fn = (this.k as unknown as Record<string, (...a: number[]) => unknown>)[name];
+    const s = scratch ? this.scratch(scratch.bytes) : 0;
+    for (let p = 0; p < parts; p++) {
+      const a = args(p);
+      if (scratch) a[scratch.arg] = s;
+      fn(...a);
+    }
   }
 
   stats(): AllocatorStats {
@@ -136,9 +212,54 @@ async function create(options: InitOptions): Promise<Backend> {
   const maxMB = options.maxMemoryMB ?? 4096;
   if (!(maxMB > 0)) throw new Error(`simdnet.init: maxMemoryMB must be a positive number, got ${maxMB}`);
   const maxPages = Math.min(WASM32_MAX_PAGES, Math.floor((maxMB * 1024 * 1024) / PAGE));
-  const memory = new WebAssembly.Memory({ initial: Math.min(maxPages, 64), maximum: maxPages });
+  const requested = options.threads ?? 1;
+  if (requested !== 'auto' && !(Number.isInteger(requested) && requested >= 1))
+    throw new Error(`simdnet.init: threads must be a positive integer or 'auto', got ${JSON.stringify(requested)}`);
+  const timeoutMs = options.threadTimeoutMs ?? 2000;
+  if (!(timeoutMs > 0)) throw new Error(`simdnet.init: threadTimeoutMs must be a positive number, got ${timeoutMs}`);
+  const initial = Math.min(maxPages, 64);
+
+  let reason = '';
+  if (requested !== 1) {
+    const support = await threadSupport();
+    const n = Math.min(requested === 'auto' ? support.cores : requested, MAX_THREADS);
+    if (!support.ok) reason = support.reason;
+    else if (n <= 1) reason = `'auto' found ${support.cores} core`;
+    else {
+      try {
+        // The threaded build imports a shared memory, which must declare its maximum.
+        const memory = new WebAssembly.Memory({ initial, maximum: maxPages, shared: true });
+        const source = options.threadsWasm ?? options.wasm ?? defaultThreadsWasmUrl();
+        const { module, exports } = await load(source, memory).catch((err: Error) => {
+          if (!options.threadsWasm && options.wasm && err instanceof WebAssembly.LinkError)
+            throw new Error('the wasm given to init() is the single-threaded build: pass the threaded one (simdnet-threads.wasm) as init({ threadsWasm })');
+          throw err;
+        });
+        const pool = await ThreadPool.start(module, memory, exports, n, support, { timeoutMs, spinMs: 0.2 });
+        const b = new Backend(module, memory, exports as unknown as Kernels, maxPages, pool);
+        b.threadsRequested = requested;
+        b.threadsReason =
+          `${n} threads (the calling thread and ${n - 1} worker${n > 2 ? 's' : ''} over one shared memory)` +
+          (requested === 'auto' ? `: 'auto' found ${support.cores} cores` : '');
+        return b;
+      } catch (err) {
+        reason = `threads could not start: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+  }
+  const memory = new WebAssembly.Memory({ initial, maximum: maxPages });
   const { module, exports } = await load(options.wasm ?? defaultWasmUrl(), memory);
-  return new Backend(module, memory, exports as unknown as Kernels, maxPages);
+  const b = new Backend(module, memory, exports as unknown as Kernels, maxPages);
+  b.threadsRequested = requested;
+  if (reason) b.threadsReason = `1 thread: ${reason}`;
+  return b;
+}
+
+// simdnet-threads.wasm next to the bundle, resolved only when threads are asked for (workerd
+// gives modules no import.meta.url; it has no workers either).
+function defaultThreadsWasmUrl(): URL {
+  if (!import.meta.url) throw new Error('this runtime gives modules no URL to find simdnet-threads.wasm by: pass init({ threadsWasm })');
+  return new URL('./simdnet-threads.wasm', import.meta.url);
 }
 
 /** The loaded backend; throws a clear Error before init() has finished. */
@@ -163,7 +284,11 @@ export function simdSupported(): boolean {
 
 export interface BackendInfo {
   simd: boolean;
+  /** Threads running kernel slices (1: the calling thread alone). */
   threads: number;
+  /** What init() was asked for. */
+  threadsRequested: number | 'auto';
+  /** Why `threads` is what it is (e.g. "the page is not cross-origin isolated"). */
   threadsReason: string;
   memoryBytes: number;
   memoryInUse: number;
@@ -176,8 +301,9 @@ export function backendInfo(): BackendInfo {
   const s = b.stats();
   return {
     simd: true,
-    threads: 1,
-    threadsReason: 'the worker pool is not built yet: kernels run on the calling thread',
+    threads: b.threads,
+    threadsRequested: b.threadsRequested,
+    threadsReason: b.pool?.failure ? `1 thread: the worker pool failed (${b.pool.failure})` : b.threadsReason,
     memoryBytes: s.capacity,
     memoryInUse: s.inUse,
     memoryPeak: s.peak,

@@ -53,6 +53,11 @@ export interface Kernels {
   conv_transpose2d_nhwc_bwd_data_scratch_bytes(...g: G): number;
   conv_transpose2d_nhwc_bwd_filter(x: P, dy: P, dw: P, ...g: [...G, P]): void;
   conv_transpose2d_nhwc_bwd_filter_scratch_bytes(...g: G): number;
+  // Threaded slices (the `_part` kernels are called by name through Backend.runParts).
+  conv2d_nhwc_bwd_filter_work_bytes(...g: G): number;
+  conv_transpose2d_nhwc_bwd_filter_work_bytes(...g: G): number;
+  add_partials_f32(dst: P, src: P, n: I, count: I, part: I, parts: I): void;
+  gemm_f32_scratch_bytes_upto(M: I, N: I, K: I): number;
   // pool.ts: D = N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft
   maxpool2d_nhwc_fwd(x: P, y: P, argmax: P, ...d: D): void;
   maxpool2d_nhwc_bwd(dy: P, argmax: P, dx: P, N: I, H: I, W: I, C: I, OH: I, OW: I): void;

@@ -27,6 +27,42 @@ function geom(N: number, H: number, W: number, C: number, g: Window, K: number, 
   return [N, H, W, C, g.OH, g.OW, g.KH, g.KW, K, g.sh, g.sw, g.padTop, g.padLeft, g.dh, g.dw, groups];
 }
 
+// One conv kernel call (`<name>_part`), split into parts run by the threads when it is large
+// enough: the kernels' parts put together are bit-identical to one call. `split` is false
+// for the depthwise kernels that do not partition (their part 0 does everything). A filter
+// gradient (`dw`) may sum slices of the pixels into a shared work area of `workBytes` (part
+// of `scratchBytes`); add_partials_f32 then adds them to dw in slice order.
+function runConv(name: string, ptrs: number[], args: Geometry, tail: number[], scratchBytes: number, split = true,
+  dw?: { ptr: number; size: number; workBytes: number }): void {
+  const be = getBackend();
+  const [N, H, W, C, OH, OW, KH, KW, K, , , , , , , groups] = args;
+  const flops = 2 * N * Math.max(H * W, OH * OW) * KH * KW * (C / groups) * K;
+  let parts = split ? be.parts(flops) : 1;
+  // Backward-data parts own rows of dx; a boundary inside an image recomputes the output
+  // rows whose taps straddle it, so with images not shared evenly, one part per thread.
+  const halo = name === 'conv2d_nhwc_bwd_data' || name === 'conv_transpose2d_nhwc_fwd';
+  if (halo && N % parts !== 0) parts = Math.min(parts, be.threads);
+  const arg = ptrs.length + args.length + tail.length;
+  if (!dw) {
+    be.runParts(`${name}_part`, parts, (p) => [...ptrs, ...args, ...tail, 0, p, parts], { arg, bytes: scratchBytes });
+    return;
+  }
+  const work = dw.workBytes > 0 ? be.alloc(dw.workBytes) : 0;
+  try {
+    be.runParts(`${name}_part`, parts, (p) => [...ptrs, ...args, ...tail, 0, work, p, parts], { arg, bytes: scratchBytes - dw.workBytes });
+    if (work) {
+      const count = dw.workBytes / (4 * dw.size);
+      const sumParts = be.parts(dw.size * count);
+      be.runParts('add_partials_f32', sumParts, (p) => [dw.ptr, work, dw.size, count, p, sumParts]);
+    }
+  } finally {
+    if (work) be.free(work);
+  }
+}
+
+// The depthwise path (groups == C == K) partitions its forward only.
+const isDepthwise = (C: number, K: number, groups: number): boolean => groups > 1 && groups === C && K === C;
+
 function checkBias(op: string, bias: Tensor | null | undefined, K: number): Tensor | null {
   if (!bias) return null;
   checkTensor(op, 'bias', bias);
@@ -63,7 +99,8 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
   const k = be.k;
   const args = geom(N, H, W, C, g, K, groups);
   const y = empty([N, g.OH, g.OW, K]);
-  k.conv2d_nhwc_fwd(x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr, ...args, relu ? 1 : 0, be.scratch(k.conv2d_nhwc_fwd_scratch_bytes(...args)));
+  const dwise = isDepthwise(C, K, groups);
+  runConv('conv2d_nhwc_fwd', [x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr], args, [relu ? 1 : 0], k.conv2d_nhwc_fwd_scratch_bytes(...args));
   const inputs = bias ? [x, w, bias] : [x, w];
   return record(op, inputs, y, (dyIn) => {
     const dy = relu ? reluBackwardInPlace(dyIn, y) : dyIn;
@@ -72,11 +109,12 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
     let db: Tensor | null = null;
     if (x.requiresGrad) {
       dx = empty(x.shape);
-      k.conv2d_nhwc_bwd_data(dy.ptr, w.ptr, dx.ptr, ...args, be.scratch(k.conv2d_nhwc_bwd_data_scratch_bytes(...args)));
+      runConv('conv2d_nhwc_bwd_data', [dy.ptr, w.ptr, dx.ptr], args, [], k.conv2d_nhwc_bwd_data_scratch_bytes(...args), !dwise);
     }
     if (w.requiresGrad) {
       dw = empty(w.shape);
-      k.conv2d_nhwc_bwd_filter(x.ptr, dy.ptr, dw.ptr, ...args, be.scratch(k.conv2d_nhwc_bwd_filter_scratch_bytes(...args)));
+      const workBytes = k.conv2d_nhwc_bwd_filter_work_bytes(...args);
+      runConv('conv2d_nhwc_bwd_filter', [x.ptr, dy.ptr, dw.ptr], args, [], k.conv2d_nhwc_bwd_filter_scratch_bytes(...args), !dwise, { ptr: dw.ptr, size: dw.size, workBytes });
     }
     if (bias?.requiresGrad) {
       db = empty([K]);
@@ -131,7 +169,10 @@ export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOp
   const k = be.k;
   const args = geom(N, H, W, C, g, K, groups);
   const y = empty([N, OH, OW, K]);
-  k.conv_transpose2d_nhwc_fwd(x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr, ...args, relu ? 1 : 0, be.scratch(k.conv_transpose2d_nhwc_fwd_scratch_bytes(...args)));
+  // The transposed conv's kernels are the conv's with input and output swapped: its forward
+  // and filter gradient are the depthwise backward kernels, which do not partition.
+  const dwise = isDepthwise(K, C, groups);
+  runConv('conv_transpose2d_nhwc_fwd', [x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr], args, [relu ? 1 : 0], k.conv_transpose2d_nhwc_fwd_scratch_bytes(...args), !dwise);
   const inputs = bias ? [x, w, bias] : [x, w];
   return record(op, inputs, y, (dyIn) => {
     const dy = relu ? reluBackwardInPlace(dyIn, y) : dyIn;
@@ -140,11 +181,12 @@ export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOp
     let db: Tensor | null = null;
     if (x.requiresGrad) {
       dx = empty(x.shape);
-      k.conv_transpose2d_nhwc_bwd_data(dy.ptr, w.ptr, dx.ptr, ...args, be.scratch(k.conv_transpose2d_nhwc_bwd_data_scratch_bytes(...args)));
+      runConv('conv_transpose2d_nhwc_bwd_data', [dy.ptr, w.ptr, dx.ptr], args, [], k.conv_transpose2d_nhwc_bwd_data_scratch_bytes(...args));
     }
     if (w.requiresGrad) {
       dwt = empty(w.shape);
-      k.conv_transpose2d_nhwc_bwd_filter(x.ptr, dy.ptr, dwt.ptr, ...args, be.scratch(k.conv_transpose2d_nhwc_bwd_filter_scratch_bytes(...args)));
+      const workBytes = k.conv_transpose2d_nhwc_bwd_filter_work_bytes(...args);
+      runConv('conv_transpose2d_nhwc_bwd_filter', [x.ptr, dy.ptr, dwt.ptr], args, [], k.conv_transpose2d_nhwc_bwd_filter_scratch_bytes(...args), !dwise, { ptr: dwt.ptr, size: dwt.size, workBytes });
     }
     if (bias?.requiresGrad) {
       db = empty([K]);
