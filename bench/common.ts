@@ -172,7 +172,9 @@ export function loadSimdnet(): Promise<Simdnet> {
   simdnet ??= (async () => {
     const file = typeof process !== 'undefined' ? process.env.SIMDNET_WASM : undefined;
     const url = file ? pathToFileURL(resolve(file)) : new URL('./simdnet.wasm', import.meta.url);
-    const backend = await init({ wasm: url });
+    // SIMDNET_THREADS=n runs simdnet's kernels on n threads (the threaded build beside it).
+    const threads = Number(typeof process !== 'undefined' ? (process.env.SIMDNET_THREADS ?? 1) : 1);
+    const backend = await init(threads > 1 ? { wasm: url, threads, threadsWasm: new URL('./simdnet-threads.wasm', import.meta.url) } : { wasm: url });
     return { backend, fns: backend.k as unknown as KernelFns };
   })();
   return simdnet;

@@ -4,7 +4,7 @@
 // Standalone: compiles assembly/conv_direct.ts + assembly/conv.ts (release flags) into a temp
 // file, or takes CONV_DIRECT_WASM=path. Run:
 //   npx esbuild bench/conv_direct.ts --bundle --platform=node --format=esm --outfile=/tmp/cd-bench.mjs
-//   node /tmp/cd-bench.mjs [rounds=11] [sampleMs=150] [sweep]
+//   node /tmp/cd-bench.mjs [rounds=11] [sampleMs=150] [sweep|all] [name regex]
 // "sweep" adds channel and output-channel sweeps (C = 1…32, K = 4…128, 3×3 and 5×5, 1×1) to
 // find where the direct kernels stop winning.
 // Times are medians of interleaved rounds after warm-up, by wall clock and by process CPU
@@ -79,7 +79,9 @@ async function main(): Promise<void> {
 
   console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const rows: string[] = [];
-  const shapes = process.argv[4] === 'sweep' ? [...SHAPES, ...sweep()] : SHAPES;
+  const only = process.argv[5] ? new RegExp(process.argv[5]) : null;
+  const shapes = (process.argv[4] === 'sweep' ? [...SHAPES, ...sweep()] : SHAPES)
+    .filter((sh) => !only || only.test(`${sh.name} ${sh.N}x${sh.H}x${sh.W}x${sh.C}->${sh.K}`));
   for (const sh of shapes) {
     top = 1 << 20;
     const { N, H, W, C, K, KH, KW } = sh;

@@ -38,7 +38,8 @@ export function tfjsWasm(): Promise<Tf> {
 export function ortWasm(): Promise<Ort> {
   ort ??= (async () => {
     const o = await import('onnxruntime-web');
-    o.env.wasm.numThreads = 1;
+    // PEER_THREADS=n gives onnxruntime-web n threads (default 1).
+    o.env.wasm.numThreads = Number(process.env.PEER_THREADS ?? 1);
     o.env.wasm.proxy = false;
     // A URL prefix: the runtime imports ort-wasm-simd-threaded.mjs from it.
     o.env.wasm.wasmPaths = pathToFileURL(distOf('onnxruntime-web')).href + '/';
