@@ -14,3 +14,4 @@ export * from './loss';
 export * from './norm';
 export * from './optim';
 export * from './winograd';
+export * from './conv_direct';
