@@ -3,104 +3,11 @@ import {
   conv2d_nhwc_direct_bwd_filter, conv2d_nhwc_direct_bwd_filter_part,
 } from '../../assembly/conv_direct';
 import { seed, rnd, randBuf, at } from './helpers';
+import { GUARD, TOL, FD_H, Geo, geo, refFwd, refFilter, f64of, outBuf, relErr } from './conv_ref';
 
 // The direct small-C kernels against a plain scalar f64 direct convolution, and the filter
 // gradient also against central finite differences of that f64 forward. Outputs are
 // pre-filled with noise (the kernels must overwrite them) and followed by a guard value.
-
-const GUARD: f32 = 12345.5;
-const TOL: f64 = 1e-4;   // f32 kernels against f64 references: |got − want| / (1 + |want|)
-const FD_H: f64 = 1e-3;
-
-class Geo {
-  N: i32 = 1; H: i32 = 1; W: i32 = 1; C: i32 = 1; K: i32 = 1;
-  KH: i32 = 1; KW: i32 = 1; sh: i32 = 1; sw: i32 = 1; dh: i32 = 1; dw: i32 = 1;
-  pt: i32 = 0; pl: i32 = 0; OH: i32 = 1; OW: i32 = 1;
-  bias: bool = false; act: i32 = 0;
-
-  xLen(): i32 { return this.N * this.H * this.W * this.C; }
-  yLen(): i32 { return this.N * this.OH * this.OW * this.K; }
-  wLen(): i32 { return this.KH * this.KW * this.C * this.K; }
-
-  // Explicit (possibly asymmetric) padding: the output size follows from it.
-  pads(pt: i32, pb: i32, pl: i32, pr: i32): Geo {
-    this.pt = pt; this.pl = pl;
-    this.OH = (this.H + pt + pb - (this.KH - 1) * this.dh - 1) / this.sh + 1;
-    this.OW = (this.W + pl + pr - (this.KW - 1) * this.dw - 1) / this.sw + 1;
-    assert(this.OH >= 1 && this.OW >= 1, 'empty output');
-    return this;
-  }
-  valid(): Geo { return this.pads(0, 0, 0, 0); }
-  // TensorFlow 'same': ceil(H/stride) outputs, the odd padding cell at the bottom/right.
-  same(): Geo {
-    const oh = (this.H + this.sh - 1) / this.sh, ow = (this.W + this.sw - 1) / this.sw;
-    const th = max((oh - 1) * this.sh + (this.KH - 1) * this.dh + 1 - this.H, 0);
-    const tw = max((ow - 1) * this.sw + (this.KW - 1) * this.dw + 1 - this.W, 0);
-    return this.pads(th / 2, th - th / 2, tw / 2, tw - tw / 2);
-  }
-  epi(bias: bool, act: i32): Geo { this.bias = bias; this.act = act; return this; }
-
-  toString(): string {
-    return 'N' + this.N.toString() + ' ' + this.H.toString() + 'x' + this.W.toString() +
-      'x' + this.C.toString() + ' -> ' + this.OH.toString() + 'x' + this.OW.toString() + 'x' +
-      this.K.toString() + ' k' + this.KH.toString() + 'x' + this.KW.toString() +
-      ' s' + this.sh.toString() + ',' + this.sw.toString() + ' p' + this.pt.toString() + ',' +
-      this.pl.toString() + ' d' + this.dh.toString() + ',' + this.dw.toString() +
-      (this.bias ? ' bias' : '') + (this.act ? ' relu' : '');
-  }
-}
-
-function geo(N: i32, H: i32, W: i32, C: i32, K: i32, KH: i32, KW: i32, sh: i32, sw: i32,
-  dh: i32, dw: i32): Geo {
-  const g = new Geo();
-  g.N = N; g.H = H; g.W = W; g.C = C; g.K = K; g.KH = KH; g.KW = KW;
-  g.sh = sh; g.sw = sw; g.dh = dh; g.dw = dw;
-  return g;
-}
-
-// ---- scalar f64 references -----------------------------------------------------------
-
-// y = conv(x, w) (FILTER == false), or dw = Σ x·dy (FILTER == true, b = dy, out = dw):
-// the same loop nest over every (x, w, y) triple that contributes.
-function refLoop(filter: bool, g: Geo, a: Float64Array, b: Float64Array, out: Float64Array): void {
-  for (let n = 0; n < g.N; n++)
-    for (let oh = 0; oh < g.OH; oh++)
-      for (let ow = 0; ow < g.OW; ow++)
-        for (let k = 0; k < g.K; k++) {
-          const yi = ((n * g.OH + oh) * g.OW + ow) * g.K + k;
-          for (let kh = 0; kh < g.KH; kh++) {
-            const ih = oh * g.sh - g.pt + kh * g.dh;
-            if (ih < 0 || ih >= g.H) continue;
-            for (let kw = 0; kw < g.KW; kw++) {
-              const iw = ow * g.sw - g.pl + kw * g.dw;
-              if (iw < 0 || iw >= g.W) continue;
-              for (let c = 0; c < g.C; c++) {
-                const xi = ((n * g.H + ih) * g.W + iw) * g.C + c;
-                const wi = ((kh * g.KW + kw) * g.C + c) * g.K + k;
-                if (filter) out[wi] += a[xi] * b[yi];
-                else out[yi] += a[xi] * b[wi];
-              }
-            }
-          }
-        }
-}
-
-function refFwd(g: Geo, x: Float64Array, w: Float64Array, bias: Float64Array | null, act: i32): Float64Array {
-  const y = new Float64Array(g.yLen());
-  refLoop(false, g, x, w, y);
-  if (bias !== null) {
-    const b = changetype<Float64Array>(bias);
-    for (let i = 0; i < y.length; i++) y[i] += b[i % g.K];
-  }
-  if (act == 1) for (let i = 0; i < y.length; i++) if (y[i] < 0) y[i] = 0;
-  return y;
-}
-
-function refFilter(g: Geo, x: Float64Array, dy: Float64Array): Float64Array {
-  const dw = new Float64Array(g.wLen());
-  refLoop(true, g, x, dy, dw);
-  return dw;
-}
 
 // L = Σ conv(x, w) ⊙ G; its central difference in w[i].
 function loss(g: Geo, x: Float64Array, w: Float64Array, G: Float64Array): f64 {
@@ -121,21 +28,6 @@ function fd(g: Geo, x: Float64Array, w: Float64Array, G: Float64Array, i: i32): 
 
 // ---- buffers and checks ----------------------------------------------------------------
 
-function f64of(p: usize, n: i32): Float64Array {
-  const a = new Float64Array(n);
-  for (let i = 0; i < n; i++) a[i] = <f64>at(p, i);
-  return a;
-}
-// n floats of noise (the kernel must overwrite them) and a guard after them.
-function outBuf(n: i32): usize {
-  const p = randBuf(n + 1);
-  store<f32>(p + (<usize>n << 2), GUARD);
-  return p;
-}
-function relErr(got: f64, want: f64): f64 {
-  const e = Math.abs(got - want) / (1.0 + Math.abs(want));
-  return e == e ? e : Infinity;
-}
 function check(got: usize, want: Float64Array, tol: f64, what: string): void {
   const n = want.length;
   let worst: f64 = 0;
