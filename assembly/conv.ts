@@ -14,6 +14,8 @@
 // x already is the row matrix. Depthwise convs (groups == C == K) take direct SIMD loops.
 
 import { gemm_f32, gemm_f32_scratch_bytes_upto } from './gemm';
+import { ld, st } from './simd_math';
+import { tap_lo, tap_hi } from './taps';
 
 // Rows of im2col per block: about COL_BUDGET bytes, but at least MIN_BLOCK_ROWS so the GEMM
 // keeps a useful M (and the filter gradient, which reduces over rows, few beta = 1 passes).
@@ -46,33 +48,6 @@ import { gemm_f32, gemm_f32_scratch_bytes_upto } from './gemm';
   return groups > 1 && groups == C && K == C;
 }
 
-// First tap k in [0, KK) whose input index i0 + k·dil is >= 0 (KK if none).
-// @ts-ignore: decorator
-@inline function tap_lo(i0: i32, dil: i32, KK: i32): i32 {
-  if (i0 >= 0) return 0;
-  const k = (dil - 1 - i0) / dil;
-  return k < KK ? k : KK;
-}
-
-// One past the last tap k < KK whose input index i0 + k·dil is < size; never below lo.
-// @ts-ignore: decorator
-@inline function tap_hi(i0: i32, dil: i32, size: i32, KK: i32, lo: i32): i32 {
-  if (i0 >= size) return lo;
-  let k = (size - 1 - i0) / dil + 1;
-  if (k > KK) k = KK;
-  return k > lo ? k : lo;
-}
-
-// Loads and stores of L lanes (4, or 1 for channel tails): the same loop body then serves
-// the vector part and the tail of a channel run.
-// @ts-ignore: decorator
-@inline function ld(L: i32, p: usize): v128 {
-  return L == 4 ? v128.load(p) : v128.load32_zero(p);
-}
-// @ts-ignore: decorator
-@inline function st(L: i32, p: usize, v: v128): void {
-  if (L == 4) v128.store(p, v); else v128.store32_lane(p, v, 0);
-}
 
 // ---------------------------------------------------------------------------------------
 // im2col / col2im

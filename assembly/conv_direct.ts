@@ -23,6 +23,8 @@
 // registers. Binaryen folds the literal P/V/L/TB arguments of the @inline blocks, so one
 // body serves every block shape.
 
+import { tap_lo, tap_hi } from './taps';
+
 // Lanes L of a vector: 4, or (K < 4 only) a run-time 1-3.
 // @ts-ignore: decorator
 @inline function ld(L: i32, p: usize): v128 {
@@ -48,23 +50,6 @@
 // @ts-ignore: decorator
 @inline function relu_if(act: i32, v: v128): v128 {
   return act == 1 ? f32x4.pmax(v, f32x4.splat(0)) : v;
-}
-
-// First tap k in [0, KK) whose input index i0 + k·dil is >= 0 (KK if none). (As in conv.ts.)
-// @ts-ignore: decorator
-@inline function tap_lo(i0: i32, dil: i32, KK: i32): i32 {
-  if (i0 >= 0) return 0;
-  const k = (dil - 1 - i0) / dil;
-  return k < KK ? k : KK;
-}
-
-// One past the last tap k < KK whose input index i0 + k·dil is < size; never below lo.
-// @ts-ignore: decorator
-@inline function tap_hi(i0: i32, dil: i32, size: i32, KK: i32, lo: i32): i32 {
-  if (i0 >= size) return lo;
-  let k = (size - 1 - i0) / dil + 1;
-  if (k > KK) k = KK;
-  return k > lo ? k : lo;
 }
 
 // First output index o in [0, O) whose input index o·s − pad + off is >= 0.

@@ -2,6 +2,8 @@
 // memory; loops run 4 lanes at a time and finish the tail in scalar code. Outputs may
 // alias inputs (each element is read before it is written).
 
+import { ld, st } from './simd_math';
+
 // Op codes, shared with ts/backend/kernels.ts. Each public kernel passes a literal code
 // to an @inline loop, so the optimiser folds the switch away: one loop, no twins.
 export const OP_ADD = 0;
@@ -139,15 +141,6 @@ export function relu_f32(a: usize, out: usize, n: i32): void {
   }
 }
 
-// Loads and stores of L lanes (4, or 1 for a tail): one loop body serves both.
-// @ts-ignore: decorator
-@inline function ld(L: i32, p: usize): v128 {
-  return L == 4 ? v128.load(p) : v128.load32_zero(p);
-}
-// @ts-ignore: decorator
-@inline function st(L: i32, p: usize, v: v128): void {
-  if (L == 4) v128.store(p, v); else v128.store32_lane(p, v, 0);
-}
 
 // Sums V vectors of L lanes (16, 4 or 1 channels) from channel k0 over all rows: f32
 // partial sums over chunks of 64 rows, then f64 totals, so long batches stay accurate.

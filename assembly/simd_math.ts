@@ -126,8 +126,20 @@
   return v128.or(t, v128.and(x, sign));
 }
 
+// Loads and stores of L lanes, L a literal 4 or 1 (a channel tail): one loop body then serves
+// the vector part and the tail.
+// @ts-ignore: decorator
+@inline export function ld(L: i32, p: usize): v128 {
+  return L == 4 ? v128.load(p) : v128.load32_zero(p);
+}
+// @ts-ignore: decorator
+@inline export function st(L: i32, p: usize, v: v128): void {
+  if (L == 4) v128.store(p, v); else v128.store32_lane(p, v, 0);
+}
+
 // Partial vectors for tails: `rem` lanes (1..3) loaded, the others 0; stores write `rem`
 // lanes only. Called with a literal 4 inside the main loop they fold to a plain load/store.
+
 // @ts-ignore: decorator
 @inline export function load_f32x4_n(p: usize, rem: i32): v128 {
   if (rem >= 4) return v128.load(p);

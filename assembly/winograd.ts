@@ -27,6 +27,7 @@
 // a decimal digit. F(2×2): 3.1e-7 / 5.8e-7, as accurate as im2col.
 
 import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
+import { ld, st } from './simd_math';
 
 // @ts-ignore: decorator
 @inline const BLOCK_BUDGET: i32 = 2 << 20;
@@ -48,15 +49,6 @@ import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
   return b < tiles ? b : tiles;
 }
 
-// Loads and stores of L lanes (4, or 1 for channel tails).
-// @ts-ignore: decorator
-@inline function ld(L: i32, p: usize): v128 {
-  return L == 4 ? v128.load(p) : v128.load32_zero(p);
-}
-// @ts-ignore: decorator
-@inline function st(L: i32, p: usize, v: v128): void {
-  if (L == 4) v128.store(p, v); else v128.store32_lane(p, v, 0);
-}
 // @ts-ignore: decorator
 @inline function mulk(k: f32, v: v128): v128 { return f32x4.mul(f32x4.splat(k), v); }
 
