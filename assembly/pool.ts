@@ -1,9 +1,11 @@
 // 2-D pooling over NHWC: x [N, H, W, C] → y [N, OH, OW, C]. Output (oh, ow) reads the window
 // rows oh·sh − padTop … + kh − 1 and columns ow·sw − padLeft … + kw − 1, clipped to the
 // image: padded cells never take part (max: never win; L2: add 0; average: see countPad).
-// The caller computes OH/OW and validates. SIMD runs along C; the last C % 4 channels go
-// through the same code on a partial vector. A window with no real cell (padding ≥ kernel)
-// gives y = 0 and argmax −1.
+// The caller computes OH/OW and validates. SIMD runs along C. The forward takes the last
+// C % 4 channels (C >= 4) as a whole vector ending at channel C that overlaps the one before
+// it: each lane depends on its own channel only, so the overlapped channels are written
+// twice with the same values. C < 4 and the backward (which accumulates) use partial
+// vectors. A window with no real cell (padding >= kernel) gives y = 0 and argmax −1.
 //
 // Threads: images are independent, so a caller can split over N by offsetting x, y, argmax
 // (and dy, dx) to image n0 and passing the slice's N.
@@ -15,6 +17,9 @@ import { load_f32x4_n, store_f32x4_n } from './simd_math';
 @inline const P_AVG = 1;
 // @ts-ignore: decorator
 @inline const P_L2 = 2;
+// Max without the argmax indices (inference).
+// @ts-ignore: decorator
+@inline const P_MAXV = 3;
 
 // Reduce one block of `rem` channels (4, or 1..3 at the tail) starting at channel c over the
 // window rows [hs, he) × columns [ws, we) of image xi; store into yo (and ao for max).
@@ -24,7 +29,7 @@ import { load_f32x4_n, store_f32x4_n } from './simd_math';
   hs: i32, he: i32, ws: i32, we: i32, W: i32, C: i32, scale: f32,
 ): void {
   const cb = <usize>c << 2;
-  if (op == P_MAX) {
+  if (op == P_MAX || op == P_MAXV) {
     // Start from the first cell; a later cell wins only if strictly greater (first of ties).
     const first = (hs * W + ws) * C + c;
     let best = load_f32x4_n(xi + (<usize>first << 2), rem);
@@ -36,11 +41,11 @@ import { load_f32x4_n, store_f32x4_n } from './simd_math';
         const v = load_f32x4_n(xi + (<usize>cell << 2), rem);
         const m = f32x4.gt(v, best);
         best = v128.bitselect(v, best, m);
-        idx = v128.bitselect(i32x4.add(i32x4.splat(cell), iota), idx, m);
+        if (op == P_MAX) idx = v128.bitselect(i32x4.add(i32x4.splat(cell), iota), idx, m);
       }
     }
     store_f32x4_n(yo + cb, best, rem);
-    store_f32x4_n(ao + cb, idx, rem);
+    if (op == P_MAX) store_f32x4_n(ao + cb, idx, rem);
     return;
   }
   let acc = f32x4.splat(0);
@@ -110,7 +115,7 @@ import { load_f32x4_n, store_f32x4_n } from './simd_math';
           }
           continue;
         }
-        const scale: f32 = 1 / <f32>(countPad ? kh * kw : (he - hs) * (we - ws));
+        const scale: f32 = op == P_MAX || op == P_MAXV ? 1 : 1 / <f32>(countPad ? kh * kw : (he - hs) * (we - ws));
         let c = 0;
         for (; c + 4 <= C; c += 4) {
           if (back) bwd_block(op, xi, y + o, dy + o, dxi, c, 4, hs, he, ws, we, W, C, scale);
@@ -118,6 +123,7 @@ import { load_f32x4_n, store_f32x4_n } from './simd_math';
         }
         if (c < C) {
           if (back) bwd_block(op, xi, y + o, dy + o, dxi, c, C - c, hs, he, ws, we, W, C, scale);
+          else if (C >= 4) fwd_block(op, xi, y + o, argmax + o, C - 4, 4, hs, he, ws, we, W, C, scale);
           else fwd_block(op, xi, y + o, argmax + o, c, C - c, hs, he, ws, we, W, C, scale);
         }
       }
@@ -126,13 +132,14 @@ import { load_f32x4_n, store_f32x4_n } from './simd_math';
 }
 
 // Max pooling. argmax (i32 per output) receives the winning cell's flat index within its
-// image, (ih·W + iw)·C + c, or −1. The first cell of a tie wins; a NaN wins only as the
-// first real cell of its window.
+// image, (ih·W + iw)·C + c, or −1; argmax = 0: no indices (inference). The first cell of a
+// tie wins; a NaN wins only as the first real cell of its window.
 export function maxpool2d_nhwc_fwd(
   x: usize, y: usize, argmax: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32,
 ): void {
-  pool(P_MAX, false, x, y, argmax, 0, 0, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, 0);
+  if (argmax != 0) pool(P_MAX, false, x, y, argmax, 0, 0, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, 0);
+  else pool(P_MAXV, false, x, y, 0, 0, 0, N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, 0);
 }
 
 // dx = 0, then dx[n, argmax] += dy for every output (overlapping windows accumulate).

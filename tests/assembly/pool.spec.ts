@@ -137,6 +137,15 @@ function checkOp(op: i32): void {
       expect(bad).toBe(0);
       expect(at(y, ny)).toBe(GUARD);
       expect(load<i32>(am + (<usize>ny << 2))).toBe(777);
+      if (op == MAX) {
+        // without indices (argmax = 0, inference): the same values, nothing past y written
+        const yv = zeroBuf(ny + 1);
+        store<f32>(yv + (<usize>ny << 2), GUARD);
+        maxpool2d_nhwc_fwd(x, yv, 0, N, H, W, C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl);
+        expect(memory.compare(yv, y, <usize>ny << 2)).toBe(0);
+        expect(at(yv, ny)).toBe(GUARD);
+        heap.free(yv);
+      }
 
       // backward: dx must be fully overwritten (poison it first), guard after it
       const dy = randBuf(ny);

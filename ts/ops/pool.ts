@@ -1,7 +1,7 @@
 // Pooling (max, average, L2, global average) and nearest-neighbour upsampling, NHWC.
 import { getBackend, opError, fmtShape } from '../backend/index';
 import { Tensor, empty } from '../tensor/tensor';
-import { record } from '../tensor/autograd';
+import { needsGrad, record } from '../tensor/autograd';
 import { checkTensor, checkRank } from './check';
 import { windowGeometry, pair, type Padding, type Pair, type RoundMode, type Window } from './window';
 
@@ -35,8 +35,12 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const { g, N, H, W, C } = geometry('maxPool2d', x, options);
   const k = getBackend().k;
   const y = empty([N, g.OH, g.OW, C]);
-  const argmax = empty([N, g.OH, g.OW, C]); // i32 indices stored in a float block
   const d = dims(N, H, W, C, g);
+  if (!needsGrad([x])) {
+    k.maxpool2d_nhwc_fwd(x.ptr, y.ptr, 0, ...d); // no backward: no winner indices
+    return y;
+  }
+  const argmax = empty([N, g.OH, g.OW, C]); // i32 indices stored in a float block
   k.maxpool2d_nhwc_fwd(x.ptr, y.ptr, argmax.ptr, ...d);
   return record('maxPool2d', [x], y, (dy) => {
     const dx = empty(x.shape);
