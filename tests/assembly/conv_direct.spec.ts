@@ -132,6 +132,25 @@ describe('conv2d direct (small C)', () => {
     checkCase(geo(1, 31, 27, 3, 8, 11, 11, 4, 4, 1, 1).valid().epi(true, 0), 2);
   });
 
+  it('one input channel, stride 1 along W (vectorised along the pixels): K tails, edges, no interior', () => {
+    seed(17);
+    // K = 1…9, 12, 17: channel chunks of 4 and every 1-3 tail
+    const kk: i32[] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 17];
+    for (let q = 0; q < kk.length; q++) {
+      checkCase(geo(2, 7, 13, 1, kk[q], 5, 5, 1, 1, 1, 1).pads(2, 2, 2, 2).epi(q % 2 == 0, q % 3 == 0 ? 1 : 0), 2);
+    }
+    // OW = 4 … 9 (8- and 4-pixel blocks, an overlapping last block); W = 4 (the narrowest row)
+    for (let W = 4; W <= 9; W++) checkCase(geo(1, 6, W, 1, 6, 3, 3, 1, 1, 1, 1).same().epi(true, 1), 2);
+    // pads wider than a block (several edge blocks, taps wholly outside), dilation along W,
+    // strides along H, no interior column at all (W + pads < kernel span + 4)
+    checkCase(geo(1, 9, 11, 1, 6, 3, 5, 1, 1, 1, 1).pads(1, 1, 7, 9).epi(true, 0), 3);
+    checkCase(geo(2, 11, 12, 1, 5, 3, 3, 2, 1, 2, 3).pads(2, 1, 4, 5).epi(false, 1), 3);
+    checkCase(geo(1, 6, 5, 1, 7, 3, 5, 3, 1, 1, 1).pads(1, 1, 2, 2).epi(true, 1), 3);
+    checkCase(geo(1, 5, 4, 1, 8, 2, 7, 1, 1, 1, 1).pads(0, 0, 3, 3).epi(true, 0), 3);
+    // rows too short for the pixel path (OW < 4) take the channel path
+    checkCase(geo(1, 7, 6, 1, 6, 3, 5, 1, 1, 1, 1).valid().epi(true, 1), 3);
+  });
+
   it('filter gradient over many pixels: several partial-sum chunks, accurate', () => {
     seed(15);
     // 32·28 output rows of 28 pixels: partial sums over chunks of 73 rows (2044 pixels),
@@ -150,6 +169,7 @@ describe('conv2d direct (small C)', () => {
       geo(2, 9, 7, 3, 12, 3, 3, 2, 1, 1, 1).same().epi(false, 0),   // T = 27, 8 at a time (K mod 8 = 4)
       geo(1, 7, 7, 2, 3, 3, 3, 1, 1, 2, 1).pads(2, 2, 1, 1).epi(true, 0),  // K < 4
       geo(1, 5, 6, 1, 17, 1, 1, 1, 1, 1, 1).valid().epi(true, 1),   // T = 1: one part works
+      geo(3, 9, 13, 1, 6, 5, 5, 2, 1, 1, 2).pads(2, 2, 4, 3).epi(true, 1),  // along the pixels
     ];
     for (let c = 0; c < cases.length; c++) {
       const g = cases[c];
