@@ -29,7 +29,31 @@ import { load_f32x4_n, store_f32x4_n } from './simd_math';
   hs: i32, he: i32, ws: i32, we: i32, W: i32, C: i32, scale: f32,
 ): void {
   const cb = <usize>c << 2;
-  if (op == P_MAX || op == P_MAXV) {
+  if (op == P_MAXV) {
+    // pmax(best, v) = best < v ? v : best: the same first-of-ties and NaN rule as below.
+    const cs = <usize>C << 2;
+    let p = xi + (<usize>((hs * W + ws) * C + c) << 2);
+    let best = load_f32x4_n(p, rem);
+    if (he - hs == 2 && we - ws == 2) {
+      // the common 2×2 window, unrolled (in scan order)
+      const rs = <usize>W * cs;
+      best = f32x4.pmax(best, load_f32x4_n(p + cs, rem));
+      best = f32x4.pmax(best, load_f32x4_n(p + rs, rem));
+      best = f32x4.pmax(best, load_f32x4_n(p + rs + cs, rem));
+    } else {
+      for (let ih = hs; ih < he; ih++) {
+        let q = p;
+        for (let iw = ws; iw < we; iw++) {
+          best = f32x4.pmax(best, load_f32x4_n(q, rem));
+          q += cs;
+        }
+        p += <usize>W * cs;
+      }
+    }
+    store_f32x4_n(yo + cb, best, rem);
+    return;
+  }
+  if (op == P_MAX) {
     // Start from the first cell; a later cell wins only if strictly greater (first of ties).
     const first = (hs * W + ws) * C + c;
     let best = load_f32x4_n(xi + (<usize>first << 2), rem);
@@ -41,11 +65,11 @@ import { load_f32x4_n, store_f32x4_n } from './simd_math';
         const v = load_f32x4_n(xi + (<usize>cell << 2), rem);
         const m = f32x4.gt(v, best);
         best = v128.bitselect(v, best, m);
-        if (op == P_MAX) idx = v128.bitselect(i32x4.add(i32x4.splat(cell), iota), idx, m);
+        idx = v128.bitselect(i32x4.add(i32x4.splat(cell), iota), idx, m);
       }
     }
     store_f32x4_n(yo + cb, best, rem);
-    if (op == P_MAX) store_f32x4_n(ao + cb, idx, rem);
+    store_f32x4_n(ao + cb, idx, rem);
     return;
   }
   let acc = f32x4.splat(0);
