@@ -9,8 +9,9 @@
 // Both kernels are vectorised along the output channels K in f32x4 (except the forward with
 // one input channel and stride 1 along W, whose row interiors go along the pixels: see
 // row_block) and register-blocked so that each loaded vector feeds several mul+adds:
-//   forward:         P output pixels × V vectors of K (4×2, or 8×1 when K ≤ 4); x values are
-//                    broadcast, the tap loop is the reduction.
+//   forward:         P output pixels × V vectors of K (4×2, or 8×1 when K ≤ 4; 2×2 for
+//                    a row's last 2-3 interior pixels); x values are broadcast, the tap
+//                    loop is the reduction.
 //   filter gradient: TB taps × V vectors of K (4×2, or 8×1 for a single vector); the pixel
 //                    loop is the reduction, x broadcast, dy loaded.
 // When K is not a multiple of 4 (K >= 4), the last vector is placed to end at channel K and
@@ -92,7 +93,8 @@ import { tap_lo, tap_hi } from './taps';
   if (bias != 0) {
     a0 = ld(L, bias + jo);
     if (V == 2) b0 = ld(L2, bias + jo + j2);
-    if (P >= 4) { a1 = a0; a2 = a0; a3 = a0; b1 = b0; b2 = b0; b3 = b0; }
+    if (P >= 2) { a1 = a0; b1 = b0; }
+    if (P >= 4) { a2 = a0; a3 = a0; b2 = b0; b3 = b0; }
     if (P == 8) { a4 = a0; a5 = a0; a6 = a0; a7 = a0; }
   }
   for (let kh = 0; kh < nkh; kh++) {
@@ -118,12 +120,14 @@ import { tap_lo, tap_hi } from './taps';
           xs = v128.load32_splat(xp + ps);
           a1 = fma(a1, xs, w0);
           if (V == 2) b1 = fma(b1, xs, w1);
-          xs = v128.load32_splat(xp + 2 * ps);
-          a2 = fma(a2, xs, w0);
-          if (V == 2) b2 = fma(b2, xs, w1);
-          xs = v128.load32_splat(xp + 3 * ps);
-          a3 = fma(a3, xs, w0);
-          if (V == 2) b3 = fma(b3, xs, w1);
+          if (P >= 4) {
+            xs = v128.load32_splat(xp + 2 * ps);
+            a2 = fma(a2, xs, w0);
+            if (V == 2) b2 = fma(b2, xs, w1);
+            xs = v128.load32_splat(xp + 3 * ps);
+            a3 = fma(a3, xs, w0);
+            if (V == 2) b3 = fma(b3, xs, w1);
+          }
         }
         if (P == 8) {
           a4 = fma(a4, v128.load32_splat(xp + 4 * ps), w0);
@@ -144,12 +148,14 @@ import { tap_lo, tap_hi } from './taps';
   const yo = y + jo;
   st(L, yo, relu_if(act, a0));
   if (V == 2) st(L2, yo + j2, relu_if(act, b0));
-  if (P >= 4) {
+  if (P >= 2) {
     st(L, yo + kb, relu_if(act, a1));
+    if (V == 2) st(L2, yo + kb + j2, relu_if(act, b1));
+  }
+  if (P >= 4) {
     st(L, yo + 2 * kb, relu_if(act, a2));
     st(L, yo + 3 * kb, relu_if(act, a3));
     if (V == 2) {
-      st(L2, yo + kb + j2, relu_if(act, b1));
       st(L2, yo + 2 * kb + j2, relu_if(act, b2));
       st(L2, yo + 3 * kb + j2, relu_if(act, b3));
     }
@@ -373,6 +379,13 @@ export function conv2d_nhwc_direct_fwd_part(x: usize, w: usize, bias: usize, y: 
           fwd_pixels(4, xt, wkh, bias, yp, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
           ow += 4;
         }
+      } else if (ow >= owLo && ow + 2 <= owHi) {
+        // 2-3 interior pixels left (LeNet's 10-pixel rows: 4 + 4 + 2; one at a time these
+        // 2 took as long as the other 8)
+        const xt = x + <usize>(xrow + iw0) * cb;
+        fwd_pixels(2, xt, wkh, bias, yp, K, nkh, d1 ? 1 : KW, d1 ? KW * C : C, ps, hstep, runStep,
+          wrow, act);
+        ow += 2;
       } else {
         const kwLo = tap_lo(iw0, dilW, KW), kwHi = tap_hi(iw0, dilW, W, KW, kwLo);
         const nkw = kwHi - kwLo;

@@ -128,6 +128,9 @@ describe('conv2d direct (small C)', () => {
   it('first-layer shapes: LeNet conv1, strided 7×7 stem, 11×11 stride 4', () => {
     seed(14);
     checkCase(geo(2, 28, 28, 1, 6, 5, 5, 1, 1, 1, 1).pads(2, 2, 2, 2).epi(true, 1), 2);
+    // LeNet conv2 (10-pixel rows: 4 + 4 + a 2-pixel block), and 11-pixel rows (4 + 4 + 2 + 1)
+    checkCase(geo(2, 14, 14, 6, 16, 5, 5, 1, 1, 1, 1).valid().epi(true, 1), 2);
+    checkCase(geo(1, 9, 15, 5, 11, 5, 5, 1, 1, 1, 1).valid().epi(false, 0), 2);
     checkCase(geo(1, 29, 28, 3, 16, 7, 7, 2, 2, 1, 1).pads(3, 3, 3, 3).epi(true, 1), 2);
     checkCase(geo(1, 31, 27, 3, 8, 11, 11, 4, 4, 1, 1).valid().epi(true, 0), 2);
   });
