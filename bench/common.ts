@@ -42,6 +42,19 @@ export interface Row {
    */
   ofPeak?: number;
   note?: string;
+  /** The per-round samples, ms per call, in round order (jobs of a round run back to back). */
+  samples?: number[];
+}
+
+/**
+ * The median over rounds of peer / ours taken within each round. This machine's noise comes
+ * in phases of seconds (other guests on the host): a phase slows both jobs of one round
+ * alike, so ratios paired by round are steadier than the ratio of the two medians.
+ */
+export function pairedRatio(peer: Row, ours: Row): number {
+  const a = peer.samples ?? [], b = ours.samples ?? [];
+  const n = Math.min(a.length, b.length);
+  return n ? median(Array.from({ length: n }, (_, i) => a[i] / b[i])) : NaN;
 }
 
 export interface Job {
@@ -144,6 +157,7 @@ export async function runJobs(suite: string, jobs: Job[], opts: Options, peakGfl
       minMs: Math.min(...c.samples),
       bestGflops: c.job.flops > 0 ? c.job.flops / Math.min(...c.samples) / 1e6 : null,
       spread: spreadOf(c.samples),
+      samples: c.samples,
     };
     if (row.bestGflops !== null && peakGflops) row.ofPeak = row.bestGflops / peakGflops;
     if (c.job.note) row.note = c.job.note;
