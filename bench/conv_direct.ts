@@ -11,12 +11,7 @@
 // time (the machine is shared: CPU time leaves out time the OS gave to other processes).
 // Each direct result is checked against the GEMM path before timing.
 
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { tmpdir, loadavg } from 'node:os';
-import { join } from 'node:path';
-
-type Fn = (...a: number[]) => number;
+import { compileKernels, median, printTable, startBench, timedJob, timeRounds, timingArgs, warmUp } from './standalone';
 
 interface Shape {
   name: string; N: number; H: number; W: number; C: number; K: number;
@@ -48,42 +43,16 @@ function sweep(): Shape[] {
   return out;
 }
 
-function compile(): string {
-  if (process.env.CONV_DIRECT_WASM) return process.env.CONV_DIRECT_WASM;
-  const out = join(tmpdir(), 'simdnet-conv-direct-bench.wasm');
-  execFileSync('node_modules/.bin/asc', ['assembly/conv_direct.ts', 'assembly/conv.ts', '-O3', '--runtime', 'stub',
-    '--enable', 'simd', '--importMemory', '--use', 'abort=', '--noAssert', '-o', out], { stdio: 'inherit' });
-  return out;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-
 async function main(): Promise<void> {
-  const rounds = Number(process.argv[2] ?? 11);
-  const sampleMs = Number(process.argv[3] ?? 150);
-  const memory = new WebAssembly.Memory({ initial: 8192 });   // 512 MiB
-  const { instance } = await WebAssembly.instantiate(readFileSync(compile()), { env: { memory } });
-  const k = instance.exports as unknown as Record<string, Fn>;
-  let top = 1 << 20;   // static data of these modules is far below 1 MiB
-  const alloc = (bytes: number) => { const p = top; top = (top + bytes + 63) & ~63; if (top > memory.buffer.byteLength) throw new Error('bench: out of memory'); return p; };
-  const f32 = () => new Float32Array(memory.buffer);
-
-  let s = 12345;
-  const rnd = () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return ((s >>> 0) / 4294967296) * 2 - 1; };
-
-  console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const { rounds, sampleMs } = timingArgs(11);
+  const wasm = compileKernels(['assembly/conv_direct.ts', 'assembly/conv.ts'], 'simdnet-conv-direct-bench.wasm', 'CONV_DIRECT_WASM');
+  const { k, f32, alloc, reset, rnd } = await startBench(wasm, 8192);   // 512 MiB
   const rows: string[] = [];
   const only = process.argv[5] ? new RegExp(process.argv[5]) : null;
   const shapes = (process.argv[4] === 'sweep' ? [...SHAPES, ...sweep()] : SHAPES)
     .filter((sh) => !only || only.test(`${sh.name} ${sh.N}x${sh.H}x${sh.W}x${sh.C}->${sh.K}`));
   for (const sh of shapes) {
-    top = 1 << 20;
+    reset();
     const { N, H, W, C, K, KH, KW } = sh;
     const OH = Math.floor((H + 2 * sh.p - KH) / sh.s) + 1, OW = Math.floor((W + 2 * sh.p - KW) / sh.s) + 1;
     const g = [N, H, W, C, OH, OW, KH, KW, K, sh.s, sh.s, sh.p, sh.p, 1, 1] as const;
@@ -95,35 +64,22 @@ async function main(): Promise<void> {
     const sB = k.conv2d_nhwc_bwd_filter_scratch_bytes(...g, 1);
     const sD = k.conv2d_nhwc_bwd_data_scratch_bytes(...g, 1);
     const scr = alloc(Math.max(sF, sB, sD));
-    const jobs: { name: string; run: () => void; wall: number[]; cpu: number[]; inner: number }[] = [
-      { name: 'fwd im2col', run: () => k.conv2d_nhwc_fwd(x, w, b, y0, ...g, 1, 1, scr), wall: [], cpu: [], inner: 1 },
-      { name: 'fwd direct', run: () => k.conv2d_nhwc_direct_fwd(x, w, b, y1, ...g, 1), wall: [], cpu: [], inner: 1 },
-      { name: 'filter im2col', run: () => k.conv2d_nhwc_bwd_filter(x, dy, dw0, ...g, 1, scr), wall: [], cpu: [], inner: 1 },
-      { name: 'filter direct', run: () => k.conv2d_nhwc_direct_bwd_filter(x, dy, dw1, ...g), wall: [], cpu: [], inner: 1 },
-      { name: 'data im2col', run: () => k.conv2d_nhwc_bwd_data(dy, w, dx0, ...g, 1, scr), wall: [], cpu: [], inner: 1 },
+    const jobs = [
+      timedJob('fwd im2col', () => k.conv2d_nhwc_fwd(x, w, b, y0, ...g, 1, 1, scr)),
+      timedJob('fwd direct', () => k.conv2d_nhwc_direct_fwd(x, w, b, y1, ...g, 1)),
+      timedJob('filter im2col', () => k.conv2d_nhwc_bwd_filter(x, dy, dw0, ...g, 1, scr)),
+      timedJob('filter direct', () => k.conv2d_nhwc_direct_bwd_filter(x, dy, dw1, ...g)),
+      timedJob('data im2col', () => k.conv2d_nhwc_bwd_data(dy, w, dx0, ...g, 1, scr)),
     ];
     // Warm-up and calibration, then the direct results against the GEMM path.
-    for (const j of jobs) {
-      const t0 = performance.now();
-      let calls = 0;
-      while (calls < 3 || performance.now() - t0 < 2 * sampleMs) { j.run(); calls++; }
-      const t1 = performance.now(); j.run();
-      j.inner = Math.max(1, Math.round(sampleMs / Math.max(performance.now() - t1, 1e-3)));
-    }
+    warmUp(jobs, sampleMs);
     for (const [what, a, bb, n] of [['fwd', y0, y1, yn], ['filter', dw0, dw1, wn]] as const) {
       let scale = 0, e = 0;
       for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(f32()[(a >> 2) + i]));
       for (let i = 0; i < n; i++) e = Math.max(e, Math.abs(f32()[(bb >> 2) + i] - f32()[(a >> 2) + i]));
       if (!(e / scale < 1e-5)) throw new Error(`bench conv_direct: ${sh.name} ${what} differs from im2col (${e / scale})`);
     }
-    for (let r = 0; r < rounds; r++) {
-      for (const j of jobs) {
-        const c0 = cpuMs(), t0 = performance.now();
-        for (let i = 0; i < j.inner; i++) j.run();
-        j.wall.push((performance.now() - t0) / j.inner);
-        j.cpu.push((cpuMs() - c0) / j.inner);
-      }
-    }
+    timeRounds(jobs, rounds);
     const flops = 2 * N * OH * OW * KH * KW * C * K;
     const label = `${sh.name} ${N}x${H}x${W}x${C}->${K} ${KH}x${KW}/${sh.s} p${sh.p}`;
     for (let i = 0; i < jobs.length; i++) {
@@ -134,9 +90,7 @@ async function main(): Promise<void> {
         (flops / cpu / 1e6).toFixed(1), (base / cpu).toFixed(2)].join('\t'));
     }
   }
-  console.log(['shape', 'kernel', 'wall ms', 'cpu ms', 'best cpu ms', 'GFLOP/s', 'vs im2col'].join('\t'));
-  for (const r of rows) console.log(r);
-  console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  printTable(['shape', 'kernel', 'wall ms', 'cpu ms', 'best cpu ms', 'GFLOP/s', 'vs im2col'], rows);
 }
 
 await main();

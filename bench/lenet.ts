@@ -13,12 +13,12 @@
 // format (simdnet/tfjs tensors, ConvNetJS Vols): the data pipeline is not measured.
 
 import { crossEntropy, noGrad, tensor, tidy, nn, optim, type Tensor } from '../ts/index';
-import { getBackend, type Kernels } from '../ts/backend/index';
 import { convnetjs, LENET5_LAYERS, vols, type Net } from './convnetjs';
-import { fmt, loadSimdnet, median, pairedRatio, runJobs, type Job, type Options, type Row } from './common';
+import { fmt, loadSimdnet, pairedRatio, runJobs, type Job, type Options, type Row } from './common';
 import { markdownTable, maxRelErr, randomArray, registerTfjsGradients } from './conv';
 import { ortSession, ortWasm, tfjsWasm } from './peers';
 import { onnxModel, type OnnxTensor } from './onnx';
+import { profileKernels, type Profile } from './profile';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 type TfTensor = import('@tensorflow/tfjs-core').Tensor;
@@ -180,32 +180,19 @@ function convnetjsModel(wts: Weights): Net {
 }
 
 // ---------------------------------------------------------------------------------------
-// simdnet kernel by kernel: the backend's kernel table is swapped for timing wrappers, and
-// each call is labelled by kernel and shape (so the two convolutions, the three dense layers
-// and their gradients show apart) with its FLOPs where they are defined.
-
-interface KernelTime {
-  kernel: string;
-  shape: string;
-  calls: number; // per step
-  ms: number; // per step: the sum over its calls of each call's median
-  flops: number; // per step
-}
-
-interface Profile {
-  stepMs: number; // median of plain (unwrapped) steps
-  wrappedStepMs: number; // median of wrapped steps
-  restMs: number; // median over wrapped steps of (step − its kernel calls): JS and wrappers
-  kernels: KernelTime[]; // in first-call order
-}
+// simdnet kernel by kernel (profileKernels in ./profile): each call is labelled by kernel and
+// shape (so the two convolutions, the three dense layers and their gradients show apart)
+// with its FLOPs where they are defined.
 
 // Labels and FLOPs of a call from its arguments (the conv geometry run N, H, W, C, OH, OW,
 // KH, KW, K, …, groups starts at `g`; gemm_f32 starts transA, transB, M, N, K).
 function describe(name: string, a: number[]): { shape: string; flops: number } {
-  const g = name === 'conv2d_nhwc_fwd' ? 4 : name === 'conv2d_nhwc_bwd_data' || name === 'conv2d_nhwc_bwd_filter' ? 3 : -1;
+  // A `_part` kernel takes its whole kernel's arguments first; the direct ones have no groups.
+  const base = name.replace(/_part$/, '').replace('_direct', '');
+  const g = base === 'conv2d_nhwc_fwd' ? 4 : base === 'conv2d_nhwc_bwd_data' || base === 'conv2d_nhwc_bwd_filter' ? 3 : -1;
   if (g >= 0) {
     const [N, H, W, C, OH, OW, KH, KW, K] = a.slice(g, g + 9);
-    const groups = a[g + 15];
+    const groups = name.includes('_direct') ? 1 : a[g + 15];
     return { shape: `${N}×${H}×${W}×${C}→${K} ${KH}×${KW}`, flops: 2 * N * OH * OW * K * KH * KW * (C / groups) };
   }
   if (name === 'gemm_f32') {
@@ -217,80 +204,16 @@ function describe(name: string, a: number[]): { shape: string; flops: number } {
   return { shape: '', flops: 0 };
 }
 
-/**
- * Times `step` kernel by kernel. Plain and wrapped steps alternate (so load from other
- * processes hits both alike); every call of a step is timed by a wrapper around its kernel
- * (the step's sequence of calls is the same every time, so call i of every step is the same
- * kernel on the same shapes) and the per-call medians over the steps are summed per kernel
- * and shape. `now` is the suite's clock (wall or process CPU time).
- */
-function profileKernels(step: () => unknown, steps: number, now: () => number): Profile {
-  const be = getBackend();
-  const orig = be.k;
-  let labels: { kernel: string; shape: string; flops: number }[] | null = null;
-  let cur: number[] = [];
-  const timed: Record<string, unknown> = {};
-  for (const [name, f] of Object.entries(orig)) {
-    if (typeof f !== 'function' || name.endsWith('_scratch_bytes')) {
-      timed[name] = f;
-      continue;
-    }
-    const fn = f as (...a: number[]) => number;
-    timed[name] = (...a: number[]) => {
-      if (labels) labels.push({ kernel: name, ...describe(name, a) });
-      const t = now();
-      const r = fn(...a);
-      cur.push(now() - t);
-      return r;
-    };
-  }
-  const swap = (k: Kernels) => ((be as unknown as { k: Kernels }).k = k);
-  const plain: number[] = [];
-  const wrapped: number[] = [];
-  const rest: number[] = [];
-  const perCall: number[][] = [];
-  try {
-    // One labelling pass, then alternate plain and wrapped steps.
-    labels = [];
-    swap(timed as unknown as Kernels);
-    step();
-    const seq = labels;
-    labels = null;
-    for (let i = 0; i < steps; i++) {
-      swap(orig);
-      let t = now();
-      step();
-      plain.push(now() - t);
-      swap(timed as unknown as Kernels);
-      cur = [];
-      t = now();
-      step();
-      const total = now() - t;
-      if (cur.length !== seq.length) throw new Error(`bench lenet: the step made ${cur.length} kernel calls, the first one ${seq.length}`);
-      wrapped.push(total);
-      rest.push(total - cur.reduce((a, b) => a + b, 0));
-      cur.forEach((d, j) => (perCall[j] ??= []).push(d));
-    }
-    const byKey = new Map<string, KernelTime>();
-    seq.forEach((l, j) => {
-      const key = `${l.kernel} ${l.shape}`;
-      let e = byKey.get(key);
-      if (!e) byKey.set(key, (e = { kernel: l.kernel, shape: l.shape, calls: 0, ms: 0, flops: 0 }));
-      e.calls++;
-      e.ms += median(perCall[j]);
-      e.flops += l.flops;
-    });
-    return { stepMs: median(plain), wrappedStepMs: median(wrapped), restMs: median(rest), kernels: [...byKey.values()] };
-  } finally {
-    swap(orig);
-  }
-}
-
 // What each kernel is in LeNet.
 const KERNEL_ROLE: Record<string, string> = {
   conv2d_nhwc_fwd: 'conv forward (im2col + GEMM, bias in its epilogue)',
   conv2d_nhwc_bwd_data: 'conv data gradient',
   conv2d_nhwc_bwd_filter: 'conv filter gradient',
+  conv2d_nhwc_fwd_part: 'conv forward (im2col + GEMM), by parts',
+  conv2d_nhwc_bwd_data_part: 'conv data gradient, by parts',
+  conv2d_nhwc_bwd_filter_part: 'conv filter gradient, by parts',
+  conv2d_nhwc_direct_fwd_part: 'conv forward, direct (few input channels)',
+  conv2d_nhwc_direct_bwd_filter_part: 'conv filter gradient, direct (few input channels)',
   maxpool2d_nhwc_fwd: 'max pool forward',
   maxpool2d_nhwc_bwd: 'max pool backward',
   gemm_f32: 'dense layer GEMM (forward, dx or dw)',
@@ -513,8 +436,8 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
         return (u.user + u.system) / 1000;
       }
     : () => performance.now();
-  const profTrain = profileKernels(snStep, PROFILE_STEPS, clock);
-  const profInfer = profileKernels(snInfer(BATCH, images), PROFILE_STEPS, clock);
+  const profTrain = profileKernels(snStep, PROFILE_STEPS, clock, describe, 'bench lenet: the step');
+  const profInfer = profileKernels(snInfer(BATCH, images), PROFILE_STEPS, clock, describe, 'bench lenet: the step');
   const lossNow = snStep();
 
   notes.push(`images/s = batch / median time; GFLOP/s from the model's forward FLOPs (${fwdFlops.toLocaleString('en-US')} per image, simdnet's summary), training counted as 3× forward`);

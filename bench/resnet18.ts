@@ -22,9 +22,9 @@
 
 import { loadavg } from 'node:os';
 import { conv2d, noGrad, seed, tensor, tidy, nn, type Tensor } from '../ts/index';
-import { getBackend, type Kernels } from '../ts/backend/index';
-import { fmt, loadSimdnet, median, runJobs, table, type Job, type Options, type Row } from './common';
+import { fmt, loadSimdnet, runJobs, table, type Job, type Options, type Row } from './common';
 import { ortSession, ortWasm, tfjsWasm } from './peers';
+import { profileKernels } from './profile';
 import { nchwToNhwc, nhwcToNchw, onnxNet, tfNet, unitOut, unitsFlops, unitsOf, type Unit } from './resnet18-peers';
 
 type TfTensor = import('@tensorflow/tfjs-core').Tensor;
@@ -131,16 +131,9 @@ function im2colOnly(fused: nn.Module): number {
 }
 
 // ---------------------------------------------------------------------------------------
-// simdnet's forward kernel by kernel: every kernel call wrapped with the clock; per-call
-// medians over a few forwards (alternating with plain ones), summed per kernel and shape.
-
-interface KernelTime {
-  kernel: string;
-  shape: string;
-  calls: number;
-  ms: number;
-  flops: number;
-}
+// simdnet's forward kernel by kernel (profileKernels in ./profile): every kernel call wrapped
+// with the clock; per-call medians over a few forwards (alternating with plain ones), summed
+// per kernel and shape.
 
 function describe(name: string, a: number[]): { shape: string; flops: number } {
   if (name === 'conv2d_nhwc_fwd') {
@@ -154,65 +147,6 @@ function describe(name: string, a: number[]): { shape: string; flops: number } {
   if (name === 'gemm_f32') return { shape: `${a[2]}×${a[4]}·${a[4]}×${a[3]}`, flops: 2 * a[2] * a[3] * a[4] };
   if (name === 'maxpool2d_nhwc_fwd') return { shape: `${a[4]}²×${a[6]}→${a[7]}²`, flops: 0 };
   return { shape: '', flops: 0 };
-}
-
-function profileKernels(step: () => unknown, steps: number, now: () => number): { plainMs: number; kernels: KernelTime[]; restMs: number } {
-  const be = getBackend();
-  const orig = be.k;
-  let labels: { kernel: string; shape: string; flops: number }[] | null = null;
-  let cur: number[] = [];
-  const timed: Record<string, unknown> = {};
-  for (const [name, f] of Object.entries(orig)) {
-    if (typeof f !== 'function' || name.endsWith('_scratch_bytes')) {
-      timed[name] = f;
-      continue;
-    }
-    const fn = f as (...a: number[]) => number;
-    timed[name] = (...a: number[]) => {
-      if (labels) labels.push({ kernel: name, ...describe(name, a) });
-      const t = now();
-      const r = fn(...a);
-      cur.push(now() - t);
-      return r;
-    };
-  }
-  const swap = (k: unknown) => ((be as unknown as { k: Kernels }).k = k as Kernels);
-  const plain: number[] = [];
-  const rest: number[] = [];
-  const perCall: number[][] = [];
-  try {
-    labels = [];
-    swap(timed);
-    step();
-    const seq = labels;
-    labels = null;
-    for (let i = 0; i < steps; i++) {
-      swap(orig);
-      let t = now();
-      step();
-      plain.push(now() - t);
-      swap(timed);
-      cur = [];
-      t = now();
-      step();
-      const total = now() - t;
-      if (cur.length !== seq.length) throw new Error(`bench resnet18: a forward made ${cur.length} kernel calls, the first one ${seq.length}`);
-      rest.push(total - cur.reduce((x, y) => x + y, 0));
-      cur.forEach((d, j) => (perCall[j] ??= []).push(d));
-    }
-    const byKey = new Map<string, KernelTime>();
-    seq.forEach((l, j) => {
-      const key = `${l.kernel} ${l.shape}`;
-      let e = byKey.get(key);
-      if (!e) byKey.set(key, (e = { kernel: l.kernel, shape: l.shape, calls: 0, ms: 0, flops: 0 }));
-      e.calls++;
-      e.ms += median(perCall[j]);
-      e.flops += l.flops;
-    });
-    return { plainMs: median(plain), kernels: [...byKey.values()], restMs: median(rest) };
-  } finally {
-    swap(orig);
-  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -343,7 +277,7 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
         return (u.user + u.system) / 1000;
       }
     : () => performance.now();
-  const prof = profileKernels(runs.simdnet, PROFILE_STEPS, clock);
+  const prof = profileKernels(runs.simdnet, PROFILE_STEPS, clock, describe, 'bench resnet18: a forward');
   const load1 = loadavg();
 
   // -- Report.
@@ -386,7 +320,7 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
 
     const ks = prof.kernels;
     const kSum = ks.reduce((s, k) => s + k.ms, 0);
-    console.log(`\nsimdnet forward by kernel (${opts.clock} clock; per-call medians over ${PROFILE_STEPS} wrapped forwards, summed; plain forward ${fmt(prof.plainMs, 1)} ms, outside kernels ${fmt(prof.restMs, 2)} ms):\n`);
+    console.log(`\nsimdnet forward by kernel (${opts.clock} clock; per-call medians over ${PROFILE_STEPS} wrapped forwards, summed; plain forward ${fmt(prof.stepMs, 1)} ms, outside kernels ${fmt(prof.restMs, 2)} ms):\n`);
     console.log(table(['kernel', 'shape', 'calls', 'ms', '%', 'GFLOP/s'],
       ks.map((k) => [k.kernel, k.shape, String(k.calls), fmt(k.ms, 2), fmt((k.ms / kSum) * 100, 1), k.flops ? fmt(k.flops / k.ms / 1e6, 1) : '']), 2));
     console.log('\nNotes: ' + notes.join('; ') + '.');

@@ -10,12 +10,7 @@
 // time (the machine is shared: CPU time leaves out time the OS gave to other processes).
 // Weight transforms are done once beforehand and timed separately.
 
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { tmpdir, loadavg } from 'node:os';
-import { join } from 'node:path';
-
-type Fn = (...a: number[]) => number;
+import { compileKernels, median, printTable, startBench, timedJob, timeRounds, timingArgs, warmUp } from './standalone';
 
 const SHAPES = [
   { N: 1, H: 56, C: 64, K: 64 },
@@ -34,40 +29,14 @@ const EXTRA = [
   { N: 8, H: 7, C: 512, K: 512 },
 ];
 
-function compile(): string {
-  if (process.env.WINO_WASM) return process.env.WINO_WASM;
-  const out = join(tmpdir(), 'simdnet-winograd-bench.wasm');
-  execFileSync('node_modules/.bin/asc', ['assembly/winograd.ts', 'assembly/conv.ts', '-O3', '--runtime', 'stub',
-    '--enable', 'simd', '--importMemory', '--use', 'abort=', '--noAssert', '-o', out], { stdio: 'inherit' });
-  return out;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-
 async function main(): Promise<void> {
-  const rounds = Number(process.argv[2] ?? 15);
-  const sampleMs = Number(process.argv[3] ?? 150);
-  const memory = new WebAssembly.Memory({ initial: 4096 });   // 256 MiB
-  const { instance } = await WebAssembly.instantiate(readFileSync(compile()), { env: { memory } });
-  const k = instance.exports as unknown as Record<string, Fn>;
-  let top = 1 << 20;   // static data of these modules is far below 1 MiB
-  const alloc = (bytes: number) => { const p = top; top = (top + bytes + 63) & ~63; if (top > memory.buffer.byteLength) throw new Error('bench: out of memory'); return p; };
-  const f32 = () => new Float32Array(memory.buffer);
-
-  let s = 12345;
-  const rnd = () => { s ^= s << 13; s ^= s >>> 17; s ^= s << 5; return ((s >>> 0) / 4294967296) * 2 - 1; };
-
-  console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const { rounds, sampleMs } = timingArgs(15);
+  const wasm = compileKernels(['assembly/winograd.ts', 'assembly/conv.ts'], 'simdnet-winograd-bench.wasm', 'WINO_WASM');
+  const { k, f32, alloc, reset, rnd } = await startBench(wasm, 4096);   // 256 MiB
   const rows: string[] = [];
   const shapes = process.argv[4] === 'extra' ? [...SHAPES, ...EXTRA] : SHAPES;
   for (const { N, H, C, K } of shapes) {
-    top = 1 << 20;
+    reset();
     const W = H, OH = H, OW = W;
     const x = alloc(N * H * W * C * 4), w = alloc(9 * C * K * 4), b = alloc(K * 4);
     const y0 = alloc(N * OH * OW * K * 4), y4 = alloc(N * OH * OW * K * 4), y2 = alloc(N * OH * OW * K * 4);
@@ -78,20 +47,14 @@ async function main(): Promise<void> {
     const s4 = k.winograd_f4x4_3x3_nhwc_fwd_scratch_bytes(N, H, W, C, OH, OW, K);
     const s2 = k.winograd_f2x2_3x3_nhwc_fwd_scratch_bytes(N, H, W, C, OH, OW, K);
     const scr = alloc(Math.max(sIm, s4, s2));
-    const jobs: { name: string; run: () => void; wall: number[]; cpu: number[]; inner: number }[] = [
-      { name: 'im2col', run: () => k.conv2d_nhwc_fwd(x, w, b, y0, N, H, W, C, OH, OW, 3, 3, K, 1, 1, 1, 1, 1, 1, 1, 1, scr), wall: [], cpu: [], inner: 1 },
-      { name: 'F4', run: () => k.winograd_f4x4_3x3_nhwc_fwd(x, wt4, b, y4, N, H, W, C, OH, OW, K, 1, 1, 1, scr), wall: [], cpu: [], inner: 1 },
-      { name: 'F2', run: () => k.winograd_f2x2_3x3_nhwc_fwd(x, wt2, b, y2, N, H, W, C, OH, OW, K, 1, 1, 1, scr), wall: [], cpu: [], inner: 1 },
-      { name: 'F4 weights', run: () => k.winograd_f4x4_3x3_weights(w, wt4, C, K), wall: [], cpu: [], inner: 1 },
+    const jobs = [
+      timedJob('im2col', () => k.conv2d_nhwc_fwd(x, w, b, y0, N, H, W, C, OH, OW, 3, 3, K, 1, 1, 1, 1, 1, 1, 1, 1, scr)),
+      timedJob('F4', () => k.winograd_f4x4_3x3_nhwc_fwd(x, wt4, b, y4, N, H, W, C, OH, OW, K, 1, 1, 1, scr)),
+      timedJob('F2', () => k.winograd_f2x2_3x3_nhwc_fwd(x, wt2, b, y2, N, H, W, C, OH, OW, K, 1, 1, 1, scr)),
+      timedJob('F4 weights', () => k.winograd_f4x4_3x3_weights(w, wt4, C, K)),
     ];
     // Warm-up and calibration, then a correctness check of the outputs.
-    for (const j of jobs) {
-      const t0 = performance.now();
-      let calls = 0;
-      while (calls < 3 || performance.now() - t0 < 2 * sampleMs) { j.run(); calls++; }
-      const t1 = performance.now(); j.run();
-      j.inner = Math.max(1, Math.round(sampleMs / Math.max(performance.now() - t1, 1e-3)));
-    }
+    warmUp(jobs, sampleMs);
     k.winograd_f2x2_3x3_weights(w, wt2, C, K);
     for (const j of jobs.slice(0, 3)) j.run();
     const n = N * OH * OW * K;
@@ -102,14 +65,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < n; i++) e = Math.max(e, Math.abs(f32()[(y >> 2) + i] - f32()[(y0 >> 2) + i]));
       if (!(e / scale < 3e-5)) throw new Error(`bench winograd: ${name} differs from im2col (${e / scale})`);
     }
-    for (let r = 0; r < rounds; r++) {
-      for (const j of jobs) {
-        const c0 = cpuMs(), t0 = performance.now();
-        for (let i = 0; i < j.inner; i++) j.run();
-        j.wall.push((performance.now() - t0) / j.inner);
-        j.cpu.push((cpuMs() - c0) / j.inner);
-      }
-    }
+    timeRounds(jobs, rounds);
     const flops = 2 * N * OH * OW * 9 * C * K;
     const base = median(jobs[0].cpu);
     for (const j of jobs) {
@@ -120,9 +76,7 @@ async function main(): Promise<void> {
         `scratch ${j.name === 'im2col' ? sIm : j.name === 'F4' ? s4 : j.name === 'F2' ? s2 : 0}`].join('\t'));
     }
   }
-  console.log(['shape', 'kernel', 'wall ms', 'cpu ms', 'best cpu ms', 'eff GFLOP/s', 'vs im2col', ''].join('\t'));
-  for (const r of rows) console.log(r);
-  console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  printTable(['shape', 'kernel', 'wall ms', 'cpu ms', 'best cpu ms', 'eff GFLOP/s', 'vs im2col', ''], rows);
 }
 
 await main();
