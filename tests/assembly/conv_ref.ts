@@ -1,8 +1,7 @@
 // The scalar f64 reference convolution the convolution specs share: the geometry of a case
 // (Geo), the one loop nest behind forward, data and filter references, and the buffers.
-import { randBuf, at } from './helpers';
 
-export const GUARD: f32 = 12345.5;
+export { GUARD, f64of, outBuf } from './helpers';
 export const TOL: f64 = 1e-4;   // f32 kernels against f64 references: |got − want| / (1 + |want|)
 export const FD_H: f64 = 1e-3;
 
@@ -111,19 +110,6 @@ export function epilogue(y: Float64Array, bias: Float64Array | null, act: i32): 
   if (act == 1) for (let i = 0; i < y.length; i++) if (y[i] < 0) y[i] = 0;
 }
 
-// ---- buffers -------------------------------------------------------------------------
-
-export function f64of(p: usize, n: i32): Float64Array {
-  const a = new Float64Array(n);
-  for (let i = 0; i < n; i++) a[i] = <f64>at(p, i);
-  return a;
-}
-// n floats of noise (the kernel must overwrite them) and a guard after them.
-export function outBuf(n: i32): usize {
-  const p = randBuf(n + 1);
-  store<f32>(p + (<usize>n << 2), GUARD);
-  return p;
-}
 export function relErr(got: f64, want: f64): f64 {
   const e = Math.abs(got - want) / (1.0 + Math.abs(want));
   return e == e ? e : Infinity;

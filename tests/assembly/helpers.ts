@@ -55,6 +55,20 @@ export function guarded(n: i32): usize {
   return p;
 }
 
+// n floats of noise (the kernel must overwrite them) followed by GUARD.
+export function outBuf(n: i32): usize {
+  const p = randBuf(n + 1);
+  store<f32>(p + (<usize>n << 2), GUARD);
+  return p;
+}
+
+// The n floats at p, widened for f64 references.
+export function f64of(p: usize, n: i32): Float64Array {
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = <f64>at(p, i);
+  return a;
+}
+
 // |got − want| within atol + rtol·|want|.
 export function close(got: f64, want: f64, atol: f64, rtol: f64): bool {
   return Math.abs(got - want) <= atol + rtol * Math.abs(want);

@@ -1,11 +1,10 @@
 import { upsample_nearest_nhwc_fwd, upsample_nearest_nhwc_bwd } from '../../assembly/upsample';
-import { seed, rnd, randBuf, at } from './helpers';
+import { seed, rnd, randBuf, at, f64of, outBuf, GUARD } from './helpers';
 
 // Nearest upsampling against a scalar reference; the backward against the scalar adjoint
 // and central finite differences of the f64 forward (L = Σ y ⊙ g). Outputs start as noise
 // (kernels overwrite) with a guard value after them.
 
-const GUARD: f32 = 12345.5;
 
 function refFwd(x: Float64Array, N: i32, H: i32, W: i32, C: i32, sh: i32, sw: i32): Float64Array {
   const OH = H * sh, OW = W * sw;
@@ -30,17 +29,7 @@ function refBwd(dy: Float64Array, N: i32, H: i32, W: i32, C: i32, sh: i32, sw: i
   return dx;
 }
 
-function f64of(p: usize, n: i32): Float64Array {
-  const a = new Float64Array(n);
-  for (let i = 0; i < n; i++) a[i] = <f64>at(p, i);
-  return a;
-}
 
-function outBuf(n: i32): usize {
-  const p = randBuf(n + 1);
-  store<f32>(p + (<usize>n << 2), GUARD);
-  return p;
-}
 
 function lossOf(x: Float64Array, g: Float64Array, N: i32, H: i32, W: i32, C: i32, sh: i32, sw: i32): f64 {
   const y = refFwd(x, N, H, W, C, sh, sw);

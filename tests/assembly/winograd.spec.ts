@@ -5,7 +5,7 @@ import {
   winograd_f2x2_3x3_nhwc_fwd, winograd_f2x2_3x3_nhwc_fwd_scratch_bytes,
 } from '../../assembly/winograd';
 import { conv2d_nhwc_fwd, conv2d_nhwc_fwd_scratch_bytes } from '../../assembly/conv';
-import { seed, rnd, randBuf, at } from './helpers';
+import { seed, rnd, randBuf, at, f64of, outBuf, GUARD } from './helpers';
 
 // Both Winograd variants against a plain scalar f64 direct convolution. Winograd's error
 // grows with the output's magnitude rather than with each element, so errors are measured
@@ -14,7 +14,6 @@ import { seed, rnd, randBuf, at } from './helpers';
 // TOL_F4 / TOL_F2: uniform [-1, 1) data. Worst measured over every case below: F(4×4)
 // 3.8e-6 at C ≤ 17 and 9.9e-6 at C = 1000 (block test); F(2×2) 6.2e-7. A wrong index, tap,
 // coefficient or tile bound gives errors of 1e-4 to 1 (checked by mutating the kernel).
-const GUARD: f32 = 12345.5;
 const TOL_F4: f64 = 2e-5;
 const TOL_F2: f64 = 2e-6;
 
@@ -85,17 +84,6 @@ function refConv(g: Geo, x: Float64Array, w: Float64Array, bias: Float64Array | 
 
 // ---- buffers ---------------------------------------------------------------------------
 
-function f64of(p: usize, n: i32): Float64Array {
-  const a = new Float64Array(n);
-  for (let i = 0; i < n; i++) a[i] = <f64>at(p, i);
-  return a;
-}
-// n floats of noise (the kernel must overwrite them) and a guard after them.
-function outBuf(n: i32): usize {
-  const p = randBuf(n + 1);
-  store<f32>(p + (<usize>n << 2), GUARD);
-  return p;
-}
 function guardedBytes(bytes: usize): usize {
   const p = heap.alloc(bytes + 16);
   expect<usize>(p & 15).toBe(0);
