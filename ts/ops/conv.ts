@@ -79,6 +79,15 @@ function runDirect(name: 'conv2d_nhwc_direct_fwd' | 'conv2d_nhwc_direct_bwd_filt
 // The depthwise path (groups == C == K) partitions its forward only.
 const isDepthwise = (C: number, K: number, groups: number): boolean => groups > 1 && groups === C && K === C;
 
+// x and w live rank-4 tensors; the validated group count.
+function checkConvInputs(op: string, x: Tensor, w: Tensor, groups: number | undefined): number {
+  checkTensor(op, 'x', x);
+  checkTensor(op, 'w', w);
+  checkRank(op, 'x', x, 4);
+  checkRank(op, 'w', w, 4);
+  return checkNumber(op, 'groups', groups ?? 1, { integer: true, min: 1 });
+}
+
 function checkBias(op: string, bias: Tensor | null | undefined, K: number): Tensor | null {
   if (!bias) return null;
   checkTensor(op, 'bias', bias);
@@ -96,13 +105,9 @@ function checkActivation(op: string, a: unknown): boolean {
 /** y[N, OH, OW, Cout] = conv(x[N, H, W, Cin], w[KH, KW, Cin/groups, Cout]) (+ bias, activation). */
 export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
   const op = 'conv2d';
-  checkTensor(op, 'x', x);
-  checkTensor(op, 'w', w);
-  checkRank(op, 'x', x, 4);
-  checkRank(op, 'w', w, 4);
+  const groups = checkConvInputs(op, x, w, options.groups);
   const [N, H, W, C] = x.shape;
   const [KH, KW, Cg, K] = w.shape;
-  const groups = checkNumber(op, 'groups', options.groups ?? 1, { integer: true, min: 1 });
   if (C % groups !== 0 || K % groups !== 0)
     throw opError(op, `groups=${groups} must divide the input channels (x ${fmtShape(x.shape)}) and output channels (w ${fmtShape(w.shape)})`);
   if (Cg !== C / groups)
@@ -165,13 +170,9 @@ export interface ConvTranspose2dOptions {
  */
 export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOptions = {}): Tensor {
   const op = 'convTranspose2d';
-  checkTensor(op, 'x', x);
-  checkTensor(op, 'w', w);
-  checkRank(op, 'x', x, 4);
-  checkRank(op, 'w', w, 4);
+  const groups = checkConvInputs(op, x, w, options.groups);
   const [N, H, W, C] = x.shape;
   const [KH, KW, Kg, Cw] = w.shape;
-  const groups = checkNumber(op, 'groups', options.groups ?? 1, { integer: true, min: 1 });
   if (Cw !== C || C % groups !== 0)
     throw opError(op, `argument 'w' ${fmtShape(w.shape)} must end in the ${C} input channels of x ${fmtShape(x.shape)} (divisible by groups=${groups})`);
   const K = Kg * groups;
