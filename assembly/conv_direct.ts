@@ -341,6 +341,7 @@ export function conv2d_nhwc_direct_fwd_part(x: usize, w: usize, bias: usize, y: 
   const wrow = <usize>KW * tapw;        // w bytes per kh step
   // With dilW == 1 the taps of a kernel row are one run of nkw·C floats of x.
   const d1 = dilW == 1;
+  const nruns = d1 ? 1 : KW, runLen = d1 ? KW * C : C;   // for a pixel with all KW taps
   // Interior columns [owLo, owHi): every kw tap inside [0, W).
   const owLo = out_lo(padLeft, 0, strideW, OW);
   let owHi = out_hi(padLeft, (KW - 1) * dilW, strideW, W, OW);
@@ -369,23 +370,20 @@ export function conv2d_nhwc_direct_fwd_part(x: usize, w: usize, bias: usize, y: 
       if (rowvec && ow == owLo) { ow = owHi; continue; }
       const iw0 = ow * strideW - padLeft;
       const yp = yrow + <usize>ow * kb;
-      if (ow >= owLo && ow + 4 <= owHi) {
+      if (ow >= owLo && ow + 2 <= owHi) {
+        // Interior pixels in blocks of 8 (K <= 4) or 4; a row's last 2-3 as a block of 2
+        // (LeNet's 10-pixel rows: 4 + 4 + 2; one at a time these 2 took as long as the 8).
         const xt = x + <usize>(xrow + iw0) * cb;
-        const nruns = d1 ? 1 : KW, runLen = d1 ? KW * C : C;
         if (wide && ow + 8 <= owHi) {
           fwd_pixels(8, xt, wkh, bias, yp, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
           ow += 8;
-        } else {
+        } else if (ow + 4 <= owHi) {
           fwd_pixels(4, xt, wkh, bias, yp, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
           ow += 4;
+        } else {
+          fwd_pixels(2, xt, wkh, bias, yp, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+          ow += 2;
         }
-      } else if (ow >= owLo && ow + 2 <= owHi) {
-        // 2-3 interior pixels left (LeNet's 10-pixel rows: 4 + 4 + 2; one at a time these
-        // 2 took as long as the other 8)
-        const xt = x + <usize>(xrow + iw0) * cb;
-        fwd_pixels(2, xt, wkh, bias, yp, K, nkh, d1 ? 1 : KW, d1 ? KW * C : C, ps, hstep, runStep,
-          wrow, act);
-        ow += 2;
       } else {
         const kwLo = tap_lo(iw0, dilW, KW), kwHi = tap_hi(iw0, dilW, W, KW, kwLo);
         const nkw = kwHi - kwLo;
