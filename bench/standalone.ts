@@ -1,6 +1,6 @@
 // Shared pieces of the standalone kernel benchmarks (conv_direct.ts, winograd.ts): they
 // compile their own wasm with asc and instantiate it without the library, so nothing here
-// imports the library (common.ts's median would bundle parts of ts/backend along with it).
+// imports the library (common.ts takes its median from here).
 // Jobs are warmed up and calibrated, then timed in interleaved rounds, by wall clock and by
 // process CPU time (the machine is shared: CPU time leaves out time the OS gave to others).
 
