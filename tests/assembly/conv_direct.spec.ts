@@ -125,7 +125,7 @@ describe('conv2d direct (small C)', () => {
     checkCase(geo(1, 7, 5, 1, 6, 5, 5, 1, 1, 1, 1).valid().epi(false, 0), 3);
   });
 
-  it('first-layer shapes: LeNet conv1, strided 7×7 stem, 11×11 stride 4', () => {
+  it('LeNet conv1 and conv2, a strided 7×7 stem, 11×11 stride 4', () => {
     seed(14);
     checkCase(geo(2, 28, 28, 1, 6, 5, 5, 1, 1, 1, 1).pads(2, 2, 2, 2).epi(true, 1), 2);
     // LeNet conv2 (10-pixel rows: 4 + 4 + a 2-pixel block), and 11-pixel rows (4 + 4 + 2 + 1)
@@ -144,8 +144,8 @@ describe('conv2d direct (small C)', () => {
     }
     // OW = 4 … 9 (8- and 4-pixel blocks, an overlapping last block); W = 4 (the narrowest row)
     for (let W = 4; W <= 9; W++) checkCase(geo(1, 6, W, 1, 6, 3, 3, 1, 1, 1, 1).same().epi(true, 1), 2);
-    // pads wider than a block (several edge blocks, taps wholly outside), dilation along W,
-    // strides along H, no interior column at all (W + pads < kernel span + 4)
+    // pads wider than a block (many one-pixel edge columns, taps wholly outside), dilation
+    // along W, strides along H, interiors narrower than 4 pixels (all columns one at a time)
     checkCase(geo(1, 9, 11, 1, 6, 3, 5, 1, 1, 1, 1).pads(1, 1, 7, 9).epi(true, 0), 3);
     checkCase(geo(2, 11, 12, 1, 5, 3, 3, 2, 1, 2, 3).pads(2, 1, 4, 5).epi(false, 1), 3);
     checkCase(geo(1, 6, 5, 1, 7, 3, 5, 3, 1, 1, 1).pads(1, 1, 2, 2).epi(true, 1), 3);
