@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
 const results = [];
+let torchCounts = null;
 
 function run(name, cmd, args, parse) {
   console.log(`\n=== ${name} ===`);
@@ -37,7 +38,11 @@ if (want('kernels')) {
 if (want('node')) {
   rmSync('build/tests', { recursive: true, force: true });
   mkdirSync('build/tests', { recursive: true });
-  const files = readdirSync('tests').filter((f) => f.endsWith('.test.ts'));
+  // tests/torch/: suites that compare with PyTorch (Node only: they start a Python process).
+  const files = [
+    ...readdirSync('tests').filter((f) => f.endsWith('.test.ts')),
+    ...readdirSync('tests/torch').filter((f) => f.endsWith('.test.ts')).map((f) => `torch/${f}`),
+  ];
   // Test files import `simdnet` itself (external: they test the built package); oracles such
   // as TensorFlow.js are bundled in, since their ESM builds do not load in Node as they are.
   await build({
@@ -54,10 +59,18 @@ if (want('node')) {
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
   });
-  const outs = readdirSync('build/tests').filter((f) => f.endsWith('.test.mjs')).map((f) => `build/tests/${f}`);
+  const outs = ['build/tests', 'build/tests/torch'].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.test.mjs')).map((f) => `${d}/${f}`));
   run('node:test', process.execPath, ['--test', '--test-reporter=spec', ...outs], (out) => {
     const p = /ℹ pass (\d+)/.exec(out);
     const f = /ℹ fail (\d+)/.exec(out);
+    // Each file that used the PyTorch oracle (tests/torch/harness.ts) prints its count at exit.
+    let configs = 0;
+    let withGrad = 0;
+    for (const m of out.matchAll(/torch oracle: (\d+) configurations compared with PyTorch \((\d+) with gradients\)/g)) {
+      configs += +m[1];
+      withGrad += +m[2];
+    }
+    torchCounts = { configs, withGrad };
     return { passed: p ? +p[1] : 0, failed: f ? +f[1] : 1 };
   });
 }
@@ -88,5 +101,7 @@ if (want('threads-browser')) {
 const passed = results.reduce((s, r) => s + r.passed, 0);
 const failed = results.reduce((s, r) => s + r.failed, 0);
 console.log('\n' + results.map((r) => `  ${r.name}: ${r.passed} passed, ${r.failed} failed`).join('\n'));
+if (torchCounts)
+  console.log(`PyTorch oracle: ${torchCounts.configs} op configurations compared, forward values (${torchCounts.withGrad} also input gradients)`);
 console.log(`total: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

@@ -1,0 +1,147 @@
+"""PyTorch as an independent oracle for simdnet's tests.
+
+A long-lived process: one JSON request per line on stdin, one JSON reply per line on stdout.
+The first line written is a handshake: {"ready": true, "torch": "<version>"} or, when torch
+cannot be imported, {"ready": false, "error": "..."}.
+
+Request:
+  {"id": 7,
+   "fn": "F.conv2d" | "torch.add" | "Tensor.permute" | "<name in CUSTOM>",
+   "inputs": [{"shape": [...], "data": "<base64 little-endian>", "dtype": "f32" | "i32" | "bool",
+               "perm": [...] (optional, applied before the call: simdnet layout -> torch layout),
+               "grad": true (optional: return d(outputs)/d(this input))}],
+   "args": [...], "kwargs": {...}   (optional; {"$": i} stands for input i; default: the inputs)
+   "outPerm": [...]                 (optional, applied to every tensor output: torch -> simdnet)
+   "dy": ["<base64 f32>", ...]      (optional, one per output: the upstream gradients)}
+Reply:
+  {"id": 7, "outputs": [{"shape": [...], "data": "<base64 f64>"}], "grads": ["<base64 f64>" | null]}
+  or {"id": 7, "error": "..."}.
+
+Everything is computed in float64 from the float32 values sent, so the reply is the exact
+answer to the question simdnet's float32 result approximates.
+"""
+import base64
+import json
+import sys
+import traceback
+
+try:
+    import torch
+    import torch.nn.functional as F
+except Exception as e:  # noqa: BLE001 - any import failure means "no oracle here"
+    sys.stdout.write(json.dumps({"ready": False, "error": f"{type(e).__name__}: {e}"}) + "\n")
+    sys.stdout.flush()
+    sys.exit(0)
+
+torch.set_grad_enabled(True)
+DTYPES = {"f32": (torch.float32, torch.float64), "i32": (torch.int32, torch.int64), "bool": (torch.uint8, torch.bool)}
+
+
+def decode(spec):
+    raw, want = DTYPES[spec.get("dtype", "f32")]
+    buf = bytearray(base64.b64decode(spec["data"]))
+    t = torch.frombuffer(buf, dtype=raw) if len(buf) else torch.empty(0, dtype=raw)
+    return t.to(want).reshape(spec["shape"])
+
+
+def encode(t):
+    t = t.detach().to(torch.float64).contiguous()
+    return {"shape": list(t.shape), "data": base64.b64encode(t.numpy().tobytes()).decode("ascii")}
+
+
+# Ops with no single torch call in simdnet's terms (simdnet-side conventions spelled out).
+CUSTOM = {
+    # simdnet's crossEntropy: mean over the batch of -log softmax(logits)[label].
+    "cross_entropy_mean": lambda logits, labels: F.cross_entropy(logits, labels.long()),
+    # Convolution with [left, right, top, bottom] zero padding (simdnet allows asymmetric pads).
+    "conv2d_pads": lambda x, w, b, pads, **kw: F.conv2d(F.pad(x, pads), w, b, **kw),
+    # simdnet's linear with activation 'relu' (weights sent as [out, in]).
+    "linear_relu": lambda x, w, b: F.relu(F.linear(x, w, b)),
+    # Batch norm in training mode with batch statistics; returns y only.
+    "batch_norm_train": lambda x, g, b, eps: F.batch_norm(x, None, None, g, b, training=True, eps=eps),
+}
+
+
+def resolve(name):
+    if name in CUSTOM:
+        return CUSTOM[name]
+    mod, _, attr = name.partition(".")
+    if mod == "F":
+        return getattr(F, attr)
+    if mod == "torch":
+        return getattr(torch, attr)
+    if mod == "Tensor":
+        return lambda self, *a, **k: getattr(self, attr)(*a, **k)
+    raise ValueError(f"unknown function {name!r}")
+
+
+def substitute(v, ins):
+    if isinstance(v, dict):
+        if set(v) == {"$"}:
+            return ins[v["$"]]
+        return {k: substitute(x, ins) for k, x in v.items()}
+    if isinstance(v, list):
+        return [substitute(x, ins) for x in v]
+    return v
+
+
+def flatten_outputs(r):
+    if isinstance(r, torch.Tensor):
+        return [r]
+    if isinstance(r, (tuple, list)):
+        out = []
+        for x in r:
+            out.extend(flatten_outputs(x))
+        return out
+    return [torch.tensor(r, dtype=torch.float64)]
+
+
+def handle(req):
+    leaves = []
+    ins = []
+    for spec in req["inputs"]:
+        t = decode(spec)
+        if spec.get("grad"):
+            t.requires_grad_(True)
+        leaves.append(t)
+        ins.append(t.permute(spec["perm"]).contiguous() if spec.get("perm") else t)
+    args = substitute(req["args"], ins) if "args" in req else ins
+    kwargs = substitute(req.get("kwargs", {}), ins)
+    outs = flatten_outputs(resolve(req["fn"])(*args, **kwargs))
+    if req.get("outPerm"):
+        outs = [o.permute(req["outPerm"]) for o in outs]
+    reply = {"id": req["id"], "outputs": [encode(o) for o in outs]}
+    if "dy" in req:
+        wrt = [t for t in leaves if t.requires_grad]
+        pairs = [(o, decode({"shape": list(o.shape), "data": d})) for o, d in zip(outs, req["dy"]) if o.requires_grad]
+        grads = []
+        if wrt and pairs:
+            grads = torch.autograd.grad([o for o, _ in pairs], wrt, [d for _, d in pairs], allow_unused=True)
+        it = iter(grads)
+        reply["grads"] = []
+        for t in leaves:
+            if not t.requires_grad:
+                reply["grads"].append(None)
+                continue
+            g = next(it, None)
+            reply["grads"].append(encode(g if g is not None else torch.zeros_like(t))["data"])
+    return reply
+
+
+def main():
+    sys.stdout.write(json.dumps({"ready": True, "torch": torch.__version__}) + "\n")
+    sys.stdout.flush()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        req = json.loads(line)
+        try:
+            reply = handle(req)
+        except Exception as e:  # noqa: BLE001 - reported to the test, which fails with it
+            reply = {"id": req.get("id"), "error": f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=3)}"}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
