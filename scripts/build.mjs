@@ -47,6 +47,20 @@ await build({ ...entry, entryPoints: { inline: 'ts/entries/inline.ts' }, loader:
 // The `browser` condition, also for a plain <script type="module">: minified, simdnet.wasm beside it.
 await build({ ...entry, entryPoints: { browser: 'ts/index.ts' }, minify: true, keepNames: true }); // names: summary() prints class names
 
+// simdnet/onnx: the importer with protobufjs, apart from the main entry (which it would
+// double); its imports of the library resolve to `simdnet` itself, so both share one instance.
+// Only stateless library files may be bundled into it (a second copy of the backend or the
+// tensor module would be a second library).
+const selfImport = {
+  name: 'simdnet-self',
+  setup(b) {
+    b.onResolve({ filter: /\/index$/ }, (a) => (join(a.resolveDir, a.path) === join(process.cwd(), 'ts/index') ? { path: 'simdnet', external: true } : undefined));
+  },
+};
+const onnx = await build({ ...entry, entryPoints: { onnx: 'ts/entries/onnx.ts' }, plugins: [selfImport, noNodeBuiltins], mainFields: ['module', 'main'], metafile: true });
+const bundled = Object.keys(onnx.metafile.inputs).filter((f) => f.startsWith('ts/') && !f.startsWith('ts/io/onnx/') && f !== 'ts/entries/onnx.ts' && f !== 'ts/backend/errors.ts');
+if (bundled.length) throw new Error(`dist/onnx.js must reach the library through 'simdnet' only, but bundles ${bundled.join(', ')}`);
+
 run(bin('tsc'), ['-p', 'tsconfig.json']);
 // tsc keeps the extensionless specifiers of the sources; Deno (and Node's own resolution)
 // need the file named, so the declarations name it.
@@ -60,4 +74,4 @@ for (const file of readdirSync('dist', { recursive: true }).filter((f) => f.ends
   });
   writeFileSync(path, text);
 }
-console.log('built dist/{index,edge,inline,browser}.js, their .d.ts, dist/simdnet.wasm');
+console.log('built dist/{index,edge,inline,browser,onnx}.js, their .d.ts, dist/simdnet.wasm');

@@ -75,6 +75,31 @@ if (want('node')) {
   });
 }
 
+if (want('onnx')) {
+  // ONNX import/export against onnxruntime-web and PyTorch (Node only: it runs Python to export
+  // torchvision's models, cached in build/onnx/), apart from build/tests/ which every runtime runs.
+  rmSync('build/tests-onnx', { recursive: true, force: true });
+  const files = readdirSync('tests/onnx').filter((f) => f.endsWith('.test.ts'));
+  await build({
+    entryPoints: files.map((f) => `tests/onnx/${f}`),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'es2022',
+    outdir: 'build/tests-onnx',
+    outExtension: { '.js': '.mjs' },
+    external: ['simdnet', 'node:*', 'onnxruntime-web'],
+    mainFields: ['module', 'main'],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  run('onnx', process.execPath, ['--test', '--test-reporter=spec', ...files.map((f) => `build/tests-onnx/${f.replace(/\.ts$/, '.mjs')}`)], (out) => {
+    const p = /ℹ pass (\d+)/.exec(out);
+    const f = /ℹ fail (\d+)/.exec(out);
+    return { passed: p ? +p[1] : 0, failed: f ? +f[1] : 1 };
+  });
+}
+
 if (want('runtimes')) {
   // The built package in Node (installed from the packed tarball), Deno, Bun, Chromium, Firefox,
   // workerd and EdgeVM; after 'node', whose bundles of the test files Deno, Bun and Chromium run.

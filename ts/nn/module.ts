@@ -197,11 +197,11 @@ export abstract class Module {
 }
 
 /** Names layers in summary() while a container runs its children. */
-export function callChild(name: string, m: Module, x: Tensor): Tensor {
-  if (!recorder) return m.call(x);
+export function callChild(name: string, m: Module, x: Tensor, ...rest: Tensor[]): Tensor {
+  if (!recorder) return m.call(x, ...rest);
   recordPrefix.push(name);
   try {
-    return m.call(x);
+    return m.call(x, ...rest);
   } finally {
     recordPrefix.pop();
   }

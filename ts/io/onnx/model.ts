@@ -1,0 +1,290 @@
+// loadOnnx: ONNX bytes → an nn.Module that runs the graph on simdnet's ops. At import the
+// graph goes through: constant folding (initializers, Constant nodes and everything computed
+// from them only), dead-node removal, ReLU fusion into the convolution or dense layer before
+// it, weights converted to simdnet's layouts as parameters, and one dry run at batch 1 that
+// checks every node runs (shape inference with the real ops) before the model is returned.
+// Shape arithmetic that depends on the input (Shape → Gather → Concat → Reshape) runs on
+// small JavaScript arrays at each call.
+import * as sn from '../../index';
+import { opError } from '../../backend/errors';
+import { decodeModel, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './decode';
+import { Const, CONST_OPS, evalConst, onnxError } from './values';
+import { OPS, OnnxLayer, type Exec, type Ctx } from './ops';
+import { type Val, type TVal, isConst, tval, plainOf, permuteData, NCHW_TO_NHWC } from './layout';
+
+type Tensor = sn.Tensor;
+
+export interface LoadOnnxOptions {
+  /**
+   * The layout of rank-4 inputs and outputs: 'NCHW' (default, the model's own, as exported
+   * from PyTorch) or 'NHWC' (simdnet's, which skips the transposes at the edges).
+   */
+  layout?: 'NCHW' | 'NHWC';
+}
+
+export interface OnnxTensorInfo {
+  name: string;
+  /** Dimensions as declared in the file (a string is symbolic, e.g. 'N'), in the model's order. */
+  shape: (number | string | null)[] | null;
+  /** The order run() and forward() take or return this tensor in ('NCHW' or 'NHWC' for rank 4). */
+  layout: 'NCHW' | 'NHWC' | null;
+}
+
+interface Step {
+  node: OnnxNode;
+  exec: Exec;
+}
+
+const supportedOps = () =>
+  `on activations: ${Object.keys(OPS).sort().join(', ')}; on constants and shapes only: ${[...new Set([...CONST_OPS, 'Constant'])].filter((o) => !OPS[o]).sort().join(', ')}`;
+
+/** Child names: the node's scope path with dots (torch exports '/layer1/layer1.0/conv1/Conv'). */
+const layerName = (n: OnnxNode) => n.name.replace(/^\/+/, '').replace(/\//g, '.') || n.op;
+
+/** An imported ONNX graph as a simdnet Module. */
+export class OnnxModel extends sn.nn.Module {
+  readonly inputs: OnnxTensorInfo[];
+  readonly outputs: OnnxTensorInfo[];
+  readonly opset: number;
+  readonly producer: string;
+  readonly layout: 'NCHW' | 'NHWC';
+  private readonly steps: Step[] = [];
+  private readonly consts: Map<string, Const>;
+  private readonly constTensors = new Map<Const, Tensor>();
+  private readonly declared: OnnxValueInfo[];
+
+  constructor(g: OnnxGraph, options: LoadOnnxOptions) {
+    super();
+    this.opset = g.opset;
+    this.producer = g.producer;
+    this.layout = options.layout ?? 'NCHW';
+    this.declared = g.inputs;
+    const rank4 = (v: OnnxValueInfo) => (v.shape?.length === 4 ? this.layout : null);
+    this.inputs = g.inputs.map((v) => ({ name: v.name, shape: v.shape, layout: rank4(v) }));
+    this.outputs = g.outputs.map((v) => ({ name: v.name, shape: v.shape, layout: rank4(v) }));
+    this.consts = foldConstants(g);
+    const live = liveNodes(g, this.consts);
+    const fused = fuseRelu(live, g);
+    const names = new Set<string>();
+    const model = this;
+    for (const node of live) {
+      if (!node.outputs.some((o) => o && !this.consts.has(o))) continue;
+      const build = OPS[node.op];
+      if (!build) {
+        this.steps.push({ node, exec: this.constExec(node) });
+        continue;
+      }
+      let layer: OnnxLayer | null = null;
+      const where = `node '${node.name}' (${node.op})`;
+      const ctx: Ctx = {
+        node, opset: g.opset, where,
+        attr: <T>(name: string, dflt: T) => (node.attrs.has(name) ? (node.attrs.get(name) as T) : dflt),
+        constIn: (i) => (node.inputs[i] ? this.consts.get(node.inputs[i]) ?? null : null),
+        get layer() {
+          return (layer ??= makeLayer(node, names, model));
+        },
+        tensorOf: (c) => this.tensorOf(c),
+        fusedRelu: fused.has(node),
+      };
+      this.steps.push({ node, exec: build(ctx) });
+    }
+    for (const o of g.outputs)
+      if (!this.steps.some((s) => s.node.outputs.includes(o.name)) && !this.consts.has(o.name) && !g.inputs.some((i) => i.name === o.name))
+        throw onnxError(`graph output '${o.name}' is not produced by any node`);
+  }
+
+  private constExec(node: OnnxNode): Exec {
+    const where = `node '${node.name}' (${node.op})`;
+    if (!CONST_OPS.includes(node.op))
+      throw onnxError(`${where}: operator ${node.op} is not supported. Supported ${supportedOps()}`);
+    return (ins) => {
+      if (ins.some((v, i) => node.inputs[i] && !isConst(v)))
+        throw onnxError(`${where}: ${node.op} on an activation (not on shapes or constants) is not supported yet`);
+      const out = evalConst(node.op, where, ins as (Const | null)[], (n) => node.attrs.get(n), this.opset);
+      if (!out) throw onnxError(`${where}: operator ${node.op} is not supported. Supported ${supportedOps()}`);
+      return out;
+    };
+  }
+
+  private tensorOf(c: Const): Tensor {
+    let t = this.constTensors.get(c);
+    if (t && !t.isDisposed) return t;
+    t = sn.keep(sn.tensor(c.data, c.shape));
+    // Constants of the file are kept for the model's life; ones computed at run time are not.
+    if ([...this.consts.values()].includes(c)) this.constTensors.set(c, t);
+    return t;
+  }
+
+  /** Runs the graph on named inputs; returns every graph output by name (ONNX Runtime's run()). */
+  run(feeds: Record<string, Tensor>): Record<string, Tensor> {
+    if (!feeds || typeof feeds !== 'object') throw opError('OnnxModel.run', `argument 'feeds' must be an object of tensors by input name (${this.inputs.map((i) => `'${i.name}'`).join(', ')})`);
+    for (const k of Object.keys(feeds))
+      if (!this.inputs.some((i) => i.name === k)) throw opError('OnnxModel.run', `unknown input '${k}'; the model's inputs are ${this.inputs.map((i) => `'${i.name}'`).join(', ')}`);
+    const outs = this.execute(this.inputs.map((i) => {
+      const t = feeds[i.name];
+      if (!t) throw opError('OnnxModel.run', `input '${i.name}' is missing from 'feeds'`);
+      return t;
+    }));
+    return Object.fromEntries(this.outputs.map((o, i) => [o.name, outs[i]]));
+  }
+
+  /** The first output for the inputs in the order of `inputs`. */
+  forward(x: Tensor, ...rest: Tensor[]): Tensor {
+    return this.execute([x, ...rest])[0];
+  }
+
+  private execute(xs: Tensor[]): Tensor[] {
+    if (xs.length !== this.inputs.length)
+      throw opError('OnnxModel', `the model takes ${this.inputs.length} input(s) (${this.inputs.map((i) => `'${i.name}'`).join(', ')}), got ${xs.length}`);
+    const values = new Map<string, Val>();
+    for (const [k, c] of this.consts) values.set(k, c);
+    this.declared.forEach((d, i) => values.set(d.name, this.edgeIn(d, xs[i])));
+    for (const { node, exec } of this.steps) {
+      const ins = node.inputs.map((n) => (n ? values.get(n) ?? null : null));
+      ins.forEach((v, i) => {
+        if (node.inputs[i] && !v) throw onnxError(`node '${node.name}' (${node.op}): input '${node.inputs[i]}' is not computed before it`);
+      });
+      // Shape arithmetic (all inputs constants at this call) folds in JavaScript.
+      const folded = ins.every((v, i) => !node.inputs[i] || isConst(v)) && CONST_OPS.includes(node.op)
+        ? evalConst(node.op, `node '${node.name}' (${node.op})`, ins as (Const | null)[], (n) => node.attrs.get(n), this.opset) : null;
+      const out = folded ?? exec(ins);
+      node.outputs.forEach((o, i) => o && out[i] && values.set(o, out[i]));
+    }
+    return this.outputs.map((o) => this.edgeOut(o, values.get(o.name)!));
+  }
+
+  private edgeIn(d: OnnxValueInfo, x: Tensor): Val {
+    if (!(x instanceof sn.Tensor)) throw opError('OnnxModel', `input '${d.name}' must be a Tensor, got ${Object.prototype.toString.call(x)}`);
+    const nhwc = d.shape?.length === 4 && this.layout === 'NHWC';
+    const want = d.shape?.map((s, i) => (nhwc ? d.shape![NCHW_TO_NHWC[i]] : s));
+    const bad = !want ? false : want.length !== x.rank || want.some((s, i) => typeof s === 'number' && s !== x.shape[i]);
+    if (bad) {
+      const hint = want!.length === 4 ? ` (${nhwc ? 'NHWC' : 'NCHW'}: loadOnnx(bytes, { layout: '${nhwc ? 'NCHW' : 'NHWC'}' }) takes the other order)` : '';
+      throw opError('OnnxModel', `input '${d.name}' must have shape [${want!.map((s) => s ?? '?').join(', ')}]${hint}, got [${x.shape.join(', ')}]`);
+    }
+    if (x.rank !== 4) return tval(x, 'plain');
+    return tval(nhwc ? x : permuteData(x, NCHW_TO_NHWC), 'nhwc');
+  }
+
+  private edgeOut(o: OnnxTensorInfo, v: Val): Tensor {
+    if (isConst(v)) return sn.tensor(v.data, v.shape);
+    if (v.layout === 'nhwc' && this.layout === 'NCHW') return permuteData(v.t, [0, 3, 1, 2]);
+    if (v.layout === 'nhwc') return v.t;
+    return plainOf(`output '${o.name}'`, v);
+  }
+
+  override dispose(): void {
+    super.dispose();
+    for (const t of this.constTensors.values()) t.dispose();
+    this.constTensors.clear();
+  }
+
+  /** Checks every node runs, with zeros at batch 1 (only when the input shapes are fixed but for the batch). */
+  dryRun(): void {
+    const shapes = this.declared.map((d) => d.shape?.map((s, i) => (typeof s === 'number' ? s : i === 0 ? 1 : null)));
+    if (shapes.some((s) => !s || s.some((v) => v === null))) return;
+    const wasTraining = this.training;
+    this.eval();
+    try {
+      sn.tidy(() => sn.noGrad(() => void this.execute(shapes.map((s, i) => {
+        const dims = s as number[];
+        return sn.zeros(this.inputs[i].layout === 'NHWC' ? NCHW_TO_NHWC.map((p) => dims[p]) : dims);
+      }))));
+    } finally {
+      this.train(wasTraining);
+    }
+  }
+}
+
+function makeLayer(node: OnnxNode, names: Set<string>, model: OnnxModel): OnnxLayer {
+  let name = layerName(node);
+  for (let i = 1; names.has(name); i++) name = `${layerName(node)}_${i}`;
+  names.add(name);
+  // A class named after the op, so summary()'s type column says 'Conv', 'Gemm', …
+  const cls = { [node.op]: class extends OnnxLayer {} }[node.op];
+  const layer = new cls(node.op);
+  (model as unknown as { child(n: string, m: OnnxLayer): OnnxLayer }).child(name, layer);
+  return layer;
+}
+
+/** Initializers, Constant nodes, and every node computable from them alone. */
+function foldConstants(g: OnnxGraph): Map<string, Const> {
+  const consts = new Map(g.initializers);
+  for (const i of g.inputs) consts.delete(i.name); // an input overrides an initializer's default
+  for (const node of g.nodes) {
+    const where = `node '${node.name}' (${node.op})`;
+    if (node.op === 'Constant') {
+      const v = node.attrs.get('value') ?? node.attrs.get('value_float') ?? node.attrs.get('value_floats') ?? node.attrs.get('value_int') ?? node.attrs.get('value_ints');
+      if (v === undefined) throw onnxError(`${where}: only value, value_float(s) and value_int(s) constants are supported`);
+      const c = v instanceof Const ? v
+        : node.attrs.has('value_float') ? Const.floats([v as number], [])
+        : node.attrs.has('value_floats') ? Const.floats(v as number[], [(v as number[]).length])
+        : node.attrs.has('value_int') ? Const.ints([v as number], []) : Const.ints(v as number[]);
+      consts.set(node.outputs[0], c);
+      continue;
+    }
+    const ins = node.inputs.map((n) => (n ? consts.get(n) ?? null : null));
+    if (node.inputs.some((n, i) => n && !ins[i])) continue;
+    const out = evalConst(node.op, where, ins, (n) => node.attrs.get(n), g.opset);
+    if (out) node.outputs.forEach((o, i) => o && out[i] && consts.set(o, out[i]));
+  }
+  return consts;
+}
+
+/** The nodes the graph outputs depend on, in file order, without the folded ones. */
+function liveNodes(g: OnnxGraph, consts: Map<string, Const>): OnnxNode[] {
+  const producer = new Map<string, OnnxNode>();
+  for (const n of g.nodes) for (const o of n.outputs) if (o) producer.set(o, n);
+  const live = new Set<OnnxNode>();
+  const stack = g.outputs.map((o) => o.name);
+  while (stack.length) {
+    const name = stack.pop()!;
+    if (consts.has(name)) continue;
+    const n = producer.get(name);
+    if (!n || live.has(n)) continue;
+    live.add(n);
+    for (const i of n.inputs) if (i) stack.push(i);
+  }
+  return g.nodes.filter((n) => live.has(n));
+}
+
+/** Conv/ConvTranspose/Gemm/MatMul whose only consumer is a Relu: the Relu goes into its epilogue. */
+function fuseRelu(nodes: OnnxNode[], g: OnnxGraph): Set<OnnxNode> {
+  const consumers = new Map<string, OnnxNode[]>();
+  for (const n of nodes) for (const i of n.inputs) if (i) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  const fused = new Set<OnnxNode>();
+  const outputs = new Set(g.outputs.map((o) => o.name));
+  for (const n of nodes) {
+    if (!['Conv', 'ConvTranspose', 'Gemm', 'MatMul'].includes(n.op)) continue;
+    const y = n.outputs[0];
+    const c = consumers.get(y) ?? [];
+    if (c.length !== 1 || c[0].op !== 'Relu' || outputs.has(y)) continue;
+    const relu = c[0];
+    n.outputs = [relu.outputs[0]];
+    nodes.splice(nodes.indexOf(relu), 1);
+    fused.add(n);
+  }
+  return fused;
+}
+
+/**
+ * Imports an ONNX model (bytes of an .onnx file) as a trainable simdnet Module. Rank-4
+ * inputs and outputs are NCHW unless `{ layout: 'NHWC' }`; inside, everything runs NHWC.
+ */
+export function loadOnnx(bytes: Uint8Array, options: LoadOnnxOptions = {}): OnnxModel {
+  if (options === null || typeof options !== 'object') throw onnxError(`argument 'options' must be an object, got ${String(options)}`);
+  for (const k of Object.keys(options)) if (k !== 'layout') throw onnxError(`unknown option '${k}' (known: layout)`);
+  if (options.layout !== undefined && options.layout !== 'NCHW' && options.layout !== 'NHWC')
+    throw onnxError(`option 'layout' must be 'NCHW' or 'NHWC', got ${JSON.stringify(options.layout)}`);
+  const g = decodeModel(bytes);
+  const model = new OnnxModel(g, options);
+  try {
+    model.dryRun();
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+export type { TVal };

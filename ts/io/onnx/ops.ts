@@ -1,0 +1,453 @@
+// ONNX operators on simdnet's ops. Each entry checks a node's attributes and constant
+// inputs once, at import (turning weights into parameters in simdnet's layouts), and
+// returns the function that runs the node on runtime values (see layout.ts for how a value
+// is held). Ops whose simdnet counterpart does not exist yet are absent from this table,
+// so a model using them fails at import with the op named.
+import * as sn from '../../index';
+import type { OnnxNode } from './decode';
+import { Const, onnxError, axisOf, transposeConst, reshapeTarget, squeezeShape, unsqueezeShape, broadcastShapes } from './values';
+import { type Val, type TVal, isConst, tval, plainOf, nhwcOf, constFor } from './layout';
+
+type Tensor = sn.Tensor;
+
+/** A node's Module: its parameters and buffers, and the layer summary() lists. */
+export class OnnxLayer extends sn.nn.Module {
+  private fn: ((...xs: Tensor[]) => Tensor) | null = null;
+  flopsOf: ((inShape: readonly number[], outShape: readonly number[]) => number) | null = null;
+  constructor(readonly opType: string) {
+    super();
+  }
+  addParam(name: string, t: Tensor): Tensor {
+    return this.param(name, t);
+  }
+  addBuffer(name: string, t: Tensor): Tensor {
+    return this.buffer(name, t);
+  }
+  /** Runs fn on the tensors as this layer (so summary() and hooks see it). */
+  apply(name: string, fn: (...xs: Tensor[]) => Tensor, ...xs: Tensor[]): Tensor {
+    this.fn = fn;
+    try {
+      return sn.nn.callChild(name, this, xs[0], ...xs.slice(1));
+    } finally {
+      this.fn = null;
+    }
+  }
+  forward(x: Tensor, ...rest: Tensor[]): Tensor {
+    return this.fn!(x, ...rest);
+  }
+  override flops(inShape: readonly number[], outShape: readonly number[]): number {
+    return this.flopsOf ? this.flopsOf(inShape, outShape) : 0;
+  }
+}
+
+export interface Ctx {
+  node: OnnxNode;
+  opset: number;
+  /** `node 'name' (Op)`, for messages. */
+  where: string;
+  attr<T>(name: string, dflt: T): T;
+  /** Input i if it is a constant known at import (initializer, Constant, folded), else null. */
+  constIn(i: number): Const | null;
+  layer: OnnxLayer;
+  /** A kept, non-trainable tensor of a constant (cached per constant). */
+  tensorOf(c: Const): Tensor;
+  /** Set when the node's output feeds only a Relu that was fused into it. */
+  fusedRelu: boolean;
+}
+
+export type Exec = (ins: (Val | null)[]) => Val[];
+type Builder = (ctx: Ctx) => Exec;
+
+function need(ctx: Ctx, i: number, what: string): Const {
+  const c = ctx.constIn(i);
+  if (!c) throw onnxError(`${ctx.where}: the ${what} (input ${i}, '${ctx.node.inputs[i]}') must be a constant (an initializer); a computed ${what} is not supported`);
+  return c;
+}
+
+const run = (ctx: Ctx, fn: (...xs: Tensor[]) => Tensor, ...xs: Tensor[]) => ctx.layer.apply(ctx.node.name, fn, ...xs);
+
+const param = (ctx: Ctx, name: string, c: Const, shape = c.shape) => ctx.layer.addParam(name, sn.tensor(c.data, shape));
+
+function tensorIn(ctx: Ctx, v: Val | null, i: number): TVal {
+  if (!v) throw onnxError(`${ctx.where}: input ${i} is missing`);
+  if (isConst(v)) return tval(ctx.tensorOf(v), 'plain', v.shape);
+  return v;
+}
+
+function spatial(ctx: Ctx, name: string, dflt: number): [number, number] {
+  const v = ctx.attr<number[] | null>(name, null);
+  if (!v) return [dflt, dflt];
+  if (v.length !== 2) throw onnxError(`${ctx.where}: '${name}' ${JSON.stringify(v)} has ${v.length} values; only 2-D (NCHW) windows are supported`);
+  return [v[0], v[1]];
+}
+
+/** ONNX pads [top, left, bottom, right] and auto_pad as simdnet padding for an input size. */
+function padding(ctx: Ctx, k: [number, number], s: [number, number], d: [number, number]): (H: number, W: number) => sn.Padding {
+  const auto = ctx.attr('auto_pad', 'NOTSET');
+  const pads = ctx.attr<number[]>('pads', [0, 0, 0, 0]);
+  if (pads.length !== 4) throw onnxError(`${ctx.where}: 'pads' ${JSON.stringify(pads)} must have 4 values (2-D windows)`);
+  if (auto === 'NOTSET') return () => [pads[0], pads[2], pads[1], pads[3]];
+  if (auto === 'VALID') return () => 'valid';
+  if (auto === 'SAME_UPPER') return () => 'same';
+  if (auto === 'SAME_LOWER')
+    return (H, W) => {
+      const total = (n: number, i: 0 | 1) => Math.max((Math.ceil(n / s[i]) - 1) * s[i] + d[i] * (k[i] - 1) + 1 - n, 0);
+      const th = total(H, 0);
+      const tw = total(W, 1);
+      return [th - (th >> 1), th >> 1, tw - (tw >> 1), tw >> 1];
+    };
+  throw onnxError(`${ctx.where}: auto_pad '${auto}' is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER`);
+}
+
+const unary = (f: (x: Tensor) => Tensor): Builder => (ctx) => ([x]) => {
+  const v = tensorIn(ctx, x, 0);
+  return [{ ...v, t: run(ctx, f, v.t) }];
+};
+
+/** Brings two operands of an elementwise op to one layout; constants follow the tensor. */
+function binary(f: (a: Tensor | number, b: Tensor | number) => Tensor): Builder {
+  return (ctx) => ([a, b]) => {
+    if (!a || !b) throw onnxError(`${ctx.where}: needs two inputs`);
+    const shape = broadcastShapes(ctx.where, a.shape, b.shape);
+    const side = (v: Val, other: TVal): Tensor | number => {
+      if (!isConst(v)) return v.t;
+      const c = constFor(v, other);
+      return c.size === 1 ? c.data[0] : ctx.tensorOf(c);
+    };
+    if (isConst(a) || isConst(b)) {
+      const t = (isConst(a) ? b : a) as TVal;
+      const out = run(ctx, (...xs) => f(isConst(a) ? side(a, t) : xs[0], isConst(b) ? side(b, t) : xs[0]), t.t);
+      return [{ ...t, t: out, shape }];
+    }
+    let [x, y] = [a, b];
+    if (x.layout !== y.layout) {
+      // Meet in NHWC when either is; otherwise in the plain order.
+      if (x.layout === 'nhwc' || y.layout === 'nhwc') {
+        x = tval(nhwcOf(ctx.where, x), 'nhwc');
+        y = tval(nhwcOf(ctx.where, y), 'nhwc');
+      } else {
+        x = tval(plainOf(ctx.where, x), 'plain');
+        y = tval(plainOf(ctx.where, y), 'plain');
+      }
+    }
+    const out = run(ctx, (p, q) => f(p, q), x.t, y.t);
+    return [{ t: out, layout: x.layout, shape, chw: x.chw ?? y.chw }];
+  };
+}
+
+function conv(ctx: Ctx): Exec {
+  const w = need(ctx, 1, 'weight');
+  if (w.rank !== 4) throw onnxError(`${ctx.where}: weight ${JSON.stringify(w.shape)} is not 4-D; only 2-D convolutions are supported`);
+  const [K, Cg, KH, KW] = w.shape;
+  const groups = ctx.attr('group', 1);
+  const k = spatial(ctx, 'kernel_shape', 0);
+  if (k[0] && (k[0] !== KH || k[1] !== KW)) throw onnxError(`${ctx.where}: kernel_shape ${JSON.stringify(k)} does not match the weight ${JSON.stringify(w.shape)}`);
+  const stride = spatial(ctx, 'strides', 1);
+  const dilation = spatial(ctx, 'dilations', 1);
+  const pad = padding(ctx, [KH, KW], stride, dilation);
+  const weight = param(ctx, 'weight', transposeConst(w, [2, 3, 1, 0]));
+  const b = ctx.node.inputs[2] ? need(ctx, 2, 'bias') : null;
+  const bias = b ? param(ctx, 'bias', b, [K]) : null;
+  const activation = ctx.fusedRelu ? 'relu' : null;
+  ctx.layer.flopsOf = (_i, o) => 2 * o[0] * o[1] * o[2] * o[3] * KH * KW * Cg;
+  return ([x]) => {
+    const t = nhwcOf(ctx.where, tensorIn(ctx, x, 0));
+    if (t.shape[3] !== Cg * groups)
+      throw onnxError(`${ctx.where}: input has ${t.shape[3]} channels, the weight ${JSON.stringify(w.shape)} with group=${groups} expects ${Cg * groups}`);
+    const y = run(ctx, (xt) => sn.conv2d(xt, weight, { stride, dilation, groups, padding: pad(t.shape[1], t.shape[2]), bias, activation, roundMode: 'floor' }), t);
+    return [tval(y, 'nhwc')];
+  };
+}
+
+function convTranspose(ctx: Ctx): Exec {
+  const w = need(ctx, 1, 'weight');
+  if (w.rank !== 4) throw onnxError(`${ctx.where}: weight ${JSON.stringify(w.shape)} is not 4-D; only 2-D transposed convolutions are supported`);
+  const [C, Kg, KH, KW] = w.shape;
+  const groups = ctx.attr('group', 1);
+  const stride = spatial(ctx, 'strides', 1);
+  const dilation = spatial(ctx, 'dilations', 1);
+  const outputPadding = spatial(ctx, 'output_padding', 0);
+  if (ctx.attr('auto_pad', 'NOTSET') !== 'NOTSET' || ctx.attr<number[] | null>('output_shape', null))
+    throw onnxError(`${ctx.where}: auto_pad and output_shape are not supported; export with explicit pads`);
+  const pads = ctx.attr<number[]>('pads', [0, 0, 0, 0]);
+  if (pads.length !== 4 || pads[0] !== pads[2] || pads[1] !== pads[3])
+    throw onnxError(`${ctx.where}: pads ${JSON.stringify(pads)} are asymmetric; simdnet's convTranspose2d crops the same amount from both sides`);
+  const weight = param(ctx, 'weight', transposeConst(w, [2, 3, 1, 0]));
+  const b = ctx.node.inputs[2] ? need(ctx, 2, 'bias') : null;
+  const bias = b ? param(ctx, 'bias', b, [Kg * groups]) : null;
+  const activation = ctx.fusedRelu ? 'relu' : null;
+  ctx.layer.flopsOf = (i) => 2 * i[0] * i[1] * i[2] * C * KH * KW * Kg;
+  return ([x]) => {
+    const t = nhwcOf(ctx.where, tensorIn(ctx, x, 0));
+    const y = run(ctx, (xt) => sn.convTranspose2d(xt, weight, { stride, dilation, groups, padding: [pads[0], pads[1]], outputPadding, bias, activation }), t);
+    return [tval(y, 'nhwc')];
+  };
+}
+
+function batchNorm(ctx: Ctx): Exec {
+  const [scale, bias, mean, variance] = [1, 2, 3, 4].map((i) => need(ctx, i, ['scale', 'bias', 'mean', 'variance'][i - 1]));
+  const C = scale.size;
+  const eps = ctx.attr('epsilon', 1e-5);
+  const momentum = 1 - ctx.attr('momentum', 0.9); // ONNX weighs the running value, simdnet the batch's
+  if (ctx.node.outputs.filter(Boolean).length > 1) throw onnxError(`${ctx.where}: the training outputs (running mean and variance) are not supported`);
+  const g = param(ctx, 'weight', scale, [C]);
+  const b = param(ctx, 'bias', bias, [C]);
+  const rm = ctx.layer.addBuffer('runningMean', sn.tensor(mean.data, [C]));
+  const rv = ctx.layer.addBuffer('runningVar', sn.tensor(variance.data, [C]));
+  ctx.layer.flopsOf = (i) => 2 * i.reduce((p, d) => p * d, 1);
+  return ([x]) => {
+    const v = tensorIn(ctx, x, 0);
+    const t = v.shape.length === 4 ? nhwcOf(ctx.where, v) : v.shape.length === 2 ? plainOf(ctx.where, v) : null;
+    if (!t) throw onnxError(`${ctx.where}: input ${JSON.stringify(v.shape)} must be [N, C] or [N, C, H, W]`);
+    const y = run(ctx, (xt) => sn.batchNorm(xt, g, b, rm, rv, { training: ctx.layer.training, eps, momentum }), t);
+    return [tval(y, v.shape.length === 4 ? 'nhwc' : 'plain')];
+  };
+}
+
+/** Gemm (and MatMul with a constant right-hand side) as a dense layer: W [in, out]. */
+function dense(ctx: Ctx, w: Const, bias: Const | null, alpha: number): Exec {
+  const [In, Out] = w.shape;
+  const weight = param(ctx, 'weight', alpha === 1 ? w : w.with(w.shape, Array.from(w.data, (v) => v * alpha)));
+  const b = bias ? param(ctx, 'bias', bias, [Out]) : null;
+  const activation = ctx.fusedRelu ? 'relu' : null;
+  let rowsFrom: string | null = null; // the 'flat' layout the weight rows were permuted to
+  ctx.layer.flopsOf = (i) => 2 * (i[0] ?? 1) * In * Out;
+  return ([x]) => {
+    const v = tensorIn(ctx, x, 0);
+    if (v.shape.length !== 2 || v.shape[1] !== In)
+      throw onnxError(`${ctx.where}: input ${JSON.stringify(v.shape)} must be [N, ${In}]`);
+    let t: Tensor;
+    if (v.layout === 'flat' && v.chw![1] * v.chw![2] > 1 && v.chw![0] > 1) {
+      // Rows of W follow C, H, W; the activation is H, W, C: permute the rows once.
+      const key = v.chw!.join(',');
+      if (rowsFrom === null) {
+        const [C, H, W] = v.chw!;
+        const rows = transposeConst(new Const('float', [C, H, W, Out], weight.dataSync()), [1, 2, 0, 3]);
+        weight.assign(rows.data);
+        rowsFrom = key;
+      } else if (rowsFrom !== key) throw onnxError(`${ctx.where}: the flattened input changed from [C, H, W] = [${rowsFrom}] to [${key}]`);
+      t = v.t;
+    } else {
+      if (rowsFrom !== null) throw onnxError(`${ctx.where}: the input layout changed between runs`);
+      t = plainOf(ctx.where, v);
+    }
+    return [tval(run(ctx, (xt) => sn.linear(xt, weight, b, { activation }), t), 'plain')];
+  };
+}
+
+function gemm(ctx: Ctx): Exec {
+  if (ctx.attr('transA', 0)) throw onnxError(`${ctx.where}: transA=1 is not supported`);
+  const B = need(ctx, 1, 'weight (B)');
+  if (B.rank !== 2) throw onnxError(`${ctx.where}: B ${JSON.stringify(B.shape)} must be 2-D`);
+  const w = ctx.attr('transB', 0) ? transposeConst(B, [1, 0]) : B;
+  let c = ctx.node.inputs[2] ? need(ctx, 2, 'bias (C)') : null;
+  if (c) {
+    if (c.size !== w.shape[1] && c.size !== 1) throw onnxError(`${ctx.where}: C ${JSON.stringify(c.shape)} must broadcast over rows ([${w.shape[1]}] or a scalar)`);
+    const beta = ctx.attr('beta', 1);
+    c = c.with([w.shape[1]], Array.from({ length: w.shape[1] }, (_, i) => c!.data[c!.size === 1 ? 0 : i] * beta));
+  }
+  return dense(ctx, w, c, ctx.attr('alpha', 1));
+}
+
+function matmul(ctx: Ctx): Exec {
+  const B = ctx.constIn(1);
+  if (!B || B.rank !== 2) throw onnxError(`${ctx.where}: only a MatMul by a constant 2-D matrix is supported (batched matmul of two activations is not yet)`);
+  return dense(ctx, B, null, 1);
+}
+
+function pool(kind: 'max' | 'avg'): Builder {
+  return (ctx) => {
+    const kernel = spatial(ctx, 'kernel_shape', 0);
+    if (!kernel[0]) throw onnxError(`${ctx.where}: kernel_shape is missing or not 2-D`);
+    const stride = spatial(ctx, 'strides', 1);
+    const dil = spatial(ctx, 'dilations', 1);
+    if (dil[0] !== 1 || dil[1] !== 1) throw onnxError(`${ctx.where}: pooling dilations ${JSON.stringify(dil)} are not supported yet`);
+    if (ctx.node.outputs.filter(Boolean).length > 1) throw onnxError(`${ctx.where}: the Indices output is not supported`);
+    const pad = padding(ctx, kernel, stride, [1, 1]);
+    const roundMode = ctx.attr('ceil_mode', 0) ? 'ceil' : 'floor';
+    const countIncludePad = ctx.attr<number>('count_include_pad', 0) === 1;
+    return ([x]) => {
+      const t = nhwcOf(ctx.where, tensorIn(ctx, x, 0));
+      const o = { kernel, stride, padding: pad(t.shape[1], t.shape[2]), roundMode } as const;
+      const y = run(ctx, (xt) => (kind === 'max' ? sn.maxPool2d(xt, o) : sn.avgPool2d(xt, { ...o, countIncludePad })), t);
+      return [tval(y, 'nhwc')];
+    };
+  };
+}
+
+/** Mean over H and W of an NHWC value: [N, C, 1, 1] (keepdims) or [N, C]. */
+function spatialMean(ctx: Ctx, v: TVal, keep: boolean): Val {
+  const t = nhwcOf(ctx.where, v);
+  const [N, , , C] = t.shape;
+  const y = run(ctx, (xt) => sn.globalAvgPool(xt), t);
+  return keep ? tval(sn.reshape(y, [N, 1, 1, C]), 'nhwc') : tval(y, 'plain');
+}
+
+function reduceMean(ctx: Ctx): Exec {
+  const keep = ctx.attr<number>('keepdims', 1) === 1;
+  const axesAttr = ctx.attr<number[] | null>('axes', null);
+  return ([x, axesIn]) => {
+    const v = tensorIn(ctx, x, 0);
+    const axes = (axesAttr ?? (isConst(axesIn) ? axesIn.list() : null))?.map((a) => axisOf(ctx.where, a, v.shape.length)).sort();
+    if (v.shape.length === 4 && axes?.length === 2 && axes[0] === 2 && axes[1] === 3) return [spatialMean(ctx, v, keep)];
+    throw onnxError(`${ctx.where}: ReduceMean over axes ${JSON.stringify(axes ?? 'all')} of ${JSON.stringify(v.shape)} is not supported yet (only the spatial axes [2, 3] of an NCHW activation)`);
+  };
+}
+
+function flatten(ctx: Ctx): Exec {
+  const axis = ctx.attr('axis', 1);
+  return ([x]) => {
+    const v = tensorIn(ctx, x, 0);
+    const a = axisOf(ctx.where, axis, v.shape.length + 1);
+    const lead = v.shape.slice(0, a).reduce((p, d) => p * d, 1);
+    const shape = [lead, v.shape.slice(a).reduce((p, d) => p * d, 1)];
+    if (v.layout === 'nhwc' && a === 1) {
+      const [, C, H, W] = v.shape;
+      return [tval(sn.reshape(v.t, shape), 'flat', shape, [C, H, W])];
+    }
+    return [tval(sn.reshape(plainOf(ctx.where, v), shape), 'plain')];
+  };
+}
+
+function reshape(ctx: Ctx): Exec {
+  const allowZero = ctx.attr<number>('allowzero', 0) === 1;
+  return ([x, s]) => {
+    const v = tensorIn(ctx, x, 0);
+    if (!isConst(s)) throw onnxError(`${ctx.where}: the target shape must be computable from shapes and constants`);
+    const shape = reshapeTarget(ctx.where, v.shape, s.list(), allowZero);
+    if (v.layout === 'nhwc' && shape.length === 2 && shape[0] === v.shape[0]) {
+      const [, C, H, W] = v.shape;
+      return [tval(sn.reshape(v.t, shape), 'flat', shape, [C, H, W])];
+    }
+    return [tval(sn.reshape(plainOf(ctx.where, v), shape), 'plain')];
+  };
+}
+
+function squeezeLike(kind: 'Squeeze' | 'Unsqueeze'): Builder {
+  return (ctx) => ([x, axesIn]) => {
+    const v = tensorIn(ctx, x, 0);
+    const axes = ctx.opset >= 13 ? (isConst(axesIn) ? axesIn.list() : null) : ctx.attr<number[] | null>('axes', null);
+    const shape = kind === 'Squeeze' ? squeezeShape(ctx.where, v.shape, axes) : unsqueezeShape(ctx.where, v.shape, axes ?? []);
+    // [N, C, 1, 1] ⇄ [N, C] costs nothing in NHWC.
+    if (v.layout === 'nhwc' && shape.length === 2 && v.shape[2] * v.shape[3] === 1 && shape[1] === v.shape[1]) return [tval(sn.reshape(v.t, shape), 'plain')];
+    if (shape.length === 4 && v.shape.length === 2 && shape[2] * shape[3] === 1 && shape[1] === v.shape[1] && v.layout === 'plain')
+      return [tval(sn.reshape(v.t, [shape[0], 1, 1, shape[1]]), 'nhwc')];
+    return [tval(sn.reshape(plainOf(ctx.where, v), shape), 'plain')];
+  };
+}
+
+function concat(ctx: Ctx): Exec {
+  const axis = ctx.attr<number | null>('axis', null);
+  if (axis === null) throw onnxError(`${ctx.where}: attribute 'axis' is required`);
+  return (ins) => {
+    const vs = ins.map((v, i) => tensorIn(ctx, v, i));
+    const rank = vs[0].shape.length;
+    const a = axisOf(ctx.where, axis, rank);
+    const shape = vs[0].shape.slice();
+    shape[a] = vs.reduce((s, v) => s + v.shape[a], 0);
+    if (rank === 4 && a === 1 && vs.some((v) => v.layout === 'nhwc')) {
+      const ts = vs.map((v) => nhwcOf(ctx.where, v));
+      return [tval(run(ctx, (...xs) => sn.concat(xs, -1), ...ts), 'nhwc')];
+    }
+    if (a === rank - 1) return [tval(run(ctx, (...xs) => sn.concat(xs, -1), ...vs.map((v) => plainOf(ctx.where, v))), 'plain')];
+    throw onnxError(`${ctx.where}: Concat along axis ${axis} of ${JSON.stringify(vs[0].shape)} is not supported yet (channels of NCHW activations, or the last axis)`);
+  };
+}
+
+function softmax(kind: 'softmax' | 'logSoftmax'): Builder {
+  return (ctx) => {
+    const axis = ctx.attr('axis', ctx.opset >= 13 ? -1 : 1);
+    return ([x]) => {
+      const v = tensorIn(ctx, x, 0);
+      const a = axisOf(ctx.where, axis, v.shape.length);
+      // Before opset 13 the input is coerced to 2-D at the axis: the same as the last axis only when a = rank − 1.
+      const lastOnly = a === v.shape.length - 1 || (ctx.opset < 13 && v.shape.length === 2 && a === 1);
+      if (!lastOnly || (v.layout !== 'plain' && v.shape.length > 2))
+        throw onnxError(`${ctx.where}: ${kind} over axis ${axis} of ${JSON.stringify(v.shape)} is not supported yet (the last axis only)`);
+      return [tval(run(ctx, kind === 'softmax' ? sn.softmax : sn.logSoftmax, plainOf(ctx.where, v)), 'plain')];
+    };
+  };
+}
+
+function clip(ctx: Ctx): Exec {
+  const lo = ctx.opset >= 11 ? (ctx.node.inputs[1] ? need(ctx, 1, 'min').data[0] : -Infinity) : ctx.attr('min', -3.4028234663852886e38);
+  const hi = ctx.opset >= 11 ? (ctx.node.inputs[2] ? need(ctx, 2, 'max').data[0] : Infinity) : ctx.attr('max', 3.4028234663852886e38);
+  if (lo !== 0 || hi < 3.4e38) throw onnxError(`${ctx.where}: Clip to [${lo}, ${hi}] is not supported yet (only [0, ∞), a ReLU)`);
+  return unary(sn.relu)(ctx);
+}
+
+function pad(ctx: Ctx): Exec {
+  return ([x, p]) => {
+    const pads = ctx.opset >= 11 ? (isConst(p) ? p.list() : null) : ctx.attr<number[]>('pads', []);
+    if (!pads || pads.some((v) => v !== 0)) throw onnxError(`${ctx.where}: Pad with non-zero pads ${JSON.stringify(pads)} is not supported yet`);
+    return [x!];
+  };
+}
+
+const passThrough: Builder = (ctx) => ([x]) => {
+  if (!x) throw onnxError(`${ctx.where}: input 0 is missing`);
+  return [x];
+};
+
+function dropout(ctx: Ctx): Exec {
+  if (ctx.node.outputs.filter(Boolean).length > 1) throw onnxError(`${ctx.where}: the mask output is not supported`);
+  return passThrough(ctx);
+}
+
+function cast(ctx: Ctx): Exec {
+  const to = ctx.attr('to', 1);
+  // Casts of shapes fold as constants before this runs; an activation stays float32.
+  return (ins) => {
+    if (to !== 1) throw onnxError(`${ctx.where}: Cast of an activation to type ${to} is not supported (float32 only)`);
+    return passThrough(ctx)(ins);
+  };
+}
+
+function shape(ctx: Ctx): Exec {
+  return ([x]) => {
+    const dims = x!.shape;
+    const r = dims.length;
+    const clampAxis = (a: number) => Math.min(Math.max(a < 0 ? a + r : a, 0), r);
+    const s = clampAxis(ctx.attr('start', 0));
+    const e = clampAxis(ctx.attr('end', r));
+    return [Const.ints(dims.slice(s, e))];
+  };
+}
+
+export const OPS: Record<string, Builder> = {
+  Conv: conv,
+  ConvTranspose: convTranspose,
+  BatchNormalization: batchNorm,
+  Gemm: gemm,
+  MatMul: matmul,
+  MaxPool: pool('max'),
+  AveragePool: pool('avg'),
+  GlobalAveragePool: (ctx) => ([x]) => [spatialMean(ctx, tensorIn(ctx, x, 0), true)],
+  ReduceMean: reduceMean,
+  Relu: unary(sn.relu),
+  LeakyRelu: (ctx) => unary((x) => sn.leakyRelu(x, ctx.attr('alpha', 0.01)))(ctx),
+  Elu: (ctx) => unary((x) => sn.elu(x, ctx.attr('alpha', 1)))(ctx),
+  Selu: (ctx) => unary((x) => sn.mul(sn.elu(x, ctx.attr('alpha', 1.6732632423543772)), ctx.attr('gamma', 1.0507009873554805)))(ctx),
+  Sigmoid: unary(sn.sigmoid),
+  Tanh: unary(sn.tanh),
+  Softplus: unary(sn.softplus),
+  Exp: unary(sn.exp),
+  Neg: unary(sn.neg),
+  Clip: clip,
+  Add: binary(sn.add),
+  Sub: binary(sn.sub),
+  Mul: binary(sn.mul),
+  Div: binary(sn.div),
+  Flatten: flatten,
+  Reshape: reshape,
+  Squeeze: squeezeLike('Squeeze'),
+  Unsqueeze: squeezeLike('Unsqueeze'),
+  Concat: concat,
+  Softmax: softmax('softmax'),
+  LogSoftmax: softmax('logSoftmax'),
+  Pad: pad,
+  Identity: passThrough,
+  Dropout: dropout,
+  Cast: cast,
+  Shape: shape,
+};
