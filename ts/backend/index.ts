@@ -1,5 +1,5 @@
 // One module, one WebAssembly.Memory, one allocator per process or page.
-import { Allocator, fmtBytes, type AllocatorStats } from './memory';
+import { Allocator, fmtBytes, f32Index, type AllocatorStats } from './memory';
 import { defaultWasmUrl, load, type WasmSource } from './loader';
 import type { Kernels } from './kernels';
 import { MAX_THREADS, ThreadPool, threadSupport } from './threads';
@@ -311,4 +311,4 @@ export function backendInfo(): BackendInfo {
   };
 }
 
-export { fmtBytes };
+export { fmtBytes, f32Index };

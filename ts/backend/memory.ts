@@ -130,6 +130,16 @@ export class Allocator {
   }
 }
 
+/**
+ * The index in a Float32Array or Int32Array view of linear memory of the 4-byte element at
+ * byte offset `ptr`. Unsigned: linear memory reaches 4 GiB, and a signed `ptr >> 2` turns
+ * every offset above 2 GiB into a negative index (reads give undefined, writes vanish).
+ * Every pointer → index conversion goes through here (tests/ptr-index.test.ts checks ts/).
+ */
+export function f32Index(ptr: number): number {
+  return ptr >>> 2;
+}
+
 export function alignUp(n: number): number {
   return Math.ceil(n / ALIGN) * ALIGN;
 }

@@ -1,6 +1,6 @@
 // In-memory datasets: samples as one float32 array (NHWC images or feature rows) and integer
 // labels, with seeded splits and batching into tensors.
-import { opError, fmtShape, getBackend } from '../backend/index';
+import { opError, fmtShape, getBackend, f32Index } from '../backend/index';
 import { Tensor, empty } from '../tensor/tensor';
 import { Rng } from '../tensor/rng';
 
@@ -56,6 +56,6 @@ export function batchTensor(d: Dataset, order: ArrayLike<number>, start: number,
   }
   transform?.(buf, shape);
   const x = empty(shape);
-  getBackend().f32().set(buf, x.ptr >> 2);
+  getBackend().f32().set(buf, f32Index(x.ptr));
   return { x, y };
 }

@@ -1,6 +1,6 @@
 // Elementwise arithmetic with the broadcasts CNNs need: same shape, a scalar (number or
 // one-element tensor), or one operand's shape a suffix of the other's (a bias over rows).
-import { getBackend, opError, fmtShape, OP } from '../backend/index';
+import { getBackend, opError, fmtShape, OP, f32Index } from '../backend/index';
 import { Tensor, empty, shapeSize } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
 import { checkTensor, checkNumber, sameShape } from './check';
@@ -30,7 +30,7 @@ function binary(code: OpCode, aIn: Operand, bIn: Operand): Tensor {
     k.binary_f32(code, a.ptr, b.ptr, out.ptr, a.size);
   } else if (b.size === 1) {
     out = empty(a.shape);
-    k.binary_scalar_f32(code, a.ptr, getBackend().f32()[b.ptr >> 2], out.ptr, a.size);
+    k.binary_scalar_f32(code, a.ptr, getBackend().f32()[f32Index(b.ptr)], out.ptr, a.size);
   } else if (b.size > 0 && suffixOf(b.shape, a.shape)) {
     out = empty(a.shape);
     k.binary_rows_f32(code, a.ptr, b.ptr, out.ptr, a.size / b.size, b.size);

@@ -1,5 +1,5 @@
 // Making tensors: from data, constants and seeded random values.
-import { getBackend, opError, fmtShape } from '../backend/index';
+import { getBackend, opError, fmtShape, f32Index } from '../backend/index';
 import { Tensor, empty, shapeSize, type Shape } from '../tensor/tensor';
 import { rng, Rng } from '../tensor/rng';
 
@@ -22,7 +22,7 @@ export function tensor(data: ArrayLike<number>, shape?: Shape, opts?: CreateOpti
   if (shapeSize(s) !== data.length)
     throw opError('tensor', `data has ${data.length} elements but shape ${fmtShape(s)} needs ${shapeSize(s)}`);
   const t = empty(s);
-  getBackend().f32().set(data, t.ptr >> 2);
+  getBackend().f32().set(data, f32Index(t.ptr));
   return finish(t, opts);
 }
 
@@ -55,7 +55,7 @@ function fillRandom(shape: Shape, opts: RandomOptions | undefined, draw: (r: Rng
   const r = opts?.seed !== undefined ? new Rng(opts.seed) : rng();
   const vals = new Float32Array(t.size);
   for (let i = 0; i < vals.length; i++) vals[i] = draw(r);
-  getBackend().f32().set(vals, t.ptr >> 2);
+  getBackend().f32().set(vals, f32Index(t.ptr));
   return finish(t, opts);
 }
 

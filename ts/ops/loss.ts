@@ -1,6 +1,6 @@
 // Softmax, log-softmax and the losses: cross-entropy (integer labels or target
 // distributions), mean squared error and the multi-class hinge. Losses are means over rows.
-import { getBackend, opError, fmtShape } from '../backend/index';
+import { getBackend, opError, fmtShape, f32Index } from '../backend/index';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
 import { checkTensor, checkNumber, sameShape } from './check';
@@ -37,7 +37,7 @@ function labelBlock(op: string, labels: Labels, rows: number, cols: number): Ten
   if (n !== rows) throw opError(op, `argument 'labels' has ${n} entries, the scores have ${rows} rows`);
   const t = empty([rows]);
   const v = getBackend().i32();
-  const base = t.ptr >> 2;
+  const base = f32Index(t.ptr);
   for (let i = 0; i < rows; i++) {
     const l = (labels as ArrayLike<number>)[i];
     if (!Number.isInteger(l) || l < 0 || l >= cols) {
@@ -51,11 +51,11 @@ function labelBlock(op: string, labels: Labels, rows: number, cols: number): Ten
 
 function scalarOut(v: number): Tensor {
   const out = empty([]);
-  getBackend().f32()[out.ptr >> 2] = v;
+  getBackend().f32()[f32Index(out.ptr)] = v;
   return out;
 }
 
-const dyValue = (dy: Tensor): number => getBackend().f32()[dy.ptr >> 2];
+const dyValue = (dy: Tensor): number => getBackend().f32()[f32Index(dy.ptr)];
 
 /**
  * Mean cross-entropy of softmax(logits) [N, C] against integer labels (Int32Array, numbers)

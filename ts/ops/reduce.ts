@@ -1,5 +1,5 @@
 // Reductions: the whole tensor, or the leading axis (rows of a [R, ...] tensor).
-import { getBackend, opError, fmtShape, OP } from '../backend/index';
+import { getBackend, opError, fmtShape, OP, f32Index } from '../backend/index';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
 import { checkTensor } from './check';
@@ -20,7 +20,7 @@ function reduce(op: 'sum' | 'mean', x: Tensor, options: ReduceOptions): Tensor {
     const scale = op === 'sum' ? 1 : 1 / x.size;
     return record(op, [x], out, (dy) => {
       const g = empty(x.shape);
-      k.fill_f32(g.ptr, getBackend().f32()[dy.ptr >> 2] * scale, g.size);
+      k.fill_f32(g.ptr, getBackend().f32()[f32Index(dy.ptr)] * scale, g.size);
       return [g];
     });
   }

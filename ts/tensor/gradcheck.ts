@@ -1,6 +1,6 @@
 // Checks a function's analytic gradients against central finite differences, with the
 // difference quotients and the projection taken in f64 (the forward runs in f32 kernels).
-import { getBackend } from '../backend/index';
+import { getBackend, f32Index } from '../backend/index';
 import { Tensor, tidy } from './tensor';
 import { noGrad } from './autograd';
 import { Rng } from './rng';
@@ -65,7 +65,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
     const idx = Array.from({ length: x.size }, (_, i) => i);
     if (idx.length > maxChecks) rng.shuffle(idx);
     for (const i of idx.slice(0, maxChecks)) {
-      const p = (x.ptr >> 2) + i;
+      const p = f32Index(x.ptr) + i;
       const orig = be.f32()[p];
       const at = (v: number): number =>
         noGrad(() =>

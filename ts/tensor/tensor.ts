@@ -1,6 +1,6 @@
 // Tensor handles over blocks of linear memory. wasm memory is not garbage-collected, so a
 // tensor is freed by dispose(), `using`, or the tidy() scope it was made in.
-import { getBackend, opError, fmtShape } from '../backend/index';
+import { getBackend, opError, fmtShape, f32Index } from '../backend/index';
 import { runBackward, type GradNode } from './autograd';
 
 export type Shape = readonly number[];
@@ -51,7 +51,7 @@ export class Tensor {
 
   /** A copy of the values. */
   dataSync(): Float32Array {
-    const p = this.ptr >> 2;
+    const p = f32Index(this.ptr);
     return getBackend().f32().slice(p, p + this.size);
   }
 
@@ -62,7 +62,7 @@ export class Tensor {
   /** The value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) throw opError('item', `tensor has ${this.size} elements (shape ${fmtShape(this.shape)}), item() needs exactly 1`);
-    return getBackend().f32()[this.ptr >> 2];
+    return getBackend().f32()[f32Index(this.ptr)];
   }
 
   /** Nested arrays, for printing and tests. */
@@ -80,7 +80,7 @@ export class Tensor {
   assign(values: ArrayLike<number>): this {
     if (values.length !== this.size)
       throw opError('assign', `values have ${values.length} elements, tensor ${fmtShape(this.shape)} has ${this.size}`);
-    getBackend().f32().set(values, this.ptr >> 2);
+    getBackend().f32().set(values, f32Index(this.ptr));
     return this;
   }
 

@@ -1,6 +1,6 @@
 // fit / evaluate / predict: batching, seeded shuffling, loss and metrics, validation,
 // callbacks and progress. Every step runs inside tidy(), so memory stays flat.
-import { opError, fmtShape, getBackend } from '../backend/index';
+import { opError, fmtShape, getBackend, f32Index } from '../backend/index';
 import { Tensor, tidy, empty } from '../tensor/tensor';
 import { noGrad } from '../tensor/autograd';
 import { Rng } from '../tensor/rng';
@@ -57,8 +57,9 @@ function lossOf(op: string, loss: LossName | LossFn | undefined): LossFn {
         const t = empty(o.shape);
         const v = getBackend().f32();
         const C = o.shape[1];
-        v.fill(0, t.ptr >> 2, (t.ptr >> 2) + t.size);
-        for (let i = 0; i < y.length; i++) v[(t.ptr >> 2) + i * C + y[i]] = 1;
+        const base = f32Index(t.ptr);
+        v.fill(0, base, base + t.size);
+        for (let i = 0; i < y.length; i++) v[base + i * C + y[i]] = 1;
         return mseLoss(o, t);
       };
     default:
