@@ -2,6 +2,7 @@
 // callbacks and progress. Every step runs inside tidy(), so memory stays flat.
 import { opError, fmtShape, getBackend, f32Index } from '../backend/index';
 import { Tensor, tidy, empty } from '../tensor/tensor';
+import { checkTensor, describe, sameShape } from '../ops/check';
 import { noGrad } from '../tensor/autograd';
 import { Rng } from '../tensor/rng';
 import { crossEntropy, mseLoss, hingeLoss, type Labels } from '../ops/loss';
@@ -37,11 +38,43 @@ export interface History {
 }
 
 function toDataset(op: string, d: Dataset | { x: Tensor; y: Labels }): Dataset {
-  if ('sampleShape' in d) return d;
-  if (!(d.x instanceof Tensor)) throw opError(op, `data.x must be a Tensor [N, ...], got ${typeof d.x}`);
-  const y = d.y instanceof Tensor ? Int32Array.from(d.y.dataSync()) : Int32Array.from(d.y as ArrayLike<number>);
+  if (d === null || typeof d !== 'object') throw opError(op, `argument 'data' must be a Dataset or { x: Tensor, y: labels }, got ${describe(d)}`);
+  if ('sampleShape' in d) {
+    checkLabels(op, 'data.y', d.y);
+    return d;
+  }
+  checkTensor(op, 'data.x', d.x);
+  if (d.x.rank < 1) throw opError(op, `argument 'data.x' ${fmtShape(d.x.shape)} must be [N, ...]`);
+  const y = checkLabels(op, 'data.y', d.y instanceof Tensor ? checkTensor(op, 'data.y', d.y).dataSync() : d.y);
   if (y.length !== d.x.shape[0]) throw opError(op, `data.y has ${y.length} labels, data.x ${fmtShape(d.x.shape)} has ${d.x.shape[0]} samples`);
   return makeDataset(d.x.dataSync(), d.x.shape.slice(1), y);
+}
+
+// Class labels as Int32Array: every one a non-negative integer (Int32Array.from would read
+// NaN and 0.5 as 0, 2.9 as 2).
+function checkLabels(op: string, arg: string, y: unknown): Int32Array {
+  if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<number>).length !== 'number')
+    throw opError(op, `argument '${arg}' must be an array of class indices, got ${describe(y)}`);
+  const a = y as ArrayLike<unknown>;
+  for (let i = 0; i < a.length; i++) {
+    const l = a[i];
+    if (typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l > 0x7fffffff)
+      throw opError(op, `argument '${arg}'[${i}] = ${typeof l === 'number' ? l : describe(l)} is not a class index (a non-negative integer)`);
+  }
+  return y instanceof Int32Array ? y : Int32Array.from(a as ArrayLike<number>);
+}
+
+function checkModel(op: string, model: unknown): void {
+  if (model === null || typeof model !== 'object' || typeof (model as Module).call !== 'function' || typeof (model as Module).eval !== 'function')
+    throw opError(op, `argument 'model' must be a Module (sn.nn.Sequential, a layer, a model builder's result), got ${describe(model)}`);
+}
+
+/** A batch size: a positive integer (0 looped forever, 0.5 and '2' misbehaved). */
+function checkBatchSize(op: string, v: unknown, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw opError(op, `options.batchSize must be a positive integer, got ${typeof v === 'number' ? v : describe(v)}`);
+  return v;
 }
 
 function lossOf(op: string, loss: LossName | LossFn | undefined): LossFn {
@@ -54,9 +87,14 @@ function lossOf(op: string, loss: LossName | LossFn | undefined): LossFn {
     case 'mse':
       return (o, y) => {
         // MSE against one-hot targets of the labels.
+        checkTensor('mseLoss', 'output', o);
+        if (o.rank !== 2 || o.shape[0] !== y.length)
+          throw opError('mseLoss', `the model's output ${fmtShape(o.shape)} must be [${y.length}, classes] for one-hot targets of ${y.length} labels`);
+        const C = o.shape[1];
+        for (let i = 0; i < y.length; i++)
+          if (!(y[i] >= 0 && y[i] < C)) throw opError('mseLoss', `label ${y[i]} (sample ${i}) is not a class index in [0, ${C})`);
         const t = empty(o.shape);
         const v = getBackend().f32();
-        const C = o.shape[1];
         const base = f32Index(t.ptr);
         v.fill(0, base, base + t.size);
         for (let i = 0; i < y.length; i++) v[base + i * C + y[i]] = 1;
@@ -99,12 +137,13 @@ const yieldToEventLoop = (): Promise<void> => new Promise((r) => setTimeout(r, 0
 /** Trains `model` on `data` and returns the per-epoch logs. */
 export async function fit(model: Module, data: Dataset | { x: Tensor; y: Labels }, options: FitOptions): Promise<History> {
   const op = 'fit';
+  checkModel(op, model);
+  if (options === null || typeof options !== 'object') throw opError(op, `argument 'options' must be an object ({ epochs, optimizer, ... }), got ${describe(options)}`);
   const train = toDataset(op, data);
   const val = options.validation ? toDataset(op, options.validation) : null;
   const epochs = options.epochs;
   if (!Number.isInteger(epochs) || epochs < 1) throw opError(op, `options.epochs must be a positive integer, got ${epochs}`);
-  const batchSize = options.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw opError(op, `options.batchSize must be a positive integer, got ${batchSize}`);
+  const batchSize = checkBatchSize(op, options.batchSize, 32);
   if (!options.optimizer || typeof options.optimizer.step !== 'function') throw opError(op, 'options.optimizer must be an optimizer (sn.optim.SGD, Adam, RMSProp)');
   const opt = options.optimizer;
   const lossFn = lossOf(op, options.loss);
@@ -132,16 +171,20 @@ export async function fit(model: Module, data: Dataset | { x: Tensor; y: Labels 
       const start = step * batchSize;
       const end = Math.min(start + batchSize, train.length);
       const { x, y } = batchTensor(train, order, start, end, options.augment);
-      const [l, c1, c5] = tidy(() => {
-        const out = model.call(x);
-        const loss = lossFn(out, y);
-        opt.zeroGrad();
-        loss.backward();
-        opt.step();
-        const [a, b] = countCorrect(out.dataSync(), y, out.shape[1]);
-        return [loss.item(), a, b];
-      });
-      x.dispose();
+      let l: number, c1: number, c5: number;
+      try {
+        [l, c1, c5] = tidy(() => {
+          const out = model.call(x);
+          const loss = lossFn(out, y);
+          opt.zeroGrad();
+          loss.backward();
+          opt.step();
+          const [a, b] = countCorrect(out.dataSync(), y, out.shape[1]);
+          return [loss.item(), a, b];
+        });
+      } finally {
+        x.dispose();
+      }
       if (!Number.isFinite(l)) throw opError(op, `the loss became ${l} at epoch ${epoch + 1}, step ${step + 1}: lower the learning rate`);
       lossSum += l * (end - start);
       seen += end - start;
@@ -182,9 +225,11 @@ export function evaluate(
   data: Dataset | { x: Tensor; y: Labels },
   options: { batchSize?: number; loss?: LossName | LossFn; metrics?: Metric[] } = {},
 ): { loss: number; accuracy?: number; top5?: number } {
+  checkModel('evaluate', model);
+  options ??= {};
   const d = toDataset('evaluate', data);
   const lossFn = lossOf('evaluate', options.loss);
-  const bs = options.batchSize ?? 256;
+  const bs = checkBatchSize('evaluate', options?.batchSize, 256);
   const metrics = options.metrics ?? ['accuracy'];
   const wasTraining = model.training;
   model.eval();
@@ -196,16 +241,19 @@ export function evaluate(
     for (let start = 0; start < d.length; start += bs) {
       const end = Math.min(start + bs, d.length);
       const { x, y } = batchTensor(d, order, start, end);
-      noGrad(() =>
-        tidy(() => {
-          const out = model.call(x);
-          lossSum += lossFn(out, y).item() * (end - start);
-          const [a, b] = countCorrect(out.dataSync(), y, out.shape[1]);
-          c1 += a;
-          c5 += b;
-        }),
-      );
-      x.dispose();
+      try {
+        noGrad(() =>
+          tidy(() => {
+            const out = model.call(x);
+            lossSum += lossFn(out, y).item() * (end - start);
+            const [a, b] = countCorrect(out.dataSync(), y, out.shape[1]);
+            c1 += a;
+            c5 += b;
+          }),
+        );
+      } finally {
+        x.dispose();
+      }
     }
   } finally {
     model.train(wasTraining);
@@ -219,7 +267,11 @@ export function evaluate(
 
 /** Runs the model in eval mode over x in batches; returns the stacked outputs. */
 export function predict(model: Module, x: Tensor, options: { batchSize?: number } = {}): Tensor {
-  const bs = options.batchSize ?? 256;
+  checkModel('predict', model);
+  options ??= {};
+  checkTensor('predict', 'x', x);
+  const bs = checkBatchSize('predict', options?.batchSize, 256);
+  if (x.rank < 1) throw opError('predict', `argument 'x' ${fmtShape(x.shape)} must be [N, ...]`);
   const N = x.shape[0];
   if (!(N > 0)) throw opError('predict', `argument 'x' ${fmtShape(x.shape)} has no samples`);
   const per = x.size / N;
@@ -227,17 +279,29 @@ export function predict(model: Module, x: Tensor, options: { batchSize?: number 
   model.eval();
   const k = getBackend().k;
   let out: Tensor | null = null;
+  let xb: Tensor | null = null;
+  let yb: Tensor | null = null;
   try {
     for (let start = 0; start < N; start += bs) {
       const end = Math.min(start + bs, N);
-      const xb = empty([end - start, ...x.shape.slice(1)]);
+      xb = empty([end - start, ...x.shape.slice(1)]);
       k.copy_f32(x.ptr + start * per * 4, xb.ptr, xb.size);
-      const yb = noGrad(() => tidy(() => model.call(xb)));
+      const input = xb;
+      yb = noGrad(() => tidy(() => model.call(input)));
+      if (!(yb instanceof Tensor) || yb.rank < 1 || yb.shape[0] !== end - start || (out && !sameShape(out.shape.slice(1), yb.shape.slice(1))))
+        throw opError('predict', `the model returned ${describe(yb)} for a batch ${fmtShape(xb.shape)}: predict needs one output row per sample, the same shape for every batch`);
       out ??= empty([N, ...yb.shape.slice(1)]);
       k.copy_f32(yb.ptr, out.ptr + (start * yb.size * 4) / (end - start), yb.size);
       xb.dispose();
       yb.dispose();
+      xb = yb = null;
     }
+  } catch (e) {
+    // Nothing made here outlives a failure.
+    xb?.dispose();
+    if (yb instanceof Tensor) yb.dispose();
+    out?.dispose();
+    throw e;
   } finally {
     model.train(wasTraining);
   }
