@@ -5,7 +5,9 @@
 // that the optimiser folds. Tails go through the same vector code on a partial vector
 // (load_f32x4_n/store_f32x4_n), so the last elements get the same bits as the rest.
 import {
-  exp_f32x4, expm1_f32x4, log1p_f32x4, sigmoid_f32x4, tanh_f32x4, load_f32x4_n, store_f32x4_n,
+  exp_f32x4, expm1_f32x4, log1p_f32x4, log_f32x4, normal_cdf_f32x4, exp_neg_half_sq_f32x4, pow_f32x4,
+  sigmoid_f32x4, tanh_f32x4,
+  load_f32x4_n, store_f32x4_n,
 } from './simd_math';
 
 // @ts-ignore: decorator
@@ -24,11 +26,73 @@ import {
 @inline const A_SOFTPLUS = 6;
 // @ts-ignore: decorator
 @inline const A_SIGN = 7;
+// @ts-ignore: decorator
+@inline const A_CLIP = 8;
+// @ts-ignore: decorator
+@inline const A_RELU6 = 9;
+// @ts-ignore: decorator
+@inline const A_HARDSIGMOID = 10;
+// @ts-ignore: decorator
+@inline const A_HARDSWISH = 11;
+// @ts-ignore: decorator
+@inline const A_SILU = 12;
+// @ts-ignore: decorator
+@inline const A_GELU = 13;
+// @ts-ignore: decorator
+@inline const A_GELU_TANH = 14;
+// @ts-ignore: decorator
+@inline const A_LOGSIGMOID = 15;
+// @ts-ignore: decorator
+@inline const A_SQRT = 16;
+// @ts-ignore: decorator
+@inline const A_LOG = 17;
+// @ts-ignore: decorator
+@inline const A_ABS = 18;
+// @ts-ignore: decorator
+@inline const A_POW = 19;
 
 // @ts-ignore: decorator
-@inline function fwd(op: i32, x: v128, p: v128): v128 {
+@inline const INV_SQRT_2PI: f32 = 0.39894228;
+// @ts-ignore: decorator
+@inline const SQRT_2_PI: f32 = 0.79788456; // √(2/π), GELU's tanh form
+// @ts-ignore: decorator
+@inline const GELU_C: f32 = 0.044715;
+
+// GELU's tanh form as x·σ(2u), u = √(2/π)(x + 0.044715x³): 1 + tanh u = 2σ(2u) without the
+// cancellation of 1 + tanh u for negative x.
+// @ts-ignore: decorator
+@inline function gelu_tanh_2u(x: v128): v128 {
+  const x2 = f32x4.mul(x, x);
+  const u = f32x4.mul(f32x4.splat(SQRT_2_PI), f32x4.add(x, f32x4.mul(f32x4.splat(GELU_C), f32x4.mul(x2, x))));
+  return f32x4.add(u, u);
+}
+
+// @ts-ignore: decorator
+@inline function fwd(op: i32, x: v128, p: v128, q: v128): v128 {
   const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
   if (op == A_EXP) return exp_f32x4(x);
+  // pmax/pmin return their first operand when the comparison is false: NaN passes through.
+  if (op == A_CLIP) return f32x4.pmin(f32x4.pmax(x, p), q);
+  if (op == A_RELU6) return f32x4.pmin(f32x4.pmax(x, zero), f32x4.splat(6));
+  // y = clip(αx + β, 0, 1) (PyTorch: α = 1/6, β = 1/2; ONNX: α = 0.2, β = 0.5 by default)
+  if (op == A_HARDSIGMOID) return f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(x, p), q), zero), one);
+  if (op == A_HARDSWISH) {
+    const h = f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(x, f32x4.splat(1.0 / 6.0)), f32x4.splat(0.5)), zero), one);
+    return f32x4.mul(x, h);
+  }
+  if (op == A_SILU) return f32x4.mul(x, sigmoid_f32x4(x));
+  if (op == A_GELU) return f32x4.mul(x, normal_cdf_f32x4(x));
+  if (op == A_GELU_TANH) return f32x4.mul(x, sigmoid_f32x4(gelu_tanh_2u(x)));
+  // log σ(x) = min(x, 0) − log1p(e^−|x|): nothing overflows, large |x| needs no threshold.
+  if (op == A_LOGSIGMOID) {
+    const e = exp_f32x4(v128.or(x, f32x4.splat(-0.0)));
+    return f32x4.sub(f32x4.pmin(x, zero), log1p_f32x4(e));
+  }
+  if (op == A_SQRT) return f32x4.sqrt(x);
+  if (op == A_LOG) return log_f32x4(x);
+  if (op == A_ABS) return f32x4.abs(x);
+  if (op == A_POW) return pow_f32x4(x, p);
   if (op == A_LEAKY) return v128.bitselect(x, f32x4.mul(x, p), f32x4.gt(x, zero));
   if (op == A_ELU) return v128.bitselect(x, f32x4.mul(expm1_f32x4(x), p), f32x4.gt(x, zero));
   if (op == A_SIGMOID) return sigmoid_f32x4(x);
@@ -47,9 +111,51 @@ import {
 
 // Gradient from s (x or y, per op) and dy.
 // @ts-ignore: decorator
-@inline function bwd(op: i32, s: v128, dy: v128, p: v128): v128 {
+@inline function bwd(op: i32, s: v128, dy: v128, p: v128, q: v128): v128 {
   const zero = f32x4.splat(0);
   const one = f32x4.splat(1);
+  // clip from x: dy where lo ≤ x ≤ hi (PyTorch's clamp passes the gradient at the bounds).
+  if (op == A_CLIP) return v128.and(dy, v128.and(f32x4.ge(s, p), f32x4.le(s, q)));
+  // ReLU6 from x: dy where 0 < x < 6 (PyTorch's hardtanh: not at the bounds).
+  if (op == A_RELU6) return v128.and(dy, v128.and(f32x4.gt(s, zero), f32x4.lt(s, f32x4.splat(6))));
+  if (op == A_HARDSIGMOID) {
+    const t = f32x4.add(f32x4.mul(s, p), q);
+    return v128.and(f32x4.mul(dy, p), v128.and(f32x4.gt(t, zero), f32x4.lt(t, one)));
+  }
+  // HardSwish from x: 0 below −3, dy above 3, dy·(x/3 + 1/2) between (PyTorch's branches).
+  if (op == A_HARDSWISH) {
+    const mid = f32x4.mul(dy, f32x4.add(f32x4.mul(s, f32x4.splat(1.0 / 3.0)), f32x4.splat(0.5)));
+    const r = v128.bitselect(dy, mid, f32x4.gt(s, f32x4.splat(3)));
+    return v128.and(r, f32x4.ge(s, f32x4.splat(-3)));
+  }
+  // SiLU from x: σ(x)·(1 + x(1 − σ(x)))
+  if (op == A_SILU) {
+    const g = sigmoid_f32x4(s);
+    return f32x4.mul(dy, f32x4.mul(g, f32x4.add(one, f32x4.mul(s, f32x4.sub(one, g)))));
+  }
+  // GELU from x: Φ(x) + x·φ(x)
+  if (op == A_GELU) {
+    const pdf = f32x4.mul(f32x4.splat(INV_SQRT_2PI), exp_neg_half_sq_f32x4(s));
+    return f32x4.mul(dy, f32x4.add(normal_cdf_f32x4(s), f32x4.mul(s, pdf)));
+  }
+  // d/dx x·σ(2u) = σ(2u) + x·σ(2u)(1 − σ(2u))·2u', 2u' = 2√(2/π)(1 + 3·0.044715x²)
+  if (op == A_GELU_TANH) {
+    const g = sigmoid_f32x4(gelu_tanh_2u(s));
+    const du = f32x4.mul(f32x4.splat(2 * SQRT_2_PI), f32x4.add(one, f32x4.mul(f32x4.splat(3 * GELU_C), f32x4.mul(s, s))));
+    return f32x4.mul(dy, f32x4.add(g, f32x4.mul(f32x4.mul(s, f32x4.mul(g, f32x4.sub(one, g))), du)));
+  }
+  // log σ from x: σ(−x)
+  if (op == A_LOGSIGMOID) return f32x4.mul(dy, sigmoid_f32x4(f32x4.neg(s)));
+  // sqrt from y: dy / 2y
+  if (op == A_SQRT) return f32x4.div(f32x4.mul(dy, f32x4.splat(0.5)), s);
+  if (op == A_LOG) return f32x4.div(dy, s);
+  // |x| from x: dy·sign(x), 0 at 0
+  if (op == A_ABS) {
+    const sg = v128.or(v128.and(s, f32x4.splat(-0.0)), one);
+    return v128.and(f32x4.mul(dy, sg), f32x4.ne(s, zero));
+  }
+  // x^p from x: dy·p·x^(p−1)
+  if (op == A_POW) return f32x4.mul(dy, f32x4.mul(p, pow_f32x4(s, f32x4.sub(p, one))));
   if (op == A_RELU) return v128.and(dy, f32x4.gt(s, zero));
   if (op == A_LEAKY) return v128.bitselect(dy, f32x4.mul(dy, p), f32x4.gt(s, zero));
   // ELU from y: for x ≤ 0, d/dx α(e^x − 1) = αe^x = y + α.
@@ -63,32 +169,34 @@ import {
 }
 
 // @ts-ignore: decorator
-@inline function map_fwd(op: i32, x: usize, y: usize, n: i32, param: f32): void {
+@inline function map_fwd(op: i32, x: usize, y: usize, n: i32, param: f32, param2: f32 = 0): void {
   const p = f32x4.splat(param);
+  const q = f32x4.splat(param2);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(y + o, fwd(op, v128.load(x + o), p));
+    v128.store(y + o, fwd(op, v128.load(x + o), p, q));
   }
   if (i < n) {
     const o = <usize>i << 2;
     const r = n - i;
-    store_f32x4_n(y + o, fwd(op, load_f32x4_n(x + o, r), p), r);
+    store_f32x4_n(y + o, fwd(op, load_f32x4_n(x + o, r), p, q), r);
   }
 }
 
 // @ts-ignore: decorator
-@inline function map_bwd(op: i32, s: usize, dy: usize, dx: usize, n: i32, param: f32): void {
+@inline function map_bwd(op: i32, s: usize, dy: usize, dx: usize, n: i32, param: f32, param2: f32 = 0): void {
   const p = f32x4.splat(param);
+  const q = f32x4.splat(param2);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(dx + o, bwd(op, v128.load(s + o), v128.load(dy + o), p));
+    v128.store(dx + o, bwd(op, v128.load(s + o), v128.load(dy + o), p, q));
   }
   if (i < n) {
     const o = <usize>i << 2;
     const r = n - i;
-    store_f32x4_n(dx + o, bwd(op, load_f32x4_n(s + o, r), load_f32x4_n(dy + o, r), p), r);
+    store_f32x4_n(dx + o, bwd(op, load_f32x4_n(s + o, r), load_f32x4_n(dy + o, r), p, q), r);
   }
 }
 
@@ -146,4 +254,94 @@ export function sign_f32(x: usize, y: usize, n: i32): void { map_fwd(A_SIGN, x, 
 // learning): dx = |x| ≤ 1 ? dy : 0, the hard-tanh gradient of binarised networks.
 export function sign_bwd_f32(x: usize, dy: usize, dx: usize, n: i32): void {
   map_bwd(A_SIGN, x, dy, dx, n, 0);
+}
+
+// y = clip(x, lo, hi) (NaN stays NaN); dx from x: dy where lo ≤ x ≤ hi.
+export function clip_fwd_f32(x: usize, y: usize, n: i32, lo: f32, hi: f32): void { map_fwd(A_CLIP, x, y, n, lo, hi); }
+export function clip_bwd_f32(x: usize, dy: usize, dx: usize, n: i32, lo: f32, hi: f32): void {
+  map_bwd(A_CLIP, x, dy, dx, n, lo, hi);
+}
+
+// y = min(max(x, 0), 6); dx from x: dy where 0 < x < 6.
+export function relu6_fwd_f32(x: usize, y: usize, n: i32): void { map_fwd(A_RELU6, x, y, n, 0); }
+export function relu6_bwd_f32(x: usize, dy: usize, dx: usize, n: i32): void { map_bwd(A_RELU6, x, dy, dx, n, 0); }
+
+// y = clip(alpha·x + beta, 0, 1); dx from x: alpha·dy where 0 < alpha·x + beta < 1.
+export function hard_sigmoid_fwd_f32(x: usize, y: usize, n: i32, alpha: f32, beta: f32): void {
+  map_fwd(A_HARDSIGMOID, x, y, n, alpha, beta);
+}
+export function hard_sigmoid_bwd_f32(x: usize, dy: usize, dx: usize, n: i32, alpha: f32, beta: f32): void {
+  map_bwd(A_HARDSIGMOID, x, dy, dx, n, alpha, beta);
+}
+
+// y = x·relu6(x + 3)/6; dx from x.
+export function hard_swish_fwd_f32(x: usize, y: usize, n: i32): void { map_fwd(A_HARDSWISH, x, y, n, 0); }
+export function hard_swish_bwd_f32(x: usize, dy: usize, dx: usize, n: i32): void { map_bwd(A_HARDSWISH, x, dy, dx, n, 0); }
+
+// y = x·σ(x) (swish); dx from x.
+export function silu_fwd_f32(x: usize, y: usize, n: i32): void { map_fwd(A_SILU, x, y, n, 0); }
+export function silu_bwd_f32(x: usize, dy: usize, dx: usize, n: i32): void { map_bwd(A_SILU, x, dy, dx, n, 0); }
+
+// y = x·Φ(x) = x/2·(1 + erf(x/√2)), Φ through the tail form below x = −1 (relative accuracy
+// where 1 + erf would cancel); dx from x.
+export function gelu_fwd_f32(x: usize, y: usize, n: i32): void { map_fwd(A_GELU, x, y, n, 0); }
+export function gelu_bwd_f32(x: usize, dy: usize, dx: usize, n: i32): void { map_bwd(A_GELU, x, dy, dx, n, 0); }
+
+// y = x/2·(1 + tanh(√(2/π)(x + 0.044715x³))) (PyTorch's approximate='tanh'); dx from x.
+export function gelu_tanh_fwd_f32(x: usize, y: usize, n: i32): void { map_fwd(A_GELU_TANH, x, y, n, 0); }
+export function gelu_tanh_bwd_f32(x: usize, dy: usize, dx: usize, n: i32): void { map_bwd(A_GELU_TANH, x, dy, dx, n, 0); }
+
+// y = log σ(x) = −softplus(−x); dx from x: dy·σ(−x).
+export function log_sigmoid_fwd_f32(x: usize, y: usize, n: i32): void { map_fwd(A_LOGSIGMOID, x, y, n, 0); }
+export function log_sigmoid_bwd_f32(x: usize, dy: usize, dx: usize, n: i32): void { map_bwd(A_LOGSIGMOID, x, dy, dx, n, 0); }
+
+// y = √x; dx from y: dy/(2y).
+export function sqrt_fwd_f32(x: usize, y: usize, n: i32): void { map_fwd(A_SQRT, x, y, n, 0); }
+export function sqrt_bwd_f32(y: usize, dy: usize, dx: usize, n: i32): void { map_bwd(A_SQRT, y, dy, dx, n, 0); }
+
+// y = log x; dx from x: dy/x.
+export function log_fwd_f32(x: usize, y: usize, n: i32): void { map_fwd(A_LOG, x, y, n, 0); }
+export function log_bwd_f32(x: usize, dy: usize, dx: usize, n: i32): void { map_bwd(A_LOG, x, dy, dx, n, 0); }
+
+// y = |x|; dx from x: dy·sign(x), 0 at 0.
+export function abs_fwd_f32(x: usize, y: usize, n: i32): void { map_fwd(A_ABS, x, y, n, 0); }
+export function abs_bwd_f32(x: usize, dy: usize, dx: usize, n: i32): void { map_bwd(A_ABS, x, dy, dx, n, 0); }
+
+// y = x^p for a scalar p; dx from x: dy·p·x^(p−1).
+export function pow_scalar_fwd_f32(x: usize, y: usize, n: i32, p: f32): void { map_fwd(A_POW, x, y, n, p); }
+export function pow_scalar_bwd_f32(x: usize, dy: usize, dx: usize, n: i32, p: f32): void { map_bwd(A_POW, x, dy, dx, n, p); }
+
+// PReLU with one slope per channel over [rows, C] (NHWC: rows = N·H·W): y = x > 0 ? x : a[c]·x.
+export function prelu_fwd_f32(x: usize, slope: usize, y: usize, rows: i32, C: i32): void {
+  const stride = <usize>C << 2;
+  for (let r = 0; r < rows; r++) {
+    const px = x + <usize>r * stride;
+    const py = y + <usize>r * stride;
+    for (let c = 0; c < C; c += 4) {
+      const o = <usize>c << 2;
+      const n = min(4, C - c);
+      const v = load_f32x4_n(px + o, n);
+      const a = load_f32x4_n(slope + o, n);
+      store_f32x4_n(py + o, v128.bitselect(v, f32x4.mul(v, a), f32x4.gt(v, f32x4.splat(0))), n);
+    }
+  }
+}
+
+// PReLU backward: dx = x > 0 ? dy : a[c]·dy, and t = x > 0 ? 0 : dy·x, whose column sums
+// (sum_rows_f32) are the slope gradient.
+export function prelu_bwd_f32(x: usize, slope: usize, dy: usize, dx: usize, t: usize, rows: i32, C: i32): void {
+  const stride = <usize>C << 2;
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    const off = <usize>r * stride;
+    for (let c = 0; c < C; c += 4) {
+      const o = off + (<usize>c << 2);
+      const n = min(4, C - c);
+      const v = load_f32x4_n(x + o, n);
+      const g = load_f32x4_n(dy + o, n);
+      const pos = f32x4.gt(v, zero);
+      store_f32x4_n(dx + o, v128.bitselect(g, f32x4.mul(g, load_f32x4_n(slope + (<usize>c << 2), n)), pos), n);
+      store_f32x4_n(t + o, v128.andnot(f32x4.mul(g, v), pos), n);
+    }
+  }
 }

@@ -2,7 +2,7 @@
 // memory; loops run 4 lanes at a time and finish the tail in scalar code. Outputs may
 // alias inputs (each element is read before it is written).
 
-import { ld, st } from './simd_math';
+import { ld, st, pow_f32x4, load_f32x4_n, store_f32x4_n } from './simd_math';
 
 // Op codes, shared with ts/backend/kernels.ts. Each public kernel passes a literal code
 // to an @inline loop, so the optimiser folds the switch away: one loop, no twins.
@@ -10,35 +10,62 @@ export const OP_ADD = 0;
 export const OP_SUB = 1;
 export const OP_MUL = 2;
 export const OP_DIV = 3;
+export const OP_MIN = 4;
+export const OP_MAX = 5;
+export const OP_POW = 6;
 
+// min/max propagate NaN and order −0 < +0, as PyTorch's minimum/maximum.
 // @ts-ignore: decorator
 @inline function vop(op: i32, a: v128, b: v128): v128 {
   if (op == OP_ADD) return f32x4.add(a, b);
   if (op == OP_SUB) return f32x4.sub(a, b);
   if (op == OP_MUL) return f32x4.mul(a, b);
-  return f32x4.div(a, b);
+  if (op == OP_DIV) return f32x4.div(a, b);
+  if (op == OP_MIN) return f32x4.min(a, b);
+  if (op == OP_MAX) return f32x4.max(a, b);
+  return pow_f32x4(a, b);
 }
 
+// out[i] = a[i·sa] op b[i·sb] for i < n, with strides sa, sb ∈ {0, 1} (0: a broadcast scalar),
+// literal at each call so the loads fold. The tail runs the same vector code on a partial
+// vector, so it gets the same bits as the body.
 // @ts-ignore: decorator
-@inline function sop(op: i32, a: f32, b: f32): f32 {
-  if (op == OP_ADD) return a + b;
-  if (op == OP_SUB) return a - b;
-  if (op == OP_MUL) return a * b;
-  return a / b;
-}
-
-// out[i] = a[i] op b[i] for i < n
-// @ts-ignore: decorator
-@inline function binary(op: i32, a: usize, b: usize, out: usize, n: i32): void {
+@inline function binary_row(op: i32, sa: i32, sb: i32, a: usize, b: usize, out: usize, n: i32): void {
+  const va = f32x4.splat(sa == 0 ? load<f32>(a) : 0);
+  const vb = f32x4.splat(sb == 0 ? load<f32>(b) : 0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(out + o, vop(op, v128.load(a + o), v128.load(b + o)));
+    v128.store(out + o, vop(op, sa == 0 ? va : v128.load(a + o), sb == 0 ? vb : v128.load(b + o)));
   }
-  for (; i < n; i++) {
+  if (i < n) {
     const o = <usize>i << 2;
-    store<f32>(out + o, sop(op, load<f32>(a + o), load<f32>(b + o)));
+    const r = n - i;
+    store_f32x4_n(out + o, vop(op, sa == 0 ? va : load_f32x4_n(a + o, r), sb == 0 ? vb : load_f32x4_n(b + o, r)), r);
   }
+}
+
+// One row of a strided broadcast: both operands contiguous, one of them a scalar, or (never
+// after the launcher merges dimensions, kept for completeness) any other strides one at a time.
+// @ts-ignore: decorator
+@inline function binary_row_strided(op: i32, a: usize, sa: i32, b: usize, sb: i32, out: usize, n: i32): void {
+  if (sa == 1 && sb == 1) binary_row(op, 1, 1, a, b, out, n);
+  else if (sa == 1 && sb == 0) binary_row(op, 1, 0, a, b, out, n);
+  else if (sa == 0 && sb == 1) binary_row(op, 0, 1, a, b, out, n);
+  else
+    for (let i = 0; i < n; i++)
+      binary_row(op, 0, 0, a + (<usize>(i * sa) << 2), b + (<usize>(i * sb) << 2), out + (<usize>i << 2), 1);
+}
+
+// out = a op b, elementwise over n floats; `op` is one of the OP_* codes.
+export function binary_f32(op: i32, a: usize, b: usize, out: usize, n: i32): void {
+  if (op == OP_ADD) binary_row(OP_ADD, 1, 1, a, b, out, n);
+  else if (op == OP_SUB) binary_row(OP_SUB, 1, 1, a, b, out, n);
+  else if (op == OP_MUL) binary_row(OP_MUL, 1, 1, a, b, out, n);
+  else if (op == OP_DIV) binary_row(OP_DIV, 1, 1, a, b, out, n);
+  else if (op == OP_MIN) binary_row(OP_MIN, 1, 1, a, b, out, n);
+  else if (op == OP_MAX) binary_row(OP_MAX, 1, 1, a, b, out, n);
+  else binary_row(OP_POW, 1, 1, a, b, out, n);
 }
 
 // out[i] = a[i] op s for i < n (s a scalar)
@@ -50,18 +77,11 @@ export const OP_DIV = 3;
     const o = <usize>i << 2;
     v128.store(out + o, vop(op, v128.load(a + o), vs));
   }
-  for (; i < n; i++) {
+  if (i < n) {
     const o = <usize>i << 2;
-    store<f32>(out + o, sop(op, load<f32>(a + o), s));
+    const r = n - i;
+    store_f32x4_n(out + o, vop(op, load_f32x4_n(a + o, r), vs), r);
   }
-}
-
-// out = a op b, elementwise over n floats; `op` is one of the OP_* codes.
-export function binary_f32(op: i32, a: usize, b: usize, out: usize, n: i32): void {
-  if (op == OP_ADD) binary(OP_ADD, a, b, out, n);
-  else if (op == OP_SUB) binary(OP_SUB, a, b, out, n);
-  else if (op == OP_MUL) binary(OP_MUL, a, b, out, n);
-  else binary(OP_DIV, a, b, out, n);
 }
 
 // out = a op s with a scalar s.
@@ -69,7 +89,82 @@ export function binary_scalar_f32(op: i32, a: usize, s: f32, out: usize, n: i32)
   if (op == OP_ADD) binary_scalar(OP_ADD, a, s, out, n);
   else if (op == OP_SUB) binary_scalar(OP_SUB, a, s, out, n);
   else if (op == OP_MUL) binary_scalar(OP_MUL, a, s, out, n);
-  else binary_scalar(OP_DIV, a, s, out, n);
+  else if (op == OP_DIV) binary_scalar(OP_DIV, a, s, out, n);
+  else if (op == OP_MIN) binary_scalar(OP_MIN, a, s, out, n);
+  else if (op == OP_MAX) binary_scalar(OP_MAX, a, s, out, n);
+  else binary_scalar(OP_POW, a, s, out, n);
+}
+
+// @ts-ignore: decorator
+@inline function binary_strided(op: i32, a: usize, b: usize, out: usize,
+  d0: i32, d1: i32, d2: i32, d3: i32, a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32): void {
+  let o = out;
+  const row = <usize>d3 << 2;
+  for (let i0 = 0; i0 < d0; i0++)
+    for (let i1 = 0; i1 < d1; i1++)
+      for (let i2 = 0; i2 < d2; i2++) {
+        const pa = a + (<usize>(i0 * a0 + i1 * a1 + i2 * a2) << 2);
+        const pb = b + (<usize>(i0 * b0 + i1 * b1 + i2 * b2) << 2);
+        binary_row_strided(op, pa, a3, pb, b3, o, d3);
+        o += row;
+      }
+}
+
+// Numpy broadcasting over (up to) 4 dimensions: out[i0,i1,i2,i3] (contiguous) =
+// a[Σ ik·ak] op b[Σ ik·bk], strides in floats, 0 along a broadcast dimension. The caller
+// merges dimensions first, so the innermost row is contiguous or a scalar for each operand:
+// a bias or squeeze-excite scale along the channels runs as whole SIMD rows.
+export function binary_strided_f32(op: i32, a: usize, b: usize, out: usize,
+  d0: i32, d1: i32, d2: i32, d3: i32, a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32): void {
+  if (op == OP_ADD) binary_strided(OP_ADD, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
+  else if (op == OP_SUB) binary_strided(OP_SUB, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
+  else if (op == OP_MUL) binary_strided(OP_MUL, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
+  else if (op == OP_DIV) binary_strided(OP_DIV, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
+  else if (op == OP_MIN) binary_strided(OP_MIN, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
+  else if (op == OP_MAX) binary_strided(OP_MAX, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
+  else binary_strided(OP_POW, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
+}
+
+// out = cond ≠ 0 ? a : b over n floats (NaN in cond counts as true, as a nonzero).
+export function where_fwd_f32(cond: usize, a: usize, b: usize, out: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const r = min(4, n - i);
+    const m = f32x4.ne(load_f32x4_n(cond + o, r), zero);
+    store_f32x4_n(out + o, v128.bitselect(load_f32x4_n(a + o, r), load_f32x4_n(b + o, r), m), r);
+  }
+}
+
+// where's backward: da = cond ? dy : 0, db = cond ? 0 : dy.
+export function where_bwd_f32(cond: usize, dy: usize, da: usize, db: usize, n: i32): void {
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const r = min(4, n - i);
+    const m = f32x4.ne(load_f32x4_n(cond + o, r), zero);
+    const g = load_f32x4_n(dy + o, r);
+    store_f32x4_n(da + o, v128.and(g, m), r);
+    store_f32x4_n(db + o, v128.andnot(g, m), r);
+  }
+}
+
+// minimum/maximum backward on same-shape a, b (PyTorch's rule): the gradient goes to the
+// operand that was picked, half to each on a tie. isMax selects maximum.
+export function minmax_bwd_f32(isMax: i32, a: usize, b: usize, dy: usize, da: usize, db: usize, n: i32): void {
+  const half = f32x4.splat(0.5);
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    const r = min(4, n - i);
+    const va = load_f32x4_n(a + o, r);
+    const vb = load_f32x4_n(b + o, r);
+    const g = load_f32x4_n(dy + o, r);
+    const aWins = isMax ? f32x4.gt(va, vb) : f32x4.lt(va, vb);
+    const bWins = isMax ? f32x4.lt(va, vb) : f32x4.gt(va, vb);
+    const tie = f32x4.mul(g, v128.and(half, f32x4.eq(va, vb)));
+    store_f32x4_n(da + o, v128.bitselect(g, v128.andnot(tie, bWins), aWins), r);
+    store_f32x4_n(db + o, v128.bitselect(g, v128.andnot(tie, aWins), bWins), r);
+  }
 }
 
 // out[r, c] = a[r, c] op b[c] for a [rows, cols] block: b broadcast over leading dims

@@ -15,3 +15,4 @@ export * from './norm';
 export * from './optim';
 export * from './winograd';
 export * from './conv_direct';
+export * from './transpose';

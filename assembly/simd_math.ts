@@ -169,3 +169,106 @@
 @inline export function narrow_f64x2(lo: v128, hi: v128): v128 {
   return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
 }
+
+// log x per lane: x = 2^e·m with m in [√½, √2), log x = e·ln2 + log1p(m − 1) (m − 1 is exact
+// and inside log1p's range); ln2 in two parts so e·ln2 adds no error. Denormals are scaled
+// by 2^23 first. log 0 = −inf, log of a negative or NaN = NaN, log inf = inf.
+// @ts-ignore: decorator
+@inline export function log_f32x4(x: v128): v128 {
+  const tiny = f32x4.lt(x, f32x4.splat(1.17549435e-38));
+  const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608.0)), x, tiny);
+  const bits = xs;
+  let e = i32x4.sub(i32x4.shr_u(bits, 23), i32x4.splat(127));
+  e = i32x4.sub(e, v128.and(tiny, i32x4.splat(23)));
+  let m = v128.or(v128.and(bits, i32x4.splat(0x7fffff)), i32x4.splat(0x3f800000));
+  const big = f32x4.gt(m, f32x4.splat(1.41421356));
+  m = v128.bitselect(f32x4.mul(m, f32x4.splat(0.5)), m, big);
+  e = i32x4.sub(e, big); // big lanes are −1: e + 1
+  const ef = f32x4.convert_i32x4_s(e);
+  const l = f32x4.add(f32x4.mul(ef, f32x4.splat(LN2_HI)), f32x4.add(log1p_f32x4(f32x4.sub(m, f32x4.splat(1))), f32x4.mul(ef, f32x4.splat(LN2_LO))));
+  // Special inputs: 0 → −inf, inf → inf, negative or NaN → NaN.
+  const zero = f32x4.splat(0);
+  let r = v128.bitselect(f32x4.splat(-Infinity), l, f32x4.eq(x, zero));
+  r = v128.bitselect(x, r, f32x4.eq(x, f32x4.splat(Infinity)));
+  return v128.bitselect(f32x4.splat(NaN), r, v128.not(f32x4.ge(x, zero)));
+}
+
+// x^y per lane as e^(y·log|x|): relative error about |y·log x|·2^-24 plus exp's. A negative x
+// gives ±|x|^y for an integer y (the sign of odd powers) and NaN otherwise; x^0 = 1 for every x.
+// @ts-ignore: decorator
+@inline export function pow_f32x4(x: v128, y: v128): v128 {
+  const r = exp_f32x4(f32x4.mul(y, log_f32x4(f32x4.abs(x))));
+  const isInt = f32x4.eq(f32x4.trunc(y), y);
+  const half = f32x4.mul(y, f32x4.splat(0.5));
+  const odd = v128.and(isInt, f32x4.ne(f32x4.trunc(half), half));
+  const neg = f32x4.lt(x, f32x4.splat(0));
+  let s = v128.bitselect(v128.or(r, f32x4.splat(-0.0)), r, v128.and(neg, odd));
+  s = v128.bitselect(f32x4.splat(NaN), s, v128.andnot(neg, isInt));
+  return v128.bitselect(f32x4.splat(1), s, f32x4.eq(y, f32x4.splat(0)));
+}
+
+// erf x per lane: a rational minimax form x·P(x²)/Q(x²) on [−4, 4] (erf is ±1 in f32
+// beyond), odd P of degree 13 and even Q of degree 8 (Eigen's coefficients). Absolute error
+// ≤ 5e-7 (measured 4.5e-7, a few ulp of 1) over the whole
+// line and relative ≤ 3e-7 near 0, asserted in tests/assembly/simd_math.spec.ts.
+// @ts-ignore: decorator
+@inline export function erf_f32x4(a: v128): v128 {
+  const x = f32x4.pmin(f32x4.pmax(a, f32x4.splat(-4)), f32x4.splat(4));
+  const x2 = f32x4.mul(x, x);
+  let p = f32x4.splat(-2.72614225801306e-10);
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(2.77068142495902e-8));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-2.10102402082508e-6));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-5.69250639462346e-5));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-7.34990630326855e-4));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-2.95459980854025e-3));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-1.60960333262415e-2));
+  let q = f32x4.splat(-1.45660718464996e-5);
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(-2.13374055278905e-4));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(-1.68282697438203e-3));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(-7.37332916720468e-3));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(-1.42647390514189e-2));
+  return f32x4.div(f32x4.mul(x, p), q);
+}
+
+// e^(−x²/2) per lane with x² split exactly (Veltkamp: x = h + l, h of 12 bits, so h² is exact):
+// e^(−h²/2)·e^(−(2hl + l²)/2). Rounding x² first would cost |x²/2|·2^-24 of relative error
+// (1e-6 at |x| = 6); this keeps exp's own. The normal density's tail and GELU's use it.
+// @ts-ignore: decorator
+@inline export function exp_neg_half_sq_f32x4(x: v128): v128 {
+  const c = f32x4.mul(x, f32x4.splat(4097));
+  const h = f32x4.sub(c, f32x4.sub(c, x));
+  const l = f32x4.sub(x, h);
+  const hi = f32x4.mul(f32x4.mul(h, h), f32x4.splat(-0.5));
+  const lo = f32x4.mul(f32x4.add(f32x4.mul(f32x4.add(h, h), l), f32x4.mul(l, l)), f32x4.splat(-0.5));
+  return f32x4.mul(exp_f32x4(hi), exp_f32x4(lo));
+}
+
+// erfc(z)·e^(z²) for z ≥ 0.45 as t·P(t), t = 1/(1 + 0.47047z), P of degree 7 (a weighted
+// least-squares fit on [0.45, 10]): relative error ≤ 4e-7 there (|x| ≤ 14 in GELU; beyond, the
+// results are denormals). With exp_neg_half_sq it gives the normal tail Φ(x) for x < −1
+// without the cancellation of 1 + erf.
+// @ts-ignore: decorator
+@inline export function erfcx_f32x4(z: v128): v128 {
+  const t = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), f32x4.mul(z, f32x4.splat(0.47047))));
+  let p = f32x4.splat(0.08345115929841995);
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.2570446729660034));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.18319883942604065));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.03206675127148628));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.19364091753959656));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.23373660445213318));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.2656077444553375));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.26542919874191284));
+  return f32x4.mul(p, t);
+}
+
+// Φ(x), the standard normal CDF: (1 + erf(x/√2))/2, and for x < −1 erfcx(|x|/√2)·e^(−x²/2)/2,
+// relative-accurate far into the lower tail (x ≥ −14); 0 below −20.
+// @ts-ignore: decorator
+@inline export function normal_cdf_f32x4(x: v128): v128 {
+  const half = f32x4.splat(0.5);
+  const body = f32x4.mul(half, f32x4.add(f32x4.splat(1), erf_f32x4(f32x4.mul(x, f32x4.splat(0.70710678)))));
+  const xc = f32x4.pmax(x, f32x4.splat(-20));
+  const z = f32x4.mul(f32x4.neg(xc), f32x4.splat(0.70710678));
+  const tail = f32x4.mul(half, f32x4.mul(erfcx_f32x4(z), exp_neg_half_sq_f32x4(xc)));
+  return v128.bitselect(tail, body, f32x4.lt(x, f32x4.splat(-1)));
+}

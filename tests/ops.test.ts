@@ -75,7 +75,7 @@ test('add/sub/mul/div: same shape, scalar, and suffix broadcasts both ways', () 
       assertClose(f(2, a).dataSync(), A.map((x) => ref(2, x)), 1e-7, `${name} scalar, left`);
       assert.deepEqual(f(a, b).shape, [2, 3]);
     }
-    assert.throws(() => sn.add(a, sn.ones([2])), /simdnet\.add: shapes \[2, 3\] and \[2\] do not broadcast/);
+    assert.throws(() => sn.add(a, sn.ones([2])), /simdnet\.add: shapes \[2, 3\] \('a'\) and \[2\] \('b'\) do not broadcast/);
     assert.throws(() => sn.mul(a, NaN), /simdnet\.mul: argument 'b' must be a finite number/);
   });
 });

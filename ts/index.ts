@@ -4,14 +4,20 @@ export { Tensor, tidy, keep, dispose, empty, type Shape } from './tensor/tensor'
 export { noGrad, isGradEnabled } from './tensor/autograd';
 export { seed } from './tensor/rng';
 export { tensor, scalar, zeros, ones, full, rand, randn, type CreateOptions, type RandomOptions } from './ops/creation';
-export { add, sub, mul, div, neg } from './ops/arith';
+export { add, sub, mul, div, neg, minimum, maximum, pow, where, broadcastTo } from './ops/arith';
 export { matmul, type MatmulOptions } from './ops/linalg';
 export { sum, mean, type ReduceOptions } from './ops/reduce';
-export { reshape, flatten, concat } from './ops/shape';
+export {
+  reshape, flatten, concat, permute, transpose, slice, pad, split, stack, squeeze, unsqueeze, gather, tile,
+  type SliceOptions, type PadMode,
+} from './ops/shape';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './tensor/gradcheck';
 export { linear } from './ops/linalg';
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv';
-export { relu, leakyRelu, elu, sigmoid, tanh, softplus, exp, sign } from './ops/activation';
+export {
+  relu, leakyRelu, elu, sigmoid, tanh, softplus, exp, sign, relu6, clip, hardSigmoid, hardSwish, silu, gelu, logSigmoid,
+  sqrt, log, abs, prelu,
+} from './ops/activation';
 export type { Padding, RoundMode, Pair } from './ops/window';
 export { maxPool2d, avgPool2d, lpPool2d, globalAvgPool, upsampleNearest, type Pool2dOptions } from './ops/pool';
 export { softmax, logSoftmax, crossEntropy, mseLoss, hingeLoss, type Labels } from './ops/loss';

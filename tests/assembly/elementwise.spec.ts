@@ -1,8 +1,9 @@
 import {
   binary_f32, binary_scalar_f32, binary_rows_f32, axpy_f32, fill_f32, copy_f32, sum_f32,
-  sum_rows_f32, relu_f32, copy_rows_f32, OP_ADD, OP_SUB, OP_MUL,
+  sum_rows_f32, relu_f32, copy_rows_f32, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MIN, OP_MAX, OP_POW,
+  binary_strided_f32, where_fwd_f32, where_bwd_f32, minmax_bwd_f32,
 } from '../../assembly/elementwise';
-import { randBuf, zeroBuf, copyBuf, at } from './helpers';
+import { randBuf, zeroBuf, copyBuf, at, outBuf, GUARD } from './helpers';
 
 const SIZES: i32[] = [1, 3, 4, 7, 17, 33, 100];
 
@@ -10,7 +11,16 @@ function refBinary(op: i32, a: f32, b: f32): f32 {
   if (op == OP_ADD) return a + b;
   if (op == OP_SUB) return a - b;
   if (op == OP_MUL) return a * b;
-  return a / b;
+  if (op == OP_DIV) return a / b;
+  if (op == OP_MIN) return Mathf.min(a, b);
+  if (op == OP_MAX) return Mathf.max(a, b);
+  return <f32>Math.pow(<f64>a, <f64>b);
+}
+
+// Exact for every op but pow (exp·log: within 1e-6 relative on these inputs).
+function sameOrClose(op: i32, got: f32, want: f32): bool {
+  if (op != OP_POW) return got == want;
+  return Math.abs(<f64>got - <f64>want) <= 1e-6 * Math.abs(<f64>want) + 1e-30;
 }
 
 describe('elementwise', () => {
@@ -27,6 +37,105 @@ describe('elementwise', () => {
         expect(at(out, n)).toBe(12345);
         heap.free(a); heap.free(b); heap.free(out);
       }
+    }
+  });
+
+  it('min, max, pow on tails; min/max propagate NaN', () => {
+    for (let op = OP_MIN; op <= OP_POW; op++) {
+      for (let s = 0; s < SIZES.length; s++) {
+        const n = SIZES[s];
+        const a = randBuf(n + 1);
+        const b = randBuf(n + 1);
+        if (op == OP_POW) for (let i = 0; i < n; i++) store<f32>(a + (<usize>i << 2), Mathf.abs(at(a, i)) + 0.1);
+        const out = outBuf(n);
+        binary_f32(op, a, b, out, n);
+        for (let i = 0; i < n; i++) expect(sameOrClose(op, at(out, i), refBinary(op, at(a, i), at(b, i)))).toBe(true);
+        expect(at(out, n)).toBe(GUARD);
+        heap.free(a); heap.free(b); heap.free(out);
+      }
+    }
+    const a = zeroBuf(2);
+    const b = zeroBuf(2);
+    const o = zeroBuf(2);
+    store<f32>(a, NaN); store<f32>(b + 4, NaN);
+    binary_f32(OP_MIN, a, b, o, 2);
+    expect(isNaN(at(o, 0)) && isNaN(at(o, 1))).toBe(true);
+    binary_f32(OP_MAX, a, b, o, 2);
+    expect(isNaN(at(o, 0)) && isNaN(at(o, 1))).toBe(true);
+    heap.free(a); heap.free(b); heap.free(o);
+  });
+
+  it('binary_strided: every op over broadcast patterns (channel rows, scalar rows, middle axes), guard untouched', () => {
+    // out [2, 3, 5, C]; a full, b one of [C], [2, 1, 1, C], [2, 3, 5, 1], [1, 3, 1, C]
+    const CS: i32[] = [1, 3, 4, 7, 9];
+    for (let op = 0; op <= OP_POW; op++)
+      for (let q = 0; q < CS.length; q++)
+        for (let pat = 0; pat < 4; pat++) {
+          const C = CS[q];
+          const n = 2 * 3 * 5 * C;
+          const a = randBuf(n);
+          if (op == OP_POW) for (let i = 0; i < n; i++) store<f32>(a + (<usize>i << 2), Mathf.abs(at(a, i)) + 0.1);
+          const b = randBuf(2 * 3 * 5 * C);
+          // b's strides per pattern (in floats) for the box [2·3, 5, C] written as 4-D [1, 6, 5, C]
+          let b1 = 0, b2 = 0, b3 = 1;
+          if (pat == 1) { b1 = 0; b2 = 0; b3 = 1; } // [C]
+          if (pat == 2) { b1 = 5; b2 = 1; b3 = 0; } // [6, 5, 1]: a scalar per row
+          if (pat == 3) { b1 = C; b2 = 0; b3 = 1; } // [6, 1, C]
+          if (pat == 0) { b1 = 5 * C; b2 = C; b3 = 1; } // same shape
+          const out = outBuf(n);
+          // a as the right operand in odd patterns (a scalar or a row on the left side)
+          const swap = pat % 2 == 1;
+          if (swap) binary_strided_f32(op, b, a, out, 1, 6, 5, C, 0, b1, b2, b3, 0, 5 * C, C, 1);
+          else binary_strided_f32(op, a, b, out, 1, 6, 5, C, 0, 5 * C, C, 1, 0, b1, b2, b3);
+          let wrong = 0;
+          for (let r = 0; r < 6; r++)
+            for (let w = 0; w < 5; w++)
+              for (let c = 0; c < C; c++) {
+                const va = at(a, (r * 5 + w) * C + c);
+                const vb = at(b, r * b1 + w * b2 + c * b3);
+                const want = swap ? refBinary(op, vb, va) : refBinary(op, va, vb);
+                if (!(op == OP_POW && swap ? Math.abs(<f64>at(out, (r * 5 + w) * C + c) - <f64>want) <= 1e-6 * Math.abs(<f64>want) || isNaN(want) : sameOrClose(op, at(out, (r * 5 + w) * C + c), want))) wrong++;
+              }
+          expect(wrong).toBe(0);
+          expect(at(out, n)).toBe(GUARD);
+          heap.free(a); heap.free(b); heap.free(out);
+        }
+  });
+
+  it('where forward/backward and min/max backward (ties split in halves) on tails', () => {
+    for (let s = 0; s < SIZES.length; s++) {
+      const n = SIZES[s];
+      const c = randBuf(n);
+      for (let i = 0; i < n; i++) store<f32>(c + (<usize>i << 2), at(c, i) > 0 ? 1 : 0);
+      const a = randBuf(n);
+      const b = randBuf(n);
+      for (let i = 0; i < n; i += 3) store<f32>(b + (<usize>i << 2), at(a, i)); // ties
+      const out = outBuf(n);
+      where_fwd_f32(c, a, b, out, n);
+      for (let i = 0; i < n; i++) expect(at(out, i)).toBe(at(c, i) != 0 ? at(a, i) : at(b, i));
+      expect(at(out, n)).toBe(GUARD);
+      const dy = randBuf(n);
+      const da = outBuf(n);
+      const db = outBuf(n);
+      where_bwd_f32(c, dy, da, db, n);
+      for (let i = 0; i < n; i++) {
+        expect(at(da, i)).toBe(at(c, i) != 0 ? at(dy, i) : 0);
+        expect(at(db, i)).toBe(at(c, i) != 0 ? 0 : at(dy, i));
+      }
+      for (let isMax = 0; isMax < 2; isMax++) {
+        minmax_bwd_f32(isMax, a, b, dy, da, db, n);
+        for (let i = 0; i < n; i++) {
+          const va = at(a, i);
+          const vb = at(b, i);
+          const g = at(dy, i);
+          const aWins = isMax ? va > vb : va < vb;
+          expect(at(da, i)).toBe(va == vb ? g * 0.5 : aWins ? g : 0);
+          expect(at(db, i)).toBe(va == vb ? g * 0.5 : aWins ? 0 : g);
+        }
+        expect(at(da, n)).toBe(GUARD);
+        expect(at(db, n)).toBe(GUARD);
+      }
+      heap.free(c); heap.free(a); heap.free(b); heap.free(out); heap.free(dy); heap.free(da); heap.free(db);
     }
   });
 

@@ -3,16 +3,18 @@
 // tanh 2.4e-7 (≈2 ulp; measured 1.1–1.7e-7). Denormal exp results: within 2^-149 (one
 // denormal ulp). Edges: overflow → inf, ±inf, NaN, ±0.
 import {
-  expm1_f32x4, log1p_f32x4, load_f32x4_n, store_f32x4_n,
+  expm1_f32x4, log1p_f32x4, log_f32x4, erf_f32x4, pow_f32x4, load_f32x4_n, store_f32x4_n,
 } from '../../assembly/simd_math';
 import { exp_f32, sigmoid_f32, tanh_f32 } from '../../assembly/activation';
-import { zeroBuf, at } from './helpers';
+import { zeroBuf, at, erf64 } from './helpers';
 
 const F_EXP = 0;
 const F_EXPM1 = 1;
 const F_LOG1P = 2;
 const F_SIGMOID = 3;
 const F_TANH = 4;
+const F_LOG = 5;
+const F_ERF = 6;
 
 const CHUNK = 4099; // odd: every chunk ends in a 3-lane tail
 
@@ -26,7 +28,7 @@ function apply(f: i32, x: usize, y: usize, n: i32): void {
       const o = <usize>i << 2;
       const r = min(4, n - i);
       const v = load_f32x4_n(x + o, r);
-      store_f32x4_n(y + o, f == F_EXPM1 ? expm1_f32x4(v) : log1p_f32x4(v), r);
+      store_f32x4_n(y + o, f == F_EXPM1 ? expm1_f32x4(v) : f == F_LOG ? log_f32x4(v) : f == F_ERF ? erf_f32x4(v) : log1p_f32x4(v), r);
     }
   }
 }
@@ -36,11 +38,17 @@ function ref(f: i32, x: f64): f64 {
   if (f == F_EXPM1) return Math.expm1(x);
   if (f == F_LOG1P) return Math.log1p(x);
   if (f == F_SIGMOID) return 1.0 / (1.0 + Math.exp(-x));
+  if (f == F_LOG) return Math.log(x);
+  if (f == F_ERF) return erf64(x);
   return Math.tanh(x);
 }
 
-// Max relative error of f over x = lo, lo + step, … < hi (x rounded to f32).
-function sweep(f: i32, lo: f64, hi: f64, step: f64): f64 {
+function pow1(x: f32, y: f32): f32 {
+  return f32x4.extract_lane(pow_f32x4(f32x4.splat(x), f32x4.splat(y)), 0);
+}
+
+// Max relative error of f over x = lo, lo + step, … < hi (x rounded to f32); absolute with abs.
+function sweep(f: i32, lo: f64, hi: f64, step: f64, abs: bool = false): f64 {
   const x = zeroBuf(CHUNK);
   const y = zeroBuf(CHUNK);
   let worst: f64 = 0;
@@ -51,7 +59,7 @@ function sweep(f: i32, lo: f64, hi: f64, step: f64): f64 {
     apply(f, x, y, k);
     for (let i = 0; i < k; i++) {
       const w = ref(f, <f64>at(x, i));
-      const e = Math.abs(<f64>at(y, i) - w) / Math.abs(w);
+      const e = Math.abs(<f64>at(y, i) - w) / (abs ? 1 : Math.abs(w));
       if (!(e <= worst)) worst = e;
     }
   }
@@ -156,6 +164,50 @@ describe('simd_math', () => {
     expect(one(F_TANH, Infinity)).toBe(1);
     expect(one(F_TANH, -Infinity)).toBe(-1);
     expect(isNaN(one(F_TANH, NaN))).toBe(true);
+  });
+
+  it('log: relative error ≤ 2.4e-7 from the denormals to FLT_MAX; 0, 1, inf, negatives and NaN', () => {
+    expect(sweep(F_LOG, 0.5, 2, 3e-7)).toBeLessThanOrEqual(2.4e-7);
+    expect(sweep(F_LOG, 1 - 1e-3, 1 + 1e-3, 3e-9)).toBeLessThanOrEqual(2.4e-7);
+    for (let e = -149; e < 128; e++) {
+      const b = Math.pow(2, <f64>e);
+      expect(sweep(F_LOG, b, b * 2, b / 64)).toBeLessThanOrEqual(2.4e-7);
+    }
+    expect(one(F_LOG, 1)).toBe(0);
+    expect(one(F_LOG, 0)).toBe(-Infinity);
+    expect(one(F_LOG, Infinity)).toBe(Infinity);
+    expect(isNaN(one(F_LOG, -1))).toBe(true);
+    expect(isNaN(one(F_LOG, NaN))).toBe(true);
+  });
+
+  it('erf: absolute error ≤ 5e-7 over [−6, 6], relative ≤ 3e-7 near 0; ±1 at the ends, NaN', () => {
+    expect(sweep(F_ERF, -6, 6, 2.3e-5, true)).toBeLessThanOrEqual(5e-7);
+    expect(sweep(F_ERF, 1e-6, 0.5, 1.1e-6)).toBeLessThanOrEqual(3e-7);
+    expect(sweep(F_ERF, -0.5, -1e-6, 1.1e-6)).toBeLessThanOrEqual(3e-7);
+    expect(one(F_ERF, 0)).toBe(0);
+    expect(one(F_ERF, 10)).toBe(1);
+    expect(one(F_ERF, -Infinity)).toBe(-1);
+    expect(isNaN(one(F_ERF, NaN))).toBe(true);
+  });
+
+  it('pow: x^y within 1e-6 relative on a grid, signs of odd powers, NaN for negative x^fraction, x^0 = 1', () => {
+    let worst: f64 = 0;
+    for (let i = 1; i <= 40; i++)
+      for (let j = -12; j <= 12; j++) {
+        const x = <f32>(i * 0.173);
+        const y = <f32>(j * 0.37);
+        const w = Math.pow(<f64>x, <f64>y);
+        const e = Math.abs(<f64>pow1(x, y) - w) / w;
+        if (!(e <= worst)) worst = e;
+      }
+    expect(worst).toBeLessThanOrEqual(1e-6);
+    expect(pow1(-2, 3)).toBeCloseTo(-8, 5);
+    expect(pow1(-2, 2)).toBeCloseTo(4, 5);
+    expect(isNaN(pow1(-2, 0.5))).toBe(true);
+    expect(pow1(0, 2)).toBe(0);
+    expect(pow1(0, -1)).toBe(Infinity);
+    expect(pow1(0, 0)).toBe(1);
+    expect(pow1(NaN, 0)).toBe(1);
   });
 
   it('partial-vector load/store touch only the requested lanes', () => {

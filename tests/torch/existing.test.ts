@@ -218,8 +218,7 @@ torchTest('activations and arithmetic with the broadcasts simdnet had', async (t
   ];
   for (const [name, f, fn] of ops)
     for (let i = 0; i < 9; i++) {
-      // No leading 1 in the larger shape: the result rank there is issue 11 item 11 (see broadcast.test.ts).
-      const big = [pick(r, 2, 3), pick(r, 1, 5), pick(r, 1, 9)];
+      const big = [pick(r, 1, 3), pick(r, 1, 5), pick(r, 1, 9)];
       const small = i % 3 === 0 ? big : i % 3 === 1 ? big.slice(1) : big.slice(2);
       const swap = i % 2 === 1;
       const b = name === 'div' ? uniform(small, r, 0.5, 2) : uniform(small, r);

@@ -61,7 +61,7 @@ export interface Case {
   tol?: { fwd?: number; grad?: number };
 }
 
-/** An argument placeholder for input i. */
+/** An argument placeholder for input i (`{ $t: v }` passes the number v as a 0-d tensor). */
 export const $ = (i: number): { $: number } => ({ $: i });
 
 // ---- random data (independent of simdnet's own generator) ----------------------------------
@@ -257,7 +257,7 @@ export class TorchOracle {
     const results = await Promise.allSettled(cases.map((c) => this.check(c)));
     const failed = results.flatMap((r) => (r.status === 'rejected' ? [String((r.reason as Error)?.message ?? r.reason)] : []));
     if (failed.length)
-      throw new Error(`${failed.length} of ${cases.length} cases differ from PyTorch:\n  ${failed.slice(0, 8).join('\n  ')}`);
+      throw new Error(`${failed.length} of ${cases.length} cases differ from PyTorch:\n  ${failed.slice(0, 8).map((m) => m.slice(0, 600)).join('\n  ')}`);
     return cases.length;
   }
 

@@ -10,7 +10,8 @@ Request:
    "inputs": [{"shape": [...], "data": "<base64 little-endian>", "dtype": "f32" | "i32" | "bool",
                "perm": [...] (optional, applied before the call: simdnet layout -> torch layout),
                "grad": true (optional: return d(outputs)/d(this input))}],
-   "args": [...], "kwargs": {...}   (optional; {"$": i} stands for input i; default: the inputs)
+   "args": [...], "kwargs": {...}   (optional; {"$": i} stands for input i, {"$t": v} for the number
+                                    v as a 0-d tensor; default: the inputs)
    "outPerm": [...]                 (optional, applied to every tensor output: torch -> simdnet)
    "dy": ["<base64 f32>", ...]      (optional, one per output: the upstream gradients)}
 Reply:
@@ -57,9 +58,68 @@ CUSTOM = {
     "conv2d_pads": lambda x, w, b, pads, **kw: F.conv2d(F.pad(x, pads), w, b, **kw),
     # simdnet's linear with activation 'relu' (weights sent as [out, in]).
     "linear_relu": lambda x, w, b: F.relu(F.linear(x, w, b)),
+    # ONNX HardSigmoid's alpha, beta.
+    "hard_sigmoid_ab": lambda x, alpha, beta: torch.clamp(alpha * x + beta, 0, 1),
+    # numpy basic slicing (negative steps too, which torch's indexing lacks): the source index of
+    # every output position along each axis comes from Python's slice.indices.
+    "slice_np": lambda x, begin, end, axes, steps: slice_np(x, begin, end, axes, steps),
+    # numpy.pad with mode 'reflect' or 'edge' ('constant' too): np.pad of an arange gives the
+    # source index of every output position along each axis.
+    "pad_np": lambda x, pads, mode, value=0: pad_np(x, pads, mode, value),
+    # numpy.take(x, indices, axis) for indices of any shape.
+    "take": lambda x, idx, axis: torch.index_select(x, axis, idx.reshape(-1).long()).reshape(
+        tuple(x.shape[:axis]) + tuple(idx.shape) + tuple(x.shape[axis + 1:])),
+    "squeeze_axes": lambda x, axes: x.squeeze() if axes is None else squeeze_axes(x, axes),
+    "unsqueeze_axes": lambda x, axes: unsqueeze_axes(x, axes),
+    "where_bool": lambda c, a, b: torch.where(c, a, b),
+    # simdnet's PReLU takes channels last; torch's prelu wants them at dim 1.
+    "prelu_last": lambda x, w: F.prelu(x.reshape(-1, x.shape[-1]), w).reshape(x.shape),
     # Batch norm in training mode with batch statistics; returns y only.
     "batch_norm_train": lambda x, g, b, eps: F.batch_norm(x, None, None, g, b, training=True, eps=eps),
 }
+
+
+def slice_np(x, begin, end, axes, steps):
+    axes = axes if axes is not None else list(range(len(begin)))
+    for i, a in enumerate(axes):
+        a = a % x.dim()
+        b = begin[i]
+        e = end[i] if end is not None else None
+        st = steps[i] if steps is not None else 1
+        idx = list(range(*slice(clamp_inf(b), clamp_inf(e), st).indices(x.shape[a])))
+        x = torch.index_select(x, a, torch.tensor(idx, dtype=torch.long))
+    return x
+
+
+def clamp_inf(v):
+    # JSON has no infinity: the tests send ±1e300 for an open end
+    return None if v is None else int(max(min(v, 2**62), -(2**62)))
+
+
+def pad_np(x, pads, mode, value):
+    import numpy as np
+    if mode == "constant":
+        flat = []
+        for b, a in reversed(pads):
+            flat += [b, a]
+        return F.pad(x, flat, value=value)
+    for a, (b, e) in enumerate(pads):
+        src = np.pad(np.arange(x.shape[a]), (b, e), mode=mode)
+        x = torch.index_select(x, a, torch.tensor(src, dtype=torch.long))
+    return x
+
+
+def squeeze_axes(x, axes):
+    for a in sorted([a % x.dim() for a in axes], reverse=True):
+        x = x.squeeze(a)
+    return x
+
+
+def unsqueeze_axes(x, axes):
+    rank = x.dim() + len(axes)
+    for a in sorted(a % rank for a in axes):
+        x = x.unsqueeze(a)
+    return x
 
 
 def resolve(name):
@@ -79,6 +139,8 @@ def substitute(v, ins):
     if isinstance(v, dict):
         if set(v) == {"$"}:
             return ins[v["$"]]
+        if set(v) == {"$t"}:  # a number as a float64 tensor (for functions that take no Python numbers)
+            return torch.tensor(v["$t"], dtype=torch.float64)
         return {k: substitute(x, ins) for k, x in v.items()}
     if isinstance(v, list):
         return [substitute(x, ins) for x in v]

@@ -3,7 +3,7 @@ type P = number; // byte offset
 type I = number; // i32 size or flag
 type F = number; // f32 scalar
 
-export const OP = { ADD: 0, SUB: 1, MUL: 2, DIV: 3 } as const;
+export const OP = { ADD: 0, SUB: 1, MUL: 2, DIV: 3, MIN: 4, MAX: 5, POW: 6 } as const;
 
 export interface Kernels {
   heap_base(): number;
@@ -18,6 +18,16 @@ export interface Kernels {
   sum_f32(a: P, n: I): number;
   sum_rows_f32(a: P, out: P, rows: I, cols: I): void;
   relu_f32(a: P, out: P, n: I): void;
+  binary_strided_f32(op: I, a: P, b: P, out: P, d0: I, d1: I, d2: I, d3: I, a0: I, a1: I, a2: I, a3: I, b0: I, b1: I, b2: I, b3: I): void;
+  where_fwd_f32(cond: P, a: P, b: P, out: P, n: I): void;
+  where_bwd_f32(cond: P, dy: P, da: P, db: P, n: I): void;
+  minmax_bwd_f32(isMax: I, a: P, b: P, dy: P, da: P, db: P, n: I): void;
+  // transpose.ts: strides in floats (0 broadcasts, negative runs backwards)
+  transpose_2d_f32(src: P, dst: P, B: I, R: I, C: I): void;
+  copy_strided_f32(src: P, dst: P, d0: I, d1: I, d2: I, d3: I, s0: I, s1: I, s2: I, s3: I, t0: I, t1: I, t2: I, t3: I): void;
+  add_strided_f32(src: P, dst: P, d0: I, d1: I, d2: I, d3: I, s0: I, s1: I, s2: I, s3: I, t0: I, t1: I, t2: I, t3: I): void;
+  gather_fwd_f32(src: P, idx: P, dst: P, outer: I, nIdx: I, axisLen: I, inner: I): void;
+  gather_bwd_f32(dy: P, idx: P, dx: P, outer: I, nIdx: I, axisLen: I, inner: I): void;
   // activation.ts: forward (x, y, n[, param]); backward (x or y, dy, dx, n[, param])
   exp_f32(x: P, y: P, n: I): void;
   relu_bwd_f32(x: P, dy: P, dx: P, n: I): void;
@@ -33,6 +43,32 @@ export interface Kernels {
   softplus_bwd_f32(x: P, dy: P, dx: P, n: I): void;
   sign_f32(x: P, y: P, n: I): void;
   sign_bwd_f32(x: P, dy: P, dx: P, n: I): void;
+  clip_fwd_f32(x: P, y: P, n: I, lo: F, hi: F): void;
+  clip_bwd_f32(x: P, dy: P, dx: P, n: I, lo: F, hi: F): void;
+  relu6_fwd_f32(x: P, y: P, n: I): void;
+  relu6_bwd_f32(x: P, dy: P, dx: P, n: I): void;
+  hard_sigmoid_fwd_f32(x: P, y: P, n: I, alpha: F, beta: F): void;
+  hard_sigmoid_bwd_f32(x: P, dy: P, dx: P, n: I, alpha: F, beta: F): void;
+  hard_swish_fwd_f32(x: P, y: P, n: I): void;
+  hard_swish_bwd_f32(x: P, dy: P, dx: P, n: I): void;
+  silu_fwd_f32(x: P, y: P, n: I): void;
+  silu_bwd_f32(x: P, dy: P, dx: P, n: I): void;
+  gelu_fwd_f32(x: P, y: P, n: I): void;
+  gelu_bwd_f32(x: P, dy: P, dx: P, n: I): void;
+  gelu_tanh_fwd_f32(x: P, y: P, n: I): void;
+  gelu_tanh_bwd_f32(x: P, dy: P, dx: P, n: I): void;
+  log_sigmoid_fwd_f32(x: P, y: P, n: I): void;
+  log_sigmoid_bwd_f32(x: P, dy: P, dx: P, n: I): void;
+  sqrt_fwd_f32(x: P, y: P, n: I): void;
+  sqrt_bwd_f32(y: P, dy: P, dx: P, n: I): void;
+  log_fwd_f32(x: P, y: P, n: I): void;
+  log_bwd_f32(x: P, dy: P, dx: P, n: I): void;
+  abs_fwd_f32(x: P, y: P, n: I): void;
+  abs_bwd_f32(x: P, dy: P, dx: P, n: I): void;
+  pow_scalar_fwd_f32(x: P, y: P, n: I, p: F): void;
+  pow_scalar_bwd_f32(x: P, dy: P, dx: P, n: I, p: F): void;
+  prelu_fwd_f32(x: P, slope: P, y: P, rows: I, C: I): void;
+  prelu_bwd_f32(x: P, slope: P, dy: P, dx: P, t: P, rows: I, C: I): void;
   // gemm.ts
   gemm_f32(
     transA: I, transB: I, M: I, N: I, K: I, alpha: F,

@@ -1,11 +1,13 @@
 // The layers: thin Modules that own parameters and call ops.
 import { opError } from '../backend/index';
 import { Tensor } from '../tensor/tensor';
-import { zeros, ones } from '../ops/creation';
+import { zeros, ones, full } from '../ops/creation';
 import { batchNorm, dropout } from '../ops/norm';
 import { linear } from '../ops/linalg';
 import { conv2d, convTranspose2d } from '../ops/conv';
-import { relu, leakyRelu, elu, sigmoid, tanh, softplus } from '../ops/activation';
+import {
+  relu, leakyRelu, elu, sigmoid, tanh, softplus, relu6, hardSigmoid, hardSwish, silu, gelu, logSigmoid, prelu,
+} from '../ops/activation';
 import { flatten } from '../ops/shape';
 import { maxPool2d, avgPool2d, lpPool2d, globalAvgPool, upsampleNearest, type Pool2dOptions } from '../ops/pool';
 import { checkNumber } from '../ops/check';
@@ -248,5 +250,52 @@ export class Dropout extends Module {
   }
   forward(x: Tensor): Tensor {
     return dropout(x, { p: this.p, training: this.training });
+  }
+}
+
+export class ReLU6 extends Lambda {
+  constructor() {
+    super(relu6);
+  }
+}
+/** clip(alpha·x + beta, 0, 1); PyTorch's 1/6, 1/2 by default (ONNX: 0.2, 0.5). */
+export class Hardsigmoid extends Lambda {
+  constructor(options: { alpha?: number; beta?: number } = {}) {
+    super((x) => hardSigmoid(x, options));
+  }
+}
+export class Hardswish extends Lambda {
+  constructor() {
+    super(hardSwish);
+  }
+}
+export class SiLU extends Lambda {
+  constructor() {
+    super(silu);
+  }
+}
+/** GELU, the erf form, or approximate: 'tanh'. */
+export class GELU extends Lambda {
+  constructor(options: { approximate?: 'none' | 'tanh' } = {}) {
+    super((x) => gelu(x, options));
+  }
+}
+export class LogSigmoid extends Lambda {
+  constructor() {
+    super(logSigmoid);
+  }
+}
+
+/** PReLU with numParameters learned slopes (1, or the channel count C of NHWC input), each starting at init. */
+export class PReLU extends Module {
+  readonly weight: Tensor;
+  constructor(numParameters = 1, init = 0.25) {
+    super();
+    checkNumber('PReLU', 'numParameters', numParameters, { integer: true, min: 1 });
+    checkNumber('PReLU', 'init', init);
+    this.weight = this.param('weight', full([numParameters], init));
+  }
+  forward(x: Tensor): Tensor {
+    return prelu(x, this.weight);
   }
 }

@@ -1,116 +1,246 @@
-// Elementwise arithmetic with the broadcasts CNNs need: same shape, a scalar (number or
-// one-element tensor), or one operand's shape a suffix of the other's (a bias over rows).
+// Elementwise arithmetic with numpy broadcasting (PyTorch's result rank): add, sub, mul, div,
+// minimum, maximum, pow, where. Same shapes and scalars take the contiguous kernels; any other
+// pattern runs binary_strided_f32 over merged dimensions (a per-channel scale of NHWC data is
+// one SIMD row per pixel).
 import { getBackend, opError, fmtShape, OP, f32Index } from '../backend/index';
 import { Tensor, empty, shapeSize } from '../tensor/tensor';
-import { record } from '../tensor/autograd';
+import { record, noGrad } from '../tensor/autograd';
 import { checkTensor, checkNumber, sameShape } from './check';
 import { scalar } from './creation';
+import { broadcastShapes, broadcastStrides, contiguousStrides, copyStrided, forEach4 } from './strided';
+import { log } from './activation';
 
 type Operand = Tensor | number;
 type OpCode = (typeof OP)[keyof typeof OP];
-const NAMES = ['add', 'sub', 'mul', 'div'];
+const NAMES = ['add', 'sub', 'mul', 'div', 'minimum', 'maximum', 'pow'];
 
-// How b lines up with a: 'same', or 'rows' (b repeats over the leading dims of a).
-function suffixOf(small: readonly number[], big: readonly number[]): boolean {
-  const s = small.slice();
-  while (s.length && s[0] === 1) s.shift();
-  if (s.length > big.length) return false;
-  const off = big.length - s.length;
-  return s.every((d, i) => d === big[off + i]);
-}
-
-function binary(code: OpCode, aIn: Operand, bIn: Operand): Tensor {
-  const name = NAMES[code];
-  const a = typeof aIn === 'number' ? scalar(checkNumber(name, 'a', aIn)) : checkTensor(name, 'a', aIn);
-  const b = typeof bIn === 'number' ? scalar(checkNumber(name, 'b', bIn)) : checkTensor(name, 'b', bIn);
+/** out = a op b on tensors whose shapes broadcast to `shape` (no tape). */
+function kernel(code: OpCode, a: Tensor, b: Tensor, shape: readonly number[]): Tensor {
   const k = getBackend().k;
-  let out: Tensor;
-  if (sameShape(a.shape, b.shape)) {
-    out = empty(a.shape);
-    k.binary_f32(code, a.ptr, b.ptr, out.ptr, a.size);
-  } else if (b.size === 1) {
-    out = empty(a.shape);
-    k.binary_scalar_f32(code, a.ptr, getBackend().f32()[f32Index(b.ptr)], out.ptr, a.size);
-  } else if (b.size > 0 && suffixOf(b.shape, a.shape)) {
-    out = empty(a.shape);
-    k.binary_rows_f32(code, a.ptr, b.ptr, out.ptr, a.size / b.size, b.size);
-  } else if (a.size > 0 && suffixOf(a.shape, b.shape)) {
-    // a repeats over b's rows: tile it, then the same-shape kernel.
-    const tiled = tile(a, b.shape);
-    out = empty(b.shape);
-    k.binary_f32(code, tiled.ptr, b.ptr, out.ptr, b.size);
-    tiled.dispose();
+  const out = empty(shape);
+  if (out.size === 0) return out;
+  if (sameShape(a.shape, b.shape) || (a.size === out.size && b.size === out.size)) {
+    k.binary_f32(code, a.ptr, b.ptr, out.ptr, out.size);
+  } else if (b.size === 1 && a.size === out.size) {
+    k.binary_scalar_f32(code, a.ptr, getBackend().f32()[f32Index(b.ptr)], out.ptr, out.size);
   } else {
-    throw opError(name, `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} do not broadcast (same shape, a scalar, or one a suffix of the other)`);
+    const so = contiguousStrides(shape);
+    forEach4(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape), so], (o, d, [sa, sb]) =>
+      k.binary_strided_f32(code, a.ptr + o[0] * 4, b.ptr + o[1] * 4, out.ptr + o[2] * 4, d[0], d[1], d[2], d[3], sa[0], sa[1], sa[2], sa[3], sb[0], sb[1], sb[2], sb[3]));
   }
-  record(name, [a, b], out, (dy) => {
-    let ga: Tensor | null = null;
-    let gb: Tensor | null = null;
-    if (code === OP.ADD || code === OP.SUB) {
-      ga = a.requiresGrad ? reduceTo(dy, a.shape) : null;
-      if (b.requiresGrad) {
-        gb = reduceTo(dy, b.shape);
-        if (code === OP.SUB) k.binary_scalar_f32(OP.MUL, gb.ptr, -1, gb.ptr, gb.size);
-      }
-    } else if (code === OP.MUL) {
-      if (a.requiresGrad) ga = reduceTo(mulBroadcast(dy, b), a.shape, true);
-      if (b.requiresGrad) gb = reduceTo(mulBroadcast(dy, a), b.shape, true);
-    } else {
-      // d(a/b)/da = 1/b, d(a/b)/db = -a/b² = -out/b
-      if (a.requiresGrad) ga = reduceTo(binary(OP.DIV, dy, b), a.shape, true);
-      if (b.requiresGrad) {
-        const t = binary(OP.MUL, dy, out);
-        const q = binary(OP.DIV, t, b);
-        t.dispose();
-        k.binary_scalar_f32(OP.MUL, q.ptr, -1, q.ptr, q.size);
-        gb = reduceTo(q, b.shape, true);
-      }
-    }
-    return [ga, gb];
-  });
   return out;
 }
 
-function mulBroadcast(dy: Tensor, other: Tensor): Tensor {
-  return binary(OP.MUL, dy, other);
-}
-
-// Sums a gradient over the broadcast dimensions down to `shape`. With `consume`, g is a
-// temporary that this function owns (it is returned as is, or disposed after reducing).
-function reduceTo(g: Tensor, shape: readonly number[], consume = false): Tensor {
+/**
+ * Sums a gradient of the broadcast shape down to `shape` (the backward of a broadcast). With
+ * `consume`, g is a temporary this function owns (returned reshaped, or disposed).
+ */
+export function reduceTo(g: Tensor, shape: readonly number[], consume = false): Tensor {
   const k = getBackend().k;
   const size = shapeSize(shape);
-  let out: Tensor;
   if (size === g.size) {
-    if (consume) {
-      out = g.reshapeView(shape);
-      g.dispose();
-      return out;
-    }
-    out = empty(shape);
-    k.copy_f32(g.ptr, out.ptr, size);
+    const out = consume ? g.reshapeView(shape) : empty(shape);
+    if (consume) g.dispose();
+    else k.copy_f32(g.ptr, out.ptr, size);
     return out;
   }
-  out = empty(shape);
-  if (size === 1) k.fill_f32(out.ptr, k.sum_f32(g.ptr, g.size), 1);
-  else k.sum_rows_f32(g.ptr, out.ptr, g.size / size, size);
+  const out = empty(shape);
+  const lead = g.rank - shape.length;
+  const kept = g.shape.slice(lead).map((d, i) => d === shape[i]);
+  const firstKept = kept.indexOf(true);
+  if (size === 1) {
+    k.fill_f32(out.ptr, k.sum_f32(g.ptr, g.size), 1);
+  } else if (firstKept >= 0 && kept.slice(firstKept).every(Boolean) && kept.slice(0, firstKept).every((x) => !x)) {
+    // A suffix is kept (a bias over rows): column sums, accumulated in f64.
+    k.sum_rows_f32(g.ptr, out.ptr, g.size / size, size);
+  } else {
+    k.fill_f32(out.ptr, 0, size);
+    copyStrided(g.ptr, contiguousStrides(g.shape), out.ptr, broadcastStrides(shape, g.shape), g.shape, true);
+  }
   if (consume) g.dispose();
   return out;
 }
 
-function tile(a: Tensor, shape: readonly number[]): Tensor {
-  const k = getBackend().k;
+/** x materialised at the broadcast shape (x itself, with one more reference, when it has it). */
+function expand(x: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(x.shape, shape)) return x.reshapeView(shape);
   const out = empty(shape);
-  for (let off = 0; off < out.size; off += a.size) k.copy_f32(a.ptr, out.ptr + off * 4, a.size);
+  copyStrided(x.ptr, broadcastStrides(x.shape, shape), out.ptr, contiguousStrides(shape), shape);
   return out;
 }
 
+function operand(op: string, arg: string, v: unknown, temps: Tensor[]): Tensor {
+  if (typeof v === 'number') {
+    const t = scalar(checkNumber(op, arg, v));
+    temps.push(t);
+    return t;
+  }
+  return checkTensor(op, arg, v);
+}
+
+function binary(code: OpCode, aIn: Operand, bIn: Operand): Tensor {
+  const name = NAMES[code];
+  const temps: Tensor[] = [];
+  const a = operand(name, 'a', aIn, temps);
+  let b: Tensor;
+  try {
+    b = operand(name, 'b', bIn, temps);
+  } catch (e) {
+    temps.forEach((t) => t.dispose());
+    throw e;
+  }
+  let out: Tensor;
+  try {
+    out = kernel(code, a, b, broadcastShapes(name, a.shape, b.shape));
+  } catch (e) {
+    temps.forEach((t) => t.dispose());
+    throw e;
+  }
+  // Number operands live as long as the graph needs them (freed with out, or now).
+  return record(name, [a, b], out, (dy) => noGrad(() => {
+    let ga: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (code === OP.ADD || code === OP.SUB) {
+      if (a.requiresGrad) ga = reduceTo(dy, a.shape);
+      if (b.requiresGrad) {
+        gb = reduceTo(dy, b.shape);
+        if (code === OP.SUB) getBackend().k.binary_scalar_f32(OP.MUL, gb.ptr, -1, gb.ptr, gb.size);
+      }
+    } else if (code === OP.MUL) {
+      if (a.requiresGrad) ga = reduceTo(kernel(OP.MUL, dy, b, dy.shape), a.shape, true);
+      if (b.requiresGrad) gb = reduceTo(kernel(OP.MUL, dy, a, dy.shape), b.shape, true);
+    } else if (code === OP.DIV) {
+      // d(a/b)/da = 1/b, d(a/b)/db = −a/b² = −out/b
+      if (a.requiresGrad) ga = reduceTo(kernel(OP.DIV, dy, b, dy.shape), a.shape, true);
+      if (b.requiresGrad) {
+        const t = kernel(OP.MUL, dy, out, dy.shape);
+        const q = kernel(OP.DIV, t, b, dy.shape);
+        t.dispose();
+        getBackend().k.binary_scalar_f32(OP.MUL, q.ptr, -1, q.ptr, q.size);
+        gb = reduceTo(q, b.shape, true);
+      }
+    } else if (code === OP.MIN || code === OP.MAX) {
+      const ea = expand(a, dy.shape);
+      const eb = expand(b, dy.shape);
+      const da = empty(dy.shape);
+      const db = empty(dy.shape);
+      getBackend().k.minmax_bwd_f32(code === OP.MAX ? 1 : 0, ea.ptr, eb.ptr, dy.ptr, da.ptr, db.ptr, dy.size);
+      ea.dispose();
+      eb.dispose();
+      ga = a.requiresGrad ? reduceTo(da, a.shape, true) : (da.dispose(), null);
+      gb = b.requiresGrad ? reduceTo(db, b.shape, true) : (db.dispose(), null);
+    } else {
+      // d(a^b)/da = b·a^(b−1); d(a^b)/db = a^b·log a
+      if (a.requiresGrad) {
+        const one = scalar(1);
+        const bm1 = kernel(OP.SUB, b, one, b.shape);
+        one.dispose();
+        const p = kernel(OP.POW, a, bm1, dy.shape);
+        bm1.dispose();
+        const t = kernel(OP.MUL, p, b, dy.shape);
+        p.dispose();
+        const u = kernel(OP.MUL, t, dy, dy.shape);
+        t.dispose();
+        ga = reduceTo(u, a.shape, true);
+      }
+      if (b.requiresGrad) {
+        const la = log(a);
+        const t = kernel(OP.MUL, out, la, dy.shape);
+        la.dispose();
+        const u = kernel(OP.MUL, t, dy, dy.shape);
+        t.dispose();
+        gb = reduceTo(u, b.shape, true);
+      }
+    }
+    return [ga, gb];
+  }), temps);
+}
+
+/** a + b with numpy broadcasting. */
 export const add = (a: Operand, b: Operand): Tensor => binary(OP.ADD, a, b);
+/** a − b with numpy broadcasting. */
 export const sub = (a: Operand, b: Operand): Tensor => binary(OP.SUB, a, b);
+/** a · b with numpy broadcasting. */
 export const mul = (a: Operand, b: Operand): Tensor => binary(OP.MUL, a, b);
+/** a / b with numpy broadcasting. */
 export const div = (a: Operand, b: Operand): Tensor => binary(OP.DIV, a, b);
+/** Elementwise minimum (NaN propagates; on a tie the gradient is split in halves, as PyTorch). */
+export const minimum = (a: Operand, b: Operand): Tensor => binary(OP.MIN, a, b);
+/** Elementwise maximum (NaN propagates; on a tie the gradient is split in halves, as PyTorch). */
+export const maximum = (a: Operand, b: Operand): Tensor => binary(OP.MAX, a, b);
+
+/**
+ * a^b with numpy broadcasting. A negative base gives a real result for an integer exponent
+ * only (NaN otherwise, as PyTorch); x^0 = 1.
+ */
+export function pow(a: Operand, b: Operand): Tensor {
+  if (typeof b === 'number' && a instanceof Tensor) return powScalar(a, checkNumber('pow', 'b', b));
+  return binary(OP.POW, a, b);
+}
+
+function powScalar(x: Tensor, p: number): Tensor {
+  checkTensor('pow', 'a', x);
+  const k = getBackend().k;
+  const y = empty(x.shape);
+  if (p === 0) k.fill_f32(y.ptr, 1, y.size);
+  else k.pow_scalar_fwd_f32(x.ptr, y.ptr, x.size, p);
+  return record('pow', [x], y, (dy) => {
+    const dx = empty(x.shape);
+    if (p === 0) k.fill_f32(dx.ptr, 0, dx.size); // PyTorch: no gradient through x^0
+    else k.pow_scalar_bwd_f32(x.ptr, dy.ptr, dx.ptr, x.size, p);
+    return [dx];
+  });
+}
 
 /** -x */
 export function neg(x: Tensor): Tensor {
   return mul(x, -1);
+}
+
+/**
+ * cond ≠ 0 ? a : b, elementwise, the three broadcast together (numpy's where). cond is a
+ * tensor of 0/1 (any nonzero counts as true) and gets no gradient.
+ */
+export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  const op = 'where';
+  checkTensor(op, 'cond', cond);
+  const temps: Tensor[] = [];
+  const free = () => temps.forEach((t) => t.dispose());
+  try {
+    const ta = operand(op, 'a', a, temps);
+    const tb = operand(op, 'b', b, temps);
+    const shape = broadcastShapes(op, broadcastShapes(op, cond.shape, ta.shape, ['cond', 'a']), tb.shape, ['cond, a', 'b']);
+    const ec = expand(cond, shape);
+    const ea = expand(ta, shape);
+    const eb = expand(tb, shape);
+    const out = empty(shape);
+    getBackend().k.where_fwd_f32(ec.ptr, ea.ptr, eb.ptr, out.ptr, out.size);
+    ea.dispose();
+    eb.dispose();
+    temps.push(ec);
+    return record(op, [ta, tb], out, (dy) => {
+      const da = empty(shape);
+      const db = empty(shape);
+      getBackend().k.where_bwd_f32(ec.ptr, dy.ptr, da.ptr, db.ptr, dy.size);
+      return [
+        ta.requiresGrad ? reduceTo(da, ta.shape, true) : (da.dispose(), null),
+        tb.requiresGrad ? reduceTo(db, tb.shape, true) : (db.dispose(), null),
+      ];
+    }, temps);
+  } catch (e) {
+    free();
+    throw e;
+  }
+}
+
+/** x broadcast to `shape` (numpy rules: x's shape aligned to the right, 1s repeat). */
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  const op = 'broadcastTo';
+  checkTensor(op, 'x', x);
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw opError(op, `argument 'shape' must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  const out = broadcastShapes(op, x.shape, shape, ['x', 'shape']);
+  if (!sameShape(out, shape)) throw opError(op, `argument 'x' ${fmtShape(x.shape)} cannot be broadcast to ${fmtShape(shape)}`);
+  const y = expand(x, shape);
+  return record(op, [x], y, (dy) => [reduceTo(dy, x.shape)]);
 }

@@ -32,3 +32,12 @@ export function describe(x: unknown): string {
   if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
   return `${typeof x} ${String(x)}`;
 }
+
+/** Rejects option objects that are not objects or carry names the op does not know. */
+export function checkOptions<T extends object>(op: string, options: T | null | undefined, known: readonly string[]): Partial<T> {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw opError(op, `argument 'options' must be an object, got ${describe(options)}`);
+  for (const key of Object.keys(options))
+    if (!known.includes(key)) throw opError(op, `unknown option '${key}' (known: ${known.join(', ')})`);
+  return options;
+}

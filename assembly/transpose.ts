@@ -1,0 +1,136 @@
+// Data movement: batched 2-D transposes in 4×4 SIMD blocks (permute NCHW ↔ NHWC), strided
+// copies and accumulations over up to 4 dimensions (permute, slice, pad, broadcastTo, tile and
+// their backward passes), and gathers along an axis. Strides are in floats and may be 0
+// (broadcast) or negative; the caller merges dimensions so that the innermost run is as long
+// as it can be. Element offsets fit in i32 (at most 2^30 floats in 4 GiB); they are turned
+// into byte offsets unsigned, so negative strides wrap as they should.
+import { load_f32x4_n, store_f32x4_n } from './simd_math';
+
+// @ts-ignore: decorator
+@inline function off(i: i32): usize { return <usize>i << 2; }
+
+// dst[b, c, r] = src[b, r, c] for B matrices [R, C]. 4×4 blocks transposed in registers, in
+// tiles of 16 source columns × 64 source rows, so that each source line and each destination
+// line is touched once per tile; scalar edges when R or C is not a multiple of 4.
+export function transpose_2d_f32(src: usize, dst: usize, B: i32, R: i32, C: i32): void {
+  const R4 = R & ~3;
+  const C4 = C & ~3;
+  const mat = off(R * C);
+  for (let b = 0; b < B; b++) {
+    const s = src + <usize>b * mat;
+    const d = dst + <usize>b * mat;
+    for (let c0 = 0; c0 < C4; c0 += 16) {
+      const c1 = min(c0 + 16, C4);
+      for (let r0 = 0; r0 < R4; r0 += 64) {
+        const r1 = min(r0 + 64, R4);
+        for (let r = r0; r < r1; r += 4) {
+          for (let c = c0; c < c1; c += 4) {
+            const p = s + off(r * C + c);
+            const a0 = v128.load(p);
+            const a1 = v128.load(p + off(C));
+            const a2 = v128.load(p + off(2 * C));
+            const a3 = v128.load(p + off(3 * C));
+            const t0 = v128.shuffle<f32>(a0, a1, 0, 4, 1, 5);
+            const t1 = v128.shuffle<f32>(a0, a1, 2, 6, 3, 7);
+            const t2 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5);
+            const t3 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7);
+            const q = d + off(c * R + r);
+            v128.store(q, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+            v128.store(q + off(R), v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+            v128.store(q + off(2 * R), v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+            v128.store(q + off(3 * R), v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+          }
+        }
+      }
+      // rows past the last multiple of 4, for these columns
+      for (let r = R4; r < R; r++)
+        for (let c = c0; c < c1; c++) store<f32>(d + off(c * R + r), load<f32>(s + off(r * C + c)));
+    }
+    // columns past the last multiple of 4: one destination row each, written contiguously
+    for (let c = C4; c < C; c++)
+      for (let r = 0; r < R; r++) store<f32>(d + off(c * R + r), load<f32>(s + off(r * C + c)));
+  }
+}
+
+// One innermost run of a strided copy (add = 0) or accumulation (add = 1), add a literal.
+// Copy: a contiguous run is one memory.copy, a broadcast one (s = 0) a SIMD fill.
+// Accumulate: a contiguous run is a SIMD add, a run into one element (t = 0) a SIMD sum.
+// @ts-ignore: decorator
+@inline function strided_run(add: i32, ps: usize, pd: usize, n: i32, s: i32, t: i32): void {
+  if (add == 0 && s == 1 && t == 1) {
+    memory.copy(pd, ps, off(n));
+  } else if (add == 0 && s == 0 && t == 1) {
+    const v = v128.load32_splat(ps);
+    for (let i = 0; i < n; i += 4) store_f32x4_n(pd + off(i), v, min(4, n - i));
+  } else if (add == 1 && s == 1 && t == 1) {
+    for (let i = 0; i < n; i += 4) {
+      const r = min(4, n - i);
+      store_f32x4_n(pd + off(i), f32x4.add(load_f32x4_n(pd + off(i), r), load_f32x4_n(ps + off(i), r)), r);
+    }
+  } else if (add == 1 && s == 1 && t == 0) {
+    let acc = f32x4.splat(0);
+    for (let i = 0; i < n; i += 4) acc = f32x4.add(acc, load_f32x4_n(ps + off(i), min(4, n - i)));
+    const h = f32x4.add(acc, v128.shuffle<f32>(acc, acc, 2, 3, 0, 1));
+    store<f32>(pd, load<f32>(pd) + (f32x4.extract_lane(h, 0) + f32x4.extract_lane(h, 1)));
+  } else {
+    for (let i = 0; i < n; i++) {
+      const q = pd + off(i * t);
+      const v = load<f32>(ps + off(i * s));
+      store<f32>(q, add ? load<f32>(q) + v : v);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function strided(add: i32, src: usize, dst: usize, d0: i32, d1: i32, d2: i32, d3: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, t0: i32, t1: i32, t2: i32, t3: i32): void {
+  for (let i0 = 0; i0 < d0; i0++)
+    for (let i1 = 0; i1 < d1; i1++)
+      for (let i2 = 0; i2 < d2; i2++)
+        strided_run(add, src + off(i0 * s0 + i1 * s1 + i2 * s2), dst + off(i0 * t0 + i1 * t1 + i2 * t2), d3, s3, t3);
+}
+
+// dst[Σ ik·tk] = src[Σ ik·sk] over the index box d0×d1×d2×d3 (permute, slice, pad,
+// broadcastTo, tile).
+export function copy_strided_f32(src: usize, dst: usize, d0: i32, d1: i32, d2: i32, d3: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, t0: i32, t1: i32, t2: i32, t3: i32): void {
+  strided(0, src, dst, d0, d1, d2, d3, s0, s1, s2, s3, t0, t1, t2, t3);
+}
+
+// dst[Σ ik·tk] += src[Σ ik·sk]: the backward of copy_strided_f32 where the destination repeats
+// (tk = 0 along a broadcast dimension sums it).
+export function add_strided_f32(src: usize, dst: usize, d0: i32, d1: i32, d2: i32, d3: i32,
+  s0: i32, s1: i32, s2: i32, s3: i32, t0: i32, t1: i32, t2: i32, t3: i32): void {
+  strided(1, src, dst, d0, d1, d2, d3, s0, s1, s2, s3, t0, t1, t2, t3);
+}
+
+// dst[o, j, k] = src[o, idx[j], k] for o < outer, j < nIdx, k < inner; idx (i32) already in
+// [0, axisLen).
+export function gather_fwd_f32(src: usize, idx: usize, dst: usize, outer: i32, nIdx: i32, axisLen: i32, inner: i32): void {
+  for (let o = 0; o < outer; o++) {
+    const s = src + off(o * axisLen * inner);
+    const d = dst + off(o * nIdx * inner);
+    if (inner == 1) {
+      for (let j = 0; j < nIdx; j++) store<f32>(d + off(j), load<f32>(s + off(load<i32>(idx + off(j)))));
+    } else {
+      for (let j = 0; j < nIdx; j++) memory.copy(d + off(j * inner), s + off(load<i32>(idx + off(j)) * inner), off(inner));
+    }
+  }
+}
+
+// gather's backward: dx[o, idx[j], k] += dy[o, j, k] (dx zeroed by the caller; repeated
+// indices accumulate).
+export function gather_bwd_f32(dy: usize, idx: usize, dx: usize, outer: i32, nIdx: i32, axisLen: i32, inner: i32): void {
+  for (let o = 0; o < outer; o++) {
+    const g = dy + off(o * nIdx * inner);
+    const d = dx + off(o * axisLen * inner);
+    for (let j = 0; j < nIdx; j++) {
+      const ps = g + off(j * inner);
+      const pd = d + off(load<i32>(idx + off(j)) * inner);
+      for (let i = 0; i < inner; i += 4) {
+        const r = min(4, inner - i);
+        store_f32x4_n(pd + off(i), f32x4.add(load_f32x4_n(pd + off(i), r), load_f32x4_n(ps + off(i), r)), r);
+      }
+    }
+  }
+}
