@@ -17,7 +17,7 @@ import { Skip, npmCommand } from '../tests/runtimes/util.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 const OUT = join(ROOT, 'build/runtimes');
-export const RUNTIMES = ['node', 'deno', 'bun', 'chromium', 'firefox', 'workerd', 'edge-vm'];
+export const RUNTIMES = ['node', 'deno', 'bun', 'chromium', 'firefox', 'workerd', 'edge-vm', 'bundlers'];
 
 function testFiles() {
   const dir = join(ROOT, 'build/tests');

@@ -24,11 +24,21 @@ export function isWasmModule(x: unknown): boolean {
 const g = globalThis as { process?: { versions?: Record<string, string> }; Deno?: unknown; Bun?: unknown };
 const isNode = (): boolean => !!g.process?.versions?.node && !g.Deno && !g.Bun;
 
+// A bundler that does not copy simdnet.wasm next to its output (esbuild, or Node bundles)
+// leaves the default URL pointing at nothing: say the three ways out (docs/bundlers.md).
+const WASM_FIXES =
+  "import 'simdnet/inline' instead (the kernels embedded in the JavaScript), pass init({ wasm }) " +
+  '(a URL, bytes, a Response or a compiled WebAssembly.Module), or copy node_modules/simdnet/dist/simdnet.wasm ' +
+  'next to your bundle (docs/bundlers.md has the recipe for esbuild, webpack and Vite)';
+
 async function readUrl(url: URL): Promise<ArrayBuffer | Response> {
   if (url.protocol === 'file:' && isNode()) {
     // Node's fetch cannot read file: URLs.
     const fs = await import('node:fs/promises');
-    const buf = await fs.readFile(url);
+    const buf = await fs.readFile(url).catch((err: { code?: string }) => {
+      if (err.code !== 'ENOENT') throw err;
+      throw new Error(`simdnet.init: the wasm was not found at ${url.href}; ${WASM_FIXES}`);
+    });
     return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
   }
   return fetch(url);
@@ -40,7 +50,10 @@ async function toCompilable(src: WasmSource): Promise<WebAssembly.Module | Buffe
   if (typeof source === 'string' || hasBrand(source, 'URL')) return toCompilable(await readUrl(new URL(String(source))));
   if (hasBrand(source, 'ArrayBuffer') || ArrayBuffer.isView(source)) return source as BufferSource;
   const res = await (source as Response | Promise<Response>);
-  if (!res.ok) throw new Error(`simdnet.init: fetching the wasm failed: HTTP ${res.status} ${res.statusText} (${res.url})`);
+  if (!res.ok) {
+    const hint = res.status === 404 ? `; ${WASM_FIXES}` : '';
+    throw new Error(`simdnet.init: fetching the wasm failed: HTTP ${res.status} ${res.statusText} (${res.url})${hint}`);
+  }
   // Compile from the stream when the server labels it application/wasm, else from bytes.
   if (typeof WebAssembly.compileStreaming === 'function' && res.headers.get('content-type')?.startsWith('application/wasm')) {
     try {
