@@ -62,6 +62,10 @@ const bundled = Object.keys(onnx.metafile.inputs).filter((f) => f.startsWith('ts
 if (bundled.length) throw new Error(`dist/onnx.js must reach the library through 'simdnet' only, but bundles ${bundled.join(', ')}`);
 
 run(bin('tsc'), ['-p', 'tsconfig.json']);
+// tsc does not emit declarations that sit beside JavaScript sources (the generated ONNX
+// protobuf code): copy them, or dist's .d.ts files would import what is not there.
+for (const file of readdirSync('ts', { recursive: true }).filter((f) => f.endsWith('.d.ts') && existsSync(join('ts', f.replace(/\.d\.ts$/, '.js')))))
+  copyFileSync(join('ts', file), join('dist', file));
 // tsc keeps the extensionless specifiers of the sources; Deno (and Node's own resolution)
 // need the file named, so the declarations name it.
 for (const file of readdirSync('dist', { recursive: true }).filter((f) => f.endsWith('.d.ts'))) {

@@ -29,6 +29,11 @@ export async function run({ root, consumer, fixture, testFiles }) {
   await smoke('simdnet', '--allow-read', 'simdnet (bare, node_modules)');
   await smoke(relative(consumer, join(root, 'dist/index.js')), '--allow-read', 'dist/index.js (relative import)');
   await smoke('simdnet/inline', '--allow-read=digits.json,lenet5.safetensors,expected.json', 'simdnet/inline (read access to the fixture only)');
+  // The JSR package (scripts/jsr.mjs stages it from dist/): `deno publish --dry-run` type-checks
+  // its declarations and public API the way JSR will.
+  const jsr = await exec(process.execPath, ['scripts/jsr.mjs'], { cwd: root, env: { DENO: deno } });
+  const jsrName = 'deno: deno publish --dry-run of the JSR package (scripts/jsr.mjs)';
+  results.push(jsr.status === 0 && /Dry run complete/.test(jsr.out) ? pass(jsrName) : failure(jsrName, jsr.out.slice(-4000)));
   // The node:test files unchanged. --no-check: they are JavaScript bundles, and Deno does not
   // resolve .js to .d.ts for the package's own (non node_modules) declarations. --allow-all:
   // some tests write files and start processes (readme.test); the permissions the package
