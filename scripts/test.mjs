@@ -123,6 +123,14 @@ if (want('threads-browser')) {
   }
 }
 
+if (want('docs')) {
+  // The API reference (TypeDoc, typedoc.json) builds from the TSDoc comments into docs/api/.
+  run('docs (TypeDoc)', process.execPath, ['node_modules/typedoc/bin/typedoc', '--logLevel', 'Warn'], (out) => {
+    const m = /Found (\d+) errors? and (\d+) warnings?/.exec(out);
+    return m ? { passed: +m[1] === 0 ? 1 : 0, failed: +m[1] } : { passed: 1, failed: 0 };
+  });
+}
+
 const passed = results.reduce((s, r) => s + r.passed, 0);
 const failed = results.reduce((s, r) => s + r.failed, 0);
 console.log('\n' + results.map((r) => `  ${r.name}: ${r.passed} passed, ${r.failed} failed`).join('\n'));
