@@ -17,16 +17,19 @@ export interface ModelOptions {
 /**
  * LeNet-5 (LeCun et al. 1998) with today's ReLU and max pooling: 28×28×1 → conv5 (pad 2)
  * 6 → pool → conv5 16 → pool → 120 → 84 → classes. 61,706 parameters for 10 classes.
+ * Layers are named conv1, relu1, pool1, conv2, relu2, pool2, flatten, fc1, relu3, fc2,
+ * relu4, fc3 for `capture()`.
  */
 export function lenet5(options: ModelOptions = {}): Sequential {
   const classes = options.classes ?? 10;
+  // Named for capture() ('conv1', 'pool2', …); parameter names stay '0.weight', … .
   return new Sequential(
-    new Conv2d(options.inChannels ?? 1, 6, 5, { padding: 2 }), new ReLU(), new MaxPool2d(2),
-    new Conv2d(6, 16, 5), new ReLU(), new MaxPool2d(2),
-    new Flatten(),
-    new Linear(400, 120), new ReLU(),
-    new Linear(120, 84), new ReLU(),
-    new Linear(84, classes),
+    new Conv2d(options.inChannels ?? 1, 6, 5, { padding: 2 }).named('conv1'), new ReLU().named('relu1'), new MaxPool2d(2).named('pool1'),
+    new Conv2d(6, 16, 5).named('conv2'), new ReLU().named('relu2'), new MaxPool2d(2).named('pool2'),
+    new Flatten().named('flatten'),
+    new Linear(400, 120).named('fc1'), new ReLU().named('relu3'),
+    new Linear(120, 84).named('fc2'), new ReLU().named('relu4'),
+    new Linear(84, classes).named('fc3'),
   );
 }
 

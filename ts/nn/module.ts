@@ -13,24 +13,47 @@ export interface LayerRecord {
   flops: number; // multiply-adds × 2 of this layer's forward for the recorded batch
 }
 
+/**
+ * Called after a module's forward pass with the module, its input and its output (PyTorch's
+ * register_forward_hook). A hook that returns a Tensor replaces the output.
+ */
+export type ForwardHook = (module: Module, input: Tensor, output: Tensor) => Tensor | void;
+
+/** What capture() returns: the model's output and the named layers' outputs. */
+export interface Captured {
+  output: Tensor;
+  captured: Record<string, Tensor>;
+}
+
 // While summary() runs a forward pass, leaf modules append here.
 let recorder: LayerRecord[] | null = null;
 let recordPrefix: string[] = [];
 
 export abstract class Module {
   training = true;
+  /** A name for capture() besides the module's path (e.g. 'conv1'); see named(). */
+  name: string | undefined = undefined;
+  private _hooks: ForwardHook[] = [];
   private readonly _params = new Map<string, Tensor>();
   private readonly _buffers = new Map<string, Tensor>();
   private readonly _children = new Map<string, Module>();
 
   abstract forward(x: Tensor, ...rest: Tensor[]): Tensor;
 
-  /** forward(), plus bookkeeping for summary(). */
+  /** forward(), then the forward hooks, plus bookkeeping for summary(). */
   call(x: Tensor, ...rest: Tensor[]): Tensor {
-    if (!recorder) return this.forward(x, ...rest);
-    const isLeaf = this._children.size === 0;
-    const y = this.forward(x, ...rest);
-    if (isLeaf) {
+    let y = this.forward(x, ...rest);
+    if (this._hooks.length) {
+      // A copy: a hook may remove itself (or others) while they run.
+      for (const hook of [...this._hooks]) {
+        const r = hook(this, x, y);
+        if (r !== undefined) {
+          if (!(r instanceof Tensor)) throw opError('onForward', `a hook returned ${typeof r}; return a Tensor to replace the output, or nothing`);
+          y = r;
+        }
+      }
+    }
+    if (recorder && this._children.size === 0) {
       recorder.push({
         name: recordPrefix.join('.') || this.constructor.name,
         type: this.constructor.name,
@@ -40,6 +63,66 @@ export abstract class Module {
       });
     }
     return y;
+  }
+
+  /**
+   * Runs `hook(module, input, output)` after every forward pass of this module (children's
+   * hooks fire before their parent's, a module's hooks in the order added). Returns a
+   * function that removes the hook.
+   */
+  onForward(hook: ForwardHook): () => void {
+    if (typeof hook !== 'function') throw opError('onForward', `hook must be a function, got ${typeof hook}`);
+    this._hooks.push(hook);
+    return () => {
+      this._hooks = this._hooks.filter((h) => h !== hook);
+    };
+  }
+
+  /** Sets the name capture() knows this module by, besides its path; returns the module. */
+  named(name: string): this {
+    if (typeof name !== 'string' || name === '') throw opError('named', `name must be a non-empty string, got ${JSON.stringify(name)}`);
+    this.name = name;
+    return this;
+  }
+
+  /** Every module below this one (this one first, path ''), by dotted path. */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [n, c] of this._children) out.push(...c.namedModules(prefix ? `${prefix}.${n}` : n));
+    return out;
+  }
+
+  /**
+   * Runs the model on x and also returns the outputs of the layers named, each by its path
+   * ('3', 'body.0') or by the name given with named() ('conv1', 'pool2'); a layer run more
+   * than once keeps its last output. The captured tensors are the forward's own
+   * intermediates: inside tidy(), return them or keep() them to use them after.
+   */
+  capture(x: Tensor, names: readonly string[]): Captured {
+    if (!Array.isArray(names)) throw opError('capture', `names must be an array of layer names, got ${typeof names}`);
+    const all = this.namedModules();
+    const targets = names.map((want) => {
+      const hits = all.filter(([path, m]) => path === want || m.name === want);
+      if (hits.length === 0) {
+        const known = all.slice(1).map(([path, m]) => (m.name ? `${m.name} (${path})` : path));
+        throw opError('capture', `no layer named '${want}'; the layers are ${known.join(', ')}`);
+      }
+      if (hits.length > 1) throw opError('capture', `'${want}' names ${hits.length} layers: ${hits.map(([p]) => p).join(', ')}; use a path`);
+      return [want, hits[0][1]] as const;
+    });
+    const captured: Record<string, Tensor> = {};
+    const removers = targets.map(([want, m]) => m.onForward((_m, _x, y) => void (captured[want] = y)));
+    try {
+      const output = this.call(x);
+      const missing = targets.find(([want]) => !(want in captured));
+      if (missing) {
+        for (const t of new Set([output, ...Object.values(captured)])) t.dispose();
+        throw opError('capture', `layer '${missing[0]}' did not run in this forward pass`);
+      }
+      return { output, captured };
+    } finally {
+      for (const remove of removers) remove();
+    }
   }
 
   /** Forward FLOPs (2 per multiply-add) for summary(); layers that compute override it. */
