@@ -131,6 +131,15 @@ if (want('docs')) {
   });
 }
 
+if (want('demo')) {
+  // The demo page (demo/, npm run demo:build) in Chromium with and without cross-origin
+  // isolation (training to 95 %, threads shown, digits drawn on the pad) and in Firefox (smoke).
+  run('demo', process.execPath, ['tests/demo/run.mjs'], (out) => {
+    const m = /^(\d+) passed, (\d+) failed/m.exec(out);
+    return m ? { passed: +m[1], failed: +m[2] } : { passed: 0, failed: 1 };
+  });
+}
+
 const passed = results.reduce((s, r) => s + r.passed, 0);
 const failed = results.reduce((s, r) => s + r.failed, 0);
 console.log('\n' + results.map((r) => `  ${r.name}: ${r.passed} passed, ${r.failed} failed`).join('\n'));
