@@ -2,6 +2,7 @@
 // chunks of about 40 ms, and between chunks answers the page (predictions, controls, weights)
 // and posts progress, validation accuracy, activation maps, filters and test predictions.
 import * as sn from 'simdnet';
+import { decodeDigits } from './digits.js';
 import type { ToWorker, FromWorker, LayerView, OptimizerName } from './protocol';
 
 const MEAN = 0.1307;
@@ -63,17 +64,11 @@ async function loadDigits(): Promise<{ train: Split; test: Split; testPixels: Ui
   // gzip inside (a server that adds Content-Encoding has already undone it).
   if (bytes[0] === 0x1f && bytes[1] === 0x8b)
     bytes = new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
-  const dv = new DataView(bytes.buffer);
-  if (String.fromCharCode(...bytes.subarray(0, 4)) !== 'SNMN') throw new Error('mnist.bin: not a digits file');
-  const nTrain = dv.getUint32(4, true);
-  const nTest = dv.getUint32(8, true);
-  const n = nTrain + nTest;
-  const labels = bytes.subarray(12, 12 + n);
-  const pixels = bytes.subarray(12 + n, 12 + n + n * 784);
+  const digits = decodeDigits(bytes);
   return {
-    train: split(labels.subarray(0, nTrain), pixels.subarray(0, nTrain * 784), false),
-    test: split(labels.subarray(nTrain), pixels.subarray(nTrain * 784), true),
-    testPixels: pixels.slice(nTrain * 784, (nTrain + GRID_DIGITS) * 784),
+    train: split(digits.train.labels, digits.train.pixels, false),
+    test: split(digits.test.labels, digits.test.pixels, true),
+    testPixels: digits.test.pixels.slice(0, GRID_DIGITS * 784),
   };
 }
 

@@ -9,12 +9,12 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+export { decodeDigits } from '../demo/digits.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const DEMO_DIR = join(ROOT, 'build', 'demo');
 
-// The digits file: 'SNMN', u32 train count, u32 test count, then labels (u8 each) and pixels
-// (u8, 784 per digit) of the training digits, then of the test digits; gzip-compressed.
+// The digits file (its layout: demo/digits.js), gzip-compressed.
 // 8,000 training and 2,000 held-out digits from the `mnist` package, split by a seeded shuffle.
 export const TRAIN = 8000;
 export const TEST = 2000;
@@ -41,20 +41,6 @@ function mnistBin() {
     for (let p = 0; p < 784; p++) out[12 + n + i * 784 + p] = Math.round(d.px[p] * 255);
   });
   return gzipSync(out, { level: 9 });
-}
-
-/** Decodes the digits file (gunzipped bytes): { train, test }, each { labels, pixels }. */
-export function decodeDigits(bytes) {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const train = dv.getUint32(4, true);
-  const test = dv.getUint32(8, true);
-  const n = train + test;
-  const labels = bytes.subarray(12, 12 + n);
-  const pixels = bytes.subarray(12 + n, 12 + n + n * 784);
-  return {
-    train: { labels: labels.subarray(0, train), pixels: pixels.subarray(0, train * 784) },
-    test: { labels: labels.subarray(train), pixels: pixels.subarray(train * 784) },
-  };
 }
 
 export async function buildDemo() {
