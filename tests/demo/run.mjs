@@ -135,6 +135,20 @@ async function chromiumRun() {
         for (const m of misread) console.log(`  the ${m.d.label} (held-out digit ${m.d.index}) read as ${m.top}; original | as drawn and prepared:\n${ascii(m.d.pixels, 255, m.pixels)}`);
         check(right >= NEED, `chromium ${mode}: held-out digits drawn on the pad by mouse, top-1 right ≥ ${NEED} of ${digits.length}`, `${right}/${digits.length} in ${((Date.now() - tPad) / 1000).toFixed(1)} s: drawn ${digits.map((d) => d.label).join('')}, read ${got.join('')} (as images: ${direct}), model at ${(padAcc * 100).toFixed(2)} % after ${padAt.toFixed(0)} s`);
         await page.screenshot({ path: join(ARTIFACTS, `demo-chromium-${isolated ? 'iso' : 'plain'}.png`), fullPage: true });
+        if (isolated) {
+          // Download the weights (a safetensors file of LeNet-5's 10 tensors), upload them back.
+          const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+          const file = join(ARTIFACTS, 'demo-weights.safetensors');
+          await download.saveAs(file);
+          const bytes = readFileSync(file);
+          const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8'));
+          const names = Object.keys(header).filter((k) => k !== '__metadata__').sort();
+          check(names.length === 10 && header['0.weight']?.shape.join() === '5,5,1,6' && bytes.length > 61706 * 4, 'chromium: weights download as safetensors', `${bytes.length} bytes, ${names.join(' ')}`);
+          await page.setInputFiles('#load', file);
+          await page.waitForFunction(() => document.getElementById('load-msg').textContent !== '', null, { timeout: 20_000 });
+          const msg = await page.textContent('#load-msg');
+          check(msg === 'loaded demo-weights.safetensors', 'chromium: the downloaded weights upload back', msg);
+        }
         check(errors.length === 0, `chromium ${mode}: no page errors`, errors.length ? errors.join('\n') : undefined);
       } catch (err) {
         check(false, `chromium ${mode}`, `${err.message}\n${errors.join('\n')}`);

@@ -4,7 +4,10 @@
 import { opError, fmtShape } from '../backend/index';
 import { Tensor } from '../tensor/tensor';
 
-/** A tensor, or its values and shape (e.g. posted from a worker). */
+/**
+ * A tensor, or its values and shape (e.g. posted from a worker).
+ * @example sn.image.activationGrid({ data: new Float32Array(2 * 5 * 5 * 3), shape: [2, 5, 5, 3] })
+ */
 export type GridSource = Tensor | { data: ArrayLike<number>; shape: readonly number[] };
 
 export interface GridOptions {
@@ -23,10 +26,13 @@ export interface GridOptions {
 export interface PixelGrid {
   /** RGBA, row-major, width × height × 4 bytes. */
   data: Uint8ClampedArray;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
-  /** Tiles across and down. */
+  /** Tiles across. */
   columns: number;
+  /** Tiles down. */
   rows: number;
 }
 
@@ -51,6 +57,9 @@ const unpack = (op: string, src: GridSource): { data: ArrayLike<number>; shape: 
 /**
  * A convolution's filters, HWIO `[KH, KW, Cin, Cout]`, as tiles: one column per output
  * channel and one row per input channel, or one RGB tile per filter when Cin is 3.
+ * @example
+ * const g = sn.image.filterGrid(conv.weight, { scale: 8 });
+ * canvas.getContext('2d').putImageData(new ImageData(g.data, g.width, g.height), 0, 0);
  */
 export function filterGrid(weight: GridSource, options: GridOptions = {}): PixelGrid {
   const op = 'image.filterGrid';
@@ -70,6 +79,9 @@ export function filterGrid(weight: GridSource, options: GridOptions = {}): Pixel
 /**
  * One example's activation maps as tiles: NHWC `[N, H, W, C]` gives one tile per channel;
  * `[N, F]` (a dense layer) one strip of F cells. `index` picks the example (default 0).
+ * @example
+ * const { captured } = net.capture(x, ['conv1']);
+ * const g = sn.image.activationGrid(captured.conv1, { scale: 3 });
  */
 export function activationGrid(x: GridSource, options: GridOptions & { index?: number } = {}): PixelGrid {
   const op = 'image.activationGrid';
