@@ -136,6 +136,21 @@ async function chromiumRun() {
         check(right >= NEED, `chromium ${mode}: held-out digits drawn on the pad by mouse, top-1 right ≥ ${NEED} of ${digits.length}`, `${right}/${digits.length} in ${((Date.now() - tPad) / 1000).toFixed(1)} s: drawn ${digits.map((d) => d.label).join('')}, read ${got.join('')} (as images: ${direct}), model at ${(padAcc * 100).toFixed(2)} % after ${padAt.toFixed(0)} s`);
         await page.screenshot({ path: join(ARTIFACTS, `demo-chromium-${isolated ? 'iso' : 'plain'}.png`), fullPage: true });
         if (isolated) {
+          // A finger: one touch stroke down the middle of the pad (Chromium's touch input) is a 1.
+          await page.click('#clear');
+          const box = await page.locator('#pad').boundingBox();
+          const cdp = await page.context().newCDPSession(page);
+          const x = box.x + box.width / 2;
+          const touch = (type, y) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: y === null ? [] : [{ x, y: box.y + y * box.height }] });
+          await touch('touchStart', 0.15);
+          for (let i = 1; i <= 14; i++) await touch('touchMove', 0.15 + (i * 0.7) / 14);
+          await touch('touchEnd', null);
+          const t = await (await page.waitForFunction(() => {
+            const p = simdnetDemo.pad;
+            return p.version > 1 && p.result && p.result.version === p.version && p.result;
+          }, null, { timeout: 20_000 })).jsonValue();
+          check(t.top === 1, 'chromium: a stroke drawn by touch is read as a 1', `top ${t.top}, ${(t.probabilities[t.top] * 100).toFixed(1)} %`);
+          await cdp.detach();
           // Download the weights (a safetensors file of LeNet-5's 10 tensors), upload them back.
           const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
           const file = join(ARTIFACTS, 'demo-weights.safetensors');
