@@ -1,6 +1,7 @@
 // The live demo page (demo/): `npm run demo:build` writes static files with relative paths
-// only into build/demo/; `npm run demo` builds them if needed and serves them on 127.0.0.1
-// with the cross-origin isolation headers threads need (`--plain`: without them, one thread).
+// only into build/demo/; `npm run demo` builds them and serves them on 127.0.0.1 with the
+// cross-origin isolation headers threads need (`--plain`: without them, one thread;
+// `--port=N`, default 8080; `--no-build`: serve what is there).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -97,7 +98,8 @@ export function serveDemo({ dir = DEMO_DIR, isolated = true, port = 0 } = {}) {
 
 if (resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
   const [mode = 'build', ...flags] = process.argv.slice(2);
-  if (mode === 'build' || !existsSync(join(DEMO_DIR, 'index.html'))) {
+  // `serve` builds too (a few seconds), so the page served is always the sources' one.
+  if (mode === 'build' || !flags.includes('--no-build')) {
     await buildDemo();
     console.log(`built ${DEMO_DIR}`);
   }
