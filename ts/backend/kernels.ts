@@ -94,7 +94,7 @@ export interface Kernels {
   conv_transpose2d_nhwc_bwd_filter_work_bytes(...g: G): number;
   add_partials_f32(dst: P, src: P, n: I, count: I, part: I, parts: I): void;
   gemm_f32_scratch_bytes_upto(M: I, N: I, K: I): number;
-  // pool.ts: D = N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft
+  // pool.ts: D = N, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, padBottom, padRight, dh, dw
   maxpool2d_nhwc_fwd(x: P, y: P, argmax: P, ...d: D): void;
   maxpool2d_nhwc_bwd(dy: P, argmax: P, dx: P, N: I, H: I, W: I, C: I, OH: I, OW: I): void;
   avgpool2d_nhwc_fwd(x: P, y: P, ...d: [...D, I]): void;
@@ -103,6 +103,16 @@ export interface Kernels {
   l2pool2d_nhwc_bwd(x: P, y: P, dy: P, dx: P, ...d: D): void;
   global_avgpool_nhwc_fwd(x: P, y: P, N: I, H: I, W: I, C: I): void;
   global_avgpool_nhwc_bwd(dy: P, dx: P, N: I, H: I, W: I, C: I): void;
+  adaptive_avgpool2d_nhwc_fwd(x: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I): void;
+  adaptive_avgpool2d_nhwc_bwd(dy: P, dx: P, N: I, H: I, W: I, C: I, OH: I, OW: I): void;
+  // reduce.ts: [outer, R, inner] views, op 0 sum, 1 max, 2 min, 3 log-sum-exp
+  reduce_axis_f32(op: I, x: P, y: P, outer: I, R: I, inner: I): void;
+  broadcast_axis_f32(x: P, y: P, outer: I, R: I, inner: I): void;
+  select_eq_f32(x: P, ref: P, g: P, out: P, n: I): void;
+  softmax_axis_f32(x: P, y: P, outer: I, R: I, inner: I, log: I): void;
+  softmax_axis_bwd_f32(y: P, dy: P, dx: P, outer: I, R: I, inner: I, log: I): void;
+  topk_axis_f32(x: P, vals: P, idx: P, outer: I, R: I, inner: I, k: I, largest: I): void;
+  topk_axis_bwd_f32(dy: P, idx: P, dx: P, outer: I, R: I, inner: I, k: I): void;
   // upsample.ts
   upsample_nearest_nhwc_fwd(x: P, y: P, N: I, H: I, W: I, C: I, sh: I, sw: I): void;
   upsample_nearest_nhwc_bwd(dy: P, dx: P, N: I, H: I, W: I, C: I, sh: I, sw: I): void;

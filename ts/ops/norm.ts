@@ -26,7 +26,7 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, runningMean: T
     checkTensor(op, name, t);
     if (t.rank !== 1 || t.shape[0] !== C) throw opError(op, `argument '${name}' must have shape [${C}] (the channels of x ${fmtShape(x.shape)}), got ${fmtShape(t.shape)}`);
   }
-  const eps = checkNumber(op, 'eps', options.eps ?? 1e-5, { min: 0, minExclusive: true });
+  const eps = checkNumber(op, 'eps', options.eps ?? 1e-5, { min: 0 });
   const momentum = checkNumber(op, 'momentum', options.momentum ?? 0.1, { min: 0, max: 1 });
   const rows = x.size / C;
   if (options.training && rows < 2) throw opError(op, `training needs more than one value per channel, x ${fmtShape(x.shape)} has ${rows}`);

@@ -1,4 +1,5 @@
-// Pooling (max, average, L2, global average) and nearest-neighbour upsampling, NHWC.
+// Pooling (max, average, L2, global average and max, adaptive average) and nearest-neighbour
+// upsampling, NHWC.
 import { getBackend, opError, fmtShape } from '../backend/index';
 import { Tensor, empty } from '../tensor/tensor';
 import { needsGrad, record } from '../tensor/autograd';
@@ -10,6 +11,9 @@ export interface Pool2dOptions {
   /** Default: the kernel size (non-overlapping windows). */
   stride?: Pair;
   padding?: Padding;
+  /** Spacing of the window's taps (PyTorch's dilation); default 1. */
+  dilation?: Pair;
+  /** 'floor' (default), 'ceil' (PyTorch's ceil_mode) or 'exact' (a misfit is an Error). */
   roundMode?: RoundMode;
 }
 
@@ -18,7 +22,7 @@ function geometry(op: string, x: Tensor, o: Pool2dOptions): { g: Window; N: numb
   checkRank(op, 'x', x, 4);
   if (!o || typeof o !== 'object') throw opError(op, `argument 'options' must be an object with a 'kernel'`);
   const kernel = pair(op, 'kernel', o.kernel, 0, 1);
-  const g = windowGeometry(op, x.shape[1], x.shape[2], { kernel, stride: o.stride ?? kernel, padding: o.padding, roundMode: o.roundMode });
+  const g = windowGeometry(op, x.shape[1], x.shape[2], { kernel, stride: o.stride ?? kernel, dilation: o.dilation, padding: o.padding, roundMode: o.roundMode });
   if (g.padTop >= g.KH || g.padLeft >= g.KW || g.padBottom >= g.KH || g.padRight >= g.KW)
     throw opError(op, `padding must be smaller than the kernel ${fmtShape(kernel)}, or some windows would see padding only`);
   const [N, H, W, C] = x.shape;
@@ -27,29 +31,38 @@ function geometry(op: string, x: Tensor, o: Pool2dOptions): { g: Window; N: numb
 
 // The argument run shared by the windowed pooling kernels after the tensors.
 function dims(N: number, H: number, W: number, C: number, g: Window): number[] {
-  return [N, H, W, C, g.OH, g.OW, g.KH, g.KW, g.sh, g.sw, g.padTop, g.padLeft];
+  return [N, H, W, C, g.OH, g.OW, g.KH, g.KW, g.sh, g.sw, g.padTop, g.padLeft, g.padBottom, g.padRight, g.dh, g.dw];
 }
 
 /** Max over each window; the backward pass routes the gradient to the winning cell. */
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const { g, N, H, W, C } = geometry('maxPool2d', x, options);
+  return maxPool('maxPool2d', x, g, N, H, W, C, [N, g.OH, g.OW, C]);
+}
+
+// The max-pooling kernels into y of `shape` (laid out as [N, OH, OW, C]).
+function maxPool(op: string, x: Tensor, g: Window, N: number, H: number, W: number, C: number, shape: number[]): Tensor {
   const k = getBackend().k;
-  const y = empty([N, g.OH, g.OW, C]);
+  const y = empty(shape);
   const d = dims(N, H, W, C, g);
   if (!needsGrad([x])) {
     k.maxpool2d_nhwc_fwd(x.ptr, y.ptr, 0, ...d); // no backward: no winner indices
     return y;
   }
-  const argmax = empty([N, g.OH, g.OW, C]); // i32 indices stored in a float block
+  const argmax = empty(shape); // i32 indices stored in a float block
   k.maxpool2d_nhwc_fwd(x.ptr, y.ptr, argmax.ptr, ...d);
-  return record('maxPool2d', [x], y, (dy) => {
+  return record(op, [x], y, (dy) => {
     const dx = empty(x.shape);
     k.maxpool2d_nhwc_bwd(dy.ptr, argmax.ptr, dx.ptr, N, H, W, C, g.OH, g.OW);
     return [dx];
   }, [argmax]);
 }
 
-/** Mean over each window; countIncludePad (default true) divides by the full window size. */
+/**
+ * Mean over each window. countIncludePad (default true, as PyTorch) divides by the taps
+ * inside the padded input, false by the real cells only; in ceil mode the cells a last
+ * window hangs past the padded input never count (PyTorch's rule).
+ */
 export function avgPool2d(x: Tensor, options: Pool2dOptions & { countIncludePad?: boolean }): Tensor {
   const { g, N, H, W, C } = geometry('avgPool2d', x, options);
   const k = getBackend().k;
@@ -91,6 +104,38 @@ export function globalAvgPool(x: Tensor): Tensor {
   return record('globalAvgPool', [x], y, (dy) => {
     const dx = empty(x.shape);
     k.global_avgpool_nhwc_bwd(dy.ptr, dx.ptr, N, H, W, C);
+    return [dx];
+  });
+}
+
+/** [N, H, W, C] → [N, C]: the maximum of each channel; the gradient goes to the first maximum. */
+export function globalMaxPool(x: Tensor): Tensor {
+  const op = 'globalMaxPool';
+  checkTensor(op, 'x', x);
+  checkRank(op, 'x', x, 4);
+  const [N, H, W, C] = x.shape;
+  if (H * W === 0) throw opError(op, `argument 'x' ${fmtShape(x.shape)} has no pixels`);
+  return maxPool(op, x, windowGeometry(op, H, W, { kernel: [H, W] }), N, H, W, C, [N, C]);
+}
+
+/**
+ * Average pooling to a fixed output size [OH, OW] (a number for both): output row i averages
+ * input rows floor(i·H/OH) … ceil((i + 1)·H/OH) − 1, as PyTorch's AdaptiveAvgPool2d (the
+ * VGG/AlexNet heads); an output larger than the input repeats cells.
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
+  const op = 'adaptiveAvgPool2d';
+  checkTensor(op, 'x', x);
+  checkRank(op, 'x', x, 4);
+  const [OH, OW] = pair(op, 'outputSize', outputSize, 0, 1);
+  const [N, H, W, C] = x.shape;
+  if (H * W === 0) throw opError(op, `argument 'x' ${fmtShape(x.shape)} has no pixels`);
+  const k = getBackend().k;
+  const y = empty([N, OH, OW, C]);
+  k.adaptive_avgpool2d_nhwc_fwd(x.ptr, y.ptr, N, H, W, C, OH, OW);
+  return record(op, [x], y, (dy) => {
+    const dx = empty(x.shape);
+    k.adaptive_avgpool2d_nhwc_bwd(dy.ptr, dx.ptr, N, H, W, C, OH, OW);
     return [dx];
   });
 }

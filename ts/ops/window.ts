@@ -1,7 +1,7 @@
 // Output geometry of sliding-window ops (convolution, pooling): out = (in + pads − span)/stride + 1
-// with span = dilation·(kernel − 1) + 1. A size that does not divide is an Error unless the
-// caller picks roundMode 'floor' or 'ceil' explicitly (the seed's 7×7 input, 3×3 filter,
-// stride 3 does not fit).
+// with span = dilation·(kernel − 1) + 1, rounded down by default as PyTorch, TensorFlow and
+// ONNX do. roundMode 'exact' makes a size that does not divide an Error (the course's rule:
+// its 7×7 input, 3×3 filter, stride 3 does not fit); 'ceil' is PyTorch's ceil_mode.
 import { opError } from '../backend/index';
 import { checkNumber } from './check';
 
@@ -50,7 +50,7 @@ function outSize(op: string, axis: string, n: number, p0: number, p1: number, sp
     throw opError(
       op,
       `along ${axis}, (${n} + ${p0 + p1} − ${span}) / ${s} + 1 is not an integer: the window does not fit the input; ` +
-        `change padding or stride, or pass roundMode: 'floor' or 'ceil'`,
+        `change padding or stride, or pass roundMode: 'floor' (the default) or 'ceil'`,
     );
   let out = (mode === 'ceil' ? Math.ceil(room / s) : Math.floor(room / s)) + 1;
   // As in PyTorch, the last window must start inside the input or its leading padding.
@@ -66,7 +66,7 @@ export function windowGeometry(
   const s = pair(op, 'stride', opts.stride, 1, 1);
   const d = pair(op, 'dilation', opts.dilation, 1, 1);
   // 'same' fixes the output size itself (ceil(in/stride)); only explicit padding can misfit.
-  const mode = opts.padding === 'same' ? 'floor' : (opts.roundMode ?? 'exact');
+  const mode = opts.padding === 'same' ? 'floor' : (opts.roundMode ?? 'floor');
   if (mode !== 'exact' && mode !== 'floor' && mode !== 'ceil')
     throw opError(op, `argument 'roundMode' must be 'exact', 'floor' or 'ceil', got ${JSON.stringify(mode)}`);
   const [pt, pb, pl, pr] = pads(op, opts.padding ?? 'valid', H, W, k, s, d);
