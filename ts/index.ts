@@ -6,7 +6,7 @@ export { seed } from './tensor/rng';
 export { tensor, scalar, zeros, ones, full, rand, randn, type CreateOptions, type RandomOptions } from './ops/creation';
 export { add, sub, mul, div, neg, minimum, maximum, pow, where, broadcastTo } from './ops/arith';
 export { matmul, type MatmulOptions } from './ops/linalg';
-export { sum, mean, type ReduceOptions } from './ops/reduce';
+export { sum, mean, max, min, logSumExp, argmax, argmin, topk, type ReduceOptions, type TopkOptions } from './ops/reduce';
 export {
   reshape, flatten, concat, permute, transpose, slice, pad, split, stack, squeeze, unsqueeze, gather, tile,
   type SliceOptions, type PadMode,
@@ -19,8 +19,8 @@ export {
   sqrt, log, abs, prelu,
 } from './ops/activation';
 export type { Padding, RoundMode, Pair } from './ops/window';
-export { maxPool2d, avgPool2d, lpPool2d, globalAvgPool, upsampleNearest, type Pool2dOptions } from './ops/pool';
-export { softmax, logSoftmax, crossEntropy, mseLoss, hingeLoss, type Labels } from './ops/loss';
+export { maxPool2d, avgPool2d, lpPool2d, globalAvgPool, globalMaxPool, adaptiveAvgPool2d, upsampleNearest, type Pool2dOptions } from './ops/pool';
+export { softmax, logSoftmax, crossEntropy, mseLoss, hingeLoss, type Labels, type SoftmaxOptions } from './ops/loss';
 export { batchNorm, dropout, type BatchNormOptions } from './ops/norm';
 export * as nn from './nn/index';
 export * as optim from './optim/index';

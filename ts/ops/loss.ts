@@ -3,33 +3,43 @@
 import { getBackend, opError, fmtShape, f32Index } from '../backend/index';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
-import { checkTensor, checkNumber, sameShape } from './check';
+import { checkTensor, checkNumber, checkOptions, sameShape } from './check';
+import { normAxis } from './strided';
 
 export type Labels = Int32Array | Uint8Array | number[] | Tensor;
 
-function rowsCols(op: string, x: Tensor): [number, number] {
-  if (x.rank < 1 || x.shape[x.rank - 1] < 1) throw opError(op, `argument 'x' ${fmtShape(x.shape)} needs a non-empty last axis`);
-  const cols = x.shape[x.rank - 1];
-  return [x.size / cols, cols];
+export interface SoftmaxOptions {
+  /** The axis normalised over (negative from the end); default -1, the last. */
+  axis?: number;
 }
 
-function softmaxLike(op: 'softmax' | 'logSoftmax', x: Tensor): Tensor {
+function softmaxLike(op: 'softmax' | 'logSoftmax', x: Tensor, options: SoftmaxOptions | null | undefined): Tensor {
   checkTensor(op, 'x', x);
-  const [rows, cols] = rowsCols(op, x);
+  const o = checkOptions(op, options, ['axis']);
+  if (x.rank < 1) throw opError(op, `argument 'x' must have at least one axis, got a scalar`);
+  const a = normAxis(op, o.axis ?? -1, x.rank, 'axis', x.shape);
+  const R = x.shape[a];
+  const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
+  const outer = R * inner === 0 ? 0 : x.size / (R * inner);
+  const log = op === 'logSoftmax';
   const k = getBackend().k;
   const y = empty(x.shape);
-  (op === 'softmax' ? k.softmax_f32 : k.log_softmax_f32)(x.ptr, y.ptr, rows, cols);
+  // The contiguous last axis has its own row kernels; any other axis the strided ones.
+  if (x.size === 0) return record(op, [x], y, () => [empty(x.shape)]);
+  if (inner === 1) (log ? k.log_softmax_f32 : k.softmax_f32)(x.ptr, y.ptr, outer, R);
+  else k.softmax_axis_f32(x.ptr, y.ptr, outer, R, inner, +log);
   return record(op, [x], y, (dy) => {
     const dx = empty(x.shape);
-    (op === 'softmax' ? k.softmax_bwd_f32 : k.log_softmax_bwd_f32)(y.ptr, dy.ptr, dx.ptr, rows, cols);
+    if (inner === 1) (log ? k.log_softmax_bwd_f32 : k.softmax_bwd_f32)(y.ptr, dy.ptr, dx.ptr, outer, R);
+    else k.softmax_axis_bwd_f32(y.ptr, dy.ptr, dx.ptr, outer, R, inner, +log);
     return [dx];
   });
 }
 
-/** Softmax over the last axis (numerically stable). */
-export const softmax = (x: Tensor): Tensor => softmaxLike('softmax', x);
-/** log(softmax(x)) over the last axis, without forming the softmax. */
-export const logSoftmax = (x: Tensor): Tensor => softmaxLike('logSoftmax', x);
+/** Softmax along options.axis (default the last), numerically stable. */
+export const softmax = (x: Tensor, options?: SoftmaxOptions | null): Tensor => softmaxLike('softmax', x, options);
+/** log(softmax(x)) along options.axis (default the last), without forming the softmax. */
+export const logSoftmax = (x: Tensor, options?: SoftmaxOptions | null): Tensor => softmaxLike('logSoftmax', x, options);
 
 // Integer labels into an i32 block (a tensor-sized allocation freed with the loss).
 function labelBlock(op: string, labels: Labels, rows: number, cols: number): Tensor {
