@@ -364,7 +364,7 @@ function softmax(kind: 'softmax' | 'logSoftmax'): Builder {
       const lastOnly = a === v.shape.length - 1 || (ctx.opset < 13 && v.shape.length === 2 && a === 1);
       if (!lastOnly || (v.layout !== 'plain' && v.shape.length > 2))
         throw onnxError(`${ctx.where}: ${kind} over axis ${axis} of ${JSON.stringify(v.shape)} is not supported yet (the last axis only)`);
-      return [tval(run(ctx, kind === 'softmax' ? sn.softmax : sn.logSoftmax, plainOf(ctx.where, v)), 'plain')];
+      return [tval(run(ctx, (t) => (kind === 'softmax' ? sn.softmax(t) : sn.logSoftmax(t)), plainOf(ctx.where, v)), 'plain')];
     };
   };
 }
