@@ -225,3 +225,174 @@ export function dropout_bwd_f32(dy: usize, mask: usize, dx: usize, n: i32, scale
   for (; i + 4 <= n; i += 4) drop_bwd_block(dy, mask, dx, i, 4, vs);
   if (i < n) drop_bwd_block(dy, mask, dx, i, n - i, vs);
 }
+
+// Group normalisation over x viewed as [N, P, C] (P positions, C channels in G groups of
+// Cg = C/G adjacent channels): the statistics of (n, g) run over its P·Cg values. Layer norm
+// is G = 1 with P = 1 (C the normalised size, gamma per element); instance norm is G = C.
+// SIMD along each group's channel run (a partial vector for its last Cg % 4), sums in f64.
+
+// Σ over group (n, g) of (x − m)^pow (pow 1 with m = 0: the sum; pow 2: squared deviations).
+// @ts-ignore: decorator
+@inline function group_sum(xn: usize, P: i32, C: i32, c0: i32, Cg: i32, m: f32, pow: i32): f64 {
+  let lo = f64x2.splat(0);
+  let hi = f64x2.splat(0);
+  const mv = f32x4.splat(m);
+  for (let p = 0; p < P; p++) {
+    const row = xn + ((<usize>p * C + c0) << 2);
+    for (let c = 0; c < Cg; c += 4) {
+      const rem = min(4, Cg - c);
+      // lanes past rem load as 0: zero them after the subtraction too
+      let d = f32x4.sub(load_f32x4_n(row + (<usize>c << 2), rem), mv);
+      if (pow == 2) d = f32x4.mul(d, d);
+      if (rem < 4) d = v128.and(d, i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rem)));
+      lo = f64x2.add(lo, widen_lo(d));
+      hi = f64x2.add(hi, widen_hi(d));
+    }
+  }
+  const t = f64x2.add(lo, hi);
+  return f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+}
+
+// mean[n·G + g] and invstd[n·G + g] = 1/sqrt(var + eps), the biased variance, two passes.
+export function groupnorm_stats_f32(x: usize, mean: usize, invstd: usize, N: i32, P: i32, C: i32, G: i32, eps: f32): void {
+  const Cg = C / G;
+  const M = <f64>P * <f64>Cg;
+  for (let n = 0; n < N; n++) {
+    const xn = x + (<usize>n * P * C << 2);
+    for (let g = 0; g < G; g++) {
+      const m = <f32>(group_sum(xn, P, C, g * Cg, Cg, 0, 1) / M);
+      const v = group_sum(xn, P, C, g * Cg, Cg, m, 2) / M;
+      const o = <usize>(n * G + g) << 2;
+      store<f32>(mean + o, m);
+      store<f32>(invstd + o, <f32>(1.0 / Math.sqrt(v + <f64>eps)));
+    }
+  }
+}
+
+// y = (x − mean)·invstd·gamma[c] + beta[c] (gamma = 0: 1, beta = 0: 0). y may alias x.
+export function groupnorm_fwd_f32(
+  x: usize, y: usize, mean: usize, invstd: usize, gamma: usize, beta: usize, N: i32, P: i32, C: i32, G: i32,
+): void {
+  const Cg = C / G;
+  for (let n = 0; n < N; n++) {
+    for (let g = 0; g < G; g++) {
+      const o = <usize>(n * G + g) << 2;
+      const m = f32x4.splat(load<f32>(mean + o));
+      const is = f32x4.splat(load<f32>(invstd + o));
+      for (let p = 0; p < P; p++) {
+        const base = (<usize>(n * P + p) * C + g * Cg) << 2;
+        for (let c = 0; c < Cg; c += 4) {
+          const rem = min(4, Cg - c);
+          const cb = <usize>(g * Cg + c) << 2;
+          let v = f32x4.mul(f32x4.sub(load_f32x4_n(x + base + (<usize>c << 2), rem), m), is);
+          if (gamma) v = f32x4.mul(v, load_f32x4_n(gamma + cb, rem));
+          if (beta) v = f32x4.add(v, load_f32x4_n(beta + cb, rem));
+          store_f32x4_n(y + base + (<usize>c << 2), v, rem);
+        }
+      }
+    }
+  }
+}
+
+// Backward, x̂ = (x − mean)·invstd, ĝ = dy·gamma, M = P·Cg values per group:
+//   dx = invstd·(ĝ − Σĝ/M − x̂·Σĝx̂/M)  (sums over the group, in f64)
+//   dgamma[c] = Σ_{n,p} dy·x̂, dbeta[c] = Σ_{n,p} dy  (overwritten; 0 pointers skip them)
+export function groupnorm_bwd_f32(
+  x: usize, dy: usize, mean: usize, invstd: usize, gamma: usize,
+  dx: usize, dgamma: usize, dbeta: usize, N: i32, P: i32, C: i32, G: i32,
+): void {
+  const Cg = C / G;
+  const invM = 1.0 / (<f64>P * <f64>Cg);
+  if (dgamma) memory.fill(dgamma, 0, <usize>C << 2);
+  if (dbeta) memory.fill(dbeta, 0, <usize>C << 2);
+  for (let n = 0; n < N; n++) {
+    for (let g = 0; g < G; g++) {
+      const o = <usize>(n * G + g) << 2;
+      const m = f32x4.splat(load<f32>(mean + o));
+      const is = f32x4.splat(load<f32>(invstd + o));
+      let alo = f64x2.splat(0);
+      let ahi = f64x2.splat(0);
+      let blo = f64x2.splat(0);
+      let bhi = f64x2.splat(0);
+      for (let p = 0; p < P; p++) {
+        const base = (<usize>(n * P + p) * C + g * Cg) << 2;
+        for (let c = 0; c < Cg; c += 4) {
+          const rem = min(4, Cg - c);
+          const cb = <usize>(g * Cg + c) << 2;
+          const q = base + (<usize>c << 2);
+          const d = load_f32x4_n(dy + q, rem); // lanes past rem are 0
+          const xh = f32x4.mul(f32x4.sub(load_f32x4_n(x + q, rem), m), is);
+          const gh = gamma ? f32x4.mul(d, load_f32x4_n(gamma + cb, rem)) : d;
+          const ghx = f32x4.mul(gh, xh);
+          alo = f64x2.add(alo, widen_lo(gh));
+          ahi = f64x2.add(ahi, widen_hi(gh));
+          blo = f64x2.add(blo, widen_lo(ghx));
+          bhi = f64x2.add(bhi, widen_hi(ghx));
+          if (dgamma) store_f32x4_n(dgamma + cb, f32x4.add(load_f32x4_n(dgamma + cb, rem), f32x4.mul(d, xh)), rem);
+          if (dbeta) store_f32x4_n(dbeta + cb, f32x4.add(load_f32x4_n(dbeta + cb, rem), d), rem);
+        }
+      }
+      const at = f64x2.add(alo, ahi);
+      const bt = f64x2.add(blo, bhi);
+      const a = f32x4.splat(<f32>((f64x2.extract_lane(at, 0) + f64x2.extract_lane(at, 1)) * invM));
+      const b = f32x4.splat(<f32>((f64x2.extract_lane(bt, 0) + f64x2.extract_lane(bt, 1)) * invM));
+      for (let p = 0; p < P; p++) {
+        const base = (<usize>(n * P + p) * C + g * Cg) << 2;
+        for (let c = 0; c < Cg; c += 4) {
+          const rem = min(4, Cg - c);
+          const cb = <usize>(g * Cg + c) << 2;
+          const q = base + (<usize>c << 2);
+          const xh = f32x4.mul(f32x4.sub(load_f32x4_n(x + q, rem), m), is);
+          const d = load_f32x4_n(dy + q, rem);
+          const gh = gamma ? f32x4.mul(d, load_f32x4_n(gamma + cb, rem)) : d;
+          store_f32x4_n(dx + q, f32x4.mul(is, f32x4.sub(f32x4.sub(gh, a), f32x4.mul(xh, b))), rem);
+        }
+      }
+    }
+  }
+}
+
+// Local response normalisation across channels (AlexNet, GoogLeNet), x viewed as [P, C]:
+//   s[c] = k + alpha/size · Σ_{c' = c − ⌊size/2⌋ … c + ⌊(size − 1)/2⌋} x[c']²  (channels past the
+//   ends count as 0, as PyTorch), y = x·s^−beta; s is kept for the backward.
+// Scalar in f64: a pow per element, and a legacy op off the hot paths of today's networks.
+export function lrn_fwd_f32(x: usize, y: usize, s: usize, P: i32, C: i32, size: i32, alpha: f32, beta: f32, k: f32): void {
+  const lo = size / 2;
+  const hi = (size - 1) / 2;
+  const a = <f64>alpha / <f64>size;
+  for (let p = 0; p < P; p++) {
+    const row = <usize>p * C << 2;
+    for (let c = 0; c < C; c++) {
+      let acc: f64 = 0;
+      for (let j = max(0, c - lo); j <= min(C - 1, c + hi); j++) {
+        const v = <f64>load<f32>(x + row + (<usize>j << 2));
+        acc += v * v;
+      }
+      const sc = <f64>k + a * acc;
+      const o = row + (<usize>c << 2);
+      store<f32>(s + o, <f32>sc);
+      store<f32>(y + o, <f32>(<f64>load<f32>(x + o) * Math.pow(sc, -<f64>beta)));
+    }
+  }
+}
+
+// dx[c] = dy[c]·s[c]^−beta − 2·alpha·beta/size · x[c] · Σ_{c' : c in the window of c'}
+// dy[c']·x[c']·s[c']^(−beta−1). dx overwritten (must not alias dy).
+export function lrn_bwd_f32(x: usize, s: usize, dy: usize, dx: usize, P: i32, C: i32, size: i32, alpha: f32, beta: f32): void {
+  const lo = size / 2;
+  const hi = (size - 1) / 2;
+  const f = 2.0 * <f64>alpha * <f64>beta / <f64>size;
+  for (let p = 0; p < P; p++) {
+    const row = <usize>p * C << 2;
+    for (let c = 0; c < C; c++) {
+      let acc: f64 = 0;
+      for (let j = max(0, c - hi); j <= min(C - 1, c + lo); j++) {
+        const q = row + (<usize>j << 2);
+        acc += <f64>load<f32>(dy + q) * <f64>load<f32>(x + q) * Math.pow(<f64>load<f32>(s + q), -<f64>beta - 1);
+      }
+      const o = row + (<usize>c << 2);
+      const sc = <f64>load<f32>(s + o);
+      store<f32>(dx + o, <f32>(<f64>load<f32>(dy + o) * Math.pow(sc, -<f64>beta) - f * <f64>load<f32>(x + o) * acc));
+    }
+  }
+}

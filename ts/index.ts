@@ -21,7 +21,7 @@ export {
 export type { Padding, RoundMode, Pair } from './ops/window';
 export { maxPool2d, avgPool2d, lpPool2d, globalAvgPool, globalMaxPool, adaptiveAvgPool2d, upsampleNearest, type Pool2dOptions } from './ops/pool';
 export { softmax, logSoftmax, crossEntropy, mseLoss, hingeLoss, type Labels, type SoftmaxOptions } from './ops/loss';
-export { batchNorm, dropout, type BatchNormOptions } from './ops/norm';
+export { batchNorm, dropout, layerNorm, groupNorm, localResponseNorm, type BatchNormOptions, type NormOptions } from './ops/norm';
 export * as nn from './nn/index';
 export * as optim from './optim/index';
 export * as data from './data/index';

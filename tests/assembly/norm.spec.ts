@@ -1,11 +1,13 @@
-// Batch norm and dropout against f64 scalar references; channel counts hit every tail;
+// Batch norm, dropout, group norm (layer norm as G = 1, P = 1; instance norm as G = C) and
+// local response normalisation against f64 scalar references; channel counts hit every tail;
 // guard after every output; the training-mode backward against central differences of the
 // f64 forward that recomputes the batch statistics (L = Σ y·g).
 import {
   batchnorm_stats_f32, batchnorm_invstd_f32, batchnorm_running_update_f32, batchnorm_fwd_f32,
   batchnorm_bwd_f32, dropout_fwd_f32, dropout_bwd_f32,
+  groupnorm_stats_f32, groupnorm_fwd_f32, groupnorm_bwd_f32, lrn_fwd_f32, lrn_bwd_f32,
 } from '../../assembly/norm';
-import { seed, rnd, randBuf, zeroBuf, at, close, guarded, GUARD } from './helpers';
+import { seed, rnd, randBuf, zeroBuf, outBuf, at, close, guarded, GUARD } from './helpers';
 
 const ROWS: i32[] = [1, 3, 7, 33];
 const CS: i32[] = [1, 3, 5, 7, 17, 33];
@@ -271,6 +273,159 @@ describe('dropout', () => {
       expect(bad).toBe(0);
       expect(at(dx, n)).toBe(GUARD);
       heap.free(x); heap.free(y); heap.free(mask); heap.free(g); heap.free(dx);
+    }
+  });
+});
+
+// [N, P, C, G] cases: layer norm rows, group norm, instance norm, group widths 1–9
+const CASES: i32[] = [
+  3, 1, 7, 1, 2, 1, 33, 1, 1, 5, 6, 2, 2, 3, 12, 4, 2, 7, 10, 5, 1, 4, 27, 3, 2, 5, 5, 5, 1, 9, 18, 2, 2, 2, 9, 1,
+];
+
+function ref64(x: usize, n: i32, g: i32, P: i32, C: i32, G: i32): Float64Array {
+  const Cg = C / G;
+  let s: f64 = 0;
+  for (let p = 0; p < P; p++) for (let c = 0; c < Cg; c++) s += <f64>at(x, (n * P + p) * C + g * Cg + c);
+  const M = <f64>(P * Cg);
+  const m = s / M;
+  let v: f64 = 0;
+  for (let p = 0; p < P; p++) for (let c = 0; c < Cg; c++) {
+    const d = <f64>at(x, (n * P + p) * C + g * Cg + c) - m;
+    v += d * d;
+  }
+  const r = new Float64Array(2);
+  r[0] = m;
+  r[1] = 1 / Math.sqrt(v / M + 1e-5);
+  return r;
+}
+
+describe('groupnorm', () => {
+  it('statistics, forward (with and without affine) and backward match f64 references', () => {
+    seed(21);
+    for (let t = 0; t < CASES.length / 4; t++) {
+      const N = CASES[t * 4];
+      const P = CASES[t * 4 + 1];
+      const C = CASES[t * 4 + 2];
+      const G = CASES[t * 4 + 3];
+      const Cg = C / G;
+      const n = N * P * C;
+      const x = randBuf(n);
+      for (let i = 0; i < n; i++) store<f32>(x + (<usize>i << 2), at(x, i) * 3 + <f32>(i % C == 0 ? 2 : 0));
+      const gamma = randBuf(C);
+      const beta = randBuf(C);
+      const dy = randBuf(n);
+      const mean = outBuf(N * G);
+      const invstd = outBuf(N * G);
+      groupnorm_stats_f32(x, mean, invstd, N, P, C, G, 1e-5);
+      let bad = 0;
+      for (let a = 0; a < N; a++) for (let g = 0; g < G; g++) {
+        const r = ref64(x, a, g, P, C, G);
+        if (!close(<f64>at(mean, a * G + g), r[0], 1e-6, 1e-6)) bad++;
+        if (!close(<f64>at(invstd, a * G + g), r[1], 1e-6, 1e-5)) bad++;
+      }
+      expect(bad).toBe(0);
+      expect(at(mean, N * G)).toBe(GUARD);
+      expect(at(invstd, N * G)).toBe(GUARD);
+      for (let affine = 0; affine < 2; affine++) {
+        const y = outBuf(n);
+        const dx = outBuf(n);
+        const dg = outBuf(C);
+        const db = outBuf(C);
+        groupnorm_fwd_f32(x, y, mean, invstd, affine ? gamma : 0, affine ? beta : 0, N, P, C, G);
+        groupnorm_bwd_f32(x, dy, mean, invstd, affine ? gamma : 0, dx, affine ? dg : 0, affine ? db : 0, N, P, C, G);
+        const wg = new Float64Array(C);
+        const wb = new Float64Array(C);
+        for (let a = 0; a < N; a++) for (let g = 0; g < G; g++) {
+          const r = ref64(x, a, g, P, C, G);
+          let sa: f64 = 0;
+          let sb: f64 = 0;
+          for (let p = 0; p < P; p++) for (let c = g * Cg; c < (g + 1) * Cg; c++) {
+            const i = (a * P + p) * C + c;
+            const xh = (<f64>at(x, i) - r[0]) * r[1];
+            const gh = <f64>at(dy, i) * (affine ? <f64>at(gamma, c) : 1);
+            sa += gh;
+            sb += gh * xh;
+            wg[c] += <f64>at(dy, i) * xh;
+            wb[c] += <f64>at(dy, i);
+            const want = affine ? xh * <f64>at(gamma, c) + <f64>at(beta, c) : xh;
+            if (!close(<f64>at(y, i), want, 1e-5, 1e-5)) bad++;
+          }
+          const M = <f64>(P * Cg);
+          for (let p = 0; p < P; p++) for (let c = g * Cg; c < (g + 1) * Cg; c++) {
+            const i = (a * P + p) * C + c;
+            const xh = (<f64>at(x, i) - r[0]) * r[1];
+            const gh = <f64>at(dy, i) * (affine ? <f64>at(gamma, c) : 1);
+            if (!close(<f64>at(dx, i), r[1] * (gh - sa / M - xh * sb / M), 1e-4, 1e-4)) bad++;
+          }
+        }
+        if (affine) for (let c = 0; c < C; c++) {
+          if (!close(<f64>at(dg, c), wg[c], 1e-5, 1e-5)) bad++;
+          if (!close(<f64>at(db, c), wb[c], 1e-5, 1e-5)) bad++;
+        }
+        expect(bad).toBe(0);
+        expect(at(y, n)).toBe(GUARD);
+        expect(at(dx, n)).toBe(GUARD);
+        expect(at(dg, C)).toBe(GUARD);
+        expect(at(db, C)).toBe(GUARD);
+        heap.free(y); heap.free(dx); heap.free(dg); heap.free(db);
+      }
+      heap.free(x); heap.free(gamma); heap.free(beta); heap.free(dy); heap.free(mean); heap.free(invstd);
+    }
+  });
+});
+
+describe('lrn', () => {
+  it('forward and backward match f64 references for odd and even window sizes', () => {
+    seed(22);
+    const CS: i32[] = [1, 2, 5, 7, 16];
+    const SIZES: i32[] = [1, 2, 3, 5, 6];
+    for (let a = 0; a < CS.length; a++) for (let b = 0; b < SIZES.length; b++) {
+      const P = 3;
+      const C = CS[a];
+      const size = SIZES[b];
+      const alpha: f32 = 0.3;
+      const beta: f32 = 0.75;
+      const k: f32 = b % 2 == 0 ? 1 : 2;
+      const n = P * C;
+      const x = randBuf(n);
+      const dy = randBuf(n);
+      const y = outBuf(n);
+      const s = outBuf(n);
+      const dx = outBuf(n);
+      lrn_fwd_f32(x, y, s, P, C, size, alpha, beta, k);
+      lrn_bwd_f32(x, s, dy, dx, P, C, size, alpha, beta);
+      // f64 forward of row p with x[q] + d; backward by central differences of L = Σ y·dy
+      let bad = 0;
+      for (let i = 0; i < n; i++) {
+        const p = i / C;
+        let yi: f64 = 0;
+        const h: f64 = 1e-3;
+        let up: f64 = 0;
+        let dn: f64 = 0;
+        for (let sgn = -1; sgn <= 1; sgn++) {
+          let L: f64 = 0;
+          for (let c = 0; c < C; c++) {
+            let acc: f64 = 0;
+            for (let j = max(0, c - size / 2); j <= min(C - 1, c + (size - 1) / 2); j++) {
+              const v = <f64>at(x, p * C + j) + (p * C + j == i ? <f64>sgn * h : 0);
+              acc += v * v;
+            }
+            const xv = <f64>at(x, p * C + c) + (p * C + c == i ? <f64>sgn * h : 0);
+            const yv = xv * Math.pow(<f64>k + <f64>alpha / <f64>size * acc, -<f64>beta);
+            if (sgn == 0 && p * C + c == i) yi = yv;
+            L += yv * <f64>at(dy, p * C + c);
+          }
+          if (sgn == 1) up = L;
+          if (sgn == -1) dn = L;
+        }
+        if (!close(<f64>at(y, i), yi, 1e-6, 1e-6)) bad++;
+        if (!close(<f64>at(dx, i), (up - dn) / (2 * h), 1e-4, 1e-4)) bad++;
+      }
+      expect(bad).toBe(0);
+      expect(at(y, n)).toBe(GUARD);
+      expect(at(s, n)).toBe(GUARD);
+      expect(at(dx, n)).toBe(GUARD);
+      heap.free(x); heap.free(dy); heap.free(y); heap.free(s); heap.free(dx);
     }
   });
 });

@@ -135,6 +135,11 @@ export interface Kernels {
   batchnorm_running_update_f32(runMean: P, runVar: P, mean: P, var_: P, C: I, momentum: F, rows: I): void;
   batchnorm_fwd_f32(x: P, y: P, mean: P, invstd: P, gamma: P, beta: P, rows: I, C: I): void;
   batchnorm_bwd_f32(x: P, dy: P, mean: P, invstd: P, gamma: P, dx: P, dgamma: P, dbeta: P, rows: I, C: I): void;
+  groupnorm_stats_f32(x: P, mean: P, invstd: P, N: I, Pos: I, C: I, G: I, eps: F): void;
+  groupnorm_fwd_f32(x: P, y: P, mean: P, invstd: P, gamma: P, beta: P, N: I, Pos: I, C: I, G: I): void;
+  groupnorm_bwd_f32(x: P, dy: P, mean: P, invstd: P, gamma: P, dx: P, dgamma: P, dbeta: P, N: I, Pos: I, C: I, G: I): void;
+  lrn_fwd_f32(x: P, y: P, s: P, Pos: I, C: I, size: I, alpha: F, beta: F, k: F): void;
+  lrn_bwd_f32(x: P, s: P, dy: P, dx: P, Pos: I, C: I, size: I, alpha: F, beta: F): void;
   dropout_fwd_f32(x: P, y: P, mask: P, n: I, p: F, seed: I): void;
   dropout_bwd_f32(dy: P, mask: P, dx: P, n: I, scale: F): void;
   // optim.ts

@@ -10,6 +10,9 @@ import {
 } from '../ops/activation';
 import { flatten } from '../ops/shape';
 import { maxPool2d, avgPool2d, lpPool2d, globalAvgPool, upsampleNearest, type Pool2dOptions } from '../ops/pool';
+import { adaptiveAvgPool2d, globalMaxPool } from '../ops/pool';
+import { layerNorm, groupNorm, localResponseNorm } from '../ops/norm';
+import { logSoftmax } from '../ops/loss';
 import { checkNumber } from '../ops/check';
 import { pair, type Padding, type Pair, type RoundMode } from '../ops/window';
 import { Module } from './module';
@@ -299,3 +302,79 @@ export class PReLU extends Module {
     return prelu(x, this.weight);
   }
 }
+
+/** Layer normalisation over the trailing normalizedShape, with a learnt weight and bias (elementwiseAffine, default true). */
+export class LayerNorm extends Module {
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  readonly normalizedShape: number[];
+  constructor(normalizedShape: number | readonly number[], readonly options: { eps?: number; elementwiseAffine?: boolean } = {}) {
+    super();
+    const ns = typeof normalizedShape === 'number' ? [normalizedShape] : Array.isArray(normalizedShape) ? normalizedShape.slice() : [];
+    if (ns.length === 0) throw opError('LayerNorm', `argument 'normalizedShape' must be a size or a non-empty array of sizes, got ${JSON.stringify(normalizedShape)}`);
+    for (const d of ns) checkNumber('LayerNorm', 'normalizedShape', d, { integer: true, min: 1 });
+    this.normalizedShape = ns;
+    const affine = options.elementwiseAffine !== false;
+    this.weight = affine ? this.param('weight', ones(ns)) : null;
+    this.bias = affine ? this.param('bias', zeros(ns)) : null;
+  }
+  forward(x: Tensor): Tensor {
+    return layerNorm(x, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.options.eps });
+  }
+}
+
+/** Group normalisation of channels-last input: numGroups groups of numChannels/numGroups channels, learnt per-channel weight and bias (affine, default true). */
+export class GroupNorm extends Module {
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  constructor(readonly numGroups: number, readonly numChannels: number, readonly options: { eps?: number; affine?: boolean } = {}) {
+    super();
+    checkNumber('GroupNorm', 'numGroups', numGroups, { integer: true, min: 1 });
+    checkNumber('GroupNorm', 'numChannels', numChannels, { integer: true, min: 1 });
+    if (numChannels % numGroups !== 0) throw opError('GroupNorm', `argument 'numGroups' (${numGroups}) must divide 'numChannels' (${numChannels})`);
+    const affine = options.affine !== false;
+    this.weight = affine ? this.param('weight', ones([numChannels])) : null;
+    this.bias = affine ? this.param('bias', zeros([numChannels])) : null;
+  }
+  forward(x: Tensor): Tensor {
+    return groupNorm(x, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.options.eps });
+  }
+}
+
+/** Instance normalisation of NHWC images (each sample's channel over H·W); as PyTorch, no affine parameters unless affine: true, no running statistics. */
+export class InstanceNorm2d extends GroupNorm {
+  constructor(numFeatures: number, options: { eps?: number; affine?: boolean } = {}) {
+    super(numFeatures, numFeatures, { eps: options.eps, affine: options.affine ?? false });
+  }
+}
+
+/** Local response normalisation across channels (AlexNet, GoogLeNet). */
+export class LocalResponseNorm extends Lambda {
+  constructor(size: number, options: { alpha?: number; beta?: number; k?: number } = {}) {
+    checkNumber('LocalResponseNorm', 'size', size, { integer: true, min: 1 });
+    super((x) => localResponseNorm(x, size, options));
+  }
+}
+
+/** Average pooling to a fixed [OH, OW] (torchvision's VGG/AlexNet heads). */
+export class AdaptiveAvgPool2d extends Lambda {
+  constructor(outputSize: Pair) {
+    pair('AdaptiveAvgPool2d', 'outputSize', outputSize, 0, 1);
+    super((x) => adaptiveAvgPool2d(x, outputSize));
+  }
+}
+
+/** [N, H, W, C] → [N, C]: each channel's maximum. */
+export class GlobalMaxPool extends Lambda {
+  constructor() {
+    super(globalMaxPool);
+  }
+}
+
+/** log(softmax(x)) along options.axis (default the last). */
+export class LogSoftmax extends Lambda {
+  constructor(options: { axis?: number } = {}) {
+    super((x) => logSoftmax(x, options));
+  }
+}
+

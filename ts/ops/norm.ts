@@ -1,9 +1,10 @@
-// Batch normalisation (NHWC: statistics per channel over N·H·W) and dropout.
+// Batch normalisation (NHWC: statistics per channel over N·H·W), layer, group and instance
+// normalisation, local response normalisation, and dropout.
 import { getBackend, opError, fmtShape, OP } from '../backend/index';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
 import { rng } from '../tensor/rng';
-import { checkTensor, checkNumber } from './check';
+import { checkTensor, checkNumber, checkOptions, sameShape } from './check';
 import { reshape } from './shape';
 
 export interface BatchNormOptions {
@@ -93,4 +94,113 @@ export function dropout(x: Tensor, options: { p?: number; training: boolean; see
     k.dropout_bwd_f32(dy.ptr, mask.ptr, dx.ptr, x.size, scale);
     return [dx];
   }, [mask]);
+}
+
+export interface NormOptions {
+  /** Scale (gamma), of the normalised shape (layerNorm) or [C] (groupNorm); default none. */
+  weight?: Tensor | null;
+  /** Shift (beta), shaped as weight; default none. */
+  bias?: Tensor | null;
+  /** Added to the variance; default 1e-5; 0 allowed. */
+  eps?: number;
+}
+
+// (x − mean)·invstd·weight + bias with statistics per (n, group) over x viewed as [N, P, C]
+// (assembly/norm.ts groupnorm_*), weight and bias of `affine` elements.
+function groupStats(op: string, x: Tensor, N: number, P: number, C: number, G: number, affine: readonly number[], options: NormOptions | null | undefined): Tensor {
+  const o = checkOptions(op, options, ['weight', 'bias', 'eps']);
+  const eps = checkNumber(op, 'eps', o.eps ?? 1e-5, { min: 0 });
+  const params: Tensor[] = [];
+  for (const name of ['weight', 'bias'] as const) {
+    const t = o[name];
+    if (t == null) continue;
+    checkTensor(op, name, t);
+    if (!sameShape(t.shape, affine)) throw opError(op, `argument '${name}' must have shape ${fmtShape(affine)} for x ${fmtShape(x.shape)}, got ${fmtShape(t.shape)}`);
+  }
+  const weight = o.weight ?? null;
+  const bias = o.bias ?? null;
+  if (weight) params.push(weight);
+  if (bias) params.push(bias);
+  const k = getBackend().k;
+  const mean = empty([N * G]);
+  const invstd = empty([N * G]);
+  const y = empty(x.shape);
+  if (x.size > 0) {
+    k.groupnorm_stats_f32(x.ptr, mean.ptr, invstd.ptr, N, P, C, G, eps);
+    k.groupnorm_fwd_f32(x.ptr, y.ptr, mean.ptr, invstd.ptr, weight ? weight.ptr : 0, bias ? bias.ptr : 0, N, P, C, G);
+  }
+  return record(op, [x, ...params], y, (dy) => {
+    const dx = empty(x.shape);
+    const dw = weight ? empty(affine) : null;
+    const db = bias ? empty(affine) : null;
+    if (x.size > 0) k.groupnorm_bwd_f32(x.ptr, dy.ptr, mean.ptr, invstd.ptr, weight ? weight.ptr : 0, dx.ptr, dw ? dw.ptr : 0, db ? db.ptr : 0, N, P, C, G);
+    else {
+      if (dw) k.fill_f32(dw.ptr, 0, dw.size);
+      if (db) k.fill_f32(db.ptr, 0, db.size);
+    }
+    const keepIf = (t: Tensor | null, p: Tensor | null) => (t && p?.requiresGrad ? t : (t?.dispose(), null));
+    const grads: (Tensor | null)[] = [x.requiresGrad ? dx : (dx.dispose(), null)];
+    if (weight) grads.push(keepIf(dw, weight));
+    if (bias) grads.push(keepIf(db, bias));
+    return grads;
+  }, [mean, invstd]);
+}
+
+/**
+ * Layer normalisation over the last axes (PyTorch's layer_norm): normalizedShape is the
+ * trailing shape normalised together (a number for the last axis); weight and bias have it.
+ */
+export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], options?: NormOptions | null): Tensor {
+  const op = 'layerNorm';
+  checkTensor(op, 'x', x);
+  const ns = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+  if (!Array.isArray(ns) || ns.length === 0 || ns.length > x.rank || ns.some((d, i) => d !== x.shape[x.rank - ns.length + i]))
+    throw opError(op, `argument 'normalizedShape' ${JSON.stringify(normalizedShape)} must be a non-empty trailing part of x's shape ${fmtShape(x.shape)}`);
+  const C = ns.reduce((a, b) => a * b, 1);
+  if (C === 0) throw opError(op, `argument 'normalizedShape' ${JSON.stringify(normalizedShape)} has no elements`);
+  return groupStats(op, x, x.size / C, 1, C, 1, ns, options);
+}
+
+/**
+ * Group normalisation (PyTorch's group_norm) of channels-last x [N, ..., C]: statistics per
+ * sample and group of C/groups adjacent channels over all positions; weight and bias [C].
+ * groups = C is instance normalisation, groups = 1 normalises each sample whole.
+ */
+export function groupNorm(x: Tensor, groups: number, options?: NormOptions | null): Tensor {
+  const op = 'groupNorm';
+  checkTensor(op, 'x', x);
+  if (x.rank < 2) throw opError(op, `argument 'x' must be [N, ..., C] (channels last), got ${fmtShape(x.shape)}`);
+  const C = x.shape[x.rank - 1];
+  checkNumber(op, 'groups', groups, { integer: true, min: 1 });
+  if (C % groups !== 0) throw opError(op, `argument 'groups' (${groups}) must divide the channels of x ${fmtShape(x.shape)} (${C})`);
+  const N = x.shape[0];
+  const P = N * C === 0 ? 0 : x.size / (N * C);
+  return groupStats(op, x, N, P, C, groups, [C], options);
+}
+
+/**
+ * Local response normalisation across channels (AlexNet, GoogLeNet; PyTorch's
+ * local_response_norm) of channels-last x: y = x·(k + alpha/size·Σ x²)^−beta, the sum over
+ * `size` neighbouring channels (⌊size/2⌋ before, ⌊(size − 1)/2⌋ after).
+ */
+export function localResponseNorm(x: Tensor, size: number, options?: { alpha?: number; beta?: number; k?: number } | null): Tensor {
+  const op = 'localResponseNorm';
+  checkTensor(op, 'x', x);
+  if (x.rank < 2) throw opError(op, `argument 'x' must have a channel axis last (e.g. [N, H, W, C]), got ${fmtShape(x.shape)}`);
+  checkNumber(op, 'size', size, { integer: true, min: 1 });
+  const o = checkOptions(op, options, ['alpha', 'beta', 'k']);
+  const alpha = checkNumber(op, 'alpha', o.alpha ?? 1e-4);
+  const beta = checkNumber(op, 'beta', o.beta ?? 0.75);
+  const kk = checkNumber(op, 'k', o.k ?? 1, { min: 0, minExclusive: true });
+  const C = x.shape[x.rank - 1];
+  const P = C === 0 ? 0 : x.size / C;
+  const k = getBackend().k;
+  const y = empty(x.shape);
+  const s = empty(x.shape);
+  k.lrn_fwd_f32(x.ptr, y.ptr, s.ptr, P, C, size, alpha, beta, kk);
+  return record(op, [x], y, (dy) => {
+    const dx = empty(x.shape);
+    k.lrn_bwd_f32(x.ptr, s.ptr, dy.ptr, dx.ptr, P, C, size, alpha, beta);
+    return [dx];
+  }, [s]);
 }
