@@ -355,7 +355,8 @@ export function groupnorm_bwd_f32(
 // Local response normalisation across channels (AlexNet, GoogLeNet), x viewed as [P, C]:
 //   s[c] = k + alpha/size · Σ_{c' = c − ⌊size/2⌋ … c + ⌊(size − 1)/2⌋} x[c']²  (channels past the
 //   ends count as 0, as PyTorch), y = x·s^−beta; s is kept for the backward.
-// Scalar in f64: a pow per element, and a legacy op off the hot paths of today's networks.
+// Scalar in f64: a power per element (exp·log: AssemblyScript's Math.pow keeps a mutable
+// global), and a legacy op off the hot paths of today's networks.
 export function lrn_fwd_f32(x: usize, y: usize, s: usize, P: i32, C: i32, size: i32, alpha: f32, beta: f32, k: f32): void {
   const lo = size / 2;
   const hi = (size - 1) / 2;
@@ -371,7 +372,7 @@ export function lrn_fwd_f32(x: usize, y: usize, s: usize, P: i32, C: i32, size: 
       const sc = <f64>k + a * acc;
       const o = row + (<usize>c << 2);
       store<f32>(s + o, <f32>sc);
-      store<f32>(y + o, <f32>(<f64>load<f32>(x + o) * Math.pow(sc, -<f64>beta)));
+      store<f32>(y + o, <f32>(<f64>load<f32>(x + o) * Math.exp(-<f64>beta * Math.log(sc))));
     }
   }
 }
@@ -388,11 +389,11 @@ export function lrn_bwd_f32(x: usize, s: usize, dy: usize, dx: usize, P: i32, C:
       let acc: f64 = 0;
       for (let j = max(0, c - hi); j <= min(C - 1, c + lo); j++) {
         const q = row + (<usize>j << 2);
-        acc += <f64>load<f32>(dy + q) * <f64>load<f32>(x + q) * Math.pow(<f64>load<f32>(s + q), -<f64>beta - 1);
+        acc += <f64>load<f32>(dy + q) * <f64>load<f32>(x + q) * Math.exp((-<f64>beta - 1) * Math.log(<f64>load<f32>(s + q)));
       }
       const o = row + (<usize>c << 2);
       const sc = <f64>load<f32>(s + o);
-      store<f32>(dx + o, <f32>(<f64>load<f32>(dy + o) * Math.pow(sc, -<f64>beta) - f * <f64>load<f32>(x + o) * acc));
+      store<f32>(dx + o, <f32>(<f64>load<f32>(dy + o) * Math.exp(-<f64>beta * Math.log(sc)) - f * <f64>load<f32>(x + o) * acc));
     }
   }
 }
