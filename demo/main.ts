@@ -18,6 +18,7 @@ const state = {
   imagesPerSecond: 0,
   paused: false,
   error: null as string | null,
+  onnx: null as boolean | null, // ONNX export offered (null: not known yet)
 };
 
 // Requests answered by the worker (predictions, weights), by id.
@@ -255,14 +256,17 @@ const setPaused = (on: boolean) => {
 };
 $('pause').addEventListener('click', () => setPaused(!state.paused));
 $('reset').addEventListener('click', () => send({ type: 'reset' }));
-$('save').addEventListener('click', async () => {
-  const m = await ask<Extract<FromWorker, { type: 'weights' }>>({ type: 'save', id: nextId++ });
+async function download(format: 'safetensors' | 'onnx'): Promise<void> {
+  const m = await ask<Extract<FromWorker, { type: 'weights' }>>({ type: 'save', id: nextId++, format });
+  if (!m.bytes) return void ($('load-msg').textContent = m.error ?? 'saving failed');
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([m.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-  a.download = `lenet5-step${state.step}.safetensors`;
+  a.download = `lenet5-step${state.step}.${format}`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-});
+}
+$('save').addEventListener('click', () => download('safetensors'));
+$('save-onnx').addEventListener('click', () => download('onnx'));
 $('load').addEventListener('change', async () => {
   const file = $<HTMLInputElement>('load').files?.[0];
   if (!file) return;
@@ -312,6 +316,10 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     case 'testGrid':
       showTestGrid(m.top);
       break;
+    case 'onnx':
+      state.onnx = m.available;
+      $('save-onnx').hidden = !m.available;
+      break;
     case 'reset':
       lossData.forEach((a) => (a.length = 0));
       accData.forEach((a) => (a.length = 0));
@@ -360,6 +368,8 @@ window.simdnetDemo = {
   get isolated() { return state.isolated; },
   get imagesPerSecond() { return state.imagesPerSecond; },
   get error() { return state.error; },
+  /** Whether the page offers ONNX export (null until the worker has looked). */
+  get onnx() { return state.onnx; },
   /** The pad's drawing version and the prediction of the latest drawing predicted. */
   get pad() { return { version: padState.version, result: padState.result }; },
   clearPad,

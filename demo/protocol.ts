@@ -9,7 +9,7 @@ export type ToWorker =
   | { type: 'augment'; on: boolean }
   | { type: 'optimizer'; name: OptimizerName }
   | { type: 'predict'; id: number; pixels: Float32Array } // 28×28 in [0, 1], MNIST-preprocessed
-  | { type: 'save'; id: number }
+  | { type: 'save'; id: number; format: 'safetensors' | 'onnx' }
   | { type: 'load'; id: number; bytes: Uint8Array };
 
 /** An RGBA picture of a layer's output or of filters (sn.image grids). */
@@ -28,7 +28,8 @@ export type FromWorker =
   | { type: 'views'; step: number; layers: LayerView[]; filters: LayerView[]; pixels: Float32Array; label: number }
   | { type: 'testGrid'; step: number; top: [number, number][][] }
   | { type: 'prediction'; id: number; probabilities: number[] }
-  | { type: 'weights'; id: number; bytes: Uint8Array }
+  | { type: 'weights'; id: number; bytes?: Uint8Array; error?: string }
+  | { type: 'onnx'; available: boolean }
   | { type: 'loaded'; id: number; error?: string }
   | { type: 'reset' }
   | { type: 'error'; message: string };

@@ -36,6 +36,8 @@ let cursor = 0;
 let seed = 1;
 let example = 0; // index of the training digit shown in the activation maps
 const queue: ToWorker[] = [];
+type SaveOnnx = (model: sn.nn.Module, options: { inputShape: number[] }) => Uint8Array;
+let saveOnnx: SaveOnnx | null = null;
 let wake: (() => void) | null = null;
 
 // Seeded shuffle per epoch (xorshift): the same run for the same seed.
@@ -212,8 +214,14 @@ function handle(m: ToWorker): void {
       break;
     }
     case 'save': {
-      const bytes = sn.io.saveSafetensors(net, { model: 'lenet5', dataset: 'mnist', inputMean: String(MEAN), inputStd: String(STD), step: String(step) });
-      post({ type: 'weights', id: m.id, bytes }, [bytes.buffer]);
+      try {
+        const bytes = m.format === 'onnx'
+          ? saveOnnx!(net, { inputShape: [1, 28, 28, 1] })
+          : sn.io.saveSafetensors(net, { model: 'lenet5', dataset: 'mnist', inputMean: String(MEAN), inputStd: String(STD), step: String(step) });
+        post({ type: 'weights', id: m.id, bytes }, [bytes.buffer]);
+      } catch (err) {
+        post({ type: 'weights', id: m.id, error: (err as Error).message });
+      }
       break;
     }
     case 'load':
@@ -317,6 +325,15 @@ async function main(): Promise<void> {
     gridPixels: data.testPixels, gridLabels: Array.from(test.labels.subarray(0, GRID_DIGITS)),
   });
   sendViews(true);
+  // ONNX export lives in simdnet/onnx (with its protobuf encoder): loaded on the side, offered
+  // when this build of simdnet has it.
+  import('simdnet/onnx').then(
+    (onnx: Record<string, unknown>) => {
+      if (typeof onnx.saveOnnx === 'function') saveOnnx = onnx.saveOnnx as SaveOnnx;
+      post({ type: 'onnx', available: saveOnnx !== null });
+    },
+    () => post({ type: 'onnx', available: false }),
+  );
   await loop();
 }
 

@@ -63,7 +63,10 @@ export async function buildDemo() {
     outdir: DEMO_DIR,
     // The published browser build; its `new URL('./simdnet.wasm', import.meta.url)` finds the
     // wasm files copied next to worker.js below.
-    alias: { simdnet: join(ROOT, 'dist/browser.js') },
+    alias: { simdnet: join(ROOT, 'dist/browser.js'), 'simdnet/onnx': join(ROOT, 'dist/onnx.js') },
+    // simdnet/onnx (protobufjs inside) is a chunk of its own, fetched only for ONNX export.
+    splitting: true,
+    chunkNames: '[name]-[hash]', // beside the wasm files, which simdnet looks for next to itself
     logLevel: 'warning',
   });
   for (const f of ['simdnet.wasm', 'simdnet-threads.wasm']) copyFileSync(join(ROOT, 'dist', f), join(DEMO_DIR, f));

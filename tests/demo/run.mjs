@@ -163,6 +163,16 @@ async function chromiumRun() {
           await page.waitForFunction(() => document.getElementById('load-msg').textContent !== '', null, { timeout: 20_000 });
           const msg = await page.textContent('#load-msg');
           check(msg === 'loaded demo-weights.safetensors', 'chromium: the downloaded weights upload back', msg);
+          // ONNX export, offered when simdnet/onnx has saveOnnx.
+          const onnx = await (await page.waitForFunction(() => simdnetDemo.onnx !== null && { onnx: simdnetDemo.onnx }, null, { timeout: 30_000 })).jsonValue();
+          if (!onnx.onnx) console.log('     (no ONNX export offered: this build of simdnet/onnx has no saveOnnx)');
+          else {
+            const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#save-onnx')]);
+            const onnxFile = join(ARTIFACTS, 'demo-lenet5.onnx');
+            await dl.saveAs(onnxFile);
+            const b = readFileSync(onnxFile);
+            check(b.length > 61706 * 4 && b.includes('Conv') && b.includes('MaxPool'), 'chromium: the model downloads as ONNX', `${b.length} bytes`);
+          }
         }
         check(errors.length === 0, `chromium ${mode}: no page errors`, errors.length ? errors.join('\n') : undefined);
       } catch (err) {
