@@ -123,29 +123,32 @@ function trainStep(): number {
   });
 }
 
-/** Probabilities [n, 10] of n normalised digits, in batches of 500. */
+/** Class probabilities [n, 10] of n normalised digits. */
 function probabilities(x: Float32Array, n: number): Float32Array {
-  const out = new Float32Array(n * 10);
-  for (let s = 0; s < n; s += 500) {
-    const m = Math.min(500, n - s);
-    out.set(sn.tidy(() => sn.noGrad(() => sn.softmax(net.call(sn.tensor(x.subarray(s * 784, (s + m) * 784), [m, 28, 28, 1]))).dataSync())), s * 10);
-  }
-  return out;
+  return sn.tidy(() => sn.noGrad(() => sn.softmax(net.call(sn.tensor(x, [n, 28, 28, 1]))).dataSync()));
 }
 
+/** Top-1 accuracy on the held-out digits (argmax of the logits), in batches of 500. */
 function validate(): number {
-  const p = probabilities(test.x, test.n);
   let right = 0;
-  for (let i = 0; i < test.n; i++) {
-    let best = 0;
-    for (let c = 1; c < 10; c++) if (p[i * 10 + c] > p[i * 10 + best]) best = c;
-    if (best === test.labels[i]) right++;
+  for (let s = 0; s < test.n; s += 500) {
+    const m = Math.min(500, test.n - s);
+    const top = sn.tidy(() => sn.noGrad(() => sn.argmax(net.call(sn.tensor(test.x.subarray(s * 784, (s + m) * 784), [m, 28, 28, 1])), 1).dataSync()));
+    for (let i = 0; i < m; i++) if (top[i] === test.labels[s + i]) right++;
   }
   return right / test.n;
 }
 
-function topk(p: Float32Array, k: number): [number, number][] {
-  return Array.from(p, (v, c) => [c, v] as [number, number]).sort((a, b) => b[1] - a[1]).slice(0, k);
+/** The k most probable classes of each digit and their probabilities: [class, p][] per digit. */
+function topClasses(x: Float32Array, n: number, k: number): [number, number][][] {
+  return sn.tidy(() =>
+    sn.noGrad(() => {
+      const { values, indices } = sn.topk(sn.softmax(net.call(sn.tensor(x, [n, 28, 28, 1]))), k);
+      const v = values.dataSync();
+      const c = indices.dataSync();
+      return Array.from({ length: n }, (_, i) => Array.from({ length: k }, (_, j) => [c[i * k + j], v[i * k + j]] as [number, number]));
+    }),
+  );
 }
 
 function views(): { layers: LayerView[]; filters: LayerView[]; pixels: Float32Array; label: number } {
@@ -246,8 +249,7 @@ function sendViews(now = false): void {
   post({ type: 'views', step, ...v }, [...v.layers, ...v.filters].map((l) => l.rgba.buffer as ArrayBuffer));
   if (!now && t - lastGrid < 2500) return;
   lastGrid = t;
-  const p = probabilities(test.x.subarray(0, GRID_DIGITS * 784), GRID_DIGITS);
-  post({ type: 'testGrid', step, top: Array.from({ length: GRID_DIGITS }, (_, i) => topk(p.subarray(i * 10, i * 10 + 10), 3)) });
+  post({ type: 'testGrid', step, top: topClasses(test.x.subarray(0, GRID_DIGITS * 784), GRID_DIGITS, 3) });
 }
 
 // Yields to the worker's message queue without the 4 ms clamp of nested timeouts.
