@@ -51,6 +51,24 @@ const ascii = (a, scaleA, b) =>
   Array.from({ length: 28 }, (_, y) => [Array.from(a.slice(y * 28, y * 28 + 28), (v) => v / scaleA), b.slice(y * 28, y * 28 + 28)]
     .map((row) => Array.from(row, (v) => (v > 0.5 ? '#' : v > 0.1 ? '+' : '.')).join('')).join('  ')).join('\n');
 
+// The pad's preparation (demo/preprocess.ts) redoes MNIST's own: a held-out digit, already
+// prepared that way, must mostly come out as it went in (a few move by a pixel: rounding).
+{
+  const out = join(ROOT, 'build', 'demo-test', 'preprocess.mjs');
+  const { build } = await import('esbuild');
+  await build({ entryPoints: [join(ROOT, 'demo/preprocess.ts')], bundle: true, format: 'esm', outfile: out, logLevel: 'warning' });
+  const { inkOf, mnistLike } = await import(out);
+  let same = 0;
+  for (let i = 0; i < test.labels.length; i++) {
+    const px = test.pixels.subarray(i * 784, (i + 1) * 784);
+    const rgba = new Uint8ClampedArray(784 * 4);
+    px.forEach((v, j) => rgba.set([v, v, v, 255], j * 4));
+    const m = mnistLike(inkOf({ data: rgba, width: 28, height: 28 }), 28, 28);
+    if (m.every((v, j) => Math.abs(v - px[j] / 255) < 0.02)) same++;
+  }
+  check(same >= 0.9 * test.labels.length, 'the pad\'s preparation leaves MNIST-prepared digits as they are (≥ 90 %)', `${same} of ${test.labels.length}`);
+}
+
 /** Draws a 28×28 digit on the pad: one mouse stroke along each run of dark pixels of a row. */
 async function drawDigit(page, pixels) {
   const box = await page.locator('#pad').boundingBox();
