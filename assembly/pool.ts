@@ -287,10 +287,10 @@ export function global_avgpool_nhwc_bwd(dy: usize, dx: usize, N: i32, H: i32, W:
   }
 }
 
-export function adaptive_avgpool2d_nhwc_fwd(x: usize, y: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32): void {
+export function adaptive_avgpool2d_nhwc_fwd_f32(x: usize, y: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32): void {
   adaptive(false, x, y, 0, 0, N, H, W, C, OH, OW);
 }
 
-export function adaptive_avgpool2d_nhwc_bwd(dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32): void {
+export function adaptive_avgpool2d_nhwc_bwd_f32(dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32): void {
   adaptive(true, 0, 0, dy, dx, N, H, W, C, OH, OW);
 }

@@ -49,7 +49,8 @@ test('matmul rejects wrong shapes with the op, argument and shapes in the messag
   const a = sn.ones([2, 3]);
   const b = sn.ones([4, 5]);
   assert.throws(() => sn.matmul(a, b), /simdnet\.matmul: inner dimensions differ: 'a' \[2, 3\] has 3 columns, 'b' \[4, 5\] has 4 rows/);
-  assert.throws(() => sn.matmul(sn.ones([2, 3, 4]), b), /simdnet\.matmul: arguments 'a' \[2, 3, 4\] and 'b' \[4, 5\] must both have rank 2/);
+  assert.throws(() => sn.matmul(sn.ones([3]), b), /simdnet\.matmul: arguments 'a' \[3\] and 'b' \[4, 5\] must both have rank 2 or more/);
+  assert.throws(() => sn.matmul(sn.ones([2, 3, 3]), b), /simdnet\.matmul: inner dimensions differ: 'a' \[2, 3, 3\] has 3 columns, 'b' \[4, 5\] has 4 rows/);
   assert.throws(() => sn.matmul(a, [1, 2] as unknown as sn.Tensor), /simdnet\.matmul: argument 'b' must be a Tensor, got array\(2\)/);
   sn.dispose([a, b]);
 });

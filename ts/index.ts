@@ -19,6 +19,7 @@ export {
   sqrt, log, abs, prelu,
 } from './ops/activation';
 export type { Padding, RoundMode, Pair } from './ops/window';
+export { resize, type ResizeOptions, type ResizeCoordinate, type NearestMode } from './ops/resize';
 export { maxPool2d, avgPool2d, lpPool2d, globalAvgPool, globalMaxPool, adaptiveAvgPool2d, upsampleNearest, type Pool2dOptions } from './ops/pool';
 export { softmax, logSoftmax, crossEntropy, mseLoss, hingeLoss, type Labels, type SoftmaxOptions } from './ops/loss';
 export { batchNorm, dropout, layerNorm, groupNorm, localResponseNorm, type BatchNormOptions, type NormOptions } from './ops/norm';

@@ -6,7 +6,7 @@
 import {
   maxpool2d_nhwc_fwd, maxpool2d_nhwc_bwd, avgpool2d_nhwc_fwd, avgpool2d_nhwc_bwd,
   l2pool2d_nhwc_fwd, l2pool2d_nhwc_bwd, global_avgpool_nhwc_fwd, global_avgpool_nhwc_bwd,
-  adaptive_avgpool2d_nhwc_fwd, adaptive_avgpool2d_nhwc_bwd,
+  adaptive_avgpool2d_nhwc_fwd_f32, adaptive_avgpool2d_nhwc_bwd_f32,
 } from '../../assembly/pool';
 import { seed, randBuf, zeroBuf, outBuf, at, close, GUARD } from './helpers';
 
@@ -288,10 +288,10 @@ describe('pool', () => {
       const ny = N * OH * OW * C;
       const x = randBuf(nx);
       const y = outBuf(ny);
-      adaptive_avgpool2d_nhwc_fwd(x, y, N, H, W, C, OH, OW);
+      adaptive_avgpool2d_nhwc_fwd_f32(x, y, N, H, W, C, OH, OW);
       const dy = randBuf(ny);
       const dx = outBuf(nx);
-      adaptive_avgpool2d_nhwc_bwd(dy, dx, N, H, W, C, OH, OW);
+      adaptive_avgpool2d_nhwc_bwd_f32(dy, dx, N, H, W, C, OH, OW);
       const want = new Float64Array(nx); // dx reference, accumulated window by window
       let bad = 0;
       for (let n = 0; n < N; n++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) {

@@ -103,8 +103,8 @@ export interface Kernels {
   l2pool2d_nhwc_bwd(x: P, y: P, dy: P, dx: P, ...d: D): void;
   global_avgpool_nhwc_fwd(x: P, y: P, N: I, H: I, W: I, C: I): void;
   global_avgpool_nhwc_bwd(dy: P, dx: P, N: I, H: I, W: I, C: I): void;
-  adaptive_avgpool2d_nhwc_fwd(x: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I): void;
-  adaptive_avgpool2d_nhwc_bwd(dy: P, dx: P, N: I, H: I, W: I, C: I, OH: I, OW: I): void;
+  adaptive_avgpool2d_nhwc_fwd_f32(x: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I): void;
+  adaptive_avgpool2d_nhwc_bwd_f32(dy: P, dx: P, N: I, H: I, W: I, C: I, OH: I, OW: I): void;
   // reduce.ts: [outer, R, inner] views, op 0 sum, 1 max, 2 min, 3 log-sum-exp
   reduce_axis_f32(op: I, x: P, y: P, outer: I, R: I, inner: I): void;
   broadcast_axis_f32(x: P, y: P, outer: I, R: I, inner: I): void;
@@ -116,6 +116,8 @@ export interface Kernels {
   // upsample.ts
   upsample_nearest_nhwc_fwd(x: P, y: P, N: I, H: I, W: I, C: I, sh: I, sw: I): void;
   upsample_nearest_nhwc_bwd(dy: P, dx: P, N: I, H: I, W: I, C: I, sh: I, sw: I): void;
+  resize_nhwc_fwd_f32(x: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, rows: P, cols: P): void;
+  resize_nhwc_bwd_f32(dy: P, dx: P, N: I, H: I, W: I, C: I, OH: I, OW: I, rows: P, cols: P): void;
   // loss.ts
   softmax_f32(x: P, y: P, rows: I, cols: I): void;
   log_softmax_f32(x: P, y: P, rows: I, cols: I): void;

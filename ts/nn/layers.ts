@@ -13,6 +13,7 @@ import { maxPool2d, avgPool2d, lpPool2d, globalAvgPool, upsampleNearest, type Po
 import { adaptiveAvgPool2d, globalMaxPool } from '../ops/pool';
 import { layerNorm, groupNorm, localResponseNorm } from '../ops/norm';
 import { logSoftmax } from '../ops/loss';
+import { resize, type ResizeOptions } from '../ops/resize';
 import { checkNumber } from '../ops/check';
 import { pair, type Padding, type Pair, type RoundMode } from '../ops/window';
 import { Module } from './module';
@@ -209,10 +210,10 @@ export class GlobalAvgPool extends Lambda {
   }
 }
 
-/** Nearest-neighbour upsampling by an integer factor. */
+/** Nearest-neighbour upsampling by an integer factor, or any resize (ResizeOptions: size or scale, nearest or bilinear, coordinate rule). */
 export class Upsample extends Lambda {
-  constructor(scale: Pair) {
-    super((x) => upsampleNearest(x, { scale }));
+  constructor(scale: Pair | ResizeOptions) {
+    super(typeof scale === 'object' && !Array.isArray(scale) ? (x) => resize(x, scale) : (x) => upsampleNearest(x, { scale: scale as Pair }));
   }
 }
 

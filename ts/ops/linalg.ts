@@ -2,7 +2,7 @@
 import { getBackend, opError, fmtShape } from '../backend/index';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
-import { checkTensor } from './check';
+import { checkTensor, checkOptions } from './check';
 
 export interface MatmulOptions {
   transposeA?: boolean;
@@ -57,36 +57,105 @@ function splitAt(total: number, p: number, parts: number, align: number): number
   return Math.min(total, Math.round((total * p) / parts / align) * align);
 }
 
-/** a [M, K] (or [K, M] with transposeA) times b [K, N] (or [N, K] with transposeB). */
-export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
-  checkTensor('matmul', 'a', a);
-  checkTensor('matmul', 'b', b);
-  const tA = !!options.transposeA;
-  const tB = !!options.transposeB;
-  if (a.rank !== 2 || b.rank !== 2)
-    throw opError('matmul', `arguments 'a' ${fmtShape(a.shape)} and 'b' ${fmtShape(b.shape)} must both have rank 2`);
-  const [M, K] = tA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
-  const [K2, N] = tB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+/**
+ * a [..., M, K] (or [..., K, M] with transposeA) times b [..., K, N] (or [..., N, K] with
+ * transposeB), both of rank ≥ 2: the leading (batch) dimensions broadcast as numpy's, one
+ * packed GEMM per batch entry (a's batch folded into M when b has none).
+ */
+export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions | null): Tensor {
+  const op = 'matmul';
+  checkTensor(op, 'a', a);
+  checkTensor(op, 'b', b);
+  const o = checkOptions(op, options, ['transposeA', 'transposeB']);
+  const tA = !!o.transposeA;
+  const tB = !!o.transposeB;
+  if (a.rank < 2 || b.rank < 2)
+    throw opError(op, `arguments 'a' ${fmtShape(a.shape)} and 'b' ${fmtShape(b.shape)} must both have rank 2 or more`);
+  const [r0, r1] = [a.shape[a.rank - 2], a.shape[a.rank - 1]];
+  const [s0, s1] = [b.shape[b.rank - 2], b.shape[b.rank - 1]];
+  const [M, K] = tA ? [r1, r0] : [r0, r1];
+  const [K2, N] = tB ? [s1, s0] : [s0, s1];
   if (K !== K2)
     throw opError(
-      'matmul',
+      op,
       `inner dimensions differ: 'a' ${fmtShape(a.shape)}${tA ? 'ᵀ' : ''} has ${K} columns, 'b' ${fmtShape(b.shape)}${tB ? 'ᵀ' : ''} has ${K2} rows`,
     );
-  const out = empty([M, N]);
-  gemm(tA, tB, M, N, K, a.ptr, b.ptr, out.ptr);
-  return record('matmul', [a, b], out, (dy) => {
-    // C = op(A)·op(B): dop(A) = dC·op(B)ᵀ, dop(B) = op(A)ᵀ·dC, then undo the transposes.
+  const ba = a.shape.slice(0, -2);
+  const bb = b.shape.slice(0, -2);
+  const rank = Math.max(ba.length, bb.length);
+  const pa = [...new Array(rank - ba.length).fill(1), ...ba];
+  const pb = [...new Array(rank - bb.length).fill(1), ...bb];
+  const batch = pa.map((d, i) => {
+    if (d !== pb[i] && d !== 1 && pb[i] !== 1)
+      throw opError(op, `batch dimensions of 'a' ${fmtShape(a.shape)} and 'b' ${fmtShape(b.shape)} do not broadcast (${d} and ${pb[i]})`);
+    return d === 1 ? pb[i] : d;
+  });
+  const total = batch.reduce((x, y) => x * y, 1);
+  // Element offsets of each batch entry's matrix in a and b (0 along broadcast dimensions).
+  const offsets = (p: number[], size: number): number[] => {
+    const out = new Array<number>(total);
+    for (let i = 0; i < total; i++) {
+      let rem = i;
+      let off = 0;
+      let stride = 1;
+      for (let d = rank - 1; d >= 0; d--) {
+        const idx = rem % batch[d];
+        rem = Math.floor(rem / batch[d]);
+        if (p[d] !== 1) off += idx * stride;
+        stride *= p[d];
+      }
+      out[i] = off * size;
+    }
+    return out;
+  };
+  const offA = offsets(pa, M * K);
+  const offB = offsets(pb, K * N);
+  const sizeA = a.size / Math.max(M * K, 1);
+  const sizeB = b.size / Math.max(K * N, 1);
+  const out = empty([...batch, M, N]);
+  const k = getBackend().k;
+  const mn = M * N;
+  if (out.size > 0) {
+    if (K === 0) k.fill_f32(out.ptr, 0, out.size);
+    else if (sizeB === 1 && !tA) gemm(false, tB, total * M, N, K, a.ptr, b.ptr, out.ptr); // a's batch as more rows
+    else for (let i = 0; i < total; i++) gemm(tA, tB, M, N, K, a.ptr + 4 * offA[i], b.ptr + 4 * offB[i], out.ptr + 4 * i * mn);
+  }
+  return record(op, [a, b], out, (dy) => {
+    // C = op(A)·op(B): dop(A) = dC·op(B)ᵀ, dop(B) = op(A)ᵀ·dC, then undo the transposes. A
+    // matrix shared by several batch entries sums their gradients (beta = 1 after the first).
     let da: Tensor | null = null;
     let db: Tensor | null = null;
+    const empty0 = (t: Tensor) => (k.fill_f32(t.ptr, 0, t.size), t);
+    if (sizeB === 1 && !tA && out.size > 0 && K > 0) {
+      // a's batch as more rows, as in the forward: one GEMM each
+      const R = total * M;
+      if (a.requiresGrad) gemm(false, !tB, R, K, N, dy.ptr, b.ptr, (da = empty(a.shape)).ptr);
+      if (b.requiresGrad) {
+        db = empty(b.shape);
+        if (!tB) gemm(true, false, K, N, R, a.ptr, dy.ptr, db.ptr);
+        else gemm(true, false, N, K, R, dy.ptr, a.ptr, db.ptr);
+      }
+      return [da, db];
+    }
     if (a.requiresGrad) {
-      da = empty(a.shape);
-      if (!tA) gemm(false, !tB, M, K, N, dy.ptr, b.ptr, da.ptr); // dA = dC·op(B)ᵀ
-      else gemm(tB, true, K, M, N, b.ptr, dy.ptr, da.ptr); // dAᵀ... = op(B)·dCᵀ
+      da = empty0(empty(a.shape));
+      if (out.size > 0 && K > 0)
+        for (let i = 0; i < total; i++) {
+          const beta = sizeA < total ? 1 : 0;
+          const [g, w, d] = [dy.ptr + 4 * i * mn, b.ptr + 4 * offB[i], da.ptr + 4 * offA[i]];
+          if (!tA) gemm(false, !tB, M, K, N, g, w, d, { beta }); // dA = dC·op(B)ᵀ
+          else gemm(tB, true, K, M, N, w, g, d, { beta }); // dAᵀ = op(B)·dCᵀ
+        }
     }
     if (b.requiresGrad) {
-      db = empty(b.shape);
-      if (!tB) gemm(!tA, false, K, N, M, a.ptr, dy.ptr, db.ptr); // dB = op(A)ᵀ·dC
-      else gemm(true, tA, N, K, M, dy.ptr, a.ptr, db.ptr); // dBᵀ = dCᵀ·op(A)
+      db = empty0(empty(b.shape));
+      if (out.size > 0 && K > 0)
+        for (let i = 0; i < total; i++) {
+          const beta = sizeB < total ? 1 : 0;
+          const [g, x, d] = [dy.ptr + 4 * i * mn, a.ptr + 4 * offA[i], db.ptr + 4 * offB[i]];
+          if (!tB) gemm(!tA, false, K, N, M, x, g, d, { beta }); // dB = op(A)ᵀ·dC
+          else gemm(true, tA, N, K, M, g, x, d, { beta }); // dBᵀ = dCᵀ·op(A)
+        }
     }
     return [da, db];
   });

@@ -132,10 +132,10 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
   if (H * W === 0) throw opError(op, `argument 'x' ${fmtShape(x.shape)} has no pixels`);
   const k = getBackend().k;
   const y = empty([N, OH, OW, C]);
-  k.adaptive_avgpool2d_nhwc_fwd(x.ptr, y.ptr, N, H, W, C, OH, OW);
+  k.adaptive_avgpool2d_nhwc_fwd_f32(x.ptr, y.ptr, N, H, W, C, OH, OW);
   return record(op, [x], y, (dy) => {
     const dx = empty(x.shape);
-    k.adaptive_avgpool2d_nhwc_bwd(dy.ptr, dx.ptr, N, H, W, C, OH, OW);
+    k.adaptive_avgpool2d_nhwc_bwd_f32(dy.ptr, dx.ptr, N, H, W, C, OH, OW);
     return [dx];
   });
 }
