@@ -13,6 +13,9 @@ import { load_f32x4_n, store_f32x4_n } from './simd_math';
 // tiles of 16 source columns × 64 source rows, so that each source line and each destination
 // line is touched once per tile; scalar edges when R or C is not a multiple of 4.
 export function transpose_2d_f32(src: usize, dst: usize, B: i32, R: i32, C: i32): void {
+  // Three channels (an RGB batch between NCHW and NHWC): 4 pixels are 3 vectors either way.
+  if (R == 3) { planar3_to_interleaved(src, dst, B, C); return; }
+  if (C == 3) { interleaved3_to_planar(src, dst, B, R); return; }
   const R4 = R & ~3;
   const C4 = C & ~3;
   const mat = off(R * C);
@@ -88,6 +91,54 @@ export function transpose_2d_f32(src: usize, dst: usize, B: i32, R: i32, C: i32)
     for (let i1 = 0; i1 < d1; i1++)
       for (let i2 = 0; i2 < d2; i2++)
         strided_run(add, src + off(i0 * s0 + i1 * s1 + i2 * s2), dst + off(i0 * t0 + i1 * t1 + i2 * t2), d3, s3, t3);
+}
+
+// [3, P] planes → [P, 3] pixels, for B images: 4 pixels (one vector from each plane) are
+// shuffled into 3 vectors [r0 g0 b0 r1] [g1 b1 r2 g2] [b2 r3 g3 b3].
+function planar3_to_interleaved(src: usize, dst: usize, B: i32, P: i32): void {
+  const P4 = P & ~3;
+  for (let b = 0; b < B; b++) {
+    const s = src + <usize>b * off(3 * P);
+    const d = dst + <usize>b * off(3 * P);
+    for (let p = 0; p < P4; p += 4) {
+      const r = v128.load(s + off(p));
+      const g = v128.load(s + off(P + p));
+      const bl = v128.load(s + off(2 * P + p));
+      const t0 = v128.shuffle<f32>(r, g, 0, 4, 1, 5); // r0 g0 r1 g1
+      const q = d + off(3 * p);
+      v128.store(q, v128.shuffle<f32>(t0, bl, 0, 1, 4, 2));
+      const u = v128.shuffle<f32>(r, g, 2, 6, 2, 6); // r2 g2 r2 g2
+      const v = v128.shuffle<f32>(t0, bl, 3, 5, 3, 5); // g1 b1 g1 b1
+      v128.store(q, v128.shuffle<f32>(v, u, 0, 1, 4, 5), 16);
+      const w = v128.shuffle<f32>(r, g, 3, 7, 3, 7); // r3 g3 r3 g3
+      v128.store(q, v128.shuffle<f32>(bl, w, 2, 4, 5, 3), 32);
+    }
+    for (let p = P4; p < P; p++)
+      for (let c = 0; c < 3; c++) store<f32>(d + off(3 * p + c), load<f32>(s + off(c * P + p)));
+  }
+}
+
+// [P, 3] pixels → [3, P] planes, the inverse shuffle.
+function interleaved3_to_planar(src: usize, dst: usize, B: i32, P: i32): void {
+  const P4 = P & ~3;
+  for (let b = 0; b < B; b++) {
+    const s = src + <usize>b * off(3 * P);
+    const d = dst + <usize>b * off(3 * P);
+    for (let p = 0; p < P4; p += 4) {
+      const q = s + off(3 * p);
+      const x0 = v128.load(q); // r0 g0 b0 r1
+      const x1 = v128.load(q, 16); // g1 b1 r2 g2
+      const x2 = v128.load(q, 32); // b2 r3 g3 b3
+      const rr = v128.shuffle<f32>(v128.shuffle<f32>(x0, x1, 0, 3, 6, 6), x2, 0, 1, 2, 5); // r0 r1 r2 r3
+      const gg = v128.shuffle<f32>(v128.shuffle<f32>(x0, x1, 1, 4, 7, 7), x2, 0, 1, 2, 6); // g0 g1 g2 g3
+      const bb = v128.shuffle<f32>(v128.shuffle<f32>(x0, x1, 2, 5, 5, 5), x2, 0, 1, 4, 7); // b0 b1 b2 b3
+      v128.store(d + off(p), rr);
+      v128.store(d + off(P + p), gg);
+      v128.store(d + off(2 * P + p), bb);
+    }
+    for (let p = P4; p < P; p++)
+      for (let c = 0; c < 3; c++) store<f32>(d + off(c * P + p), load<f32>(s + off(3 * p + c)));
+  }
 }
 
 // dst[Σ ik·tk] = src[Σ ik·sk] over the index box d0×d1×d2×d3 (permute, slice, pad,

@@ -2,7 +2,7 @@
 // indexing ops, numpy broadcasting with PyTorch's result rank, elementwise math, activations.
 // Forward values and input gradients.
 import * as sn from 'simdnet';
-import { torchTest, rng, uniform, pick, choose, $, NHWC_TO_NCHW, type Case, type Input } from './harness';
+import { torchTest, rng, uniform, pick, choose, $, NHWC_TO_NCHW, NCHW_TO_NHWC, type Case, type Input } from './harness';
 
 await sn.init();
 
@@ -157,7 +157,7 @@ torchTest('permute, transpose, squeeze, unsqueeze, broadcastTo, tile', async (to
   await torch.checkAll(cases);
 });
 
-torchTest('slice (numpy clamping, negative indices and steps), pad (constant, reflect, edge)', async (torch) => {
+torchTest('slice (numpy clamping, negative indices and steps), pad (constant, reflect, edge), the padding layers, Hardtanh', async (torch) => {
   const r = rng(205);
   const cases: Case[] = [];
   for (let i = 0; i < 50; i++) {
@@ -187,6 +187,25 @@ torchTest('slice (numpy clamping, negative indices and steps), pad (constant, re
       run: (x) => sn.pad(x, pads, { mode, ...(value !== undefined ? { value } : {}) }),
       torch: { fn: 'pad_np', args: [$(0), pads, mode, value ?? 0] },
     });
+  }
+  // The nn padding layers (NHWC) against torch.nn.functional.pad on NCHW, and Hardtanh.
+  for (let i = 0; i < 16; i++) {
+    const [N, H, W, C] = [pick(r, 1, 2), pick(r, 2, 7), pick(r, 2, 7), pick(r, 1, 5)];
+    const kind = i % 4;
+    const p = [pick(r, 0, W - 1), pick(r, 0, W - 1), pick(r, 0, H - 1), pick(r, 0, H - 1)] as [number, number, number, number];
+    const layer = kind === 0 ? new sn.nn.ZeroPad2d(p) : kind === 1 ? new sn.nn.ConstantPad2d(p, 1.5) : kind === 2 ? new sn.nn.ReflectionPad2d(p) : new sn.nn.ReplicationPad2d(p);
+    const mode = ['constant', 'constant', 'reflect', 'replicate'][kind];
+    cases.push({
+      name: `${layer.constructor.name} [${N},${H},${W},${C}] padding ${p}`,
+      inputs: [uniform([N, H, W, C], r, -1, 1, { perm: NHWC_TO_NCHW })],
+      run: (x) => layer.call(x),
+      torch: { fn: 'F.pad', args: [$(0), p], kwargs: { mode, ...(kind === 1 ? { value: 1.5 } : {}) }, outPerm: NCHW_TO_NHWC },
+    });
+  }
+  for (let i = 0; i < 6; i++) {
+    const s = shapeOf(r, pick(r, 1, 3), 1, 9);
+    const [lo, hi] = choose(r, [[-1, 1], [0, 6], [-0.3, 0.2]]);
+    cases.push({ name: `Hardtanh ${lo} ${hi} [${s}]`, inputs: [uniform(s, r, -2, 7)], run: (x) => new sn.nn.Hardtanh(lo, hi).call(x), torch: { fn: 'F.hardtanh', kwargs: { min_val: lo, max_val: hi } } });
   }
   await torch.checkAll(cases);
 });

@@ -2,8 +2,9 @@ export { Module, Sequential, callChild, type LayerRecord, type ForwardHook, type
 export {
   Linear, Conv2d, ConvTranspose2d, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, Softplus, Flatten,
   MaxPool2d, AvgPool2d, LPPool2d, GlobalAvgPool, Upsample, BatchNorm2d, Dropout,
-  ReLU6, Hardsigmoid, Hardswish, SiLU, GELU, LogSigmoid, PReLU,
+  ReLU6, Hardsigmoid, Hardswish, SiLU, GELU, LogSigmoid, PReLU, Hardtanh,
   LayerNorm, GroupNorm, InstanceNorm2d, LocalResponseNorm, AdaptiveAvgPool2d, GlobalMaxPool, LogSoftmax,
+  ConstantPad2d, ZeroPad2d, ReflectionPad2d, ReplicationPad2d,
   type LinearOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions,
 } from './layers';
 export { Graph, Residual, Inception, basicBlock, type InceptionChannels } from './blocks';

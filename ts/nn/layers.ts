@@ -6,9 +6,9 @@ import { batchNorm, dropout } from '../ops/norm';
 import { linear } from '../ops/linalg';
 import { conv2d, convTranspose2d } from '../ops/conv';
 import {
-  relu, leakyRelu, elu, sigmoid, tanh, softplus, relu6, hardSigmoid, hardSwish, silu, gelu, logSigmoid, prelu,
+  relu, leakyRelu, elu, sigmoid, tanh, softplus, relu6, hardSigmoid, hardSwish, silu, gelu, logSigmoid, prelu, clip,
 } from '../ops/activation';
-import { flatten } from '../ops/shape';
+import { flatten, pad } from '../ops/shape';
 import { maxPool2d, avgPool2d, lpPool2d, globalAvgPool, upsampleNearest, type Pool2dOptions } from '../ops/pool';
 import { adaptiveAvgPool2d, globalMaxPool } from '../ops/pool';
 import { layerNorm, groupNorm, localResponseNorm } from '../ops/norm';
@@ -379,3 +379,49 @@ export class LogSoftmax extends Lambda {
   }
 }
 
+
+/** clip(x, min, max) (PyTorch's Hardtanh: −1, 1 by default; at exactly min or max the gradient passes, as clamp's does). */
+export class Hardtanh extends Lambda {
+  constructor(min = -1, max = 1) {
+    checkNumber('Hardtanh', 'min', min);
+    checkNumber('Hardtanh', 'max', max);
+    super((x) => clip(x, min, max));
+  }
+}
+
+// PyTorch's 2-D padding layers on NHWC input: padding a number or [left, right, top, bottom].
+function pad2d(op: string, padding: number | [number, number, number, number]): [number, number][] {
+  const p = typeof padding === 'number' ? [padding, padding, padding, padding] : padding;
+  if (!Array.isArray(p) || p.length !== 4 || p.some((v) => !Number.isInteger(v) || v < 0))
+    throw opError(op, `argument 'padding' must be a non-negative integer or [left, right, top, bottom], got ${JSON.stringify(padding)}`);
+  return [[0, 0], [p[2], p[3]], [p[0], p[1]], [0, 0]];
+}
+/** Pads H and W of NHWC input with a constant (PyTorch's ConstantPad2d). */
+export class ConstantPad2d extends Lambda {
+  constructor(padding: number | [number, number, number, number], value: number) {
+    const pads = pad2d('ConstantPad2d', padding);
+    checkNumber('ConstantPad2d', 'value', value);
+    super((x) => pad(x, pads, { value }));
+  }
+}
+/** Pads H and W of NHWC input with zeros. */
+export class ZeroPad2d extends Lambda {
+  constructor(padding: number | [number, number, number, number]) {
+    const pads = pad2d('ZeroPad2d', padding);
+    super((x) => pad(x, pads));
+  }
+}
+/** Pads H and W of NHWC input by mirroring (without repeating the edge). */
+export class ReflectionPad2d extends Lambda {
+  constructor(padding: number | [number, number, number, number]) {
+    const pads = pad2d('ReflectionPad2d', padding);
+    super((x) => pad(x, pads, { mode: 'reflect' }));
+  }
+}
+/** Pads H and W of NHWC input by repeating the edge. */
+export class ReplicationPad2d extends Lambda {
+  constructor(padding: number | [number, number, number, number]) {
+    const pads = pad2d('ReplicationPad2d', padding);
+    super((x) => pad(x, pads, { mode: 'edge' }));
+  }
+}
