@@ -201,3 +201,4 @@ export function convAutoencoder(options: { inChannels?: number; width?: number }
   );
 }
 
+export { mobilenetV2, mobilenetV3Small, mobilenetV3Large } from './mobilenet';
