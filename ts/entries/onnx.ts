@@ -3,3 +3,4 @@
 // does not grow. dist/onnx.js imports `simdnet` itself, so it shares the caller's instance.
 export { loadOnnx, OnnxModel, type LoadOnnxOptions, type OnnxTensorInfo } from '../io/onnx/model';
 export { OnnxLayer } from '../io/onnx/ops';
+export { saveOnnx, type SaveOnnxOptions } from '../io/onnx/save';

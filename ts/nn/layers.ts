@@ -152,12 +152,12 @@ export class ReLU extends Lambda {
   }
 }
 export class LeakyReLU extends Lambda {
-  constructor(slope = 0.01) {
+  constructor(readonly slope = 0.01) {
     super((x) => leakyRelu(x, slope));
   }
 }
 export class ELU extends Lambda {
-  constructor(alpha = 1) {
+  constructor(readonly alpha = 1) {
     super((x) => elu(x, alpha));
   }
 }
@@ -184,21 +184,21 @@ export class Flatten extends Lambda {
 
 /** Max pooling; stride defaults to the kernel. */
 export class MaxPool2d extends Lambda {
-  constructor(kernel: Pair, options: Omit<Pool2dOptions, 'kernel'> = {}) {
+  constructor(readonly kernel: Pair, readonly options: Omit<Pool2dOptions, 'kernel'> = {}) {
     super((x) => maxPool2d(x, { kernel, ...options }));
   }
 }
 
 /** Average pooling; countIncludePad (default true) divides by the full window. */
 export class AvgPool2d extends Lambda {
-  constructor(kernel: Pair, options: Omit<Pool2dOptions, 'kernel'> & { countIncludePad?: boolean } = {}) {
+  constructor(readonly kernel: Pair, readonly options: Omit<Pool2dOptions, 'kernel'> & { countIncludePad?: boolean } = {}) {
     super((x) => avgPool2d(x, { kernel, ...options }));
   }
 }
 
 /** L2 pooling (LP with p = 2). */
 export class LPPool2d extends Lambda {
-  constructor(kernel: Pair, options: Omit<Pool2dOptions, 'kernel'> = {}) {
+  constructor(readonly kernel: Pair, readonly options: Omit<Pool2dOptions, 'kernel'> = {}) {
     super((x) => lpPool2d(x, { kernel, ...options }));
   }
 }
@@ -212,7 +212,7 @@ export class GlobalAvgPool extends Lambda {
 
 /** Nearest-neighbour upsampling by an integer factor, or any resize (ResizeOptions: size or scale, nearest or bilinear, coordinate rule). */
 export class Upsample extends Lambda {
-  constructor(scale: Pair | ResizeOptions) {
+  constructor(readonly scale: Pair | ResizeOptions) {
     super(typeof scale === 'object' && !Array.isArray(scale) ? (x) => resize(x, scale) : (x) => upsampleNearest(x, { scale: scale as Pair }));
   }
 }

@@ -179,20 +179,14 @@ export class OnnxModel extends sn.nn.Module {
     this.constTensors.clear();
   }
 
-  /** Checks every node runs, with zeros at batch 1 (only when the input shapes are fixed but for the batch). */
+  /** Checks every node runs, with zeros at batch 1 (only when the input shapes are fixed but for the batch); in eval mode. */
   dryRun(): void {
     const shapes = this.declared.map((d) => d.shape?.map((s, i) => (typeof s === 'number' ? s : i === 0 ? 1 : null)));
     if (shapes.some((s) => !s || s.some((v) => v === null))) return;
-    const wasTraining = this.training;
-    this.eval();
-    try {
-      sn.tidy(() => sn.noGrad(() => void this.execute(shapes.map((s, i) => {
-        const dims = s as number[];
-        return sn.zeros(this.inputs[i].layout === 'NHWC' ? NCHW_TO_NHWC.map((p) => dims[p]) : dims);
-      }))));
-    } finally {
-      this.train(wasTraining);
-    }
+    sn.tidy(() => sn.noGrad(() => void this.execute(shapes.map((s, i) => {
+      const dims = s as number[];
+      return sn.zeros(this.inputs[i].layout === 'NHWC' ? NCHW_TO_NHWC.map((p) => dims[p]) : dims);
+    }))));
   }
 }
 
@@ -278,6 +272,7 @@ export function loadOnnx(bytes: Uint8Array, options: LoadOnnxOptions = {}): Onnx
     throw onnxError(`option 'layout' must be 'NCHW' or 'NHWC', got ${JSON.stringify(options.layout)}`);
   const g = decodeModel(bytes);
   const model = new OnnxModel(g, options);
+  model.eval(); // an ONNX file is an inference graph; train() switches batch norm and dropout to training
   try {
     model.dryRun();
   } catch (e) {
