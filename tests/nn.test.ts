@@ -79,7 +79,7 @@ test('malformed safetensors files are rejected with clear Errors before any byte
     [withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [2, 6] } }, 8), /overlaps/],
     [withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, 8), /bytes \[0, 4\) before entry 'a' belong to no tensor/],
     [withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 12), /8 trailing bytes/],
-    [withHeader({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, 4), /dtype F16; simdnet loads F32 weights only/],
+    [withHeader({ a: { dtype: 'U8', shape: [4], data_offsets: [0, 4] } }, 4), /dtype U8; simdnet loads F32, F16, BF16, F64, I64 and I32 tensors \(as F32\)/],
     [withHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0] } }, 4), /invalid data_offsets/],
   ];
   for (const [bytes, re] of bad) assert.throws(() => sn.io.decodeSafetensors(bytes), re);

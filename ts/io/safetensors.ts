@@ -5,6 +5,7 @@
 import { opError } from '../backend/index';
 import { Tensor } from '../tensor/tensor';
 import type { Module } from '../nn/module';
+import { halfToFloat, bfloat16ToFloat } from './float16';
 
 export interface TensorEntry {
   dtype: 'F32';
@@ -14,6 +15,15 @@ export interface TensorEntry {
 
 const DTYPE_BYTES: Record<string, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 const MAX_HEADER = 100 * 1024 * 1024;
+// Element i of a little-endian buffer as a number, per dtype that loads (as float32).
+const TO_F32: Record<string, (v: DataView, i: number) => number> = {
+  F32: (v, i) => v.getFloat32(i * 4, true),
+  F16: (v, i) => halfToFloat(v.getUint16(i * 2, true)),
+  BF16: (v, i) => bfloat16ToFloat(v.getUint16(i * 2, true)),
+  F64: (v, i) => v.getFloat64(i * 8, true),
+  I64: (v, i) => Number(v.getBigInt64(i * 8, true)),
+  I32: (v, i) => v.getInt32(i * 4, true),
+};
 
 function fail(msg: string): never {
   throw opError('loadSafetensors', msg);
@@ -47,7 +57,11 @@ export function encodeSafetensors(tensors: Record<string, Tensor | { shape: read
   return out;
 }
 
-/** Parses and validates safetensors bytes; float32 tensors only (others are rejected by name). */
+/**
+ * Parses and validates safetensors bytes. F32 tensors load as they are; F16, BF16 and F64
+ * (PyTorch's reduced- and double-precision weights) and I64/I32 (counters such as batch
+ * norm's num_batches_tracked) are converted to F32; other dtypes are rejected by name.
+ */
 export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, TensorEntry>; metadata: Record<string, string> } {
   if (!(bytes instanceof Uint8Array)) fail(`expected a Uint8Array, got ${typeof bytes}`);
   if (bytes.length < 8) fail(`file is ${bytes.length} bytes, shorter than the 8-byte header length`);
@@ -87,11 +101,12 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
     if (end > dataLen) fail(`entry '${name}' data_offsets [${b}, ${end}] run past the data (${dataLen} bytes)`);
     const count = (e.shape as number[]).reduce((a, c) => a * c, 1);
     if (end - b !== count * DTYPE_BYTES[e.dtype]) fail(`entry '${name}' holds ${end - b} bytes but ${e.dtype} ${JSON.stringify(e.shape)} needs ${count * DTYPE_BYTES[e.dtype]}`);
-    if (e.dtype !== 'F32') fail(`entry '${name}' has dtype ${e.dtype}; simdnet loads F32 weights only`);
+    if (!(e.dtype in TO_F32)) fail(`entry '${name}' has dtype ${e.dtype}; simdnet loads F32, F16, BF16, F64, I64 and I32 tensors (as F32)`);
     spans.push([b, end, name]);
     const copy = new Uint8Array(end - b);
     copy.set(bytes.subarray(dataStart + b, dataStart + end));
-    tensors[name] = { dtype: 'F32', shape: e.shape as number[], data: new Float32Array(copy.buffer) };
+    const view = new DataView(copy.buffer);
+    tensors[name] = { dtype: 'F32', shape: e.shape as number[], data: e.dtype === 'F32' ? new Float32Array(copy.buffer) : Float32Array.from({ length: count }, (_, i) => TO_F32[e.dtype as string](view, i)) };
   }
   // The tensors must tile the data exactly: no overlap, no hole, nothing trailing.
   spans.sort((x, y) => x[0] - y[0] || x[1] - y[1]);

@@ -4,6 +4,7 @@
 // from another domain) is an Error here, before anything runs.
 import { onnx } from './proto.js';
 import { Const, onnxError } from './values';
+import { halfToFloat, bfloat16ToFloat } from '../float16';
 
 export interface OnnxNode {
   op: string;
@@ -49,15 +50,6 @@ export function num(v: unknown): number {
   return Number(v);
 }
 
-function half(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
-}
-
 /** A TensorProto as a constant: floats as float32, integers and booleans as numbers. */
 export function decodeTensor(t: onnx.ITensorProto, where: string): Const {
   const name = t.name || where;
@@ -101,7 +93,7 @@ export function decodeTensor(t: onnx.ITensorProto, where: string): Const {
       need(2);
       // Without raw data the 16-bit patterns sit in int32_data.
       const bits = view ? Array.from({ length: size }, (_, i) => view.getUint16(i * 2, true)) : Array.from(fromList(t.int32Data));
-      data = Float32Array.from(bits, dtype === 'float16' ? half : (b) => new Float32Array(new Uint32Array([b << 16]).buffer)[0]);
+      data = Float32Array.from(bits, dtype === 'float16' ? halfToFloat : bfloat16ToFloat);
       break;
     }
     case 'int64':
