@@ -9,33 +9,12 @@ await sn.init();
 const skip = torchMissing();
 const all = skip ? {} : fixtures();
 
-// Models that need an op simdnet does not have yet: the import must fail with this message
-// (naming the node and what is missing) until the op lands; then the entry goes.
-const WAITING: Record<string, { batch?: number; error: RegExp }> = {
-  mobilenet_v2: { error: /node '\/features\/features\.0\/features\.0\.2\/Clip' \(Clip\): Clip to \[0, 6\] is not supported yet/ },
-  mobilenet_v3_small: { error: /node '\/features\/features\.0\/features\.0\.2\/HardS(igmoid|wish)' \(HardS(igmoid|wish)\): operator HardS(igmoid|wish) is not supported/ },
-  shufflenet_v2_x1_0: { error: /node '\/stage2\/stage2\.0\/Reshape' \(Reshape\) needs the activation \[1,116,28,28\] in NCHW order/ },
-  // [N, 1, 1, C] × [N, H, W, C] (squeeze-excite) broadcasts at batch 1 only.
-  efficientnet_b0: { batch: 2, error: /simdnet\.mul: shapes \[2, 1, 1, 32\] and \[2, 112, 112, 32\] do not broadcast/ },
-};
-
 for (const [key, f] of Object.entries(all)) {
-  const waiting = WAITING[f.model];
-  test(`${key}: ${waiting && !waiting.batch ? 'fails to import with a clear Error (an op is missing)' : `imports and matches onnxruntime-web (${waiting ? `batch 1; batch ${waiting.batch} fails with a clear Error` : 'batch 1 and 2'}, NCHW and NHWC)`}`, async () => {
+  test(`${key}: imports and matches onnxruntime-web (batch 1 and 2, NCHW and NHWC)`, async () => {
     assert.equal(f.error, undefined, `export failed: ${f.error}`);
     const bytes = fixtureBytes(f);
     const [, C, H, W] = f.input!;
-    if (waiting && !waiting.batch) {
-      assert.throws(() => loadOnnx(bytes), waiting.error);
-      return;
-    }
     for (const N of [1, 2]) {
-      if (waiting?.batch === N) {
-        const m = loadOnnx(bytes);
-        assert.throws(() => sn.tidy(() => void m.call(sn.zeros([N, C, H, W]))), waiting.error);
-        m.dispose();
-        continue;
-      }
       const x = sn.randn([N, C, H, W], { seed: N });
       const data = x.dataSync();
       const ref = (await ortRun(bytes, { input: { data, dims: [N, C, H, W] } })).output;

@@ -32,30 +32,21 @@ export function tval(t: Tensor, layout: TVal['layout'] = 'plain', shape?: number
   return { t, layout, shape: shape ?? t.shape.slice(), chw };
 }
 
-/**
- * NCHW ↔ NHWC of a tensor by copying its values in JavaScript: used only at the graph's
- * edges (the caller's NCHW input and rank-4 outputs), where no gradient flows.
- */
-export function permuteData(t: Tensor, perm: readonly number[]): Tensor {
-  const c = transposeConst(new Const('float', t.shape.slice(), t.dataSync()), perm);
-  return sn.tensor(c.data, c.shape);
-}
+/** Where each logical (NCHW) axis of an 'nhwc' value sits in its tensor. */
+export const NHWC_AXIS = [0, 3, 1, 2];
 
-const trivial = (where: string, v: TVal) =>
-  onnxError(`${where} needs the activation ${JSON.stringify(v.shape)} in NCHW order, which takes a transpose of its NHWC tensor; simdnet has no transpose op yet`);
-
-/** The value as a tensor whose shape is its logical shape. */
+/** The value as a tensor whose shape is its logical shape (a transpose unless it is trivial). */
 export function plainOf(where: string, v: Val): Tensor {
+  void where;
   if (isConst(v)) return sn.tensor(v.data, v.shape);
   if (v.layout === 'plain') return v.t;
   if (v.layout === 'nhwc') {
     const [, C, H, W] = v.shape;
-    if (H * W === 1 || C === 1) return sn.reshape(v.t, v.shape);
-    throw trivial(where, v);
+    return H * W === 1 || C === 1 ? sn.reshape(v.t, v.shape) : sn.permute(v.t, [0, 3, 1, 2]);
   }
   const [C, H, W] = v.chw!;
   if (H * W === 1 || C === 1) return v.t;
-  throw trivial(where, v);
+  return sn.reshape(sn.permute(sn.reshape(v.t, [v.shape[0], H, W, C]), [0, 3, 1, 2]), v.shape);
 }
 
 /** A rank-4 value as an NHWC tensor. */
@@ -64,8 +55,8 @@ export function nhwcOf(where: string, v: Val): Tensor {
   if (v.shape.length !== 4) throw onnxError(`${where} expects a 4-D (NCHW) input, got shape ${JSON.stringify(v.shape)}`);
   const [N, C, H, W] = v.shape;
   if (isConst(v)) return sn.tensor(transposeConst(v, NCHW_TO_NHWC).data, [N, H, W, C]);
-  if (H * W === 1 || C === 1) return sn.reshape(plainOf(where, v), [N, H, W, C]);
-  throw onnxError(`${where} needs the activation ${JSON.stringify(v.shape)} in NHWC order, which takes a transpose; simdnet has no transpose op yet`);
+  const t = plainOf(where, v);
+  return H * W === 1 || C === 1 ? sn.reshape(t, [N, H, W, C]) : sn.permute(t, NCHW_TO_NHWC);
 }
 
 /**

@@ -10,7 +10,7 @@ import { opError } from '../../backend/errors';
 import { decodeModel, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './decode';
 import { Const, CONST_OPS, evalConst, onnxError } from './values';
 import { OPS, OnnxLayer, type Exec, type Ctx } from './ops';
-import { type Val, type TVal, isConst, tval, plainOf, permuteData, NCHW_TO_NHWC } from './layout';
+import { type Val, type TVal, isConst, tval, plainOf, NCHW_TO_NHWC } from './layout';
 
 type Tensor = sn.Tensor;
 
@@ -163,12 +163,12 @@ export class OnnxModel extends sn.nn.Module {
       throw opError('OnnxModel', `input '${d.name}' must have shape [${want!.map((s) => s ?? '?').join(', ')}]${hint}, got [${x.shape.join(', ')}]`);
     }
     if (x.rank !== 4) return tval(x, 'plain');
-    return tval(nhwc ? x : permuteData(x, NCHW_TO_NHWC), 'nhwc');
+    return tval(nhwc ? x : sn.permute(x, NCHW_TO_NHWC), 'nhwc');
   }
 
   private edgeOut(o: OnnxTensorInfo, v: Val): Tensor {
     if (isConst(v)) return sn.tensor(v.data, v.shape);
-    if (v.layout === 'nhwc' && this.layout === 'NCHW') return permuteData(v.t, [0, 3, 1, 2]);
+    if (v.layout === 'nhwc' && this.layout === 'NCHW') return sn.permute(v.t, [0, 3, 1, 2]);
     if (v.layout === 'nhwc') return v.t;
     return plainOf(`output '${o.name}'`, v);
   }

@@ -6,7 +6,7 @@
 import * as sn from '../../index';
 import type { OnnxNode } from './decode';
 import { Const, onnxError, axisOf, transposeConst, reshapeTarget, squeezeShape, unsqueezeShape, broadcastShapes } from './values';
-import { type Val, type TVal, isConst, tval, plainOf, nhwcOf, constFor } from './layout';
+import { type Val, type TVal, isConst, tval, plainOf, nhwcOf, constFor, NHWC_AXIS } from './layout';
 
 type Tensor = sn.Tensor;
 
@@ -251,8 +251,13 @@ function gemm(ctx: Ctx): Exec {
 
 function matmul(ctx: Ctx): Exec {
   const B = ctx.constIn(1);
-  if (!B || B.rank !== 2) throw onnxError(`${ctx.where}: only a MatMul by a constant 2-D matrix is supported (batched matmul of two activations is not yet)`);
-  return dense(ctx, B, null, 1);
+  if (B && B.rank === 2) return dense(ctx, B, null, 1);
+  return ([a, b]) => {
+    const [x, y] = [tensorIn(ctx, a, 0), tensorIn(ctx, b, 1)];
+    if (x.shape.length !== 2 || y.shape.length !== 2)
+      throw onnxError(`${ctx.where}: MatMul of ${JSON.stringify(x.shape)} and ${JSON.stringify(y.shape)}: only 2-D products are supported yet (batched matmul is not)`);
+    return [tval(run(ctx, (p, q) => sn.matmul(p, q), plainOf(ctx.where, x), plainOf(ctx.where, y)), 'plain')];
+  };
 }
 
 function pool(kind: 'max' | 'avg'): Builder {
@@ -343,14 +348,12 @@ function concat(ctx: Ctx): Exec {
     const vs = ins.map((v, i) => tensorIn(ctx, v, i));
     const rank = vs[0].shape.length;
     const a = axisOf(ctx.where, axis, rank);
-    const shape = vs[0].shape.slice();
-    shape[a] = vs.reduce((s, v) => s + v.shape[a], 0);
-    if (rank === 4 && a === 1 && vs.some((v) => v.layout === 'nhwc')) {
+    // Rank-4 maps meet in NHWC (the channel axis is then the last one); others in their order.
+    if (rank === 4 && vs.some((v) => v.layout === 'nhwc')) {
       const ts = vs.map((v) => nhwcOf(ctx.where, v));
-      return [tval(run(ctx, (...xs) => sn.concat(xs, -1), ...ts), 'nhwc')];
+      return [tval(run(ctx, (...xs) => sn.concat(xs, NHWC_AXIS[a]), ...ts), 'nhwc')];
     }
-    if (a === rank - 1) return [tval(run(ctx, (...xs) => sn.concat(xs, -1), ...vs.map((v) => plainOf(ctx.where, v))), 'plain')];
-    throw onnxError(`${ctx.where}: Concat along axis ${axis} of ${JSON.stringify(vs[0].shape)} is not supported yet (channels of NCHW activations, or the last axis)`);
+    return [tval(run(ctx, (...xs) => sn.concat(xs, a), ...vs.map((v) => plainOf(ctx.where, v))), 'plain')];
   };
 }
 
@@ -370,17 +373,133 @@ function softmax(kind: 'softmax' | 'logSoftmax'): Builder {
 }
 
 function clip(ctx: Ctx): Exec {
-  const lo = ctx.opset >= 11 ? (ctx.node.inputs[1] ? need(ctx, 1, 'min').data[0] : -Infinity) : ctx.attr('min', -3.4028234663852886e38);
-  const hi = ctx.opset >= 11 ? (ctx.node.inputs[2] ? need(ctx, 2, 'max').data[0] : Infinity) : ctx.attr('max', 3.4028234663852886e38);
-  if (lo !== 0 || hi < 3.4e38) throw onnxError(`${ctx.where}: Clip to [${lo}, ${hi}] is not supported yet (only [0, ∞), a ReLU)`);
-  return unary(sn.relu)(ctx);
+  const bound = (i: number, name: string, dflt: number) =>
+    ctx.opset >= 11 ? (ctx.node.inputs[i] ? need(ctx, i, name).data[0] : dflt) : ctx.attr(name, dflt);
+  const lo = bound(1, 'min', -Infinity);
+  const hi = bound(2, 'max', Infinity);
+  if (lo === 0 && hi === 6) return unary(sn.relu6)(ctx);
+  if (lo === 0 && hi >= 3.4e38) return unary(sn.relu)(ctx);
+  return unary((x) => sn.clip(x, lo, hi))(ctx);
 }
 
 function pad(ctx: Ctx): Exec {
-  return ([x, p]) => {
-    const pads = ctx.opset >= 11 ? (isConst(p) ? p.list() : null) : ctx.attr<number[]>('pads', []);
-    if (!pads || pads.some((v) => v !== 0)) throw onnxError(`${ctx.where}: Pad with non-zero pads ${JSON.stringify(pads)} is not supported yet`);
-    return [x!];
+  const mode = ctx.attr('mode', 'constant');
+  if (mode !== 'constant' && mode !== 'reflect' && mode !== 'edge') throw onnxError(`${ctx.where}: mode '${mode}' is not supported (constant, reflect, edge)`);
+  return ([x, p, value, axesIn]) => {
+    const v = tensorIn(ctx, x, 0);
+    const r = v.shape.length;
+    const raw = ctx.opset >= 11 ? (isConst(p) ? p.list() : null) : ctx.attr<number[]>('pads', []);
+    if (!raw) throw onnxError(`${ctx.where}: the pads must be computable from shapes and constants`);
+    const axes = isConst(axesIn) ? axesIn.list().map((a) => axisOf(ctx.where, a, r)) : Array.from({ length: r }, (_, i) => i);
+    if (raw.length !== 2 * axes.length) throw onnxError(`${ctx.where}: pads ${JSON.stringify(raw)} must hold 2 values per padded axis`);
+    if (raw.some((q) => q < 0)) throw onnxError(`${ctx.where}: negative pads (cropping) are not supported`);
+    const c = ctx.opset >= 11 ? (isConst(value) ? value.data[0] : 0) : ctx.attr('value', 0);
+    const pairs: [number, number][] = Array.from({ length: r }, () => [0, 0]);
+    axes.forEach((a, i) => (pairs[a] = [raw[i], raw[i + axes.length]]));
+    if (pairs.every(([b, e]) => b === 0 && e === 0)) return [v];
+    const nhwc = v.layout === 'nhwc';
+    const t = nhwc ? v.t : plainOf(ctx.where, v);
+    const phys = nhwc ? NHWC_AXIS.map((_, i) => pairs[NHWC_AXIS.indexOf(i)]) : pairs;
+    const y = run(ctx, (xt) => sn.pad(xt, phys, mode === 'constant' ? { value: c } : { mode }), t);
+    return [tval(y, nhwc ? 'nhwc' : 'plain')];
+  };
+}
+
+/** The physical axis of a value's logical axis, and its tensor (an 'nhwc' value stays as it is). */
+function physical(ctx: Ctx, v: TVal, axis: number): [Tensor, number, boolean] {
+  const a = axisOf(ctx.where, axis, v.shape.length);
+  if (v.layout === 'nhwc') return [v.t, NHWC_AXIS[a], true];
+  return [plainOf(ctx.where, v), a, false];
+}
+
+function transpose(ctx: Ctx): Exec {
+  return ([x]) => {
+    const v = tensorIn(ctx, x, 0);
+    const r = v.shape.length;
+    const perm = ctx.attr<number[] | null>('perm', null) ?? Array.from({ length: r }, (_, i) => r - 1 - i);
+    if (v.layout === 'nhwc') {
+      const q = perm.map((p) => NHWC_AXIS[p]);
+      // NCHW → NHWC of a value held NHWC is free: it becomes a plain NHWC-shaped value.
+      return [tval(q.every((p, i) => p === i) ? v.t : run(ctx, (xt) => sn.permute(xt, q), v.t), 'plain')];
+    }
+    return [tval(run(ctx, (xt) => sn.permute(xt, perm), plainOf(ctx.where, v)), 'plain')];
+  };
+}
+
+function slice(ctx: Ctx): Exec {
+  return ([x, s, e, a, st]) => {
+    const v = tensorIn(ctx, x, 0);
+    const r = v.shape.length;
+    const get = (c: Val | null, name: string) => {
+      if (c && !isConst(c)) throw onnxError(`${ctx.where}: '${name}' must be computable from shapes and constants`);
+      return c ? (c as Const).list() : null;
+    };
+    const [starts, ends, axes, steps] = ctx.opset >= 10
+      ? [get(s, 'starts')!, get(e, 'ends')!, get(a, 'axes'), get(st, 'steps')]
+      : [ctx.attr<number[]>('starts', []), ctx.attr<number[]>('ends', []), ctx.attr<number[] | null>('axes', null), null];
+    const ax = (axes ?? starts.map((_, i) => i)).map((q) => axisOf(ctx.where, q, r));
+    const nhwc = v.layout === 'nhwc';
+    const t = nhwc ? v.t : plainOf(ctx.where, v);
+    const clampBig = (q: number) => Math.max(Math.min(q, 2 ** 52), -(2 ** 52));
+    const y = run(ctx, (xt) => sn.slice(xt, {
+      begin: starts.map(clampBig), end: ends.map(clampBig), axes: ax.map((q) => (nhwc ? NHWC_AXIS[q] : q)), ...(steps ? { step: steps } : {}),
+    }), t);
+    return [tval(y, nhwc ? 'nhwc' : 'plain')];
+  };
+}
+
+function split(ctx: Ctx): Exec {
+  const axis = ctx.attr('axis', 0);
+  return ([x, sizesIn]) => {
+    const v = tensorIn(ctx, x, 0);
+    const n = ctx.node.outputs.length;
+    const [t, a, nhwc] = physical(ctx, v, axis);
+    const attrSizes = ctx.attr<number[] | null>('split', null);
+    const sizes = ctx.opset >= 13 ? (isConst(sizesIn) ? sizesIn.list() : null) : attrSizes;
+    const len = t.shape[a];
+    const parts = sizes ?? (len % n === 0 ? n : Array.from({ length: n }, (_, i) => (i < n - 1 ? Math.ceil(len / n) : len - Math.ceil(len / n) * (n - 1))));
+    const ys = sn.split(t, parts, a);
+    return ys.map((y) => tval(y, nhwc ? 'nhwc' : 'plain'));
+  };
+}
+
+function gather(ctx: Ctx): Exec {
+  const axis = ctx.attr('axis', 0);
+  return ([x, idx]) => {
+    const v = tensorIn(ctx, x, 0);
+    if (!isConst(idx)) throw onnxError(`${ctx.where}: the indices must be computable from shapes and constants`);
+    const t = plainOf(ctx.where, v);
+    const a = axisOf(ctx.where, axis, v.shape.length);
+    const y = run(ctx, (xt) => sn.gather(xt, idx.rank === 0 ? idx.data : idx.data, a), t);
+    // A scalar index drops the axis (numpy's take with a 0-d index).
+    const shape = [...v.shape.slice(0, a), ...idx.shape, ...v.shape.slice(a + 1)];
+    return [tval(sn.reshape(y, shape), 'plain')];
+  };
+}
+
+function prelu(ctx: Ctx): Exec {
+  const s = need(ctx, 1, 'slope');
+  const slope = param(ctx, 'slope', s, [s.size]);
+  return ([x]) => {
+    const v = tensorIn(ctx, x, 0);
+    const C = v.shape.length >= 2 ? v.shape[1] : 1;
+    if (s.size !== 1 && s.size !== C) throw onnxError(`${ctx.where}: slope ${JSON.stringify(s.shape)} must be one per channel (${C}) or shared`);
+    const t = v.shape.length === 4 ? nhwcOf(ctx.where, v) : plainOf(ctx.where, v);
+    if (v.shape.length !== 4 && v.shape.length !== 2 && s.size !== 1) throw onnxError(`${ctx.where}: per-channel slopes need a [N, C] or [N, C, H, W] input`);
+    return [tval(run(ctx, (xt, sl) => sn.prelu(xt, sl), t, slope), v.shape.length === 4 ? 'nhwc' : 'plain')];
+  };
+}
+
+/** Max/Min/Sum/Mean of any number of inputs, pairwise. */
+function variadic(f: (a: Tensor | number, b: Tensor | number) => Tensor, mean = false): Builder {
+  return (ctx) => {
+    const pair = binary(f)(ctx);
+    return (ins) => {
+      let acc = ins[0]!;
+      for (const v of ins.slice(1)) acc = pair([acc, v])[0];
+      if (mean && ins.length > 1) acc = binary(sn.div)(ctx)([acc, Const.floats([ins.length], [])])[0];
+      return [acc];
+    };
   };
 }
 
@@ -434,6 +553,33 @@ export const OPS: Record<string, Builder> = {
   Exp: unary(sn.exp),
   Neg: unary(sn.neg),
   Clip: clip,
+  HardSigmoid: (ctx) => unary((x) => sn.hardSigmoid(x, { alpha: ctx.attr('alpha', 0.2), beta: ctx.attr('beta', 0.5) }))(ctx),
+  HardSwish: unary(sn.hardSwish),
+  Sqrt: unary(sn.sqrt),
+  Log: unary(sn.log),
+  Abs: unary(sn.abs),
+  Gelu: (ctx) => unary((x) => sn.gelu(x, { approximate: ctx.attr('approximate', 'none') as 'none' | 'tanh' }))(ctx),
+  PRelu: prelu,
+  Pow: binary(sn.pow),
+  Max: variadic(sn.maximum),
+  Min: variadic(sn.minimum),
+  Sum: variadic(sn.add),
+  Mean: variadic(sn.add, true),
+  Transpose: transpose,
+  Slice: slice,
+  Split: split,
+  Gather: gather,
+  Expand: (ctx) => ([x, s]) => {
+    const v = tensorIn(ctx, x, 0);
+    if (!isConst(s)) throw onnxError(`${ctx.where}: the shape must be computable from shapes and constants`);
+    const shape = broadcastShapes(ctx.where, v.shape, s.list());
+    return [tval(run(ctx, (xt) => sn.broadcastTo(xt, shape), plainOf(ctx.where, v)), 'plain')];
+  },
+  Tile: (ctx) => ([x, r]) => {
+    const v = tensorIn(ctx, x, 0);
+    if (!isConst(r)) throw onnxError(`${ctx.where}: the repeats must be computable from shapes and constants`);
+    return [tval(run(ctx, (xt) => sn.tile(xt, r.list()), plainOf(ctx.where, v)), 'plain')];
+  },
   Add: binary(sn.add),
   Sub: binary(sn.sub),
   Mul: binary(sn.mul),
