@@ -175,3 +175,9 @@ export function decodeModel(bytes: Uint8Array): OnnxGraph {
   if (inputs.length === 0) throw onnxError(`the graph has no inputs`);
   return { name: g.name ?? '', opset, producer: m.producerName ?? '', nodes, inputs, outputs, initializers };
 }
+
+/** ModelProto bytes as a plain Uint8Array (protobufjs gives a Node Buffer in Node, whose slice() is a view). */
+export function encodeModel(m: onnx.IModelProto): Uint8Array {
+  const b = onnx.ModelProto.encode(m).finish();
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}

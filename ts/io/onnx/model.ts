@@ -7,7 +7,8 @@
 // small JavaScript arrays at each call.
 import * as sn from '../../index';
 import { opError } from '../../backend/errors';
-import { decodeModel, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './decode';
+import { decodeModel, encodeModel, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './decode';
+import { onnx } from './proto.js';
 import { Const, CONST_OPS, evalConst, onnxError } from './values';
 import { OPS, OnnxLayer, type Exec, type Ctx } from './ops';
 import { type Val, type TVal, isConst, tval, plainOf, NCHW_TO_NHWC } from './layout';
@@ -52,9 +53,11 @@ export class OnnxModel extends sn.nn.Module {
   private readonly consts: Map<string, Const>;
   private readonly constTensors = new Map<Const, Tensor>();
   private readonly declared: OnnxValueInfo[];
+  private readonly initNames = new Map<Const, string>();
 
-  constructor(g: OnnxGraph, options: LoadOnnxOptions) {
+  constructor(g: OnnxGraph, options: LoadOnnxOptions, private readonly source: Uint8Array) {
     super();
+    for (const [name, c] of g.initializers) this.initNames.set(c, name);
     this.opset = g.opset;
     this.producer = g.producer;
     this.layout = options.layout ?? 'NCHW';
@@ -173,6 +176,29 @@ export class OnnxModel extends sn.nn.Module {
     return plainOf(`output '${o.name}'`, v);
   }
 
+  /**
+   * The model as ONNX bytes: the imported graph with every initializer that became a
+   * parameter or buffer holding its current values (after training), in the file's layouts.
+   */
+  toOnnx(): Uint8Array {
+    const m = onnx.ModelProto.decode(this.source);
+    const inits = new Map((m.graph?.initializer ?? []).map((t) => [t.name ?? '', t]));
+    for (const [, layer] of this.children()) {
+      for (const { tensor, from, back } of (layer as OnnxLayer).sources) {
+        const name = this.initNames.get(from);
+        const t = name !== undefined ? inits.get(name) : undefined;
+        if (!t) throw opError('saveOnnx', `a parameter of layer ${layer.constructor.name} does not come from an initializer of the file and cannot be written back`);
+        const v = back(tensor.dataSync());
+        t.dataType = onnx.TensorProto.DataType.FLOAT;
+        t.rawData = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+        t.floatData = [];
+        t.int32Data = [];
+        t.doubleData = [];
+      }
+    }
+    return encodeModel(m);
+  }
+
   override dispose(): void {
     super.dispose();
     for (const t of this.constTensors.values()) t.dispose();
@@ -271,7 +297,7 @@ export function loadOnnx(bytes: Uint8Array, options: LoadOnnxOptions = {}): Onnx
   if (options.layout !== undefined && options.layout !== 'NCHW' && options.layout !== 'NHWC')
     throw onnxError(`option 'layout' must be 'NCHW' or 'NHWC', got ${JSON.stringify(options.layout)}`);
   const g = decodeModel(bytes);
-  const model = new OnnxModel(g, options);
+  const model = new OnnxModel(g, options, bytes.slice());
   model.eval(); // an ONNX file is an inference graph; train() switches batch norm and dropout to training
   try {
     model.dryRun();

@@ -13,6 +13,8 @@ type Tensor = sn.Tensor;
 /** A node's Module: its parameters and buffers, and the layer summary() lists. */
 export class OnnxLayer extends sn.nn.Module {
   private fn: ((...xs: Tensor[]) => Tensor) | null = null;
+  /** Where each parameter and buffer came from in the file, and how to write it back there. */
+  readonly sources: { tensor: Tensor; from: Const; back: (values: Float32Array) => Float32Array }[] = [];
   flopsOf: ((inShape: readonly number[], outShape: readonly number[]) => number) | null = null;
   constructor(readonly opType: string) {
     super();
@@ -66,7 +68,18 @@ function need(ctx: Ctx, i: number, what: string): Const {
 
 const run = (ctx: Ctx, fn: (...xs: Tensor[]) => Tensor, ...xs: Tensor[]) => ctx.layer.apply(ctx.node.name, fn, ...xs);
 
-const param = (ctx: Ctx, name: string, c: Const, shape = c.shape) => ctx.layer.addParam(name, sn.tensor(c.data, shape));
+const same = (v: Float32Array) => v;
+
+/** A parameter made from constant `from` (converted to `c`); `back` converts its values back. */
+function param(ctx: Ctx, name: string, c: Const, shape = c.shape, from = c, back = same, buffer = false): Tensor {
+  const t = sn.tensor(c.data, shape);
+  ctx.layer.sources.push({ tensor: t, from, back });
+  return buffer ? ctx.layer.addBuffer(name, t) : ctx.layer.addParam(name, t);
+}
+
+/** Inverse of a transposeConst by `perm` of a constant of (transposed) shape `shape`. */
+const untranspose = (shape: number[], perm: number[]) => (v: Float32Array) =>
+  transposeConst(new Const('float', shape, v), perm.map((_, i) => perm.indexOf(i))).data as Float32Array;
 
 function tensorIn(ctx: Ctx, v: Val | null, i: number): TVal {
   if (!v) throw onnxError(`${ctx.where}: input ${i} is missing`);
@@ -145,7 +158,7 @@ function conv(ctx: Ctx): Exec {
   const stride = spatial(ctx, 'strides', 1);
   const dilation = spatial(ctx, 'dilations', 1);
   const pad = padding(ctx, [KH, KW], stride, dilation);
-  const weight = param(ctx, 'weight', transposeConst(w, [2, 3, 1, 0]));
+  const weight = param(ctx, 'weight', transposeConst(w, [2, 3, 1, 0]), undefined, w, untranspose([KH, KW, Cg, K], [2, 3, 1, 0]));
   const b = ctx.node.inputs[2] ? need(ctx, 2, 'bias') : null;
   const bias = b ? param(ctx, 'bias', b, [K]) : null;
   const activation = ctx.fusedRelu ? 'relu' : null;
@@ -172,7 +185,7 @@ function convTranspose(ctx: Ctx): Exec {
   const pads = ctx.attr<number[]>('pads', [0, 0, 0, 0]);
   if (pads.length !== 4 || pads[0] !== pads[2] || pads[1] !== pads[3])
     throw onnxError(`${ctx.where}: pads ${JSON.stringify(pads)} are asymmetric; simdnet's convTranspose2d crops the same amount from both sides`);
-  const weight = param(ctx, 'weight', transposeConst(w, [2, 3, 1, 0]));
+  const weight = param(ctx, 'weight', transposeConst(w, [2, 3, 1, 0]), undefined, w, untranspose([KH, KW, Kg, C], [2, 3, 1, 0]));
   const b = ctx.node.inputs[2] ? need(ctx, 2, 'bias') : null;
   const bias = b ? param(ctx, 'bias', b, [Kg * groups]) : null;
   const activation = ctx.fusedRelu ? 'relu' : null;
@@ -192,8 +205,8 @@ function batchNorm(ctx: Ctx): Exec {
   if (ctx.node.outputs.filter(Boolean).length > 1) throw onnxError(`${ctx.where}: the training outputs (running mean and variance) are not supported`);
   const g = param(ctx, 'weight', scale, [C]);
   const b = param(ctx, 'bias', bias, [C]);
-  const rm = ctx.layer.addBuffer('runningMean', sn.tensor(mean.data, [C]));
-  const rv = ctx.layer.addBuffer('runningVar', sn.tensor(variance.data, [C]));
+  const rm = param(ctx, 'runningMean', mean, [C], mean, same, true);
+  const rv = param(ctx, 'runningVar', variance, [C], variance, same, true);
   ctx.layer.flopsOf = (i) => 2 * i.reduce((p, d) => p * d, 1);
   return ([x]) => {
     const v = tensorIn(ctx, x, 0);
@@ -205,12 +218,25 @@ function batchNorm(ctx: Ctx): Exec {
 }
 
 /** Gemm (and MatMul with a constant right-hand side) as a dense layer: W [in, out]. */
-function dense(ctx: Ctx, w: Const, bias: Const | null, alpha: number): Exec {
+function dense(ctx: Ctx, w: Const, bias: Const | null, alpha: number, from: { w: Const; transB: boolean; c: Const | null; beta: number }): Exec {
   const [In, Out] = w.shape;
-  const weight = param(ctx, 'weight', alpha === 1 ? w : w.with(w.shape, Array.from(w.data, (v) => v * alpha)));
-  const b = bias ? param(ctx, 'bias', bias, [Out]) : null;
-  const activation = ctx.fusedRelu ? 'relu' : null;
   let rowsFrom: string | null = null; // the 'flat' layout the weight rows were permuted to
+  const back = (v: Float32Array) => {
+    let d = v;
+    if (rowsFrom !== null) {
+      const [C, H, W] = rowsFrom.split(',').map(Number);
+      d = transposeConst(new Const('float', [H, W, C, Out], d), [2, 0, 1, 3]).data as Float32Array;
+    }
+    if (alpha !== 1) d = d.map((q) => q / alpha);
+    return from.transB ? (transposeConst(new Const('float', [In, Out], d), [1, 0]).data as Float32Array) : d;
+  };
+  const weight = param(ctx, 'weight', alpha === 1 ? w : w.with(w.shape, Array.from(w.data, (v) => v * alpha)), undefined, from.w, back);
+  const c = from.c;
+  const b = bias ? param(ctx, 'bias', bias, [Out], c ?? bias, (v) => {
+    if (c && c.size !== Out) throw onnxError(`${ctx.where}: the bias C ${JSON.stringify(c.shape)} was broadcast to ${Out} values and cannot be written back`);
+    return from.beta === 1 ? v : v.map((q) => q / from.beta);
+  }) : null;
+  const activation = ctx.fusedRelu ? 'relu' : null;
   ctx.layer.flopsOf = (i) => 2 * (i[0] ?? 1) * In * Out;
   return ([x]) => {
     const v = tensorIn(ctx, x, 0);
@@ -240,18 +266,19 @@ function gemm(ctx: Ctx): Exec {
   const B = need(ctx, 1, 'weight (B)');
   if (B.rank !== 2) throw onnxError(`${ctx.where}: B ${JSON.stringify(B.shape)} must be 2-D`);
   const w = ctx.attr('transB', 0) ? transposeConst(B, [1, 0]) : B;
-  let c = ctx.node.inputs[2] ? need(ctx, 2, 'bias (C)') : null;
-  if (c) {
-    if (c.size !== w.shape[1] && c.size !== 1) throw onnxError(`${ctx.where}: C ${JSON.stringify(c.shape)} must broadcast over rows ([${w.shape[1]}] or a scalar)`);
-    const beta = ctx.attr('beta', 1);
-    c = c.with([w.shape[1]], Array.from({ length: w.shape[1] }, (_, i) => c!.data[c!.size === 1 ? 0 : i] * beta));
+  const c0 = ctx.node.inputs[2] ? need(ctx, 2, 'bias (C)') : null;
+  const beta = ctx.attr('beta', 1);
+  let c = c0;
+  if (c0) {
+    if (c0.size !== w.shape[1] && c0.size !== 1) throw onnxError(`${ctx.where}: C ${JSON.stringify(c0.shape)} must broadcast over rows ([${w.shape[1]}] or a scalar)`);
+    c = c0.with([w.shape[1]], Array.from({ length: w.shape[1] }, (_, i) => c0.data[c0.size === 1 ? 0 : i] * beta));
   }
-  return dense(ctx, w, c, ctx.attr('alpha', 1));
+  return dense(ctx, w, c, ctx.attr('alpha', 1), { w: B, transB: !!ctx.attr('transB', 0), c: c0, beta });
 }
 
 function matmul(ctx: Ctx): Exec {
   const B = ctx.constIn(1);
-  if (B && B.rank === 2) return dense(ctx, B, null, 1);
+  if (B && B.rank === 2) return dense(ctx, B, null, 1, { w: B, transB: false, c: null, beta: 1 });
   return ([a, b]) => {
     const [x, y] = [tensorIn(ctx, a, 0), tensorIn(ctx, b, 1)];
     if (x.shape.length !== 2 || y.shape.length !== 2)
@@ -479,7 +506,7 @@ function gather(ctx: Ctx): Exec {
 
 function prelu(ctx: Ctx): Exec {
   const s = need(ctx, 1, 'slope');
-  const slope = param(ctx, 'slope', s, [s.size]);
+  const slope = param(ctx, 'slope', s, [s.size], s);
   return ([x]) => {
     const v = tensorIn(ctx, x, 0);
     const C = v.shape.length >= 2 ? v.shape[1] : 1;

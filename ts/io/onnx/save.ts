@@ -9,6 +9,8 @@ import { opError } from '../../backend/errors';
 import { onnx } from './proto.js';
 import { Const, transposeConst } from './values';
 import { OnnxLayer } from './ops';
+import { OnnxModel } from './model';
+import { encodeModel } from './decode';
 
 type Tensor = sn.Tensor;
 type Module = sn.nn.Module;
@@ -123,9 +125,16 @@ function trace(model: Module, x: Tensor): { y: Tensor; units: Map<Tensor, Unit> 
   }
 }
 
-/** The model as ONNX bytes (NCHW input and output, batch axis 'N'). */
-export function saveOnnx(model: Module, options: SaveOnnxOptions): Uint8Array {
+/**
+ * The model as ONNX bytes (NCHW input and output, batch axis 'N'). A model from loadOnnx
+ * is written as its imported graph with the current weights (options are not needed).
+ */
+export function saveOnnx(model: Module, options?: SaveOnnxOptions): Uint8Array {
   if (!(model instanceof sn.nn.Module)) throw saveError(`argument 'model' must be an nn.Module, got ${Object.prototype.toString.call(model)}`);
+  if (model instanceof OnnxModel) {
+    if (options !== undefined) throw saveError(`a model from loadOnnx is written as its imported graph; call saveOnnx(model) without options`);
+    return model.toOnnx();
+  }
   if (!options || typeof options !== 'object' || !Array.isArray(options.inputShape))
     throw saveError(`argument 'options' must be { inputShape: number[] } (the NHWC shape the model takes)`);
   for (const k of Object.keys(options)) if (!['inputShape', 'opset', 'inputName', 'outputName'].includes(k)) throw saveError(`unknown option '${k}'`);
@@ -171,7 +180,7 @@ export function saveOnnx(model: Module, options: SaveOnnxOptions): Uint8Array {
         opsetImport: [{ domain: '', version: opset }],
         graph: { name: model.constructor.name, node: e.nodes, initializer: e.inits, input: [info(inputName, shape)], output: [info(outputName, y.shape)] },
       };
-      return onnx.ModelProto.encode(m).finish();
+      return encodeModel(m);
     });
   } finally {
     model.train(wasTraining);
