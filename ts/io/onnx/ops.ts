@@ -293,37 +293,26 @@ function pool(kind: 'max' | 'avg'): Builder {
     if (!kernel[0]) throw onnxError(`${ctx.where}: kernel_shape is missing or not 2-D`);
     const stride = spatial(ctx, 'strides', 1);
     const dil = spatial(ctx, 'dilations', 1);
-    if (dil[0] !== 1 || dil[1] !== 1) throw onnxError(`${ctx.where}: pooling dilations ${JSON.stringify(dil)} are not supported yet`);
+    if (kind === 'avg' && (dil[0] !== 1 || dil[1] !== 1)) throw onnxError(`${ctx.where}: average pooling with dilations ${JSON.stringify(dil)} is not supported`);
     if (ctx.node.outputs.filter(Boolean).length > 1) throw onnxError(`${ctx.where}: the Indices output is not supported`);
-    const pad = padding(ctx, kernel, stride, [1, 1]);
+    const pad = padding(ctx, kernel, stride, dil);
     const roundMode = ctx.attr('ceil_mode', 0) ? 'ceil' : 'floor';
     const countIncludePad = ctx.attr<number>('count_include_pad', 0) === 1;
     return ([x]) => {
       const t = nhwcOf(ctx.where, tensorIn(ctx, x, 0));
       const o = { kernel, stride, padding: pad(t.shape[1], t.shape[2]), roundMode } as const;
-      const y = run(ctx, (xt) => (kind === 'max' ? sn.maxPool2d(xt, o) : sn.avgPool2d(xt, { ...o, countIncludePad })), t);
+      const y = run(ctx, (xt) => (kind === 'max' ? sn.maxPool2d(xt, { ...o, dilation: dil }) : sn.avgPool2d(xt, { ...o, countIncludePad })), t);
       return [tval(y, 'nhwc')];
     };
   };
 }
 
-/** Mean over H and W of an NHWC value: [N, C, 1, 1] (keepdims) or [N, C]. */
-function spatialMean(ctx: Ctx, v: TVal, keep: boolean): Val {
+/** Mean (or max) over H and W of an NHWC value: [N, C, 1, 1] (keepdims) or [N, C]. */
+function spatialMean(ctx: Ctx, v: TVal, keep: boolean, max = false): Val {
   const t = nhwcOf(ctx.where, v);
   const [N, , , C] = t.shape;
-  const y = run(ctx, (xt) => sn.globalAvgPool(xt), t);
+  const y = run(ctx, (xt) => (max ? sn.globalMaxPool(xt) : sn.globalAvgPool(xt)), t);
   return keep ? tval(sn.reshape(y, [N, 1, 1, C]), 'nhwc') : tval(y, 'plain');
-}
-
-function reduceMean(ctx: Ctx): Exec {
-  const keep = ctx.attr<number>('keepdims', 1) === 1;
-  const axesAttr = ctx.attr<number[] | null>('axes', null);
-  return ([x, axesIn]) => {
-    const v = tensorIn(ctx, x, 0);
-    const axes = (axesAttr ?? (isConst(axesIn) ? axesIn.list() : null))?.map((a) => axisOf(ctx.where, a, v.shape.length)).sort();
-    if (v.shape.length === 4 && axes?.length === 2 && axes[0] === 2 && axes[1] === 3) return [spatialMean(ctx, v, keep)];
-    throw onnxError(`${ctx.where}: ReduceMean over axes ${JSON.stringify(axes ?? 'all')} of ${JSON.stringify(v.shape)} is not supported yet (only the spatial axes [2, 3] of an NCHW activation)`);
-  };
 }
 
 function flatten(ctx: Ctx): Exec {
@@ -387,16 +376,94 @@ function concat(ctx: Ctx): Exec {
 function softmax(kind: 'softmax' | 'logSoftmax'): Builder {
   return (ctx) => {
     const axis = ctx.attr('axis', ctx.opset >= 13 ? -1 : 1);
+    const f = kind === 'softmax' ? sn.softmax : sn.logSoftmax;
     return ([x]) => {
       const v = tensorIn(ctx, x, 0);
-      const a = axisOf(ctx.where, axis, v.shape.length);
-      // Before opset 13 the input is coerced to 2-D at the axis: the same as the last axis only when a = rank − 1.
-      const lastOnly = a === v.shape.length - 1 || (ctx.opset < 13 && v.shape.length === 2 && a === 1);
-      if (!lastOnly || (v.layout !== 'plain' && v.shape.length > 2))
-        throw onnxError(`${ctx.where}: ${kind} over axis ${axis} of ${JSON.stringify(v.shape)} is not supported yet (the last axis only)`);
-      return [tval(run(ctx, (t) => (kind === 'softmax' ? sn.softmax(t) : sn.logSoftmax(t)), plainOf(ctx.where, v)), 'plain')];
+      const r = v.shape.length;
+      const a = axisOf(ctx.where, axis, r);
+      if (ctx.opset < 13 && a < r - 1) {
+        // Before opset 13 the input is coerced to 2-D at the axis: one softmax over all of a…end.
+        const t = plainOf(ctx.where, v);
+        const lead = v.shape.slice(0, a).reduce((p, d) => p * d, 1);
+        return [tval(sn.reshape(run(ctx, (xt) => f(sn.reshape(xt, [lead, t.size / lead])), t), v.shape), 'plain')];
+      }
+      const [t, pa, nhwc] = physical(ctx, v, a);
+      return [tval(run(ctx, (xt) => f(xt, { axis: pa }), t), nhwc ? 'nhwc' : 'plain')];
     };
   };
+}
+
+/** ReduceMean/Sum/Max/Min over the axes (attribute, or input from opsets 13/18), keepdims. */
+function reduce(f: (x: Tensor, o: sn.ReduceOptions) => Tensor, axesInputFrom: number): Builder {
+  return (ctx) => {
+    const keep = ctx.attr<number>('keepdims', 1) === 1;
+    const noopEmpty = ctx.attr<number>('noop_with_empty_axes', 0) === 1;
+    return ([x, axesIn]) => {
+      const v = tensorIn(ctx, x, 0);
+      const r = v.shape.length;
+      const list = ctx.opset >= axesInputFrom ? (axesIn ? (isConst(axesIn) ? axesIn.list() : null) : []) : ctx.attr<number[]>('axes', []);
+      if (!list) throw onnxError(`${ctx.where}: the axes must be computable from shapes and constants`);
+      if (list.length === 0 && noopEmpty) return [v];
+      const axes = (list.length ? list : v.shape.map((_, i) => i)).map((q) => axisOf(ctx.where, q, r));
+      const shape = keep ? v.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : v.shape.filter((_, i) => !axes.includes(i));
+      if (v.layout === 'nhwc') {
+        const rest = [0, 1, 2, 3].filter((i) => !axes.includes(i));
+        // Reduced in place when what remains keeps its order (or the rank stays 4).
+        if (keep || !(rest.includes(1) && (rest.includes(2) || rest.includes(3)))) {
+          const y = run(ctx, (xt) => f(xt, { axis: axes.map((q) => NHWC_AXIS[q]), keepDims: keep }), v.t);
+          return [keep ? tval(y, 'nhwc') : tval(sn.reshape(y, shape), 'plain')];
+        }
+      }
+      return [tval(run(ctx, (xt) => f(xt, { axis: axes, keepDims: keep }), plainOf(ctx.where, v)), 'plain')];
+    };
+  };
+}
+
+function argmax(ctx: Ctx): Exec {
+  const axis = ctx.attr('axis', 0);
+  const keep = ctx.attr<number>('keepdims', 1) === 1;
+  if (ctx.attr<number>('select_last_index', 0)) throw onnxError(`${ctx.where}: select_last_index=1 is not supported`);
+  return ([x]) => {
+    const v = tensorIn(ctx, x, 0);
+    const a = axisOf(ctx.where, axis, v.shape.length);
+    return [tval(sn.argmax(plainOf(ctx.where, v), a, { keepDims: keep }), 'plain')];
+  };
+}
+
+function layerNorm(ctx: Ctx): Exec {
+  const axis = ctx.attr('axis', -1);
+  const eps = ctx.attr('epsilon', 1e-5);
+  const s = need(ctx, 1, 'scale');
+  const b = ctx.node.inputs[2] ? need(ctx, 2, 'bias') : null;
+  const weight = param(ctx, 'weight', s);
+  const bias = b ? param(ctx, 'bias', b) : null;
+  if (ctx.node.outputs.filter(Boolean).length > 1) throw onnxError(`${ctx.where}: the Mean and InvStdDev outputs are not supported`);
+  return ([x]) => {
+    const v = tensorIn(ctx, x, 0);
+    const a = axisOf(ctx.where, axis, v.shape.length);
+    const ns = v.shape.slice(a);
+    return [tval(run(ctx, (xt) => sn.layerNorm(xt, ns, { weight: sn.reshape(weight, ns), bias: bias && sn.reshape(bias, ns), eps }), plainOf(ctx.where, v)), 'plain')];
+  };
+}
+
+function instanceNorm(ctx: Ctx): Exec {
+  const eps = ctx.attr('epsilon', 1e-5);
+  const [s, b] = [need(ctx, 1, 'scale'), need(ctx, 2, 'bias')];
+  const weight = param(ctx, 'weight', s);
+  const bias = param(ctx, 'bias', b);
+  return ([x]) => {
+    const v = tensorIn(ctx, x, 0);
+    if (v.shape.length !== 4) throw onnxError(`${ctx.where}: only 4-D (NCHW) inputs are supported, got ${JSON.stringify(v.shape)}`);
+    const t = nhwcOf(ctx.where, v);
+    return [tval(run(ctx, (xt) => sn.groupNorm(xt, s.size, { weight, bias, eps }), t), 'nhwc')];
+  };
+}
+
+function lrn(ctx: Ctx): Exec {
+  const size = ctx.attr<number | null>('size', null);
+  if (!size) throw onnxError(`${ctx.where}: attribute 'size' is required`);
+  const o = { alpha: ctx.attr('alpha', 1e-4), beta: ctx.attr('beta', 0.75), k: ctx.attr('bias', 1) };
+  return ([x]) => [tval(run(ctx, (xt) => sn.localResponseNorm(xt, size, o), nhwcOf(ctx.where, tensorIn(ctx, x, 0))), 'nhwc')];
 }
 
 function clip(ctx: Ctx): Exec {
@@ -569,7 +636,15 @@ export const OPS: Record<string, Builder> = {
   MaxPool: pool('max'),
   AveragePool: pool('avg'),
   GlobalAveragePool: (ctx) => ([x]) => [spatialMean(ctx, tensorIn(ctx, x, 0), true)],
-  ReduceMean: reduceMean,
+  GlobalMaxPool: (ctx) => ([x]) => [spatialMean(ctx, tensorIn(ctx, x, 0), true, true)],
+  ReduceMean: reduce(sn.mean, 18),
+  ReduceSum: reduce(sn.sum, 13),
+  ReduceMax: reduce(sn.max, 18),
+  ReduceMin: reduce(sn.min, 18),
+  ArgMax: argmax,
+  LayerNormalization: layerNorm,
+  InstanceNormalization: instanceNorm,
+  LRN: lrn,
   Relu: unary(sn.relu),
   LeakyRelu: (ctx) => unary((x) => sn.leakyRelu(x, ctx.attr('alpha', 0.01)))(ctx),
   Elu: (ctx) => unary((x) => sn.elu(x, ctx.attr('alpha', 1)))(ctx),
