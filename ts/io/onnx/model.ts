@@ -11,7 +11,7 @@ import { decodeModel, encodeModel, type OnnxGraph, type OnnxNode, type OnnxValue
 import { onnx } from './proto.js';
 import { Const, CONST_OPS, evalConst, onnxError } from './values';
 import { OPS, OnnxLayer, type Exec, type Ctx } from './ops';
-import { type Val, type TVal, isConst, tval, plainOf, NCHW_TO_NHWC } from './layout';
+import { type Val, type TVal, isConst, tval, plainOf, nhwcOf, NCHW_TO_NHWC } from './layout';
 
 type Tensor = sn.Tensor;
 
@@ -170,9 +170,8 @@ export class OnnxModel extends sn.nn.Module {
   }
 
   private edgeOut(o: OnnxTensorInfo, v: Val): Tensor {
-    if (isConst(v)) return sn.tensor(v.data, v.shape);
-    if (v.layout === 'nhwc' && this.layout === 'NCHW') return sn.permute(v.t, [0, 3, 1, 2]);
-    if (v.layout === 'nhwc') return v.t;
+    // Rank-4 outputs come in the model's layout option, like rank-4 inputs.
+    if (v.shape.length === 4 && this.layout === 'NHWC') return nhwcOf(`output '${o.name}'`, v);
     return plainOf(`output '${o.name}'`, v);
   }
 
