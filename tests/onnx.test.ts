@@ -79,6 +79,44 @@ test('bad ONNX bytes are clear Errors', () => {
   m.dispose();
 });
 
+test('mutated ONNX files (truncations, byte flips, splices) load or fail with a simdnet Error, never anything else', () => {
+  sn.seed(6);
+  const net = new sn.nn.Sequential(
+    new sn.nn.Conv2d(2, 4, 3, { padding: 1 }), new sn.nn.BatchNorm2d(4), new sn.nn.ReLU(), new sn.nn.MaxPool2d(2),
+    new sn.nn.Flatten(), new sn.nn.Linear(4 * 4 * 4, 3),
+  );
+  const bytes = saveOnnx(net, { inputShape: [1, 8, 8, 2] });
+  net.dispose();
+  let state = 12345;
+  const rand = (n: number) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state % n;
+  };
+  let loaded = 0;
+  let rejected = 0;
+  for (let i = 0; i < 300; i++) {
+    const b = bytes.slice();
+    const kind = i % 3;
+    let m: Uint8Array = b;
+    if (kind === 0) m = b.subarray(0, rand(b.length));
+    else if (kind === 1) for (let j = 0; j < 1 + rand(4); j++) b[rand(b.length)] = rand(256);
+    else {
+      const at = rand(b.length);
+      const len = rand(64);
+      m = new Uint8Array([...b.subarray(0, at), ...b.subarray(at + len)]);
+    }
+    try {
+      const model = loadOnnx(m);
+      loaded++;
+      model.dispose();
+    } catch (e) {
+      rejected++;
+      assert.ok(e instanceof Error && /^simdnet\./.test(e.message), `mutation ${i}: ${String(e)}`);
+    }
+  }
+  assert.ok(rejected > 100 && loaded + rejected === 300, `${loaded} loaded, ${rejected} rejected`);
+});
+
 function findAscii(b: Uint8Array, s: string): number {
   const t = new TextEncoder().encode(s);
   outer: for (let i = 0; i + t.length <= b.length; i++) {

@@ -66,6 +66,15 @@ export class OnnxModel extends sn.nn.Module {
     this.inputs = g.inputs.map((v) => ({ name: v.name, shape: v.shape, layout: rank4(v) }));
     this.outputs = g.outputs.map((v) => ({ name: v.name, shape: v.shape, layout: rank4(v) }));
     this.consts = foldConstants(g);
+    try {
+      this.build(g);
+    } catch (e) {
+      this.dispose(); // the parameters of the nodes built so far
+      throw e;
+    }
+  }
+
+  private build(g: OnnxGraph): void {
     const live = liveNodes(g, this.consts);
     const fused = fuseRelu(live, g);
     const names = new Set<string>();
