@@ -72,6 +72,9 @@ def cases():
     c["reductions"] = (Fn(lambda x: x.sum(1, keepdim=True) + x.amax(2, keepdim=True) + x.amin(3, keepdim=True)), [2, 6, 5, 7])
     c["reduce_to_vector"] = (Fn(lambda x: x.mean((2, 3)) + x.sum(3).amax(2)), [2, 6, 5, 7])
     c["matmul_const"] = (Fn(lambda x, l: l(x.mean((2, 3))), nn.Linear(6, 4, bias=False)), [2, 6, 5, 7])
+    c["resize_nearest"] = (nn.Upsample(scale_factor=2, mode="nearest"), [2, 6, 5, 7])
+    c["resize_bilinear"] = (nn.Upsample(scale_factor=R.choice([1.5, 2.0]), mode="bilinear", align_corners=False), [2, 6, 5, 7])
+    c["resize_bilinear_corners"] = (Fn(lambda x: F.interpolate(x, size=(9, 4), mode="bilinear", align_corners=True)), [2, 6, 5, 7])
     c["expand_tile"] = (Fn(lambda x: x.mean(1, keepdim=True).expand(-1, 6, -1, -1) + x.mean(2, keepdim=True).repeat(1, 1, 5, 1)), [2, 6, 5, 7])
     return c
 

@@ -419,6 +419,35 @@ function reduce(f: (x: Tensor, o: sn.ReduceOptions) => Tensor, axesInputFrom: nu
   };
 }
 
+/** Resize (opset 10+) and Upsample (opset 7–9) of the H and W axes of an NCHW map. */
+function resize(ctx: Ctx): Exec {
+  const raw = ctx.attr('mode', 'nearest');
+  if (raw !== 'nearest' && raw !== 'linear' && raw !== 'bilinear') throw onnxError(`${ctx.where}: mode '${raw}' is not supported (nearest, linear)`);
+  const upsample = ctx.node.op === 'Upsample' || ctx.opset < 11;
+  const coord = upsample ? 'asymmetric' : ctx.attr('coordinate_transformation_mode', 'half_pixel');
+  if (!['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'].includes(coord))
+    throw onnxError(`${ctx.where}: coordinate_transformation_mode '${coord}' is not supported (half_pixel, pytorch_half_pixel, align_corners, asymmetric)`);
+  const nearestMode = upsample ? 'floor' : ctx.attr('nearest_mode', 'round_prefer_floor');
+  return (ins) => {
+    const v = tensorIn(ctx, ins[0], 0);
+    if (v.shape.length !== 4) throw onnxError(`${ctx.where}: only 4-D (NCHW) inputs are supported, got ${JSON.stringify(v.shape)}`);
+    const scalesIn = ctx.node.op === 'Upsample' ? (ctx.opset >= 9 ? ins[1] : null) : ctx.opset >= 11 ? ins[2] : ins[1];
+    const sizesIn = ctx.node.op === 'Resize' && ctx.opset >= 11 ? ins[3] : null;
+    const scales = scalesIn && isConst(scalesIn) && scalesIn.size ? scalesIn.list() : ctx.node.op === 'Upsample' && ctx.opset < 9 ? ctx.attr<number[] | null>('scales', null) : null;
+    const sizes = sizesIn && isConst(sizesIn) && sizesIn.size ? sizesIn.list() : null;
+    if (!scales && !sizes) throw onnxError(`${ctx.where}: the scales or sizes must be computable from shapes and constants`);
+    if (scales ? scales[0] !== 1 || scales[1] !== 1 : sizes![0] !== v.shape[0] || sizes![1] !== v.shape[1])
+      throw onnxError(`${ctx.where}: only the spatial axes (H, W) can be resized`);
+    const o: sn.ResizeOptions = {
+      ...(scales ? { scale: [scales[2], scales[3]] as [number, number] } : { size: [sizes![2], sizes![3]] as [number, number] }),
+      mode: raw === 'nearest' ? 'nearest' : 'bilinear',
+      coordinate: coord as sn.ResizeOptions['coordinate'],
+      ...(raw === 'nearest' ? { nearestMode: nearestMode as sn.ResizeOptions['nearestMode'] } : {}),
+    };
+    return [tval(run(ctx, (xt) => sn.resize(xt, o), nhwcOf(ctx.where, v)), 'nhwc')];
+  };
+}
+
 function argmax(ctx: Ctx): Exec {
   const axis = ctx.attr('axis', 0);
   const keep = ctx.attr<number>('keepdims', 1) === 1;
@@ -642,6 +671,8 @@ export const OPS: Record<string, Builder> = {
   ReduceMax: reduce(sn.max, 18),
   ReduceMin: reduce(sn.min, 18),
   ArgMax: argmax,
+  Resize: resize,
+  Upsample: resize,
   LayerNormalization: layerNorm,
   InstanceNormalization: instanceNorm,
   LRN: lrn,

@@ -255,6 +255,7 @@ function emitUnit(e: Emitter, m: Module, ins: Emitted[], inT: Tensor[], outT: Te
     return { name: e.node(m instanceof nn.MaxPool2d ? 'MaxPool' : m instanceof nn.AvgPool2d ? 'AveragePool' : 'LpPool', [x.name], a) };
   }
   if (m instanceof nn.Upsample) {
+    if (typeof m.scale === 'object' && !Array.isArray(m.scale)) throw saveError(`${where} with resize options cannot be written to ONNX yet (an integer scale can)`);
     const [sh, sw] = pairOf(m.scale, 1);
     const scales = e.init('scales', Const.floats([1, 1, sh, sw], [4]));
     return { name: e.node('Resize', [x.name, '', scales], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' }) };
