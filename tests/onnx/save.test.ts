@@ -22,6 +22,9 @@ const ZOO: [string, () => sn.nn.Module, number[]][] = [
   ['resnet34', () => models.resnet34({ classes: 10 }), [1, 64, 64, 3]],
   ['unet', () => models.unet({ width: 8 }), [2, 16, 16, 1]],
   ['convAutoencoder', () => models.convAutoencoder({ width: 8 }), [2, 16, 16, 1]],
+  ['mobilenetV2', () => models.mobilenetV2({ classes: 10 }), [2, 64, 64, 3]],
+  ['mobilenetV3Small', () => models.mobilenetV3Small({ classes: 10 }), [2, 64, 64, 3]],
+  ['mobilenetV3Large', () => models.mobilenetV3Large({ classes: 10 }), [1, 64, 64, 3]],
 ];
 
 const toNCHW = (d: Float32Array, s: readonly number[]) => {
@@ -42,7 +45,7 @@ function randomiseBatchNorm(m: sn.nn.Module): void {
 }
 
 // The fused copies of the big plain stacks add time, not cases: fused variants of the others.
-const FUSED = new Set(['lenet5', 'googlenet', 'resnet18', 'unet', 'convAutoencoder']);
+const FUSED = new Set(['lenet5', 'googlenet', 'resnet18', 'unet', 'convAutoencoder', 'mobilenetV3Small']);
 
 for (const [name, make, shape] of ZOO) {
   for (const fused of FUSED.has(name) ? [false, true] : [false]) {

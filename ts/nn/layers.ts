@@ -264,7 +264,7 @@ export class ReLU6 extends Lambda {
 }
 /** clip(alpha·x + beta, 0, 1); PyTorch's 1/6, 1/2 by default (ONNX: 0.2, 0.5). */
 export class Hardsigmoid extends Lambda {
-  constructor(options: { alpha?: number; beta?: number } = {}) {
+  constructor(readonly options: { alpha?: number; beta?: number } = {}) {
     super((x) => hardSigmoid(x, options));
   }
 }

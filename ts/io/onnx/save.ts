@@ -102,6 +102,7 @@ function trace(model: Module, x: Tensor): { y: Tensor; units: Map<Tensor, Unit> 
   const leafTypes = new Set<unknown>([
     sn.nn.Conv2d, sn.nn.ConvTranspose2d, sn.nn.Linear, sn.nn.BatchNorm2d, sn.nn.ReLU, sn.nn.LeakyReLU, sn.nn.ELU, sn.nn.Sigmoid, sn.nn.Tanh,
     sn.nn.Softplus, sn.nn.Flatten, sn.nn.MaxPool2d, sn.nn.AvgPool2d, sn.nn.LPPool2d, sn.nn.GlobalAvgPool, sn.nn.Upsample, sn.nn.Dropout, sn.nn.FusedConv2d,
+    sn.nn.ReLU6, sn.nn.Hardsigmoid, sn.nn.Hardswish, sn.nn.SiLU,
   ]);
   proto.call = function (this: Module, a: Tensor, ...rest: Tensor[]): Tensor {
     const y = call.call(this, a, ...rest);
@@ -238,6 +239,11 @@ function emitUnit(e: Emitter, m: Module, ins: Emitted[], inT: Tensor[], outT: Te
   if (m instanceof nn.Tanh) return { name: e.node('Tanh', [x.name]) };
   if (m instanceof nn.Softplus) return { name: e.node('Softplus', [x.name]) };
   if (m instanceof nn.Dropout) return x;
+  if (m instanceof nn.ReLU6) return { name: e.node('Clip', [x.name, e.init('min', Const.floats([0], [])), e.init('max', Const.floats([6], []))]) };
+  if (m instanceof nn.Hardsigmoid) return { name: e.node('HardSigmoid', [x.name], { alpha: m.options.alpha ?? 1 / 6, beta: m.options.beta ?? 0.5 }) };
+  // HardSwish is an operator from opset 14; x·HardSigmoid(x) is the same in every opset.
+  if (m instanceof nn.Hardswish) return { name: e.node('Mul', [x.name, e.node('HardSigmoid', [x.name], { alpha: 1 / 6, beta: 0.5 })]) };
+  if (m instanceof nn.SiLU) return { name: e.node('Mul', [x.name, e.node('Sigmoid', [x.name])]) };
   if (m instanceof nn.Flatten) {
     const s = inT[0].shape;
     const name = e.node('Flatten', [x.name], { axis: 1 });
@@ -266,11 +272,17 @@ function emitUnit(e: Emitter, m: Module, ins: Emitted[], inT: Tensor[], outT: Te
 
 function emitTapeOp(e: Emitter, op: string, ins: Emitted[], inT: readonly Tensor[], outT: Tensor): Emitted {
   if (ins.some((v) => v.flatFrom)) throw saveError(`op ${op} on a flattened feature map cannot be written (its order differs between NHWC and NCHW)`);
-  const same = inT.every((t) => t.rank === outT.rank && t.shape.every((d, i) => d === outT.shape[i]));
+  // Operands of one rank broadcast the same way in NHWC and in NCHW (both are permuted alike).
+  const sameRank = inT.every((t) => t.rank === outT.rank) && (outT.rank === 4 || outT.rank <= 2);
   switch (op) {
     case 'add': case 'sub': case 'mul': case 'div':
-      if (!same) throw saveError(`op ${op} of shapes ${inT.map((t) => JSON.stringify(t.shape)).join(' and ')} cannot be written yet (only same-shape operands)`);
+      if (!sameRank) throw saveError(`op ${op} of shapes ${inT.map((t) => JSON.stringify(t.shape)).join(' and ')} cannot be written yet (operands of one rank, 4 or at most 2)`);
       return { name: e.node(op[0].toUpperCase() + op.slice(1), ins.map((v) => v.name)) };
+    case 'globalAvgPool':
+      return { name: e.node('Flatten', [e.node('GlobalAveragePool', [ins[0].name])], { axis: 1 }) };
+    case 'adaptiveAvgPool2d':
+      if (outT.shape[1] !== 1 || outT.shape[2] !== 1) throw saveError(`adaptiveAvgPool2d to ${outT.shape[1]}×${outT.shape[2]} cannot be written yet (1×1 can)`);
+      return { name: e.node('GlobalAveragePool', [ins[0].name]) };
     case 'relu': return { name: e.node('Relu', [ins[0].name]) };
     case 'sigmoid': return { name: e.node('Sigmoid', [ins[0].name]) };
     case 'tanh': return { name: e.node('Tanh', [ins[0].name]) };
