@@ -98,6 +98,28 @@ export function smokeTests(sn, fixture) {
 }
 
 /** The message and the stack (V8 stacks start with the message, Firefox's do not). */
+/**
+ * simdnet/onnx (`onnx` is that module): LeNet-5 with the fixture's weights written by saveOnnx
+ * and read back from the bytes by loadOnnx gives Node's logits.
+ */
+export function onnxSmokeTests(sn, onnx, fixture) {
+  return [
+    ["saveOnnx → loadOnnx from bytes: LeNet-5 gives Node's logits", () => {
+      const net = sn.nn.models.lenet5();
+      sn.io.loadSafetensors(net, fixture.weights);
+      const bytes = onnx.saveOnnx(net, { inputShape: [1, 28, 28, 1] });
+      net.dispose();
+      const m = onnx.loadOnnx(bytes, { layout: 'NHWC' });
+      const x = digitsTensor(sn, fixture.pixels);
+      const y = sn.predict(m, x);
+      const d = maxRelDiff(y.dataSync(), fixture.logits);
+      sn.dispose([x, y]);
+      m.dispose();
+      check(bytes instanceof Uint8Array && d <= 1e-5, `logits differ from Node's by ${d}`);
+    }],
+  ];
+}
+
 export function describeError(err) {
   const stack = String(err?.stack ?? '');
   return stack.startsWith(String(err)) ? stack : `${err}\n${stack}`;

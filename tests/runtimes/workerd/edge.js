@@ -2,8 +2,9 @@
 // The docs' Worker (worker.js, copied beside this file with smoke.js and the fixture)
 // classifies the digits with Node's logits, and the smoke tests pass.
 import * as sn from 'simdnet';
+import * as onnx from 'simdnet/onnx';
 import worker from './worker.js';
-import { LOGITS_TOL, maxRelDiff, runTests, smokeTests } from './smoke.js';
+import { LOGITS_TOL, maxRelDiff, onnxSmokeTests, runTests, smokeTests } from './smoke.js';
 import { EMPTY_WASM, fixture, rejects, report } from './fixture.js';
 
 export default {
@@ -19,6 +20,7 @@ export default {
         if (!(d <= LOGITS_TOL)) throw new Error(`logits differ from Node's by ${d}`);
       }],
       ...smokeTests(sn, fixture),
+      ...onnxSmokeTests(sn, onnx, fixture),
     ]));
   },
 };
