@@ -86,18 +86,23 @@ def helper_cases(out, manifest):
     import numpy as np
     rng = np.random.default_rng(5)
 
-    def save(name, nodes, inits, in_shape, out_rank):
+    def save(name, nodes, inits, in_shape, out_rank, opset=13):
         g = helper.make_graph(nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", *in_shape[1:]])],
                               [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N"] + [f"d{i}" for i in range(out_rank - 1)])], inits)
-        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
         onnx.checker.check_model(m)
         onnx.save(m, os.path.join(out, f"{name}.onnx"))
-        manifest[name] = {"ops": sorted({n.op_type for n in nodes}), "input": in_shape, "opset": 13}
+        manifest[name] = {"ops": sorted({n.op_type for n in nodes}), "input": in_shape, "opset": opset}
 
     save("lrn", [helper.make_node("LRN", ["input"], ["output"], size=R.choice([3, 5]), alpha=1e-3, beta=0.75, bias=2.0)], [], [2, 6, 5, 7], 4)
     for mode in ("SAME_UPPER", "SAME_LOWER", "VALID"):
         w = numpy_helper.from_array(rng.standard_normal((4, 6, 3, 3)).astype(np.float32), "w")
         save(f"conv_auto_pad_{mode.lower()}", [helper.make_node("Conv", ["input", "w"], ["output"], auto_pad=mode, strides=[2, 2])], [w], [2, 6, 8, 9], 4)
+    save("global_max_pool", [helper.make_node("GlobalMaxPool", ["input"], ["output"])], [], [2, 6, 5, 7], 4)
+    b = numpy_helper.from_array(rng.standard_normal((1, 6, 1, 7)).astype(np.float32), "b")
+    save("sum_mean", [helper.make_node("Sum", ["input", "b", "input"], ["s"]), helper.make_node("Mean", ["s", "b"], ["output"])], [b], [2, 6, 5, 7], 4)
+    sc = numpy_helper.from_array(np.array([1, 1, 2, 3], np.float32), "sc")
+    save("upsample_opset9", [helper.make_node("Upsample", ["input", "sc"], ["output"], mode="nearest")], [sc], [2, 6, 5, 7], 4, opset=9)
     save("argmax", [helper.make_node("ArgMax", ["input"], ["i"], axis=1, keepdims=0), helper.make_node("Cast", ["i"], ["output"], to=1)], [], [2, 6, 5, 7], 3)
 
 
