@@ -56,6 +56,8 @@ CUSTOM = {
     "cross_entropy_mean": lambda logits, labels: F.cross_entropy(logits, labels.long()),
     # Convolution with [left, right, top, bottom] zero padding (simdnet allows asymmetric pads).
     "conv2d_pads": lambda x, w, b, pads, **kw: F.conv2d(F.pad(x, pads), w, b, **kw),
+    # Transposed convolution cropped by [top, bottom, left, right] (ONNX's asymmetric pads).
+    "conv_transpose2d_crop": lambda x, w, b, crop, **kw: (lambda y: y[..., crop[0]:y.shape[2] - crop[1], crop[2]:y.shape[3] - crop[3]])(F.conv_transpose2d(x, w, b, **kw)),
     # simdnet's linear with activation 'relu' (weights sent as [out, in]).
     "linear_relu": lambda x, w, b: F.relu(F.linear(x, w, b)),
     # ONNX HardSigmoid's alpha, beta.

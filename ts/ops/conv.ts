@@ -102,6 +102,16 @@ function checkActivation(op: string, a: unknown): boolean {
   throw opError(op, `argument 'activation' must be 'relu' or null, got ${JSON.stringify(a)}`);
 }
 
+// A transposed convolution's crop as [top, bottom, left, right].
+function cropPads(op: string, p: Pair | [number, number, number, number] | undefined): [number, number, number, number] {
+  if (Array.isArray(p) && p.length === 4) {
+    for (const v of p) checkNumber(op, 'padding', v, { integer: true, min: 0 });
+    return [p[0], p[1], p[2], p[3]];
+  }
+  const [h, w] = pair(op, 'padding', p as Pair | undefined, 0, 0);
+  return [h, h, w, w];
+}
+
 /** y[N, OH, OW, Cout] = conv(x[N, H, W, Cin], w[KH, KW, Cin/groups, Cout]) (+ bias, activation). */
 export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
   const op = 'conv2d';
@@ -153,8 +163,8 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
 
 export interface ConvTranspose2dOptions {
   stride?: Pair;
-  /** Cropped from each side of the full output, as in PyTorch: a number or [h, w]. */
-  padding?: Pair;
+  /** Cropped from the full output, as in PyTorch: a number, [h, w], or [top, bottom, left, right] (ONNX's asymmetric pads). */
+  padding?: Pair | [number, number, number, number];
   /** Extra rows/columns at the bottom/right of the output (to pick among sizes a stride allows). */
   outputPadding?: Pair;
   dilation?: Pair;
@@ -179,13 +189,13 @@ export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOp
   const bias = checkBias(op, options.bias, K);
   const relu = checkActivation(op, options.activation);
   const [sh, sw] = pair(op, 'stride', options.stride, 1, 1);
-  const [ph, pw] = pair(op, 'padding', options.padding, 0, 0);
+  const [ph, phb, pw, pwb] = cropPads(op, options.padding);
   const [oph, opw] = pair(op, 'outputPadding', options.outputPadding, 0, 0);
   const [dh, dw] = pair(op, 'dilation', options.dilation, 1, 1);
   if (oph >= Math.max(sh, dh) || opw >= Math.max(sw, dw))
     throw opError(op, `argument 'outputPadding' [${oph}, ${opw}] must be smaller than the stride or the dilation`);
-  const OH = (H - 1) * sh - 2 * ph + dh * (KH - 1) + oph + 1;
-  const OW = (W - 1) * sw - 2 * pw + dw * (KW - 1) + opw + 1;
+  const OH = (H - 1) * sh - ph - phb + dh * (KH - 1) + oph + 1;
+  const OW = (W - 1) * sw - pw - pwb + dw * (KW - 1) + opw + 1;
   if (OH < 1 || OW < 1) throw opError(op, `the output would be empty (${OH}×${OW}) for x ${fmtShape(x.shape)}, w ${fmtShape(w.shape)}`);
   const g: Window = { KH, KW, sh, sw, dh, dw, OH, OW, padTop: ph, padLeft: pw, padBottom: ph, padRight: pw };
   const be = getBackend();
