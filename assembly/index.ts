@@ -5,7 +5,6 @@ export * from './gemm';
 
 // End of the static data: the TypeScript allocator hands out memory above this.
 export function heap_base(): usize { return __heap_base; }
-export * from './peak';
 export * from './conv';
 export * from './upsample';
 export * from './activation';

@@ -1,5 +1,6 @@
 // npm run bench -- <suite…> [options]: compiles the release wasm if it is missing or older
-// than any kernel source, bundles bench/index.ts into build/bench.mjs and runs it.
+// than any kernel source, and the bench-only roof module (bench/assembly/peak.ts →
+// build/bench-peak.wasm), bundles bench/index.ts into build/bench.mjs and runs it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -14,6 +15,13 @@ mkdirSync('build', { recursive: true });
 if (!process.env.SIMDNET_WASM && (!existsSync(wasm) || statSync(wasm).mtimeMs < newest)) {
   console.error('bench: compiling the release wasm');
   execFileSync('node_modules/.bin/asc', ['--config', 'asconfig.json', '--target', 'release'], { stdio: 'inherit' });
+}
+
+// The roofs' module: never part of the shipped wasm (release flags, memory imported).
+const peak = 'build/bench-peak.wasm';
+if (!existsSync(peak) || statSync(peak).mtimeMs < statSync('bench/assembly/peak.ts').mtimeMs) {
+  execFileSync('node_modules/.bin/asc', ['bench/assembly/peak.ts', '-O3', '--converge', '--noAssert', '--use', 'abort=',
+    '--runtime', 'stub', '--enable', 'simd', '--importMemory', '-o', peak], { stdio: 'inherit' });
 }
 
 await build({

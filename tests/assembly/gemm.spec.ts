@@ -1,5 +1,4 @@
 import { gemm_f32, gemm_f32_scratch_bytes, gemm_f32_scratch_bytes_upto } from '../../assembly/gemm';
-import { peak_f32x4, peak_f32x4_chains, peak_f32x4_scratch_bytes } from '../../assembly/peak';
 import { seed, rnd, randBuf, at } from './helpers';
 
 const SIZES: i32[] = [1, 3, 7, 17, 33, 100];
@@ -215,25 +214,5 @@ describe('gemm_f32 in parts (threads)', () => {
         if (gemm_f32_scratch_bytes(M, 37, K) > bound) bad++;
       }
     expect(bad).toBe(0);
-  });
-});
-
-describe('peak_f32x4', () => {
-  it('computes every chain: the sum over its 10 pairwise products of 4 operand rows', () => {
-    // Operand q of row p is 1 + (4p + q)/16, in all 4 lanes; iteration i uses row i & 3 and
-    // adds the 6 cross products and 4 squares of that row's operands to 10 accumulators.
-    expect(peak_f32x4_chains()).toBe(10);
-    const buf = heap.alloc(peak_f32x4_scratch_bytes());
-    const iters = 11;
-    let want: f64 = 0;
-    for (let i = 0; i < iters; i++) {
-      const p = i & 3;
-      const u0 = 1 + <f64>(4 * p) / 16, u1 = u0 + 0.0625, u2 = u0 + 0.125, u3 = u0 + 0.1875;
-      want += u0 * u1 + u0 * u2 + u0 * u3 + u1 * u2 + u1 * u3 + u2 * u3 + u0 * u0 + u1 * u1 + u2 * u2 + u3 * u3;
-    }
-    want *= 4; // lanes
-    const got = <f64>peak_f32x4(iters, buf);
-    expect(Math.abs(got - want)).toBeLessThan(1e-5 * want);
-    heap.free(buf);
   });
 });

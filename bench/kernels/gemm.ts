@@ -6,9 +6,9 @@
 // has to copy A and B in and C out on every call (that is its API); at n = 256 this copying
 // is a few per cent of its time, less at larger n.
 
-import { addPeakFractions, loadSimdnet, peakJob, runJobs, type Job, type Options, type Row, type Simdnet } from './common';
-import { ortSession, ortWasm, tfjsWasm } from './peers';
-import { onnxModel } from './onnx';
+import { check, loadSimdnet, maxRelErr, randomArray, runJobs, type Job, type Options, type SuiteResult, type Simdnet } from '../common';
+import { ortSession, ortWasm, tfjsWasm } from '../peers/index';
+import { onnxModel } from '../peers/onnx';
 
 export const DEFAULT_SIZES = [256, 512, 1024];
 
@@ -18,18 +18,8 @@ interface Operands {
 }
 
 function randomOperands(n: number, seed: number): Operands {
-  let s = seed >>> 0 || 1;
-  const rnd = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return ((s >>> 0) / 4294967296) * 2 - 1;
-  };
-  const a = new Float32Array(n * n);
-  const b = new Float32Array(n * n);
-  for (let i = 0; i < a.length; i++) a[i] = rnd();
-  for (let i = 0; i < b.length; i++) b[i] = rnd();
-  return { a, b };
+  const rnd = randomArray(2 * n * n, seed);
+  return { a: rnd.subarray(0, n * n), b: rnd.subarray(n * n) };
 }
 
 // op(A)·op(B) for the three products training needs; the stored operand is transposed so
@@ -54,8 +44,8 @@ function simdnetJob(sn: Simdnet, n: number, ops: Operands, tA: number, tB: numbe
   const b = be.alloc(bytes);
   const c = be.alloc(bytes);
   const scratch = be.alloc(sn.fns.gemm_f32_scratch_bytes(n, n, n));
-  be.f32().set(tA ? transpose(ops.a, n) : ops.a, a >> 2);
-  be.f32().set(tB ? transpose(ops.b, n) : ops.b, b >> 2);
+  be.f32().set(tA ? transpose(ops.a, n) : ops.a, a >>> 2);
+  be.f32().set(tB ? transpose(ops.b, n) : ops.b, b >>> 2);
   const gemm = sn.fns.gemm_f32;
   const job: Job = {
     case: `${n} ${name}`,
@@ -63,25 +53,16 @@ function simdnetJob(sn: Simdnet, n: number, ops: Operands, tA: number, tB: numbe
     flops: 2 * n ** 3,
     run: () => gemm(tA, tB, n, n, n, 1, a, n, b, n, 0, c, n, 0, 0, scratch),
   };
-  return { job, result: () => be.f32().slice(c >> 2, (c >> 2) + n * n) };
+  return { job, result: () => be.f32().slice(c >> 2, (c >>> 2) + n * n) };
 }
 
-function maxRelErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    const e = Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i]));
-    if (!(e <= worst)) worst = e;
-  }
-  return worst;
-}
-
-export async function run(opts: Options): Promise<{ rows: Row[]; peak: number; notes: string[] }> {
+export async function run(opts: Options): Promise<SuiteResult> {
   const sizes = opts.sizes ?? DEFAULT_SIZES;
   const sn = await loadSimdnet();
   const tf = await tfjsWasm();
   const ort = await ortWasm();
   const notes: string[] = [];
-  const jobs: Job[] = [peakJob(sn)];
+  const jobs: Job[] = [];
 
   for (const n of sizes) {
     const ops = randomOperands(n, 1234 + n);
@@ -110,7 +91,7 @@ export async function run(opts: Options): Promise<{ rows: Row[]; peak: number; n
       const want = tf.matMul(x, y, v.tA === 1, v.tB === 1);
       const err = maxRelErr(mine.result(), want.dataSync());
       want.dispose();
-      if (!(err < 1e-4)) throw new Error(`bench gemm: simdnet ${mine.job.case} differs from tfjs (max rel err ${err})`);
+      check('gemm', `simdnet ${mine.job.case} differs from tfjs`, err, 1e-4);
     }
 
     // onnxruntime: MatMul for A·B, Gemm with transA/transB for the transposed products.
@@ -141,9 +122,7 @@ export async function run(opts: Options): Promise<{ rows: Row[]; peak: number; n
     }
   }
 
-  // The peak job runs in every round like the others; its best sample is the roof.
   const rows = await runJobs('gemm', jobs, opts);
-  const peak = addPeakFractions(rows, rows[0]);
   notes.push('single thread each; simdnet and tfjs on operands already in wasm memory, ort-web copies A, B in and C out per run');
-  return { rows, peak, notes };
+  return { rows, notes };
 }

@@ -1,5 +1,9 @@
-// The machine's f32x4 mul+add peak, the roof the GEMM is measured against.
+// The machine's roofs, measured by the benchmarks in the same run as the kernels they
+// judge: the f32x4 mul+add peak (compute-bound kernels) and the memory-copy bandwidth
+// (streaming kernels). A bench-only module: the shipped simdnet.wasm does not contain it
+// (scripts/bench.mjs compiles it into build/bench-peak.wasm).
 //
+// Peak:
 // PEAK_CHAINS accumulators each do acc += x·y per iteration (one f32x4 mul, one f32x4 add):
 // the products are independent of the accumulators, so only the 2-3 cycle add latency is
 // on a chain and 10 chains keep the mul and add pipes full. The operands are 4 vectors
@@ -43,4 +47,18 @@ export function peak_f32x4(iters: i32, buf: usize): f32 {
     f32x4.add(f32x4.add(c4, c5), f32x4.add(f32x4.add(c6, c7), f32x4.add(c8, c9))));
   return f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 1) +
     f32x4.extract_lane(t, 2) + f32x4.extract_lane(t, 3);
+}
+
+// Copy bandwidth: `bytes` (a multiple of 64) from src to dst, 4 f32x4 loads then 4 stores
+// per iteration: the loop a streaming kernel runs at best (one read and one write stream).
+export function copy_f32x4(src: usize, dst: usize, bytes: usize): void {
+  for (let i: usize = 0; i < bytes; i += 64) {
+    const a = v128.load(src + i), b = v128.load(src + i, 16), c = v128.load(src + i, 32), d = v128.load(src + i, 48);
+    v128.store(dst + i, a); v128.store(dst + i, b, 16); v128.store(dst + i, c, 32); v128.store(dst + i, d, 48);
+  }
+}
+
+// The same copy with the bulk-memory instruction, which V8 runs as the host's memmove.
+export function copy_memory(src: usize, dst: usize, bytes: usize): void {
+  memory.copy(dst, src, bytes);
 }

@@ -2,8 +2,8 @@
 // each call is labelled by kernel and shape (by the suite's `describe`) with its FLOPs where
 // they are defined.
 
-import { getBackend, type Kernels } from '../ts/backend/index';
-import { median } from './common';
+import { getBackend, type Kernels } from '../../ts/backend/index';
+import { median } from '../common';
 
 export interface KernelTime {
   kernel: string;

@@ -1,10 +1,12 @@
 // The peers, set up single-threaded with SIMD in Node: TensorFlow.js on its wasm backend and
-// onnxruntime-web on its wasm execution provider. Each is loaded once per process.
+// onnxruntime-web on its wasm execution provider. Each is loaded once per process. The other
+// files of bench/peers/ build the networks the suites compare in each peer's own terms:
+// onnx.ts (an ONNX writer), layout.ts (NHWC/NCHW), resnet18.ts, convnetjs.ts.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 type Ort = typeof import('onnxruntime-web');
@@ -63,4 +65,30 @@ export function peerVersions(): Record<string, string> {
     '@tensorflow/tfjs-backend-wasm': v('@tensorflow/tfjs-backend-wasm'),
     'onnxruntime-web': v('onnxruntime-web'),
   };
+}
+
+/**
+ * Registers TensorFlow.js's gradient functions. tfjs-core's Node entry (the CommonJS
+ * tf-core.node.js the peers load) ships without them (the union package @tensorflow/tfjs
+ * adds them), and its ESM dist/register_all_gradients.js cannot be imported by Node
+ * directly (extensionless relative imports). So it is bundled once into build/ with
+ * esbuild and imported: the bundled copy registers into the same global registry
+ * (getGlobal('gradRegistry')) and engine the loaded tfjs-core uses.
+ */
+let gradients: Promise<void> | null = null;
+export function registerTfjsGradients(): Promise<void> {
+  gradients ??= (async () => {
+    const { build } = await import('esbuild');
+    const out = fileURLToPath(new URL('./tfjs-gradients.mjs', import.meta.url));
+    await build({
+      stdin: { contents: "import '@tensorflow/tfjs-core/dist/register_all_gradients';", resolveDir: dirname(out), loader: 'js' },
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      outfile: out,
+      logLevel: 'error',
+    });
+    await import(pathToFileURL(out).href);
+  })();
+  return gradients;
 }

@@ -4,7 +4,8 @@
 // as ONNX graphs (NCHW, OIHW weights) for onnxruntime-web. Any run of consecutive units
 // (one stage, the stem, the head) can be built on its own, for the per-stage breakdown.
 
-import { nn, type Tensor } from '../ts/index';
+import { nn, type Tensor } from '../../ts/index';
+import { hwioToOihw } from './layout';
 import { onnxModel, type OnnxNode, type OnnxTensor } from './onnx';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
@@ -161,28 +162,6 @@ export function tfNet(tf: Tf, units: Unit[]): TfNet {
 
 // ---------------------------------------------------------------------------------------
 // ONNX (NCHW, OIHW weights)
-
-/** HWIO [KH, KW, C, K] → OIHW [K, C, KH, KW]. */
-export function hwioToOihw(w: Float32Array, KH: number, KW: number, C: number, K: number): Float32Array {
-  const y = new Float32Array(w.length);
-  for (let h = 0; h < KH; h++)
-    for (let x = 0; x < KW; x++)
-      for (let c = 0; c < C; c++)
-        for (let k = 0; k < K; k++) y[((k * C + c) * KH + h) * KW + x] = w[((h * KW + x) * C + c) * K + k];
-  return y;
-}
-
-export function nhwcToNchw(x: Float32Array, H: number, W: number, C: number): Float32Array {
-  const y = new Float32Array(x.length);
-  for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) for (let c = 0; c < C; c++) y[(c * H + h) * W + w] = x[(h * W + w) * C + c];
-  return y;
-}
-
-export function nchwToNhwc(x: Float32Array, C: number, H: number, W: number): Float32Array {
-  const y = new Float32Array(x.length);
-  for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) y[(h * W + w) * C + c] = x[(c * H + h) * W + w];
-  return y;
-}
 
 /**
  * The units as one ONNX model: input X [1, C, H, W] for `inShape` [H, W, C], output Y
