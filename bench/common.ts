@@ -14,6 +14,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { init, type Backend } from '../ts/backend/index';
+import { f32Index } from '../ts/backend/memory';
 import type { Tensor } from '../ts/index';
 import { roofJobs, ROOF_LIB } from './roofs';
 
@@ -244,6 +245,18 @@ export function loadSimdnet(): Promise<Simdnet> {
     return { backend, fns: backend.k as unknown as KernelFns };
   })();
   return simdnet;
+}
+
+/** Copies `data` into a new block of simdnet's memory; returns its byte offset. */
+export function putF32(be: Backend, data: Float32Array): number {
+  const p = be.alloc(data.length * 4);
+  be.f32().set(data, f32Index(p));
+  return p;
+}
+
+/** A copy of `n` floats of simdnet's memory from byte offset `p`. */
+export function getF32(be: Backend, p: number, n: number): Float32Array {
+  return be.f32().slice(f32Index(p), f32Index(p) + n);
 }
 
 /**

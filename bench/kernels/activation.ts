@@ -36,8 +36,9 @@ export const streamShape = (opts: Options): number[] => [opts.sizes?.[0] ?? 64, 
 
 export async function run(opts: Options): Promise<SuiteResult> {
   await loadSimdnet();
-  const { jobs, na } = opJobs('activation', activationCases(streamShape(opts), true));
+  const { jobs, na, free } = opJobs('activation', activationCases(streamShape(opts), true));
   const rows = await runJobs('activation', jobs, opts);
+  free();
   return {
     rows: [...rows, ...na],
     notes: ['GB/s counts compulsory traffic: forward 8 bytes per element (x in, y out), backward 12 (x or y, dy in; dx out); the op allocates its output each call, as in use'],

@@ -11,9 +11,9 @@
 // weights are initializers; session.run copies the input in and the output out (its API),
 // and ONNX convolutions are NCHW, so its inputs are the same values transposed to NCHW.
 
-import { conv2d, tensor, type Tensor } from '../../ts/index';
+import { conv2d, tensor } from '../../ts/index';
 import { winogradChoice, winogradConv2d, WinogradWeights } from '../../ts/ops/winograd';
-import { backwardOf, check as checkIn, loadSimdnet, maxRelErr, naRow, randomArray, runJobs, type Job, type Options, type Simdnet, type SuiteResult } from '../common';
+import { backwardOf, check as checkIn, loadSimdnet, maxRelErr, naRow, putF32, randomArray, runJobs, type Job, type Options, type Simdnet, type SuiteResult } from '../common';
 import { ortSession, ortWasm, registerTfjsGradients, tfjsWasm } from '../peers/index';
 import { hwioToOihw, nchwToNhwc, nhwcToNchw } from '../peers/layout';
 import { onnxModel } from '../peers/onnx';
@@ -179,12 +179,7 @@ function gemmJobs(sn: Simdnet, tf: Tf, c: ConvCase, tag: string, seed: number): 
   const a = randomArray(M * K, seed);
   const b = randomArray(K * N, seed + 1);
   const be = sn.backend;
-  const put = (v: Float32Array): number => {
-    const p = be.alloc(v.length * 4);
-    be.f32().set(v, p >>> 2);
-    return p;
-  };
-  const pa = put(a), pb = put(b), pc = be.alloc(M * N * 4);
+  const pa = putF32(be, a), pb = putF32(be, b), pc = be.alloc(M * N * 4);
   const scratch = be.alloc(sn.fns.gemm_f32_scratch_bytes(M, N, K));
   const name = `${tag} as GEMM ${M}×${K}·${K}×${N}`;
   const ta = tf.tensor2d(a, [M, K]);
@@ -209,24 +204,24 @@ interface BackwardSet {
 export function simdnetGradients(c: ConvCase, ops: Operands, dyData: Float32Array, suite: string) {
   const [OH, OW] = outSize(c);
   const opts = { stride: c.stride, padding: c.pads, groups: c.groups, roundMode: 'floor' as const };
-  const x = tensor(ops.x, [c.N, c.H, c.W, c.C]);
-  const w = tensor(ops.w, [c.KH, c.KW, c.C / c.groups, c.K]);
   const dy = tensor(dyData, [c.N, OH, OW, c.K]);
-  const y = conv2d(x, w, opts);
+  const y = conv2d(tensor(ops.x, [c.N, c.H, c.W, c.C]), tensor(ops.w, [c.KH, c.KW, c.C / c.groups, c.K]), opts);
   const ref = dot(dyData, y.dataSync());
   y.dispose();
-  const gradOf = (wrt: Tensor): { run: () => void; value: Float32Array } => {
-    wrt.requiresGrad = true;
+  // Own operands per gradient, only the one input requiring it (the backward computes the
+  // gradients of the inputs that require one when it runs).
+  const gradOf = (wrt: 'x' | 'w'): { run: () => void; value: Float32Array } => {
+    const x = tensor(ops.x, [c.N, c.H, c.W, c.C], { requiresGrad: wrt === 'x' });
+    const w = tensor(ops.w, [c.KH, c.KW, c.C / c.groups, c.K], { requiresGrad: wrt === 'w' });
     const yg = conv2d(x, w, opts);
-    wrt.requiresGrad = false;
     const [gx, gw] = yg._node!.backward(dy);
     const value = (gx ?? gw)!.dataSync().slice();
     gx?.dispose();
     gw?.dispose();
     return { run: backwardOf(yg, dy), value };
   };
-  const data = gradOf(x);
-  const filter = gradOf(w);
+  const data = gradOf('x');
+  const filter = gradOf('w');
   checkIn(suite, `${c.id}: data gradient fails ⟨dx, x⟩ = ⟨dy, y⟩`, Math.abs(dot(data.value, ops.x) - ref) / Math.abs(ref), 1e-4);
   checkIn(suite, `${c.id}: filter gradient fails ⟨dw, w⟩ = ⟨dy, y⟩`, Math.abs(dot(filter.value, ops.w) - ref) / Math.abs(ref), 1e-4);
   return { data: data.run, filter: filter.run, dx: data.value, dw: filter.value };

@@ -5,7 +5,7 @@
 // --extra adds channel and output-channel sweeps (C = 1…32, K = 4…128, 3×3, 5×5 and 1×1) to
 // find where the direct kernels stop winning.
 
-import { check, randomArray, type Job, type Simdnet } from '../common';
+import { check, getF32, putF32, randomArray, type Job, type Simdnet } from '../common';
 
 // The kernels compared, by export name: the only place this family names them.
 const KERNEL = {
@@ -54,11 +54,7 @@ export function directJobs(sn: Simdnet, extra: boolean): Job[] {
     const OH = Math.floor((H + 2 * sh.p - KH) / sh.s) + 1, OW = Math.floor((W + 2 * sh.p - KW) / sh.s) + 1;
     const g = [N, H, W, C, OH, OW, KH, KW, K, sh.s, sh.s, sh.p, sh.p, 1, 1];
     const xn = N * H * W * C, yn = N * OH * OW * K, wn = KH * KW * C * K;
-    const put = (n: number) => {
-      const p = be.alloc(n * 4);
-      be.f32().set(randomArray(n, seed++), p >>> 2);
-      return p;
-    };
+    const put = (n: number) => putF32(be, randomArray(n, seed++));
     const x = put(xn), w = put(wn), b = put(K), dy = put(yn);
     const y0 = be.alloc(yn * 4), y1 = be.alloc(yn * 4), dw0 = be.alloc(wn * 4), dw1 = be.alloc(wn * 4);
     const scr = be.alloc(Math.max(k[KERNEL.fwdScratch](...g, 1), k[KERNEL.filterScratch](...g, 1)));
@@ -71,10 +67,10 @@ export function directJobs(sn: Simdnet, extra: boolean): Job[] {
     for (const f of Object.values(run)) f();
     const label = `direct ${sh.name} ${N}×${H}×${W}×${C}→${K} ${KH}×${KW}/${sh.s} p${sh.p}`;
     for (const [what, a, bb, n] of [['fwd', y0, y1, yn], ['filter', dw0, dw1, wn]] as const) {
-      const f32 = be.f32();
+      const want = getF32(be, a, n), got = getF32(be, bb, n);
       let scale = 0, e = 0;
-      for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(f32[(a >>> 2) + i]));
-      for (let i = 0; i < n; i++) e = Math.max(e, Math.abs(f32[(bb >>> 2) + i] - f32[(a >>> 2) + i]));
+      for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(want[i]));
+      for (let i = 0; i < n; i++) e = Math.max(e, Math.abs(got[i] - want[i]));
       check('conv', `${label} ${what}: direct differs from im2col`, e / scale, 1e-5);
     }
     const flops = 2 * N * OH * OW * KH * KW * C * K;

@@ -39,8 +39,9 @@ function cases(shape: number[]): OpCase[] {
 export async function run(opts: Options): Promise<SuiteResult> {
   await loadSimdnet();
   const shape = streamShape(opts);
-  const { jobs, na } = opJobs('elementwise', [...cases(shape), ...activationCases(shape, false)]);
+  const { jobs, na, free } = opJobs('elementwise', [...cases(shape), ...activationCases(shape, false)]);
   const rows = await runJobs('elementwise', jobs, opts);
+  free();
   return {
     rows: [...rows, ...na],
     notes: [

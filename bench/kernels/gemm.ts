@@ -6,7 +6,7 @@
 // has to copy A and B in and C out on every call (that is its API); at n = 256 this copying
 // is a few per cent of its time, less at larger n.
 
-import { check, loadSimdnet, maxRelErr, randomArray, runJobs, type Job, type Options, type SuiteResult, type Simdnet } from '../common';
+import { check, getF32, loadSimdnet, maxRelErr, putF32, randomArray, runJobs, type Job, type Options, type SuiteResult, type Simdnet } from '../common';
 import { ortSession, ortWasm, tfjsWasm } from '../peers/index';
 import { onnxModel } from '../peers/onnx';
 
@@ -40,12 +40,10 @@ function transpose(x: Float32Array, n: number): Float32Array {
 function simdnetJob(sn: Simdnet, n: number, ops: Operands, tA: number, tB: number, name: string) {
   const be = sn.backend;
   const bytes = n * n * 4;
-  const a = be.alloc(bytes);
-  const b = be.alloc(bytes);
+  const a = putF32(be, tA ? transpose(ops.a, n) : ops.a);
+  const b = putF32(be, tB ? transpose(ops.b, n) : ops.b);
   const c = be.alloc(bytes);
   const scratch = be.alloc(sn.fns.gemm_f32_scratch_bytes(n, n, n));
-  be.f32().set(tA ? transpose(ops.a, n) : ops.a, a >>> 2);
-  be.f32().set(tB ? transpose(ops.b, n) : ops.b, b >>> 2);
   const gemm = sn.fns.gemm_f32;
   const job: Job = {
     case: `${n} ${name}`,
@@ -53,7 +51,7 @@ function simdnetJob(sn: Simdnet, n: number, ops: Operands, tA: number, tB: numbe
     flops: 2 * n ** 3,
     run: () => gemm(tA, tB, n, n, n, 1, a, n, b, n, 0, c, n, 0, 0, scratch),
   };
-  return { job, result: () => be.f32().slice(c >> 2, (c >>> 2) + n * n) };
+  return { job, result: () => getF32(be, c, n * n) };
 }
 
 export async function run(opts: Options): Promise<SuiteResult> {

@@ -29,7 +29,8 @@ function cases(rows: number, cols: number): OpCase[] {
 
 export async function run(opts: Options): Promise<SuiteResult> {
   await loadSimdnet();
-  const { jobs, na } = opJobs('loss', cases(opts.sizes?.[0] ?? 4096, 1000));
+  const { jobs, na, free } = opJobs('loss', cases(opts.sizes?.[0] ?? 4096, 1000));
   const rows = await runJobs('loss', jobs, opts);
+  free();
   return { rows: [...rows, ...na], notes: ['a loss\'s backward is timed with a seeded upstream gradient; --sizes=R sets the rows'] };
 }

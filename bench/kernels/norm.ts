@@ -31,8 +31,9 @@ function cases(shape: number[]): OpCase[] {
 
 export async function run(opts: Options): Promise<SuiteResult> {
   await loadSimdnet();
-  const { jobs, na } = opJobs('norm', cases(streamShape(opts)));
+  const { jobs, na, free } = opJobs('norm', cases(streamShape(opts)));
   const rows = await runJobs('norm', jobs, opts);
+  free();
   return {
     rows: [...rows, ...na],
     notes: ['batchNorm training: the forward computes the batch statistics (a first pass over x) and moves the running statistics; its backward is timed with x, gamma and beta requiring gradients'],

@@ -35,10 +35,14 @@ export function optionalOp(name: string): ((...a: unknown[]) => Tensor) | undefi
   return typeof f === 'function' ? (f as (...a: unknown[]) => Tensor) : undefined;
 }
 
-/** Forward (and backward) jobs of the cases, plus n/a rows for those that cannot run here. */
-export function opJobs(suite: string, cases: OpCase[]): { jobs: Job[]; na: Row[] } {
+/**
+ * Forward (and backward) jobs of the cases, n/a rows for those that cannot run here, and a
+ * function that frees every tensor the jobs hold.
+ */
+export function opJobs(suite: string, cases: OpCase[]): { jobs: Job[]; na: Row[]; free: () => void } {
   const jobs: Job[] = [];
   const na: Row[] = [];
+  const owned = new Set<Tensor>();
   const lib = (c: OpCase) => c.lib ?? 'simdnet';
   for (const c of cases) {
     if (c.needs && !optionalOp(c.needs)) {
@@ -46,6 +50,7 @@ export function opJobs(suite: string, cases: OpCase[]): { jobs: Job[]; na: Row[]
       continue;
     }
     const xs = c.inputs();
+    xs.forEach((x) => owned.add(x));
     let y: Tensor;
     try {
       y = sn.noGrad(() => c.op(...xs));
@@ -56,15 +61,16 @@ export function opJobs(suite: string, cases: OpCase[]): { jobs: Job[]; na: Row[]
     y.dispose();
     jobs.push({ case: c.name, lib: lib(c), bytes: c.bytes, flops: c.flops, run: () => sn.noGrad(() => c.op(...xs)).dispose() });
     if (c.bwdBytes || c.bwdFlops) {
-      const grad = c.grad ?? [0];
-      grad.forEach((i) => (xs[i].requiresGrad = true));
+      // The inputs keep requiresGrad: a backward computes the gradients of the inputs that
+      // require one when it runs (the forward jobs run without recording).
+      for (const i of c.grad ?? [0]) xs[i].requiresGrad = true;
       const yg = c.op(...xs);
-      grad.forEach((i) => (xs[i].requiresGrad = false));
       const dy = sn.randn(yg.shape, { seed: 7 });
+      owned.add(yg).add(dy);
       jobs.push({ case: `${c.name} bwd`, lib: lib(c), bytes: c.bwdBytes, flops: c.bwdFlops, run: backwardOf(yg, dy) });
     }
   }
-  return { jobs, na };
+  return { jobs, na, free: () => owned.forEach((t) => t.dispose()) };
 }
 
 /** Elements of a shape. */

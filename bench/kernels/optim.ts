@@ -23,12 +23,15 @@ const OPTIMIZERS: { name: string; make: (p: Tensor[]) => optim.Optimizer; states
 export async function run(opts: Options): Promise<SuiteResult> {
   await loadSimdnet();
   const n = opts.sizes?.[0] ?? 11_689_512;
+  const owned: (() => void)[] = [];
   const jobs: Job[] = OPTIMIZERS.map((o, i) => {
     const w = input([n], 40 + i, 0.05);
     w.grad = input([n], 60 + i, 1e-3);
     const opt = o.make([w]);
+    owned.push(() => (opt.dispose(), w.grad!.dispose(), w.dispose()));
     return { case: `${o.name} [${n}]`, lib: 'simdnet', bytes: 4 * n * (3 + 2 * o.states), run: () => opt.step() };
   });
   const rows = await runJobs('optim', jobs, opts);
+  for (const free of owned) free();
   return { rows, notes: ['one step() per call on one parameter tensor with a fixed gradient (the first call allocates the state, in warm-up); --sizes=N sets the parameter count'] };
 }

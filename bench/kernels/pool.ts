@@ -71,6 +71,9 @@ export async function run(opts: Options): Promise<SuiteResult> {
   const order = [...new Set(all.map((j) => j.case.replace(/ (bwd|recording)$/, '')))];
   const sorted = order.flatMap((c) => all.filter((j) => j.case.replace(/ (bwd|recording)$/, '') === c));
   const rows = await runJobs('pool', sorted, opts);
+  mine.free();
+  x.dispose();
+  tx.dispose();
   return {
     rows: [...rows, ...mine.na],
     notes: ['GB/s counts compulsory traffic: x in, y out (and max pooling\'s i32 winners when recording); backward: dy (and winners) in, dx out; L2 pooling\'s backward also reads x and y',

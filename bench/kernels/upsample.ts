@@ -23,7 +23,8 @@ function cases(shape: number[]): OpCase[] {
 
 export async function run(opts: Options): Promise<SuiteResult> {
   await loadSimdnet();
-  const { jobs, na } = opJobs('upsample', cases([opts.sizes?.[0] ?? 16, 56, 56, 64]));
+  const { jobs, na, free } = opJobs('upsample', cases([opts.sizes?.[0] ?? 16, 56, 56, 64]));
   const rows = await runJobs('upsample', jobs, opts);
+  free();
   return { rows: [...rows, ...na] };
 }
