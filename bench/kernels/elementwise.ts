@@ -5,9 +5,9 @@
 // written once (a broadcast operand counted at its own size).
 //
 // Adding a case is one entry in CASES below: a name, the inputs (shapes and seeds), the op
-// and its bytes; `needs: 'opName'` makes it an n/a row until `sn.opName` exists (e.g. the
-// permute cases, which activate when sn.permute lands). Activation forwards come from the
-// activation family's list (./activation.ts ACTIVATIONS).
+// and its bytes; `needs: 'opName'` makes it an n/a row in a build without `sn.opName` (the
+// permute cases need sn.permute). Activation forwards come from the activation family's
+// list (./activation.ts ACTIVATIONS): adding an activation there adds it here too.
 //
 //   npm run bench -- elementwise [--sizes=N] (batch N of 64×64×64 maps; default 64 = 64 MiB)
 
