@@ -1,10 +1,10 @@
-// Upsampling (assembly/upsample.ts, ts/ops/pool.ts upsampleNearest): nearest-neighbour ×2
-// forward and backward on a batch whose output is far beyond the caches, in GB/s against
-// the memory-copy bandwidth measured in the same rounds. GB/s counts compulsory traffic:
-// x in and y (4× as large) out; backward dy in, dx out.
+// Upsampling (assembly/upsample.ts, ts/ops/pool.ts upsampleNearest; ts/ops/resize.ts):
+// nearest-neighbour and bilinear ×2 forward and backward on a batch whose output is far
+// beyond the caches, in GB/s against the memory-copy bandwidth measured in the same rounds.
+// GB/s counts compulsory traffic: x in and y (4× as large) out; backward dy in, dx out.
 //
-// Adding a case is one entry in the list in cases(); `needs: 'resize'` makes the bilinear
-// cases n/a rows until sn.resize exists.
+// Adding a case is one entry in the list in cases(); `needs: 'opName'` makes it an n/a row
+// in a build without that op.
 
 import * as sn from '../../ts/index';
 import { loadSimdnet, type Options, runJobs, type SuiteResult } from '../common';
