@@ -11,11 +11,12 @@
 // values, built for a block of rows at a time in caller scratch (so scratch stays a few MB
 // whatever the batch), and multiplied with the group's weight columns in place (lda/ldb/ldc
 // strides pick the group's slice, no copies). A 1×1, stride-1, unpadded conv skips im2col:
-// x already is the row matrix. Depthwise convs (groups == C == K) take direct SIMD loops.
+// x already is the row matrix. Depthwise convs (groups == C == K) have their own kernels
+// (dwconv.ts) and few-channel ones conv_direct.ts; the launcher (ts/kernels/conv.ts) chooses.
 
-import { gemm_f32, gemm_f32_scratch_bytes_upto } from './gemm';
+import { gemm_f32, gemm_f32_max_scratch_bytes } from './gemm';
 import { ld, st } from './simd_math';
-import { tap_lo, tap_hi } from './taps';
+import { tap_lo, tap_hi, part_start, align16, bias_act_rows } from './conv_common';
 
 // Rows of im2col per block: about COL_BUDGET bytes, but at least MIN_BLOCK_ROWS so the GEMM
 // keeps a useful M (and the filter gradient, which reduces over rows, few beta = 1 passes).
@@ -31,21 +32,12 @@ import { tap_lo, tap_hi } from './taps';
   return r < rows ? r : rows;
 }
 
-// @ts-ignore: decorator
-@inline function align16(n: usize): usize { return (n + 15) & ~(<usize>15); }
-
 // A 1×1 kernel at stride 1 without padding maps pixel i to pixel i: no im2col needed.
 // @ts-ignore: decorator
-@inline function is_direct(H: i32, W: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+@inline function is_pointwise(H: i32, W: i32, OH: i32, OW: i32, KH: i32, KW: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32): bool {
   return KH == 1 && KW == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0 &&
     OH == H && OW == W;
-}
-
-// Depthwise: one input channel per group, one output channel per group.
-// @ts-ignore: decorator
-@inline function is_depthwise(C: i32, K: i32, groups: i32): bool {
-  return groups > 1 && groups == C && K == C;
 }
 
 
@@ -133,26 +125,6 @@ function col_pass(mode: i32, x: usize, col: usize, r0: i32, nrows: i32,
   if (s < e) move_run(mode, crow + (<usize>(s - q0) << 2), src + (<usize>(s - start) << 2), e - s);
 }
 
-// y[r, c] = act(y[r, c] + bias[c]) over a [rows, cols] block (bias may be 0: act only).
-function bias_act_rows(y: usize, bias: usize, rows: i32, cols: i32, act: i32): void {
-  const z = f32x4.splat(0);
-  for (let r = 0; r < rows; r++) {
-    const row = y + (<usize>r * cols << 2);
-    let c = 0;
-    for (; c + 4 <= cols; c += 4) bias_act_one(4, row, bias, c, act, z);
-    for (; c < cols; c++) bias_act_one(1, row, bias, c, act, z);
-  }
-}
-
-// @ts-ignore: decorator
-@inline function bias_act_one(L: i32, row: usize, bias: usize, c: i32, act: i32, z: v128): void {
-  const o = <usize>c << 2;
-  let v = ld(L, row + o);
-  if (bias != 0) v = f32x4.add(v, ld(L, bias + o));
-  if (act == 1) v = f32x4.pmax(v, z);
-  st(L, row + o, v);
-}
-
 // ---------------------------------------------------------------------------------------
 // Dense (GEMM) convolution
 //
@@ -168,66 +140,49 @@ function bias_act_rows(y: usize, bias: usize, rows: i32, cols: i32, act: i32): v
 //                    slice order afterwards; or, when dw is large, rows of dw (the
 //                    KH·KW·C/groups im2col columns) in multiples of 4 (see filter_slices)
 
-// Start of part `part` of `parts` over [0, total): even parts, inner boundaries rounded to
-// a multiple of `align`; part == parts gives total.
-// @ts-ignore: decorator
-@inline function part_start(total: i32, part: i32, parts: i32, align: i32): i32 {
-  if (part <= 0) return 0;
-  if (part >= parts) return total;
-  const s = <i32>(((<i64>total * part / parts) + (align >> 1)) / align * align);
-  return min(s, total);
-}
-
 // GEMM scratch for any block of at most R rows (parts see shorter blocks than R; gemm's
 // scratch is not monotone in its sizes, so its bound over smaller sizes is asked).
 // `which` says how the block enters the GEMM: 0 forward (M = rows), 1 backward-data
 // (M = rows, N = kdim), 2 backward-filter (M ≤ kdim, K = rows).
 function gemm_scratch_for(which: i32, R: i32, kdim: i32, Kg: i32): usize {
-  return which == 0 ? gemm_f32_scratch_bytes_upto(R, Kg, kdim)
-    : which == 1 ? gemm_f32_scratch_bytes_upto(R, kdim, Kg)
-      : gemm_f32_scratch_bytes_upto(kdim, Kg, R);
+  return which == 0 ? gemm_f32_max_scratch_bytes(R, Kg, kdim)
+    : which == 1 ? gemm_f32_max_scratch_bytes(R, kdim, Kg)
+      : gemm_f32_max_scratch_bytes(kdim, Kg, R);
 }
 
 // Scratch of a dense kernel: enough for every part of any partition.
 function dense_scratch_bytes(which: i32, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
   KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
   groups: i32): usize {
-  if (is_depthwise(C, K, groups)) return 0;
   const kdim = KH * KW * (C / groups);
   const rows = N * OH * OW;
   if (rows <= 0) return 0;
   const R = block_rows(rows, kdim);
-  const col: usize = is_direct(H, W, OH, OW, KH, KW, strideH, strideW, padTop, padLeft)
+  const col: usize = is_pointwise(H, W, OH, OW, KH, KW, strideH, strideW, padTop, padLeft)
     ? 0 : align16(<usize>R * kdim << 2);
   return col + gemm_scratch_for(which, R, kdim, K / groups);
 }
 
 // y[N, OH, OW, K] = act(conv(x, w) + bias). bias may be 0 (none); act 0 none, 1 ReLU.
-// scratch: conv2d_nhwc_fwd_scratch_bytes(...) bytes, 16-byte aligned.
-export function conv2d_nhwc_fwd(x: usize, w: usize, bias: usize, y: usize,
+// scratch: conv2d_nhwc_fwd_f32_scratch_bytes(...) bytes, 16-byte aligned.
+export function conv2d_nhwc_fwd_f32(x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   groups: i32, act: i32, scratch: usize): void {
-  conv2d_nhwc_fwd_part(x, w, bias, y, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW,
+  conv2d_nhwc_fwd_f32_part(x, w, bias, y, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW,
     padTop, padLeft, dilH, dilW, groups, act, scratch, 0, 1);
 }
 
-// Part `part` of `parts` of conv2d_nhwc_fwd: the output rows (pixels) of that part.
-export function conv2d_nhwc_fwd_part(x: usize, w: usize, bias: usize, y: usize,
+// Part `part` of `parts` of conv2d_nhwc_fwd_f32: the output rows (pixels) of that part.
+export function conv2d_nhwc_fwd_f32_part(x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   groups: i32, act: i32, scratch: usize, part: i32, parts: i32): void {
-  if (is_depthwise(C, K, groups)) {
-    const nrows = N * OH;
-    dw_run(DW_FWD, x, w, bias, y, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop,
-      padLeft, dilH, dilW, act, part_start(nrows, part, parts, 1), part_start(nrows, part + 1, parts, 1));
-    return;
-  }
   const Cg = C / groups, Kg = K / groups;
   const kdim = KH * KW * Cg;
   const rows = N * OH * OW;
   const R = block_rows(rows, kdim);
-  const direct = is_direct(H, W, OH, OW, KH, KW, strideH, strideW, padTop, padLeft);
+  const direct = is_pointwise(H, W, OH, OW, KH, KW, strideH, strideW, padTop, padLeft);
   const col = scratch;
   const gs = direct ? scratch : scratch + align16(<usize>R * kdim << 2);
   const end = part_start(rows, part + 1, parts, 4);
@@ -249,7 +204,7 @@ export function conv2d_nhwc_fwd_part(x: usize, w: usize, bias: usize, y: usize,
   }
 }
 
-export function conv2d_nhwc_fwd_scratch_bytes(N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+export function conv2d_nhwc_fwd_f32_scratch_bytes(N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
   KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
   dilH: i32, dilW: i32, groups: i32): usize {
   return dense_scratch_bytes(0, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop,
@@ -263,18 +218,10 @@ function bwd_data_into(dy: usize, w: usize, dx: usize, bias: usize, act: i32,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   groups: i32, scratch: usize, part: i32, parts: i32): void {
-  if (is_depthwise(C, K, groups)) {
-    // Not partitioned: part 0 does it all (its taps overlap between output rows).
-    if (part != 0) return;
-    depthwise2d_nhwc_bwd_data(dy, w, dx, N, H, W, C, OH, OW, KH, KW,
-      strideH, strideW, padTop, padLeft, dilH, dilW);
-    if (bias != 0 || act != 0) bias_act_rows(dx, bias, N * H * W, C, act);
-    return;
-  }
   const NH = N * H;
   const q0 = part_start(NH, part, parts, 1), q1 = part_start(NH, part + 1, parts, 1);
   if (q0 >= q1) return;
-  const direct = is_direct(H, W, OH, OW, KH, KW, strideH, strideW, padTop, padLeft);
+  const direct = is_pointwise(H, W, OH, OW, KH, KW, strideH, strideW, padTop, padLeft);
   const dxPart = dx + (<usize>q0 * W * C << 2);
   const pixels = (q1 - q0) * W;
   if (direct) {
@@ -344,8 +291,8 @@ function bwd_data_rows(dy: usize, w: usize, dx: usize, bias: usize, act: i32,
 }
 
 // dx[N, H, W, C] = ∂L/∂x given dy[N, OH, OW, K]; dx is overwritten.
-// scratch: conv2d_nhwc_bwd_data_scratch_bytes(...) bytes, 16-byte aligned.
-export function conv2d_nhwc_bwd_data(dy: usize, w: usize, dx: usize,
+// scratch: conv2d_nhwc_bwd_data_f32_scratch_bytes(...) bytes, 16-byte aligned.
+export function conv2d_nhwc_bwd_data_f32(dy: usize, w: usize, dx: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   groups: i32, scratch: usize): void {
@@ -353,8 +300,8 @@ export function conv2d_nhwc_bwd_data(dy: usize, w: usize, dx: usize,
     strideH, strideW, padTop, padLeft, dilH, dilW, groups, scratch, 0, 1);
 }
 
-// Part `part` of `parts` of conv2d_nhwc_bwd_data: the rows n·H + ih of dx of that part.
-export function conv2d_nhwc_bwd_data_part(dy: usize, w: usize, dx: usize,
+// Part `part` of `parts` of conv2d_nhwc_bwd_data_f32: the rows n·H + ih of dx of that part.
+export function conv2d_nhwc_bwd_data_f32_part(dy: usize, w: usize, dx: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   groups: i32, scratch: usize, part: i32, parts: i32): void {
@@ -362,7 +309,7 @@ export function conv2d_nhwc_bwd_data_part(dy: usize, w: usize, dx: usize,
     strideH, strideW, padTop, padLeft, dilH, dilW, groups, scratch, part, parts);
 }
 
-export function conv2d_nhwc_bwd_data_scratch_bytes(N: i32, H: i32, W: i32, C: i32, OH: i32,
+export function conv2d_nhwc_bwd_data_f32_scratch_bytes(N: i32, H: i32, W: i32, C: i32, OH: i32,
   OW: i32, KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
   dilH: i32, dilW: i32, groups: i32): usize {
   return dense_scratch_bytes(1, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop,
@@ -389,7 +336,6 @@ function filter_slices(rows: i32, kdim: i32, K: i32): i32 {
 // Bytes of the shared work area of the pixel slices' partial sums (0 when dw's rows split).
 function filter_work_bytes(N: i32, OH: i32, OW: i32, C: i32, KH: i32, KW: i32, K: i32,
   groups: i32): usize {
-  if (is_depthwise(C, K, groups)) return 0;
   const kdim = KH * KW * (C / groups);
   const S = filter_slices(N * OH * OW, kdim, K);
   return S > 1 ? <usize>(S - 1) * kdim * K << 2 : 0;
@@ -422,40 +368,34 @@ function filter_rows(x: usize, dy: usize, out: usize,
 }
 
 // dw[KH, KW, C/groups, K] = ∂L/∂w = Σ over pixels im2col(x)ᵀ · dy; dw is overwritten.
-// scratch: conv2d_nhwc_bwd_filter_scratch_bytes(...) bytes, 16-byte aligned (a part's
-// scratch followed by the work area of conv2d_nhwc_bwd_filter_work_bytes(...) bytes).
-export function conv2d_nhwc_bwd_filter(x: usize, dy: usize, dw: usize,
+// scratch: conv2d_nhwc_bwd_filter_f32_scratch_bytes(...) bytes, 16-byte aligned (a part's
+// scratch followed by the work area of conv2d_nhwc_bwd_filter_f32_work_bytes(...) bytes).
+export function conv2d_nhwc_bwd_filter_f32(x: usize, dy: usize, dw: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   groups: i32, scratch: usize): void {
   const work = scratch + dense_scratch_bytes(2, N, H, W, C, OH, OW, KH, KW, K, strideH,
     strideW, padTop, padLeft, groups);
-  conv2d_nhwc_bwd_filter_part(x, dy, dw, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW,
+  conv2d_nhwc_bwd_filter_f32_part(x, dy, dw, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW,
     padTop, padLeft, dilH, dilW, groups, scratch, work, 0, 1);
   const n = KH * KW * (C / groups) * K;
   const wb = filter_work_bytes(N, OH, OW, C, KH, KW, K, groups);
   add_partials_f32(dw, work, n, <i32>(wb / (<usize>n << 2)), 0, 1);
 }
 
-// Part `part` of `parts` of conv2d_nhwc_bwd_filter: its pixel slices (their partial sums in
-// `work`, of conv2d_nhwc_bwd_filter_work_bytes(...) bytes shared by all parts: when that is
+// Part `part` of `parts` of conv2d_nhwc_bwd_filter_f32: its pixel slices (their partial sums in
+// `work`, of conv2d_nhwc_bwd_filter_f32_work_bytes(...) bytes shared by all parts: when that is
 // not 0, add_partials_f32(dw, work, dw's length, work bytes / dw's bytes) must follow the
 // parts), or its rows of dw (of every group) over all pixels. scratch: a part's scratch,
-// conv2d_nhwc_bwd_filter_scratch_bytes(...) − conv2d_nhwc_bwd_filter_work_bytes(...) bytes.
-export function conv2d_nhwc_bwd_filter_part(x: usize, dy: usize, dw: usize,
+// conv2d_nhwc_bwd_filter_f32_scratch_bytes(...) − conv2d_nhwc_bwd_filter_f32_work_bytes(...) bytes.
+export function conv2d_nhwc_bwd_filter_f32_part(x: usize, dy: usize, dw: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   groups: i32, scratch: usize, work: usize, part: i32, parts: i32): void {
-  if (is_depthwise(C, K, groups)) {
-    if (part != 0) return;  // not partitioned: part 0 does it all
-    depthwise2d_nhwc_bwd_filter(x, dy, dw, N, H, W, C, OH, OW, KH, KW,
-      strideH, strideW, padTop, padLeft, dilH, dilW);
-    return;
-  }
   const kdim = KH * KW * (C / groups);
   const rows = N * OH * OW;
   const R = block_rows(rows, kdim);
-  const direct = is_direct(H, W, OH, OW, KH, KW, strideH, strideW, padTop, padLeft);
+  const direct = is_pointwise(H, W, OH, OW, KH, KW, strideH, strideW, padTop, padLeft);
   const S = filter_slices(rows, kdim, K);
   if (S > 1) {
     const j1 = part_start(S, part + 1, parts, 1);
@@ -474,14 +414,14 @@ export function conv2d_nhwc_bwd_filter_part(x: usize, dy: usize, dw: usize,
     dilH, dilW, groups, scratch, R, direct, 0, rows, q0, q1);
 }
 
-export function conv2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W: i32, C: i32, OH: i32,
+export function conv2d_nhwc_bwd_filter_f32_scratch_bytes(N: i32, H: i32, W: i32, C: i32, OH: i32,
   OW: i32, KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
   dilH: i32, dilW: i32, groups: i32): usize {
   return dense_scratch_bytes(2, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW, padTop,
     padLeft, groups) + filter_work_bytes(N, OH, OW, C, KH, KW, K, groups);
 }
 
-export function conv2d_nhwc_bwd_filter_work_bytes(N: i32, H: i32, W: i32, C: i32, OH: i32,
+export function conv2d_nhwc_bwd_filter_f32_work_bytes(N: i32, H: i32, W: i32, C: i32, OH: i32,
   OW: i32, KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32, padLeft: i32,
   dilH: i32, dilW: i32, groups: i32): usize {
   return filter_work_bytes(N, OH, OW, C, KH, KW, K, groups);
@@ -523,16 +463,16 @@ export function add_partials_f32(dst: usize, src: usize, n: i32, count: i32, par
 // backward-filter with the input and output roles swapped; both wrappers below do that.
 
 // y[N, OH, OW, K] = act(conv_transpose(x, w) + bias), y overwritten.
-export function conv_transpose2d_nhwc_fwd(x: usize, w: usize, bias: usize, y: usize,
+export function conv_transpose2d_nhwc_fwd_f32(x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   groups: i32, act: i32, scratch: usize): void {
-  conv_transpose2d_nhwc_fwd_part(x, w, bias, y, N, H, W, C, OH, OW, KH, KW, K,
+  conv_transpose2d_nhwc_fwd_f32_part(x, w, bias, y, N, H, W, C, OH, OW, KH, KW, K,
     strideH, strideW, padTop, padLeft, dilH, dilW, groups, act, scratch, 0, 1);
 }
 
 // Part `part` of `parts`: the rows n·OH + oh of y of that part.
-export function conv_transpose2d_nhwc_fwd_part(x: usize, w: usize, bias: usize, y: usize,
+export function conv_transpose2d_nhwc_fwd_f32_part(x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   groups: i32, act: i32, scratch: usize, part: i32, parts: i32): void {
@@ -540,326 +480,66 @@ export function conv_transpose2d_nhwc_fwd_part(x: usize, w: usize, bias: usize, 
     strideH, strideW, padTop, padLeft, dilH, dilW, groups, scratch, part, parts);
 }
 
-export function conv_transpose2d_nhwc_fwd_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
+export function conv_transpose2d_nhwc_fwd_f32_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
   OH: i32, OW: i32, KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32,
   padLeft: i32, dilH: i32, dilW: i32, groups: i32): usize {
-  return conv2d_nhwc_bwd_data_scratch_bytes(N, OH, OW, K, H, W, KH, KW, C,
+  return conv2d_nhwc_bwd_data_f32_scratch_bytes(N, OH, OW, K, H, W, KH, KW, C,
     strideH, strideW, padTop, padLeft, dilH, dilW, groups);
 }
 
 // dx[N, H, W, C] of the transposed conv from dy[N, OH, OW, K]; dx overwritten.
-export function conv_transpose2d_nhwc_bwd_data(dy: usize, w: usize, dx: usize,
+export function conv_transpose2d_nhwc_bwd_data_f32(dy: usize, w: usize, dx: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   groups: i32, scratch: usize): void {
-  conv_transpose2d_nhwc_bwd_data_part(dy, w, dx, N, H, W, C, OH, OW, KH, KW, K,
+  conv_transpose2d_nhwc_bwd_data_f32_part(dy, w, dx, N, H, W, C, OH, OW, KH, KW, K,
     strideH, strideW, padTop, padLeft, dilH, dilW, groups, scratch, 0, 1);
 }
 
 // Part `part` of `parts`: the pixels of dx of that part (a conv2d forward part).
-export function conv_transpose2d_nhwc_bwd_data_part(dy: usize, w: usize, dx: usize,
+export function conv_transpose2d_nhwc_bwd_data_f32_part(dy: usize, w: usize, dx: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   groups: i32, scratch: usize, part: i32, parts: i32): void {
-  conv2d_nhwc_fwd_part(dy, w, 0, dx, N, OH, OW, K, H, W, KH, KW, C,
+  conv2d_nhwc_fwd_f32_part(dy, w, 0, dx, N, OH, OW, K, H, W, KH, KW, C,
     strideH, strideW, padTop, padLeft, dilH, dilW, groups, 0, scratch, part, parts);
 }
 
-export function conv_transpose2d_nhwc_bwd_data_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
+export function conv_transpose2d_nhwc_bwd_data_f32_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
   OH: i32, OW: i32, KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32,
   padLeft: i32, dilH: i32, dilW: i32, groups: i32): usize {
-  return conv2d_nhwc_fwd_scratch_bytes(N, OH, OW, K, H, W, KH, KW, C,
+  return conv2d_nhwc_fwd_f32_scratch_bytes(N, OH, OW, K, H, W, KH, KW, C,
     strideH, strideW, padTop, padLeft, dilH, dilW, groups);
 }
 
 // dw[KH, KW, K/groups, C] of the transposed conv from x and dy; dw overwritten.
-export function conv_transpose2d_nhwc_bwd_filter(x: usize, dy: usize, dw: usize,
+export function conv_transpose2d_nhwc_bwd_filter_f32(x: usize, dy: usize, dw: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   groups: i32, scratch: usize): void {
-  conv2d_nhwc_bwd_filter(dy, x, dw, N, OH, OW, K, H, W, KH, KW, C,
+  conv2d_nhwc_bwd_filter_f32(dy, x, dw, N, OH, OW, K, H, W, KH, KW, C,
     strideH, strideW, padTop, padLeft, dilH, dilW, groups, scratch);
 }
 
 // Part `part` of `parts` (a conv2d backward-filter part: its work area, of
-// conv_transpose2d_nhwc_bwd_filter_work_bytes(...) bytes, and add_partials_f32 likewise).
-export function conv_transpose2d_nhwc_bwd_filter_part(x: usize, dy: usize, dw: usize,
+// conv_transpose2d_nhwc_bwd_filter_f32_work_bytes(...) bytes, and add_partials_f32 likewise).
+export function conv_transpose2d_nhwc_bwd_filter_f32_part(x: usize, dy: usize, dw: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   groups: i32, scratch: usize, work: usize, part: i32, parts: i32): void {
-  conv2d_nhwc_bwd_filter_part(dy, x, dw, N, OH, OW, K, H, W, KH, KW, C,
+  conv2d_nhwc_bwd_filter_f32_part(dy, x, dw, N, OH, OW, K, H, W, KH, KW, C,
     strideH, strideW, padTop, padLeft, dilH, dilW, groups, scratch, work, part, parts);
 }
 
-export function conv_transpose2d_nhwc_bwd_filter_work_bytes(N: i32, H: i32, W: i32, C: i32,
+export function conv_transpose2d_nhwc_bwd_filter_f32_work_bytes(N: i32, H: i32, W: i32, C: i32,
   OH: i32, OW: i32, KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32,
   padLeft: i32, dilH: i32, dilW: i32, groups: i32): usize {
   return filter_work_bytes(N, H, W, K, KH, KW, C, groups);
 }
 
-export function conv_transpose2d_nhwc_bwd_filter_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
+export function conv_transpose2d_nhwc_bwd_filter_f32_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
   OH: i32, OW: i32, KH: i32, KW: i32, K: i32, strideH: i32, strideW: i32, padTop: i32,
   padLeft: i32, dilH: i32, dilW: i32, groups: i32): usize {
-  return conv2d_nhwc_bwd_filter_scratch_bytes(N, OH, OW, K, H, W, KH, KW, C,
+  return conv2d_nhwc_bwd_filter_f32_scratch_bytes(N, OH, OW, K, H, W, KH, KW, C,
     strideH, strideW, padTop, padLeft, dilH, dilW, groups);
-}
-
-// ---------------------------------------------------------------------------------------
-// Depthwise convolution: weights [KH, KW, 1, C], one filter per channel (multiplier 1).
-// Direct loops vectorised along C (f32x4, channel tails one lane at a time through the
-// same code). Interior output pixels (all KW taps inside the row) go 8 or 4 at a time
-// sharing each weight load; the forward of 3-wide kernels at stride 1 or 2 also shares the
-// input columns of neighbouring pixels (dw_fwd_k3). Border pixels go one at a time over
-// their valid tap range, so no bounds checks run inside the tap loops. Forward, backward-
-// data and backward-filter are one traversal (dw_run) with a different tap update.
-
-// @ts-ignore: decorator
-@inline const DW_FWD = 0;
-// @ts-ignore: decorator
-@inline const DW_BWD_DATA = 1;
-// @ts-ignore: decorator
-@inline const DW_BWD_FILTER = 2;
-
-// One group of P output pixels (P = 8, 4 or 1, `ps` bytes apart in x, consecutive in y)
-// over taps [khLo, khLo+nkh) × [kwLo, kwLo+nkw), channels [c, c+L). xt/wt point at the
-// first valid tap of the first pixel, channel 0; y at the first pixel, channel 0.
-//   DW_FWD:        y = act(bias + Σ x·w)
-//   DW_BWD_DATA:   x(= dx) += dy·w  at every tap
-//   DW_BWD_FILTER: w(= dw) += Σ_pixels x·dy  at every tap
-// P independent accumulators hide the add latency and share each weight load.
-// @ts-ignore: decorator
-@inline function dw_lanes(mode: i32, P: i32, L: i32, c: i32, xt: usize, wt: usize,
-  bias: usize, y: usize, C: i32, nkh: i32, nkw: i32, ps: usize, hstep: usize,
-  wstep: usize, wrow: usize, act: i32): void {
-  const o = <usize>c << 2;
-  const cb = <usize>C << 2;
-  const z = f32x4.splat(0);
-  // Per pixel: the running sum (forward) or the dy value (backward).
-  let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
-  if (mode == DW_FWD) {
-    if (bias != 0) { a0 = ld(L, bias + o); a1 = a0; a2 = a0; a3 = a0; a4 = a0; a5 = a0; a6 = a0; a7 = a0; }
-  } else {
-    const yo = y + o;
-    a0 = ld(L, yo);
-    if (P >= 4) { a1 = ld(L, yo + cb); a2 = ld(L, yo + 2 * cb); a3 = ld(L, yo + 3 * cb); }
-    if (P == 8) { a4 = ld(L, yo + 4 * cb); a5 = ld(L, yo + 5 * cb); a6 = ld(L, yo + 6 * cb); a7 = ld(L, yo + 7 * cb); }
-  }
-  for (let kh = 0; kh < nkh; kh++) {
-    let xp = xt + <usize>kh * hstep + o;
-    let wp = wt + <usize>kh * wrow + o;
-    for (let kw = 0; kw < nkw; kw++) {
-      if (mode == DW_FWD) {
-        const wv = ld(L, wp);
-        a0 = madd(L, a0, xp, wv);
-        if (P >= 4) { a1 = madd(L, a1, xp + ps, wv); a2 = madd(L, a2, xp + 2 * ps, wv); a3 = madd(L, a3, xp + 3 * ps, wv); }
-        if (P == 8) {
-          a4 = madd(L, a4, xp + 4 * ps, wv); a5 = madd(L, a5, xp + 5 * ps, wv);
-          a6 = madd(L, a6, xp + 6 * ps, wv); a7 = madd(L, a7, xp + 7 * ps, wv);
-        }
-      } else if (mode == DW_BWD_DATA) {
-        // In order, pixel by pixel: with stride < kernel the taps of neighbours overlap.
-        const wv = ld(L, wp);
-        st(L, xp, f32x4.add(ld(L, xp), f32x4.mul(a0, wv)));
-        if (P >= 4) {
-          st(L, xp + ps, f32x4.add(ld(L, xp + ps), f32x4.mul(a1, wv)));
-          st(L, xp + 2 * ps, f32x4.add(ld(L, xp + 2 * ps), f32x4.mul(a2, wv)));
-          st(L, xp + 3 * ps, f32x4.add(ld(L, xp + 3 * ps), f32x4.mul(a3, wv)));
-        }
-        if (P == 8) {
-          st(L, xp + 4 * ps, f32x4.add(ld(L, xp + 4 * ps), f32x4.mul(a4, wv)));
-          st(L, xp + 5 * ps, f32x4.add(ld(L, xp + 5 * ps), f32x4.mul(a5, wv)));
-          st(L, xp + 6 * ps, f32x4.add(ld(L, xp + 6 * ps), f32x4.mul(a6, wv)));
-          st(L, xp + 7 * ps, f32x4.add(ld(L, xp + 7 * ps), f32x4.mul(a7, wv)));
-        }
-      } else {
-        let s = f32x4.mul(ld(L, xp), a0);
-        if (P >= 4) { s = madd(L, s, xp + ps, a1); s = madd(L, s, xp + 2 * ps, a2); s = madd(L, s, xp + 3 * ps, a3); }
-        if (P == 8) {
-          s = madd(L, s, xp + 4 * ps, a4); s = madd(L, s, xp + 5 * ps, a5);
-          s = madd(L, s, xp + 6 * ps, a6); s = madd(L, s, xp + 7 * ps, a7);
-        }
-        st(L, wp, f32x4.add(ld(L, wp), s));
-      }
-      xp += wstep;
-      wp += cb;
-    }
-  }
-  if (mode == DW_FWD) {
-    const yo = y + o;
-    st(L, yo, relu_if(act, a0));
-    if (P >= 4) { st(L, yo + cb, relu_if(act, a1)); st(L, yo + 2 * cb, relu_if(act, a2)); st(L, yo + 3 * cb, relu_if(act, a3)); }
-    if (P == 8) {
-      st(L, yo + 4 * cb, relu_if(act, a4)); st(L, yo + 5 * cb, relu_if(act, a5));
-      st(L, yo + 6 * cb, relu_if(act, a6)); st(L, yo + 7 * cb, relu_if(act, a7));
-    }
-  }
-}
-
-// a + x[p]·v (L lanes of x loaded)
-// @ts-ignore: decorator
-@inline function madd(L: i32, a: v128, p: usize, v: v128): v128 {
-  return f32x4.add(a, f32x4.mul(ld(L, p), v));
-}
-
-// @ts-ignore: decorator
-@inline function relu_if(act: i32, v: v128): v128 {
-  return act == 1 ? f32x4.pmax(v, f32x4.splat(0)) : v;
-}
-
-// Forward of 4 adjacent output pixels for a 3-wide kernel row at stride S (1 or 2):
-// neighbours share input columns, so 6 (S = 1) or 9 (S = 2) loads of x feed 12
-// multiply-adds, against 12 loads tap by tap. Column i feeds pixel j at tap i − S·j.
-// @ts-ignore: decorator
-@inline function dw_fwd_k3(S: i32, L: i32, c: i32, xt: usize, wt: usize, bias: usize, y: usize,
-  C: i32, nkh: i32, hstep: usize, wrow: usize, act: i32): void {
-  const o = <usize>c << 2;
-  const cb = <usize>C << 2;
-  let a0 = f32x4.splat(0);
-  if (bias != 0) a0 = ld(L, bias + o);
-  let a1 = a0, a2 = a0, a3 = a0;
-  for (let kh = 0; kh < nkh; kh++) {
-    let p = xt + <usize>kh * hstep + o;
-    const wp = wt + <usize>kh * wrow + o;
-    const w0 = ld(L, wp), w1 = ld(L, wp + cb), w2 = ld(L, wp + 2 * cb);
-    let v = ld(L, p);
-    if (S == 1) {
-      a0 = f32x4.add(a0, f32x4.mul(v, w0));
-      p += cb; v = ld(L, p);
-      a0 = f32x4.add(a0, f32x4.mul(v, w1)); a1 = f32x4.add(a1, f32x4.mul(v, w0));
-      p += cb; v = ld(L, p);
-      a0 = f32x4.add(a0, f32x4.mul(v, w2)); a1 = f32x4.add(a1, f32x4.mul(v, w1));
-      a2 = f32x4.add(a2, f32x4.mul(v, w0));
-      p += cb; v = ld(L, p);
-      a1 = f32x4.add(a1, f32x4.mul(v, w2)); a2 = f32x4.add(a2, f32x4.mul(v, w1));
-      a3 = f32x4.add(a3, f32x4.mul(v, w0));
-      p += cb; v = ld(L, p);
-      a2 = f32x4.add(a2, f32x4.mul(v, w2)); a3 = f32x4.add(a3, f32x4.mul(v, w1));
-      p += cb; v = ld(L, p);
-      a3 = f32x4.add(a3, f32x4.mul(v, w2));
-    } else {
-      a0 = f32x4.add(a0, f32x4.mul(v, w0));
-      p += cb; v = ld(L, p);
-      a0 = f32x4.add(a0, f32x4.mul(v, w1));
-      p += cb; v = ld(L, p);
-      a0 = f32x4.add(a0, f32x4.mul(v, w2)); a1 = f32x4.add(a1, f32x4.mul(v, w0));
-      p += cb; v = ld(L, p);
-      a1 = f32x4.add(a1, f32x4.mul(v, w1));
-      p += cb; v = ld(L, p);
-      a1 = f32x4.add(a1, f32x4.mul(v, w2)); a2 = f32x4.add(a2, f32x4.mul(v, w0));
-      p += cb; v = ld(L, p);
-      a2 = f32x4.add(a2, f32x4.mul(v, w1));
-      p += cb; v = ld(L, p);
-      a2 = f32x4.add(a2, f32x4.mul(v, w2)); a3 = f32x4.add(a3, f32x4.mul(v, w0));
-      p += cb; v = ld(L, p);
-      a3 = f32x4.add(a3, f32x4.mul(v, w1));
-      p += cb; v = ld(L, p);
-      a3 = f32x4.add(a3, f32x4.mul(v, w2));
-    }
-  }
-  const yo = y + o;
-  st(L, yo, relu_if(act, a0));
-  st(L, yo + cb, relu_if(act, a1));
-  st(L, yo + 2 * cb, relu_if(act, a2));
-  st(L, yo + 3 * cb, relu_if(act, a3));
-}
-
-// @ts-ignore: decorator
-@inline function dw_k3_pixels(S: i32, xt: usize, wt: usize, bias: usize, y: usize, C: i32,
-  nkh: i32, hstep: usize, wrow: usize, act: i32): void {
-  let c = 0;
-  for (; c + 4 <= C; c += 4) dw_fwd_k3(S, 4, c, xt, wt, bias, y, C, nkh, hstep, wrow, act);
-  for (; c < C; c++) dw_fwd_k3(S, 1, c, xt, wt, bias, y, C, nkh, hstep, wrow, act);
-}
-
-// @ts-ignore: decorator
-@inline function dw_pixels(mode: i32, P: i32, xt: usize, wt: usize, bias: usize, y: usize,
-  C: i32, nkh: i32, nkw: i32, ps: usize, hstep: usize, wstep: usize, wrow: usize,
-  act: i32): void {
-  let c = 0;
-  for (; c + 4 <= C; c += 4) dw_lanes(mode, P, 4, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
-  for (; c < C; c++) dw_lanes(mode, P, 1, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
-}
-
-// The shared traversal: x is x or dx, w is w or dw, y is y or dy (see dw_lanes), over the
-// output rows n·OH + oh in [row0, row1) (a threaded forward part; backward runs take all).
-// @ts-ignore: decorator
-@inline function dw_run(mode: i32, x: usize, w: usize, bias: usize, y: usize,
-  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
-  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
-  act: i32, row0: i32, row1: i32): void {
-  if (mode == DW_BWD_DATA) memory.fill(x, 0, <usize>N * H * W * C << 2);
-  if (mode == DW_BWD_FILTER) memory.fill(w, 0, <usize>KH * KW * C << 2);
-  const cb = <usize>C << 2;
-  const ps = <usize>strideW * cb;
-  const hstep = <usize>dilH * W * cb;
-  const wstep = <usize>dilW * cb;
-  const wrow = <usize>KW * cb;
-  // Interior columns [owLo, owHi): every kw tap inside [0, W).
-  let owLo = padLeft <= 0 ? 0 : (padLeft + strideW - 1) / strideW;
-  if (owLo > OW) owLo = OW;
-  const t = W - 1 - (KW - 1) * dilW + padLeft;
-  let owHi = t < 0 ? 0 : t / strideW + 1;
-  if (owHi > OW) owHi = OW;
-  if (owHi < owLo) owHi = owLo;
-  // 3-wide rows at stride 1 or 2: the column-sharing forward
-  const slide = mode == DW_FWD && KW == 3 && strideW <= 2 && dilW == 1;
-  for (let row = row0; row < row1; row++) {
-    const n = row / OH, oh = row - n * OH;
-    const ih0 = oh * strideH - padTop;
-    const khLo = tap_lo(ih0, dilH, KH), khHi = tap_hi(ih0, dilH, H, KH, khLo);
-    const nkh = khHi - khLo;
-    const xrow = (n * H + ih0 + khLo * dilH) * W;  // pixel index of (n, first valid ih, 0)
-    const wkh = w + (<usize>(khLo * KW) * C << 2);
-    const yrow = y + (<usize>((n * OH + oh) * OW) * C << 2);
-    let ow = 0;
-    while (ow < OW) {
-      const iw0 = ow * strideW - padLeft;
-      const yp = yrow + <usize>ow * cb;
-      if (slide && ow >= owLo && ow + 4 <= owHi) {
-        const xt = x + (<usize>(xrow + iw0) * C << 2);
-        if (strideW == 1) dw_k3_pixels(1, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
-        else dw_k3_pixels(2, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
-        ow += 4;
-      } else if (ow >= owLo && ow + 8 <= owHi) {
-        const xt = x + (<usize>(xrow + iw0) * C << 2);
-        dw_pixels(mode, 8, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act);
-        ow += 8;
-      } else if (ow >= owLo && ow + 4 <= owHi) {
-        const xt = x + (<usize>(xrow + iw0) * C << 2);
-        dw_pixels(mode, 4, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act);
-        ow += 4;
-      } else {
-        const kwLo = tap_lo(iw0, dilW, KW), kwHi = tap_hi(iw0, dilW, W, KW, kwLo);
-        const xt = x + (<usize>(xrow + iw0 + kwLo * dilW) * C << 2);
-        const wt = wkh + (<usize>kwLo * cb);
-        dw_pixels(mode, 1, xt, wt, bias, yp, C, nkh, kwHi - kwLo, ps, hstep, wstep, wrow, act);
-        ow++;
-      }
-    }
-  }
-}
-
-// y[N, OH, OW, C] = act(depthwise(x, w) + bias); w [KH, KW, 1, C], bias [C] or 0.
-export function depthwise2d_nhwc_fwd(x: usize, w: usize, bias: usize, y: usize,
-  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
-  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
-  act: i32): void {
-  dw_run(DW_FWD, x, w, bias, y, N, H, W, C, OH, OW, KH, KW,
-    strideH, strideW, padTop, padLeft, dilH, dilW, act, 0, N * OH);
-}
-
-// dx[N, H, W, C] from dy[N, OH, OW, C]; dx overwritten.
-export function depthwise2d_nhwc_bwd_data(dy: usize, w: usize, dx: usize,
-  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
-  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
-  dw_run(DW_BWD_DATA, dx, w, 0, dy, N, H, W, C, OH, OW, KH, KW,
-    strideH, strideW, padTop, padLeft, dilH, dilW, 0, 0, N * OH);
-}
-
-// dw[KH, KW, 1, C] from x and dy; dw overwritten.
-export function depthwise2d_nhwc_bwd_filter(x: usize, dy: usize, dw: usize,
-  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
-  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
-  dw_run(DW_BWD_FILTER, x, dw, 0, dy, N, H, W, C, OH, OW, KH, KW,
-    strideH, strideW, padTop, padLeft, dilH, dilW, 0, 0, N * OH);
 }

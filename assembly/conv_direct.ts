@@ -25,7 +25,7 @@
 // registers. Binaryen folds the literal P/V/L/TB arguments of the @inline blocks, so one
 // body serves every block shape.
 
-import { tap_lo, tap_hi } from './taps';
+import { tap_lo, tap_hi, part_start, relu_if } from './conv_common';
 
 // Lanes L of a vector: 4, or (K < 4 only) a run-time 1-3.
 // @ts-ignore: decorator
@@ -47,11 +47,6 @@ import { tap_lo, tap_hi } from './taps';
 // @ts-ignore: decorator
 @inline function fma(a: v128, x: v128, w: v128): v128 {
   return f32x4.add(a, f32x4.mul(x, w));
-}
-
-// @ts-ignore: decorator
-@inline function relu_if(act: i32, v: v128): v128 {
-  return act == 1 ? f32x4.pmax(v, f32x4.splat(0)) : v;
 }
 
 // First output index o in [0, O) whose input index o·s − pad + off is >= 0.
@@ -306,29 +301,19 @@ import { tap_lo, tap_hi } from './taps';
   }
 }
 
-// Start of part `part` of `parts` over [0, total), rounded to the nearest multiple of
-// `align` (part == parts gives total).
-// @ts-ignore: decorator
-@inline function part_start(total: i32, part: i32, parts: i32, align: i32): i32 {
-  if (part <= 0) return 0;
-  if (part >= parts) return total;
-  const s = (<i32>(<i64>total * part / parts) + (align >> 1)) / align * align;
-  return min(s, total);
-}
-
 // y[N, OH, OW, K] = act(conv(x, w) + bias) for groups = 1; bias [K] or 0, act 0 none / 1 ReLU.
 // No scratch. Meant for C <= 4 (any C is computed correctly, but the GEMM path wins above).
-export function conv2d_nhwc_direct_fwd(x: usize, w: usize, bias: usize, y: usize,
+export function conv2d_nhwc_direct_fwd_f32(x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   act: i32): void {
-  conv2d_nhwc_direct_fwd_part(x, w, bias, y, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW,
+  conv2d_nhwc_direct_fwd_f32_part(x, w, bias, y, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW,
     padTop, padLeft, dilH, dilW, act, 0, 1);
 }
 
-// Part `part` of `parts` of conv2d_nhwc_direct_fwd: the output rows (n·OH + oh) of that part.
+// Part `part` of `parts` of conv2d_nhwc_direct_fwd_f32: the output rows (n·OH + oh) of that part.
 // Parts may run concurrently; together they are bit-identical to one call.
-export function conv2d_nhwc_direct_fwd_part(x: usize, w: usize, bias: usize, y: usize,
+export function conv2d_nhwc_direct_fwd_f32_part(x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   act: i32, part: i32, parts: i32): void {
@@ -640,18 +625,18 @@ function filter_rows(x: usize, dy: usize, dw: usize, H: i32, W: i32, C: i32, OH:
 // dw[KH, KW, C, K] = Σ over n, oh, ow of x[n, ih, iw, c]·dy[n, oh, ow, k] for groups = 1;
 // dw overwritten, no scratch. Partial sums cover at most CHUNK_PIXELS pixels in f32 before
 // they are added to dw.
-export function conv2d_nhwc_direct_bwd_filter(x: usize, dy: usize, dw: usize,
+export function conv2d_nhwc_direct_bwd_filter_f32(x: usize, dy: usize, dw: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
-  conv2d_nhwc_direct_bwd_filter_part(x, dy, dw, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW,
+  conv2d_nhwc_direct_bwd_filter_f32_part(x, dy, dw, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW,
     padTop, padLeft, dilH, dilW, 0, 1);
 }
 
-// Part `part` of `parts` of conv2d_nhwc_direct_bwd_filter: the dw rows (taps kh, kw, c) of
+// Part `part` of `parts` of conv2d_nhwc_direct_bwd_filter_f32: the dw rows (taps kh, kw, c) of
 // that part, in runs of 4 taps (8 when K < 4 or K mod 8 is 1-4: a single-vector slice takes
 // taps 8 at a time), so at most ⌈KH·KW·C / 4⌉ parts do work. Parts may run concurrently, no
 // work area; together they are bit-identical to one call.
-export function conv2d_nhwc_direct_bwd_filter_part(x: usize, dy: usize, dw: usize,
+export function conv2d_nhwc_direct_bwd_filter_f32_part(x: usize, dy: usize, dw: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   part: i32, parts: i32): void {

@@ -220,23 +220,6 @@ export function sum_f32(a: usize, n: i32): f64 {
   return s;
 }
 
-// out[i] = max(a[i], 0). pmax is one x64 instruction where f32x4.max is a long
-// NaN-correcting sequence (about 2x slower measured); pmax(x, 0) keeps a NaN x.
-export function relu_f32(a: usize, out: usize, n: i32): void {
-  const z = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(out + o, f32x4.pmax(v128.load(a + o), z));
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const x = load<f32>(a + o);
-    store<f32>(out + o, x < 0 ? 0 : x);
-  }
-}
-
-
 // Sums V vectors of L lanes (16, 4 or 1 channels) from channel k0 over all rows: f32
 // partial sums over chunks of 64 rows, then f64 totals, so long batches stay accurate.
 // @ts-ignore: decorator

@@ -52,7 +52,7 @@ export function gemm_f32_scratch_bytes(M: i32, N: i32, K: i32): usize {
 // Scratch enough for gemm_f32 on every M' ≤ M and K' ≤ K with this N (a threaded caller
 // splits rows or k-blocks and gives each part a block of one size): the A block is at most
 // min(M rounded up to 4, MC) rows and the k-block at most min(K, KC) deep.
-export function gemm_f32_scratch_bytes_upto(M: i32, N: i32, K: i32): usize {
+export function gemm_f32_max_scratch_bytes(M: i32, N: i32, K: i32): usize {
   const mc = min(roundUp(max(M, 1), MR), MC);
   const nc = blockSize(N, NC, NR);
   const kc = min(max(K, 0), KC);

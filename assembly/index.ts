@@ -16,3 +16,4 @@ export * from './winograd';
 export * from './conv_direct';
 export * from './transpose';
 export * from './reduce';
+export * from './dwconv';

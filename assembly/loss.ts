@@ -122,7 +122,7 @@ import { binary_scalar_f32, sum_f32, OP_ADD, OP_MUL } from './elementwise';
 }
 
 // y[r] = softmax(x[r]) = e^(x − max) / Σ e^(x − max), per row. y may alias x.
-export function softmax_f32(x: usize, y: usize, rows: i32, cols: i32): void {
+export function softmax_fwd_f32(x: usize, y: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
     const o = <usize>r * cols << 2;
     softmax_row(x + o, y + o, cols);
@@ -131,7 +131,7 @@ export function softmax_f32(x: usize, y: usize, rows: i32, cols: i32): void {
 
 // y[r] = (x − max) − log Σ e^(x − max): the max-shifted difference is formed first, so the
 // largest entries keep full precision however large the logits. y may alias x.
-export function log_softmax_f32(x: usize, y: usize, rows: i32, cols: i32): void {
+export function log_softmax_fwd_f32(x: usize, y: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
     const o = <usize>r * cols << 2;
     const m = rowmax(x + o, cols);
@@ -197,7 +197,7 @@ export function log_softmax_bwd_f32(y: usize, dy: usize, dx: usize, rows: i32, c
 // Cross-entropy from integer labels (i32 per row, 0 ≤ label < cols): probs = softmax(logits)
 // (saved for the backward; must not alias logits), losses[r] = logsumexp(logits[r]) −
 // logits[r, label]; returns Σ losses.
-export function cross_entropy_labels_fwd(
+export function cross_entropy_labels_fwd_f32(
   logits: usize, labels: usize, losses: usize, probs: usize, rows: i32, cols: i32,
 ): f64 {
   return losses_fwd(L_LABELS, logits, labels, losses, probs, rows, cols, 0);
@@ -205,7 +205,7 @@ export function cross_entropy_labels_fwd(
 
 // dlogits = scale·(probs − onehot(label)), scale = dLoss/dloss_r (e.g. 1/rows for the mean).
 // dlogits may alias probs.
-export function cross_entropy_labels_bwd(
+export function cross_entropy_labels_bwd_f32(
   probs: usize, labels: usize, dlogits: usize, rows: i32, cols: i32, scale: f32,
 ): void {
   for (let r = 0; r < rows; r++) {
@@ -220,14 +220,14 @@ export function cross_entropy_labels_bwd(
 // Cross-entropy from target distributions t (one-hot or soft, rows need not sum to 1):
 // losses[r] = −Σ t·log_softmax(logits) = logsumexp·Σt − Σ t·logits (f64); returns Σ losses.
 // probs as for the labels form.
-export function cross_entropy_probs_fwd(
+export function cross_entropy_probs_fwd_f32(
   logits: usize, targets: usize, losses: usize, probs: usize, rows: i32, cols: i32,
 ): f64 {
   return losses_fwd(L_PROBS, logits, targets, losses, probs, rows, cols, 0);
 }
 
 // dlogits = scale·(probs·Σt − t) per row. dlogits may alias probs.
-export function cross_entropy_probs_bwd(
+export function cross_entropy_probs_bwd_f32(
   probs: usize, targets: usize, dlogits: usize, rows: i32, cols: i32, scale: f32,
 ): void {
   for (let r = 0; r < rows; r++) {
@@ -238,18 +238,18 @@ export function cross_entropy_probs_bwd(
 }
 
 // Σ (a − b)² over n floats, accumulated in f64 (the caller divides for the mean).
-export function mse_fwd(a: usize, b: usize, n: i32): f64 {
+export function mse_fwd_f32(a: usize, b: usize, n: i32): f64 {
   return rowsum(T_SQDIFF, a, b, n, 0, 0);
 }
 
 // da = 2·scale·(a − b): the gradient of scale·Σ(a − b)² (scale = 1/n for the mean).
-export function mse_bwd(a: usize, b: usize, da: usize, n: i32, scale: f32): void {
+export function mse_bwd_f32(a: usize, b: usize, da: usize, n: i32, scale: f32): void {
   rowmap(R_SCALED_DIFF, a, b, da, n, 2 * scale, 0, 0);
 }
 
 // Multi-class hinge (Weston–Watkins, the cs231n SVM loss): with y the row's label,
 // losses[r] = Σ_{j≠y} max(0, (s_j − s_y) + margin); returns Σ losses.
-export function hinge_multiclass_fwd(
+export function hinge_multiclass_fwd_f32(
   scores: usize, labels: usize, losses: usize, rows: i32, cols: i32, margin: f32,
 ): f64 {
   return losses_fwd(L_HINGE, scores, labels, losses, 0, rows, cols, margin);
@@ -257,7 +257,7 @@ export function hinge_multiclass_fwd(
 
 // dscores[j] = scale where (s_j − s_y) + margin > 0 (j ≠ y), else 0; dscores[y] = −Σ_{j≠y} dscores[j].
 // dscores may alias scores.
-export function hinge_multiclass_bwd(
+export function hinge_multiclass_bwd_f32(
   scores: usize, labels: usize, dscores: usize, rows: i32, cols: i32, margin: f32, scale: f32,
 ): void {
   for (let r = 0; r < rows; r++) {

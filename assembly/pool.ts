@@ -189,7 +189,7 @@ import { load_f32x4_n, store_f32x4_n } from './simd_math';
 // Max pooling. argmax (i32 per output) receives the winning cell's flat index within its
 // image, (ih·W + iw)·C + c, or −1; argmax = 0: no indices (inference). The first cell of a
 // tie wins; a NaN wins only as the first real cell of its window.
-export function maxpool2d_nhwc_fwd(
+export function maxpool2d_nhwc_fwd_f32(
   x: usize, y: usize, argmax: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, padBottom: i32, padRight: i32, dh: i32, dw: i32,
 ): void {
@@ -199,7 +199,7 @@ export function maxpool2d_nhwc_fwd(
 
 // dx = 0, then dx[n, argmax] += dy for every output (overlapping windows accumulate).
 // A scatter: scalar by nature.
-export function maxpool2d_nhwc_bwd(
+export function maxpool2d_nhwc_bwd_f32(
   dy: usize, argmax: usize, dx: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
 ): void {
   const img = H * W * C;
@@ -221,7 +221,7 @@ export function maxpool2d_nhwc_bwd(
 
 // Average pooling. countPad = 1 divides by the taps inside the padded input (padded cells
 // count as zeros), countPad = 0 by the number of real cells in the window.
-export function avgpool2d_nhwc_fwd(
+export function avgpool2d_nhwc_fwd_f32(
   x: usize, y: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, padBottom: i32, padRight: i32, dh: i32, dw: i32, countPad: i32,
 ): void {
@@ -229,7 +229,7 @@ export function avgpool2d_nhwc_fwd(
 }
 
 // dx = 0, then each real cell of each window gets dy / count.
-export function avgpool2d_nhwc_bwd(
+export function avgpool2d_nhwc_bwd_f32(
   dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, padBottom: i32, padRight: i32, dh: i32, dw: i32, countPad: i32,
 ): void {
@@ -237,7 +237,7 @@ export function avgpool2d_nhwc_bwd(
 }
 
 // L2 pooling (LP, p = 2): y = sqrt(Σ x²) over the real cells of the window.
-export function l2pool2d_nhwc_fwd(
+export function l2pool2d_nhwc_fwd_f32(
   x: usize, y: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, padBottom: i32, padRight: i32, dh: i32, dw: i32,
 ): void {
@@ -246,7 +246,7 @@ export function l2pool2d_nhwc_fwd(
 
 // dx = 0, then dx += dy·x / y over each window; where y = 0 (an all-zero window) the
 // gradient is defined as 0.
-export function l2pool2d_nhwc_bwd(
+export function l2pool2d_nhwc_bwd_f32(
   x: usize, y: usize, dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padTop: i32, padLeft: i32, padBottom: i32, padRight: i32, dh: i32, dw: i32,
 ): void {
@@ -254,12 +254,12 @@ export function l2pool2d_nhwc_bwd(
 }
 
 // Global average pooling [N, H, W, C] → [N, C]: average pooling with one H×W window.
-export function global_avgpool_nhwc_fwd(x: usize, y: usize, N: i32, H: i32, W: i32, C: i32): void {
+export function global_avgpool_nhwc_fwd_f32(x: usize, y: usize, N: i32, H: i32, W: i32, C: i32): void {
   pool(P_AVG, false, x, y, 0, 0, 0, N, H, W, C, 1, 1, H, W, 1, 1, 0, 0, 0, 0, 1, 1, 1);
 }
 
 // dx[n, h, w, c] = dy[n, c] / (H·W)
-export function global_avgpool_nhwc_bwd(dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32): void {
+export function global_avgpool_nhwc_bwd_f32(dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32): void {
   pool(P_AVG, true, 0, 0, 0, dy, dx, N, H, W, C, 1, 1, H, W, 1, 1, 0, 0, 0, 0, 1, 1, 1);
 }
 

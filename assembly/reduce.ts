@@ -164,9 +164,9 @@ export function select_eq_f32(x: usize, ref: usize, g: usize, out: usize, n: i32
 }
 
 // Softmax (log = 0) or log-softmax (log = 1) along r of [outer, R, inner], inner > 1 (the
-// contiguous case is loss.ts's softmax_f32): 4 columns at a time, a max pass, an exp-sum
+// contiguous case is loss.ts's softmax_fwd_f32): 4 columns at a time, a max pass, an exp-sum
 // pass in f64, then the scaling. y may alias x.
-export function softmax_axis_f32(x: usize, y: usize, outer: i32, R: i32, inner: i32, log: i32): void {
+export function softmax_axis_fwd_f32(x: usize, y: usize, outer: i32, R: i32, inner: i32, log: i32): void {
   const stride = <usize>inner << 2;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i += 4) {
@@ -194,7 +194,7 @@ export function softmax_axis_f32(x: usize, y: usize, outer: i32, R: i32, inner: 
         l = f32x4.replace_lane(l, 1, <f32>Math.log(f64x2.extract_lane(lo, 1)));
         l = f32x4.replace_lane(l, 2, <f32>Math.log(f64x2.extract_lane(hi, 0)));
         l = f32x4.replace_lane(l, 3, <f32>Math.log(f64x2.extract_lane(hi, 1)));
-        // (x − max) first, as log_softmax_f32: the largest entries keep full precision
+        // (x − max) first, as log_softmax_fwd_f32: the largest entries keep full precision
         for (let r = 0; r < R; r++) {
           const d = f32x4.sub(load_f32x4_n(xo + <usize>r * stride, rem), m);
           store_f32x4_n(yo + <usize>r * stride, f32x4.sub(d, l), rem);
@@ -245,7 +245,7 @@ export function softmax_axis_bwd_f32(y: usize, dy: usize, dx: usize, outer: i32,
 // order, with their indices r (as floats) in idx; equal values keep their order along r,
 // so the first of ties wins (argmax/argmin are k = 1). Insertion into the sorted output:
 // O(R·k) per column, scalar. 1 ≤ k ≤ R.
-export function topk_axis_f32(x: usize, vals: usize, idx: usize, outer: i32, R: i32, inner: i32, k: i32, largest: i32): void {
+export function topk_axis_fwd_f32(x: usize, vals: usize, idx: usize, outer: i32, R: i32, inner: i32, k: i32, largest: i32): void {
   const st = <usize>inner << 2;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {

@@ -14,7 +14,7 @@
 // [1.7e-7]; tanh ≤ 2.4e-7 [1.6e-7]. (1 ulp is 6e-8 to 1.2e-7 relative.)
 //
 // These helpers take and return v128, which JavaScript cannot pass: import them into kernel
-// files, never re-export this file from the module entry. exp_f32 (the array form) is in
+// files, never re-export this file from the module entry. exp_fwd_f32 (the array form) is in
 // activation.ts.
 
 // @ts-ignore: decorator

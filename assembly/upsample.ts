@@ -4,7 +4,7 @@
 import { load_f32x4_n, store_f32x4_n } from './simd_math';
 
 // y[N, H·sh, W·sw, C] from x[N, H, W, C]; y overwritten.
-export function upsample_nearest_nhwc_fwd(x: usize, y: usize, N: i32, H: i32, W: i32, C: i32,
+export function upsample_nhwc_nearest_fwd_f32(x: usize, y: usize, N: i32, H: i32, W: i32, C: i32,
   sh: i32, sw: i32): void {
   const cb = <usize>C << 2;
   const yRowBytes = <usize>W * sw * cb;
@@ -34,7 +34,7 @@ export function upsample_nearest_nhwc_fwd(x: usize, y: usize, N: i32, H: i32, W:
 }
 
 // dx[n, h, w, c] = Σ over the sh×sw block of dy that pixel was copied to; dx overwritten.
-export function upsample_nearest_nhwc_bwd(dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32,
+export function upsample_nhwc_nearest_bwd_f32(dy: usize, dx: usize, N: i32, H: i32, W: i32, C: i32,
   sh: i32, sw: i32): void {
   const cb = <usize>C << 2;
   const yRowBytes = <usize>W * sw * cb;

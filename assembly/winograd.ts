@@ -28,14 +28,12 @@
 
 import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
 import { ld, st } from './simd_math';
+import { align16 } from './conv_common';
 
 // @ts-ignore: decorator
 @inline const BLOCK_BUDGET: i32 = 2 << 20;
 // @ts-ignore: decorator
 @inline const MIN_BLOCK_TILES: i32 = 64;
-
-// @ts-ignore: decorator
-@inline function align16(n: usize): usize { return (n + 15) & ~(<usize>15); }
 
 // Tiles per block: BLOCK_BUDGET bytes of V + M but at least MIN_BLOCK_TILES, the blocks as
 // even as possible and a multiple of 4 (gemm's row panel) unless one block takes all.
@@ -307,47 +305,47 @@ import { ld, st } from './simd_math';
 }
 
 // Bytes of the transformed filters: 36·C·K floats.
-export function winograd_f4x4_3x3_weights_bytes(C: i32, K: i32): usize {
+export function conv2d_winograd_f4x4_3x3_weights_f32_bytes(C: i32, K: i32): usize {
   return <usize>36 * C * K << 2;
 }
 
 // wt[36][C][K] = the F(4×4, 3×3) transforms G g Gᵀ of the HWIO filters w [3, 3, C, K]
 // (element e = i·6 + j of the 6×6 transform); wt is overwritten, w is not touched.
-export function winograd_f4x4_3x3_weights(w: usize, wt: usize, C: i32, K: i32): void {
+export function conv2d_winograd_f4x4_3x3_weights_f32(w: usize, wt: usize, C: i32, K: i32): void {
   weights_into(6, w, wt, C, K);
 }
 
 // y[N, OH, OW, K] = act(conv3×3(x, w) + bias) at stride 1, groups 1, with wt the output of
-// winograd_f4x4_3x3_weights. x [N, H, W, C]; padTop/padLeft any; taps outside the input
+// conv2d_winograd_f4x4_3x3_weights_f32. x [N, H, W, C]; padTop/padLeft any; taps outside the input
 // read zero. bias may be 0 (none); act 0 none, 1 ReLU.
-// scratch: winograd_f4x4_3x3_nhwc_fwd_scratch_bytes(...) bytes, 16-byte aligned.
-export function winograd_f4x4_3x3_nhwc_fwd(x: usize, wt: usize, bias: usize, y: usize,
+// scratch: conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(...) bytes, 16-byte aligned.
+export function conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x: usize, wt: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, K: i32, padTop: i32, padLeft: i32,
   act: i32, scratch: usize): void {
   fwd(6, x, wt, bias, y, N, H, W, C, OH, OW, K, padTop, padLeft, act, scratch);
 }
 
-export function winograd_f4x4_3x3_nhwc_fwd_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
+export function conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
   OH: i32, OW: i32, K: i32): usize {
   return scratch_bytes(6, N, C, OH, OW, K);
 }
 
 // The same with F(2×2, 3×3): wt [16][C][K], 4×4 tiles.
-export function winograd_f2x2_3x3_weights_bytes(C: i32, K: i32): usize {
+export function conv2d_winograd_f2x2_3x3_weights_f32_bytes(C: i32, K: i32): usize {
   return <usize>16 * C * K << 2;
 }
 
-export function winograd_f2x2_3x3_weights(w: usize, wt: usize, C: i32, K: i32): void {
+export function conv2d_winograd_f2x2_3x3_weights_f32(w: usize, wt: usize, C: i32, K: i32): void {
   weights_into(4, w, wt, C, K);
 }
 
-export function winograd_f2x2_3x3_nhwc_fwd(x: usize, wt: usize, bias: usize, y: usize,
+export function conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x: usize, wt: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, K: i32, padTop: i32, padLeft: i32,
   act: i32, scratch: usize): void {
   fwd(4, x, wt, bias, y, N, H, W, C, OH, OW, K, padTop, padLeft, act, scratch);
 }
 
-export function winograd_f2x2_3x3_nhwc_fwd_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
+export function conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
   OH: i32, OW: i32, K: i32): usize {
   return scratch_bytes(4, N, C, OH, OW, K);
 }

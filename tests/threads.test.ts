@@ -306,7 +306,7 @@ if (CHILD) {
     assert.equal(diffBits(t.dataSync(), before), null, 'tensor data is untouched');
     // …and the new instance computes on the same memory.
     const y = sn.zeros([1000]);
-    (inst.exports.relu_f32 as (a: number, b: number, n: number) => void)(t.ptr, y.ptr, 1000);
+    (inst.exports.relu_fwd_f32 as (a: number, b: number, n: number) => void)(t.ptr, y.ptr, 1000);
     assert.deepEqual(y.dataSync(), before.map((v) => Math.max(v, 0)));
     t.dispose();
     y.dispose();

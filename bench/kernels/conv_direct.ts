@@ -9,12 +9,12 @@ import { check, getF32, putF32, randomArray, type Job, type Simdnet } from '../c
 
 // The kernels compared, by export name: the only place this family names them.
 const KERNEL = {
-  fwd: 'conv2d_nhwc_fwd',
-  fwdDirect: 'conv2d_nhwc_direct_fwd',
-  filter: 'conv2d_nhwc_bwd_filter',
-  filterDirect: 'conv2d_nhwc_direct_bwd_filter',
-  fwdScratch: 'conv2d_nhwc_fwd_scratch_bytes',
-  filterScratch: 'conv2d_nhwc_bwd_filter_scratch_bytes',
+  fwd: 'conv2d_nhwc_fwd_f32',
+  fwdDirect: 'conv2d_nhwc_direct_fwd_f32',
+  filter: 'conv2d_nhwc_bwd_filter_f32',
+  filterDirect: 'conv2d_nhwc_direct_bwd_filter_f32',
+  fwdScratch: 'conv2d_nhwc_fwd_f32_scratch_bytes',
+  filterScratch: 'conv2d_nhwc_bwd_filter_f32_scratch_bytes',
 } as const;
 
 interface Shape {

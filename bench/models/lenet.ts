@@ -184,7 +184,7 @@ function convnetjsModel(wts: Weights): Net {
 function describe(name: string, a: number[]): { shape: string; flops: number } {
   // A `_part` kernel takes its whole kernel's arguments first; the direct ones have no groups.
   const base = name.replace(/_part$/, '').replace('_direct', '');
-  const g = base === 'conv2d_nhwc_fwd' ? 4 : base === 'conv2d_nhwc_bwd_data' || base === 'conv2d_nhwc_bwd_filter' ? 3 : -1;
+  const g = base === 'conv2d_nhwc_fwd_f32' ? 4 : base === 'conv2d_nhwc_bwd_data_f32' || base === 'conv2d_nhwc_bwd_filter_f32' ? 3 : -1;
   if (g >= 0) {
     const [N, H, W, C, OH, OW, KH, KW, K] = a.slice(g, g + 9);
     const groups = name.includes('_direct') ? 1 : a[g + 15];
@@ -201,22 +201,22 @@ function describe(name: string, a: number[]): { shape: string; flops: number } {
 
 // What each kernel is in LeNet.
 const KERNEL_ROLE: Record<string, string> = {
-  conv2d_nhwc_fwd: 'conv forward (im2col + GEMM, bias in its epilogue)',
-  conv2d_nhwc_bwd_data: 'conv data gradient',
-  conv2d_nhwc_bwd_filter: 'conv filter gradient',
-  conv2d_nhwc_fwd_part: 'conv forward (im2col + GEMM), by parts',
-  conv2d_nhwc_bwd_data_part: 'conv data gradient, by parts',
-  conv2d_nhwc_bwd_filter_part: 'conv filter gradient, by parts',
-  conv2d_nhwc_direct_fwd_part: 'conv forward, direct (few input channels)',
-  conv2d_nhwc_direct_bwd_filter_part: 'conv filter gradient, direct (few input channels)',
-  maxpool2d_nhwc_fwd: 'max pool forward',
-  maxpool2d_nhwc_bwd: 'max pool backward',
+  conv2d_nhwc_fwd_f32: 'conv forward (im2col + GEMM, bias in its epilogue)',
+  conv2d_nhwc_bwd_data_f32: 'conv data gradient',
+  conv2d_nhwc_bwd_filter_f32: 'conv filter gradient',
+  conv2d_nhwc_fwd_f32_part: 'conv forward (im2col + GEMM), by parts',
+  conv2d_nhwc_bwd_data_f32_part: 'conv data gradient, by parts',
+  conv2d_nhwc_bwd_filter_f32_part: 'conv filter gradient, by parts',
+  conv2d_nhwc_direct_fwd_f32_part: 'conv forward, direct (few input channels)',
+  conv2d_nhwc_direct_bwd_filter_f32_part: 'conv filter gradient, direct (few input channels)',
+  maxpool2d_nhwc_fwd_f32: 'max pool forward',
+  maxpool2d_nhwc_bwd_f32: 'max pool backward',
   gemm_f32: 'dense layer GEMM (forward, dx or dw)',
-  relu_f32: 'ReLU forward (its own layer)',
+  relu_fwd_f32: 'ReLU forward (its own layer)',
   relu_bwd_f32: 'ReLU backward',
   sum_rows_f32: 'bias gradient (column sums)',
-  cross_entropy_labels_fwd: 'softmax cross-entropy forward',
-  cross_entropy_labels_bwd: 'softmax cross-entropy backward',
+  cross_entropy_labels_fwd_f32: 'softmax cross-entropy forward',
+  cross_entropy_labels_bwd_f32: 'softmax cross-entropy backward',
   sgd_f32: 'SGD update',
   copy_f32: 'copy',
   fill_f32: 'fill',

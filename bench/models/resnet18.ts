@@ -123,7 +123,7 @@ function im2colOnly(fused: nn.Module): number {
 // per kernel and shape.
 
 function describe(name: string, a: number[]): { shape: string; flops: number } {
-  if (name === 'conv2d_nhwc_fwd') {
+  if (name === 'conv2d_nhwc_fwd_f32') {
     const [, , , , N, H, W, C, OH, OW, KH, KW, K, sh] = a;
     return { shape: `${H}²×${C}→${K} ${KH}×${KW}/${sh}`, flops: 2 * N * OH * OW * K * KH * KW * C / a[19] };
   }
@@ -132,7 +132,7 @@ function describe(name: string, a: number[]): { shape: string; flops: number } {
     return { shape: `${H}²×${C}→${K} 3×3/1`, flops: 2 * N * OH * OW * K * 9 * C };
   }
   if (name === 'gemm_f32') return { shape: `${a[2]}×${a[4]}·${a[4]}×${a[3]}`, flops: 2 * a[2] * a[3] * a[4] };
-  if (name === 'maxpool2d_nhwc_fwd') return { shape: `${a[4]}²×${a[6]}→${a[7]}²`, flops: 0 };
+  if (name === 'maxpool2d_nhwc_fwd_f32') return { shape: `${a[4]}²×${a[6]}→${a[7]}²`, flops: 0 };
   return { shape: '', flops: 0 };
 }
 

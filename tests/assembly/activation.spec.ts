@@ -1,8 +1,8 @@
 // Activations against f64 scalar references on sizes that hit the partial-vector tail, with a
 // guard after every output; backward against central differences of the f64 forward.
 import {
-  exp_f32, relu_bwd_f32, leaky_relu_f32, leaky_relu_bwd_f32, elu_f32, elu_bwd_f32, sigmoid_f32,
-  sigmoid_bwd_f32, tanh_f32, tanh_bwd_f32, softplus_f32, softplus_bwd_f32, sign_f32, sign_bwd_f32,
+  relu_fwd_f32, exp_fwd_f32, relu_bwd_f32, leaky_relu_fwd_f32, leaky_relu_bwd_f32, elu_fwd_f32, elu_bwd_f32, sigmoid_fwd_f32,
+  sigmoid_bwd_f32, tanh_fwd_f32, tanh_bwd_f32, softplus_fwd_f32, softplus_bwd_f32, sign_fwd_f32, sign_bwd_f32,
 } from '../../assembly/activation';
 import {
   clip_fwd_f32, clip_bwd_f32, relu6_fwd_f32, relu6_bwd_f32, hard_sigmoid_fwd_f32, hard_sigmoid_bwd_f32,
@@ -11,7 +11,6 @@ import {
   log_fwd_f32, log_bwd_f32, abs_fwd_f32, abs_bwd_f32, pow_scalar_fwd_f32, pow_scalar_bwd_f32,
   prelu_fwd_f32, prelu_bwd_f32,
 } from '../../assembly/activation';
-import { relu_f32 } from '../../assembly/elementwise';
 import { seed, rnd, randBuf, zeroBuf, at, close, GUARD, erf64 } from './helpers';
 
 const SIZES: i32[] = [1, 3, 4, 7, 17, 33, 100];
@@ -38,13 +37,13 @@ function refF(op: i32, x: f64, p: f64): f64 {
 }
 
 function runF(op: i32, x: usize, y: usize, n: i32, p: f32): void {
-  if (op == RELU) relu_f32(x, y, n);
-  else if (op == LEAKY) leaky_relu_f32(x, y, n, p);
-  else if (op == ELU) elu_f32(x, y, n, p);
-  else if (op == SIGMOID) sigmoid_f32(x, y, n);
-  else if (op == TANH) tanh_f32(x, y, n);
-  else if (op == SOFTPLUS) softplus_f32(x, y, n);
-  else sign_f32(x, y, n);
+  if (op == RELU) relu_fwd_f32(x, y, n);
+  else if (op == LEAKY) leaky_relu_fwd_f32(x, y, n, p);
+  else if (op == ELU) elu_fwd_f32(x, y, n, p);
+  else if (op == SIGMOID) sigmoid_fwd_f32(x, y, n);
+  else if (op == TANH) tanh_fwd_f32(x, y, n);
+  else if (op == SOFTPLUS) softplus_fwd_f32(x, y, n);
+  else sign_fwd_f32(x, y, n);
 }
 
 // Backward from x or y, as each kernel documents.
@@ -111,14 +110,14 @@ describe('activation', () => {
     const x = zeroBuf(n);
     const y = zeroBuf(n);
     for (let i = 0; i < n; i++) store<f32>(x + (<usize>i << 2), <f32>(-100.0 + 0.05 * <f64>i));
-    softplus_f32(x, y, n);
+    softplus_fwd_f32(x, y, n);
     let worst: f64 = 0;
     for (let i = 0; i < n; i++) {
       const w = refF(SOFTPLUS, <f64>at(x, i), 0);
       worst = Math.max(worst, Math.abs(<f64>at(y, i) - w) / Math.max(w, 1.2e-38));
     }
     expect(worst).toBeLessThanOrEqual(3e-7);
-    elu_f32(x, y, n, 1);
+    elu_fwd_f32(x, y, n, 1);
     worst = 0;
     for (let i = 0; i < n; i++) {
       const w = refF(ELU, <f64>at(x, i), 1);
@@ -133,7 +132,7 @@ describe('activation', () => {
     const y = zeroBuf(6);
     store<f32>(x, Infinity); store<f32>(x + 4, -Infinity); store<f32>(x + 8, 1e30);
     store<f32>(x + 12, -1e30); store<f32>(x + 16, NaN); store<f32>(x + 20, 100);
-    softplus_f32(x, y, 6);
+    softplus_fwd_f32(x, y, 6);
     expect(at(y, 0)).toBe(Infinity);
     expect(at(y, 1)).toBe(0);
     expect(at(y, 2)).toBe(1e30);
@@ -141,7 +140,7 @@ describe('activation', () => {
     expect(isNaN(at(y, 4))).toBe(true);
     expect(at(y, 5)).toBe(100);
     store<f32>(x, 0); store<f32>(x + 4, -0.0); store<f32>(x + 8, 2.5); store<f32>(x + 12, -1e-30);
-    sign_f32(x, y, 6);
+    sign_fwd_f32(x, y, 6);
     expect(reinterpret<u32>(at(y, 0))).toBe(0);
     expect(reinterpret<u32>(at(y, 1))).toBe(0x80000000);
     expect(at(y, 2)).toBe(1);
@@ -150,7 +149,7 @@ describe('activation', () => {
     expect(at(y, 5)).toBe(1);
     // exp through the activation loop, 3-lane tail
     store<f32>(x, 1); store<f32>(x + 4, -1); store<f32>(x + 8, 0);
-    exp_f32(x, y, 3);
+    exp_fwd_f32(x, y, 3);
     expect(Math.abs(<f64>at(y, 0) - Math.E)).toBeLessThanOrEqual(3e-7);
     expect(Math.abs(<f64>at(y, 1) - 1.0 / Math.E)).toBeLessThanOrEqual(3e-8);
     expect(at(y, 2)).toBe(1);
@@ -234,11 +233,11 @@ describe('activation', () => {
     const g = randBuf(n);
     const a = zeroBuf(n);
     const b = zeroBuf(n);
-    relu_f32(x, y, n);
+    relu_fwd_f32(x, y, n);
     relu_bwd_f32(x, g, a, n);
     relu_bwd_f32(y, g, b, n);
     for (let i = 0; i < n; i++) expect(at(a, i)).toBe(at(b, i));
-    leaky_relu_f32(x, y, n, 0.2);
+    leaky_relu_fwd_f32(x, y, n, 0.2);
     leaky_relu_bwd_f32(x, g, a, n, 0.2);
     leaky_relu_bwd_f32(y, g, b, n, 0.2);
     for (let i = 0; i < n; i++) expect(at(a, i)).toBe(at(b, i));
@@ -457,6 +456,19 @@ describe('activation: clip, relu6, hard sigmoid/swish, silu, gelu, log-sigmoid, 
       expect(at(dx, n)).toBe(GUARD);
       expect(at(t, n)).toBe(GUARD);
       heap.free(x); heap.free(a); heap.free(y); heap.free(dy); heap.free(dx); heap.free(t);
+    }
+  });
+
+  it('relu matches max(x, 0) and keeps NaN', () => {
+    for (let s = 0; s < SIZES.length; s++) {
+      const n = SIZES[s];
+      const a = randBuf(n);
+      store<f32>(a, NaN);
+      const out = zeroBuf(n);
+      relu_fwd_f32(a, out, n);
+      expect(isNaN(at(out, 0))).toBe(true);
+      for (let i = 1; i < n; i++) expect(at(out, i)).toBe(at(a, i) > 0 ? at(a, i) : 0);
+      heap.free(a); heap.free(out);
     }
   });
 });

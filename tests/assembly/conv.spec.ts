@@ -1,21 +1,19 @@
 import {
-  conv2d_nhwc_fwd, conv2d_nhwc_fwd_scratch_bytes,
-  conv2d_nhwc_bwd_data, conv2d_nhwc_bwd_data_scratch_bytes,
-  conv2d_nhwc_bwd_filter, conv2d_nhwc_bwd_filter_scratch_bytes,
-  conv_transpose2d_nhwc_fwd, conv_transpose2d_nhwc_fwd_scratch_bytes,
-  conv_transpose2d_nhwc_bwd_data, conv_transpose2d_nhwc_bwd_data_scratch_bytes,
-  conv_transpose2d_nhwc_bwd_filter, conv_transpose2d_nhwc_bwd_filter_scratch_bytes,
-  depthwise2d_nhwc_fwd, depthwise2d_nhwc_bwd_data, depthwise2d_nhwc_bwd_filter,
-  conv2d_nhwc_fwd_part, conv2d_nhwc_bwd_data_part, conv2d_nhwc_bwd_filter_part,
-  conv_transpose2d_nhwc_fwd_part, conv_transpose2d_nhwc_bwd_data_part,
-  conv_transpose2d_nhwc_bwd_filter_part, conv2d_nhwc_bwd_filter_work_bytes,
-  conv_transpose2d_nhwc_bwd_filter_work_bytes, add_partials_f32,
+  conv2d_nhwc_fwd_f32, conv2d_nhwc_fwd_f32_scratch_bytes,
+  conv2d_nhwc_bwd_data_f32, conv2d_nhwc_bwd_data_f32_scratch_bytes,
+  conv2d_nhwc_bwd_filter_f32, conv2d_nhwc_bwd_filter_f32_scratch_bytes,
+  conv_transpose2d_nhwc_fwd_f32, conv_transpose2d_nhwc_fwd_f32_scratch_bytes,
+  conv_transpose2d_nhwc_bwd_data_f32, conv_transpose2d_nhwc_bwd_data_f32_scratch_bytes,
+  conv_transpose2d_nhwc_bwd_filter_f32, conv_transpose2d_nhwc_bwd_filter_f32_scratch_bytes,
+  conv2d_nhwc_fwd_f32_part, conv2d_nhwc_bwd_data_f32_part, conv2d_nhwc_bwd_filter_f32_part,
+  conv_transpose2d_nhwc_fwd_f32_part, conv_transpose2d_nhwc_bwd_data_f32_part,
+  conv_transpose2d_nhwc_bwd_filter_f32_part, conv2d_nhwc_bwd_filter_f32_work_bytes,
+  conv_transpose2d_nhwc_bwd_filter_f32_work_bytes, add_partials_f32,
 } from '../../assembly/conv';
 import { sum_rows_f32 } from '../../assembly/elementwise';
-import { seed, rnd, randBuf, at } from './helpers';
+import { seed, randBuf } from './helpers';
 import {
-  GUARD, TOL, FD_H, Geo, geo, R_FWD, R_DATA, R_FILTER, refLoop, refFwd, refData, refFilter, epilogue,
-  f64of, outBuf, relErr,
+  GUARD, Geo, geo, refFwd, refData, refFilter, epilogue, f64of, outBuf, check, checkFd,
 } from './conv_ref';
 
 // Every kernel is compared with a plain scalar f64 reference (direct convolution and its
@@ -28,35 +26,6 @@ function colSums(dy: Float64Array, K: i32): Float64Array {
   const s = new Float64Array(K);
   for (let i = 0; i < dy.length; i++) s[i % K] += dy[i];
   return s;
-}
-
-function dot(a: Float64Array, b: Float64Array): f64 {
-  let s: f64 = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-// L = Σ y ⊙ G for the conv (transposed == false: y = conv(a; w) + bias) or for the
-// transposed conv (y = convᵀ(a; w) + bias, its input a shaped like the conv's output).
-function loss(transposed: bool, g: Geo, a: Float64Array, w: Float64Array, bias: Float64Array, G: Float64Array): f64 {
-  const y = transposed ? refData(g, a, w) : refLoopFwdNoAct(g, a, w);
-  epilogue(y, bias, 0);
-  return dot(y, G);
-}
-function refLoopFwdNoAct(g: Geo, x: Float64Array, w: Float64Array): Float64Array {
-  return refFwd(g, x, w, null, 0);
-}
-
-// Central difference of loss() with respect to arr[i]; arr is one of a, w, bias.
-function fd(transposed: bool, g: Geo, a: Float64Array, w: Float64Array, bias: Float64Array,
-  G: Float64Array, arr: Float64Array, i: i32): f64 {
-  const v = arr[i];
-  arr[i] = v + FD_H;
-  const lp = loss(transposed, g, a, w, bias, G);
-  arr[i] = v - FD_H;
-  const lm = loss(transposed, g, a, w, bias, G);
-  arr[i] = v;
-  return (lp - lm) / (2 * FD_H);
 }
 
 // ---- buffers -------------------------------------------------------------------------
@@ -72,24 +41,6 @@ function checkScratch(p: usize, bytes: usize, what: string): void {
   expect(load<f32>(p + bytes)).toBe(GUARD, what + ': scratch overrun');
   heap.free(p);
 }
-function check(got: usize, want: Float64Array, what: string): void {
-  const n = want.length;
-  let worst: f64 = 0;
-  for (let i = 0; i < n; i++) worst = Math.max(worst, relErr(<f64>at(got, i), want[i]));
-  expect(worst).toBeLessThan(TOL, what);
-  expect(at(got, n)).toBe(GUARD, what + ': guard');
-}
-// Compares kernel gradient entries with finite differences at `samples` random entries.
-function checkFd(transposed: bool, g: Geo, a: Float64Array, w: Float64Array, bias: Float64Array,
-  G: Float64Array, arr: Float64Array, got: usize, samples: i32, what: string): void {
-  let worst: f64 = 0;
-  for (let s = 0; s < samples; s++) {
-    const i = s == 0 ? arr.length - 1 : <i32>((<f64>rnd() * 0.5 + 0.5) * arr.length) % arr.length;
-    worst = Math.max(worst, relErr(<f64>at(got, i), fd(transposed, g, a, w, bias, G, arr, i)));
-  }
-  expect(worst).toBeLessThan(TOL, what + ' vs finite differences');
-}
-
 // ---- one configuration: conv fwd/bwd, bias grad, transposed fwd/bwd ----------------
 
 function checkCase(g: Geo, samples: i32): void {
@@ -99,64 +50,38 @@ function checkCase(g: Geo, samples: i32): void {
   const gy = randBuf(yn), gx = randBuf(xn);   // upstream gradients (and transposed inputs)
   const X = f64of(x, xn), Wt = f64of(w, wn), B = f64of(b, g.K), BT = f64of(bt, g.C);
   const GY = f64of(gy, yn), GX = f64of(gx, xn);
-  const dwise = g.groups > 1 && g.groups == g.C && g.K == g.C;
 
   // conv forward with the case's epilogue
-  let bytes = conv2d_nhwc_fwd_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+  let bytes = conv2d_nhwc_fwd_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
     g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
   let scr = scratchBuf(bytes);
   const y = outBuf(yn);
-  conv2d_nhwc_fwd(x, w, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+  conv2d_nhwc_fwd_f32(x, w, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
     g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr);
   check(y, refFwd(g, X, Wt, g.bias ? B : null, g.act), d + ' fwd');
   checkScratch(scr, bytes, d + ' fwd');
-  if (dwise) {
-    const y2 = outBuf(yn);
-    depthwise2d_nhwc_fwd(x, w, g.bias ? b : 0, y2, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
-      g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act);
-    check(y2, refFwd(g, X, Wt, g.bias ? B : null, g.act), d + ' depthwise fwd');
-    heap.free(y2);
-  }
 
   // conv backward-data
-  bytes = conv2d_nhwc_bwd_data_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+  bytes = conv2d_nhwc_bwd_data_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
     g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
   scr = scratchBuf(bytes);
   const dx = outBuf(xn);
-  if (dwise) depthwise2d_nhwc_bwd_data(gy, w, dx, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
-    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw);
-  else conv2d_nhwc_bwd_data(gy, w, dx, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+  conv2d_nhwc_bwd_data_f32(gy, w, dx, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
     g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
   check(dx, refData(g, GY, Wt), d + ' bwd_data');
   checkFd(false, g, X, Wt, B, GY, X, dx, samples, d + ' bwd_data');
   checkScratch(scr, bytes, d + ' bwd_data');
-  if (dwise) {  // and through the conv2d entry point
-    const dx2 = outBuf(xn);
-    conv2d_nhwc_bwd_data(gy, w, dx2, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
-      g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, 0);
-    check(dx2, refData(g, GY, Wt), d + ' bwd_data via conv2d');
-    heap.free(dx2);
-  }
 
   // conv backward-filter
-  bytes = conv2d_nhwc_bwd_filter_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+  bytes = conv2d_nhwc_bwd_filter_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
     g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
   scr = scratchBuf(bytes);
   const dw = outBuf(wn);
-  if (dwise) depthwise2d_nhwc_bwd_filter(x, gy, dw, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
-    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw);
-  else conv2d_nhwc_bwd_filter(x, gy, dw, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+  conv2d_nhwc_bwd_filter_f32(x, gy, dw, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
     g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
   check(dw, refFilter(g, X, GY), d + ' bwd_filter');
   checkFd(false, g, X, Wt, B, GY, Wt, dw, samples, d + ' bwd_filter');
   checkScratch(scr, bytes, d + ' bwd_filter');
-  if (dwise) {
-    const dw2 = outBuf(wn);
-    conv2d_nhwc_bwd_filter(x, gy, dw2, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
-      g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, 0);
-    check(dw2, refFilter(g, X, GY), d + ' bwd_filter via conv2d');
-    heap.free(dw2);
-  }
 
   // bias gradient
   const db = outBuf(g.K);
@@ -166,32 +91,32 @@ function checkCase(g: Geo, samples: i32): void {
 
   // Transposed conv of the same geometry: input shaped like y (gy), output like x; its
   // upstream gradient is gx. Same weight buffer ([KH, KW, Cout_t/groups, Cin_t]).
-  bytes = conv_transpose2d_nhwc_fwd_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW,
+  bytes = conv_transpose2d_nhwc_fwd_f32_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW,
     g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
   scr = scratchBuf(bytes);
   const yt = outBuf(xn);
-  conv_transpose2d_nhwc_fwd(gy, w, g.bias ? bt : 0, yt, g.N, g.OH, g.OW, g.K, g.H, g.W,
+  conv_transpose2d_nhwc_fwd_f32(gy, w, g.bias ? bt : 0, yt, g.N, g.OH, g.OW, g.K, g.H, g.W,
     g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr);
   const wantT = refData(g, GY, Wt);
   epilogue(wantT, g.bias ? BT : null, g.act);
   check(yt, wantT, d + ' transposed fwd');
   checkScratch(scr, bytes, d + ' transposed fwd');
 
-  bytes = conv_transpose2d_nhwc_bwd_data_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH,
+  bytes = conv_transpose2d_nhwc_bwd_data_f32_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH,
     g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
   scr = scratchBuf(bytes);
   const dxt = outBuf(yn);
-  conv_transpose2d_nhwc_bwd_data(gx, w, dxt, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C,
+  conv_transpose2d_nhwc_bwd_data_f32(gx, w, dxt, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C,
     g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
   check(dxt, refFwd(g, GX, Wt, null, 0), d + ' transposed bwd_data');
   checkFd(true, g, GY, Wt, BT, GX, GY, dxt, samples, d + ' transposed bwd_data');
   checkScratch(scr, bytes, d + ' transposed bwd_data');
 
-  bytes = conv_transpose2d_nhwc_bwd_filter_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH,
+  bytes = conv_transpose2d_nhwc_bwd_filter_f32_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH,
     g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
   scr = scratchBuf(bytes);
   const dwt = outBuf(wn);
-  conv_transpose2d_nhwc_bwd_filter(gy, gx, dwt, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW,
+  conv_transpose2d_nhwc_bwd_filter_f32(gy, gx, dwt, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW,
     g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
   check(dwt, refFilter(g, GX, GY), d + ' transposed bwd_filter');
   checkFd(true, g, GY, Wt, BT, GX, Wt, dwt, samples, d + ' transposed bwd_filter');
@@ -249,7 +174,7 @@ describe('conv2d', () => {
     checkCase(geo(1, 5, 6, 5, 3, 3, 3, 2, 2, 1, 1, 1).pads(4, 3, 3, 4).epi(true, 0), 4);
   });
 
-  it('groups 2, groups = C with multiplier 2, depthwise (groups = C = K)', () => {
+  it('groups 2 and 3, groups = C with multiplier 2 (depthwise: dwconv.spec.ts)', () => {
     seed(4);
     // groups 2: strided GEMMs over channel slices
     checkCase(geo(1, 7, 7, 6, 4, 3, 3, 1, 1, 1, 1, 2).same().epi(true, 1), 4);
@@ -260,14 +185,6 @@ describe('conv2d', () => {
     // groups = C, two filters per channel (GEMM path, N = 2 per group)
     checkCase(geo(1, 7, 8, 3, 6, 3, 3, 1, 1, 1, 1, 3).same().epi(true, 0), 4);
     checkCase(geo(1, 9, 7, 5, 10, 5, 5, 2, 2, 1, 1, 5).pads(2, 1, 0, 3).epi(false, 1), 4);
-    // depthwise: direct SIMD kernels (channel tails 1, 2, 3 and none)
-    checkCase(geo(1, 9, 8, 5, 5, 3, 3, 1, 1, 1, 1, 5).same().epi(true, 1), 4);
-    checkCase(geo(1, 9, 9, 6, 6, 3, 3, 2, 2, 1, 1, 6).same().epi(true, 0), 4);
-    checkCase(geo(1, 8, 11, 7, 7, 5, 5, 1, 1, 2, 2, 7).pads(3, 1, 4, 2).epi(false, 1), 4);
-    checkCase(geo(1, 11, 13, 8, 8, 3, 3, 3, 1, 1, 1, 8).valid().epi(false, 0), 4);
-    checkCase(geo(1, 7, 9, 2, 2, 7, 7, 1, 1, 1, 1, 2).same().epi(true, 0), 4);
-    checkCase(geo(1, 9, 12, 4, 4, 1, 1, 1, 1, 1, 1, 4).valid().epi(true, 1), 4);
-    checkCase(geo(3, 6, 14, 9, 9, 3, 5, 2, 1, 1, 1, 9).same().epi(true, 1), 4);
   });
 
   it('batch 3', () => {
@@ -317,20 +234,6 @@ describe('conv2d', () => {
   });
 });
 
-describe('depthwise2d', () => {
-  it('interior fast path over wide rows, all tails, strides and dilations', () => {
-    seed(9);
-    const cs: i32[] = [1, 3, 4, 6, 9, 33];
-    for (let t = 0; t < cs.length; t++) {
-      const c = cs[t];
-      const s = 1 + t % 2;
-      const d = t % 3 == 2 ? 2 : 1;
-      checkCase(geo(1, 6, 19, c, c, 3, 3, s, s, d, d, c).same().epi(t % 2 == 0, (t / 2) % 2), 3);
-      checkCase(geo(2, 5, 17, c, c, 5, 3, 1, s, 1, d, c).pads(1, 0, 0, 2).epi(true, 1), 3);
-    }
-  });
-});
-
 // ---- threaded parts: (part, parts) slices put together are bit-identical to one call ----
 
 const K_FWD = 0, K_DATA = 1, K_FILTER = 2, K_T_FWD = 3, K_T_DATA = 4, K_T_FILTER = 5;
@@ -342,40 +245,40 @@ function runKernel(which: i32, g: Geo, a: usize, b: usize, bias: usize, out: usi
   const whole = parts == 0;
   if (whole) parts = 1;
   if (which == K_FWD) {
-    if (whole) conv2d_nhwc_fwd(a, b, bias, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr);
-    else conv2d_nhwc_fwd_part(a, b, bias, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr, part, parts);
+    if (whole) conv2d_nhwc_fwd_f32(a, b, bias, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr);
+    else conv2d_nhwc_fwd_f32_part(a, b, bias, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr, part, parts);
   } else if (which == K_DATA) {
-    if (whole) conv2d_nhwc_bwd_data(a, b, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
-    else conv2d_nhwc_bwd_data_part(a, b, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr, part, parts);
+    if (whole) conv2d_nhwc_bwd_data_f32(a, b, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
+    else conv2d_nhwc_bwd_data_f32_part(a, b, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr, part, parts);
   } else if (which == K_FILTER) {
-    if (whole) conv2d_nhwc_bwd_filter(a, b, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
-    else conv2d_nhwc_bwd_filter_part(a, b, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr, work, part, parts);
+    if (whole) conv2d_nhwc_bwd_filter_f32(a, b, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
+    else conv2d_nhwc_bwd_filter_f32_part(a, b, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr, work, part, parts);
   } else if (which == K_T_FWD) {
-    if (whole) conv_transpose2d_nhwc_fwd(a, b, bias, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr);
-    else conv_transpose2d_nhwc_fwd_part(a, b, bias, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr, part, parts);
+    if (whole) conv_transpose2d_nhwc_fwd_f32(a, b, bias, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr);
+    else conv_transpose2d_nhwc_fwd_f32_part(a, b, bias, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr, part, parts);
   } else if (which == K_T_DATA) {
-    if (whole) conv_transpose2d_nhwc_bwd_data(a, b, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
-    else conv_transpose2d_nhwc_bwd_data_part(a, b, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr, part, parts);
+    if (whole) conv_transpose2d_nhwc_bwd_data_f32(a, b, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
+    else conv_transpose2d_nhwc_bwd_data_f32_part(a, b, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr, part, parts);
   } else {
-    if (whole) conv_transpose2d_nhwc_bwd_filter(a, b, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
-    else conv_transpose2d_nhwc_bwd_filter_part(a, b, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr, work, part, parts);
+    if (whole) conv_transpose2d_nhwc_bwd_filter_f32(a, b, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
+    else conv_transpose2d_nhwc_bwd_filter_f32_part(a, b, out, g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr, work, part, parts);
   }
 }
 
 // The filter gradients' shared work area (0 for the other kernels).
 function workOf(which: i32, g: Geo): usize {
-  if (which == K_FILTER) return conv2d_nhwc_bwd_filter_work_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
-  if (which == K_T_FILTER) return conv_transpose2d_nhwc_bwd_filter_work_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  if (which == K_FILTER) return conv2d_nhwc_bwd_filter_f32_work_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  if (which == K_T_FILTER) return conv_transpose2d_nhwc_bwd_filter_f32_work_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
   return 0;
 }
 
 function scratchOf(which: i32, g: Geo): usize {
-  if (which == K_FWD) return conv2d_nhwc_fwd_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
-  if (which == K_DATA) return conv2d_nhwc_bwd_data_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
-  if (which == K_FILTER) return conv2d_nhwc_bwd_filter_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
-  if (which == K_T_FWD) return conv_transpose2d_nhwc_fwd_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
-  if (which == K_T_DATA) return conv_transpose2d_nhwc_bwd_data_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
-  return conv_transpose2d_nhwc_bwd_filter_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  if (which == K_FWD) return conv2d_nhwc_fwd_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  if (which == K_DATA) return conv2d_nhwc_bwd_data_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  if (which == K_FILTER) return conv2d_nhwc_bwd_filter_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  if (which == K_T_FWD) return conv_transpose2d_nhwc_fwd_f32_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  if (which == K_T_DATA) return conv_transpose2d_nhwc_bwd_data_f32_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
+  return conv_transpose2d_nhwc_bwd_filter_f32_scratch_bytes(g.N, g.OH, g.OW, g.K, g.H, g.W, g.KH, g.KW, g.C, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups);
 }
 
 // Every kernel of the case run whole, then in 2, 3 and 7 parts (one after another, each
@@ -438,7 +341,6 @@ describe('conv2d parts (threads)', () => {
     checkParts(geo(3, 7, 7, 5, 6, 1, 1, 1, 1, 1, 1, 1).valid().epi(true, 0));    // 1×1 direct
     checkParts(geo(2, 7, 9, 4, 3, 1, 1, 2, 2, 1, 1, 1).valid().epi(false, 1));   // 1×1 strided
     checkParts(geo(1, 2, 3, 3, 2, 3, 3, 1, 1, 1, 1, 1).same().epi(false, 0));    // more parts than rows
-    checkParts(geo(2, 9, 8, 6, 6, 3, 3, 2, 1, 1, 1, 6).same().epi(true, 1));     // depthwise
   });
 
   it('parts across several im2col row blocks (their blocks differ from one call\'s)', () => {

@@ -1,6 +1,6 @@
 import {
-  conv2d_nhwc_direct_fwd, conv2d_nhwc_direct_fwd_part,
-  conv2d_nhwc_direct_bwd_filter, conv2d_nhwc_direct_bwd_filter_part,
+  conv2d_nhwc_direct_fwd_f32, conv2d_nhwc_direct_fwd_f32_part,
+  conv2d_nhwc_direct_bwd_filter_f32, conv2d_nhwc_direct_bwd_filter_f32_part,
 } from '../../assembly/conv_direct';
 import { seed, rnd, randBuf, at } from './helpers';
 import { GUARD, TOL, FD_H, Geo, geo, refFwd, refFilter, f64of, outBuf, relErr } from './conv_ref';
@@ -50,12 +50,12 @@ function checkCase(g: Geo, samples: i32, tol: f64 = TOL, positive: bool = false)
   const X = f64of(x, xn), Wt = f64of(w, wn), B = f64of(b, g.K), GY = f64of(gy, yn);
 
   const y = outBuf(yn);
-  conv2d_nhwc_direct_fwd(x, w, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
+  conv2d_nhwc_direct_fwd_f32(x, w, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
     g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act);
   check(y, refFwd(g, X, Wt, g.bias ? B : null, g.act), tol, d + ' fwd');
 
   const dw = outBuf(wn);
-  conv2d_nhwc_direct_bwd_filter(x, gy, dw, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+  conv2d_nhwc_direct_bwd_filter_f32(x, gy, dw, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
     g.sh, g.sw, g.pt, g.pl, g.dh, g.dw);
   check(dw, refFilter(g, X, GY), tol, d + ' bwd_filter');
   let worst: f64 = 0;
@@ -179,17 +179,17 @@ describe('conv2d direct (small C)', () => {
       const xn = g.xLen(), yn = g.yLen(), wn = g.wLen();
       const x = randBuf(xn), w = randBuf(wn), b = randBuf(g.K), gy = randBuf(yn);
       const y = outBuf(yn), dw = outBuf(wn);
-      conv2d_nhwc_direct_fwd(x, w, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
+      conv2d_nhwc_direct_fwd_f32(x, w, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
         g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act);
-      conv2d_nhwc_direct_bwd_filter(x, gy, dw, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
+      conv2d_nhwc_direct_bwd_filter_f32(x, gy, dw, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
         g.sh, g.sw, g.pt, g.pl, g.dh, g.dw);
       for (let parts = 1; parts <= 5; parts++) {
         const d = g.toString() + ' parts ' + parts.toString();
         const yp = outBuf(yn), dwp = outBuf(wn);
         for (let part = parts - 1; part >= 0; part--) {   // any order
-          conv2d_nhwc_direct_fwd_part(x, w, g.bias ? b : 0, yp, g.N, g.H, g.W, g.C, g.OH, g.OW,
+          conv2d_nhwc_direct_fwd_f32_part(x, w, g.bias ? b : 0, yp, g.N, g.H, g.W, g.C, g.OH, g.OW,
             g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act, part, parts);
-          conv2d_nhwc_direct_bwd_filter_part(x, gy, dwp, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH,
+          conv2d_nhwc_direct_bwd_filter_f32_part(x, gy, dwp, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH,
             g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, part, parts);
         }
         for (let i = 0; i <= yn; i++) expect(at(yp, i)).toBe(at(y, i), d + ' fwd');

@@ -1,5 +1,7 @@
 // The scalar f64 reference convolution the convolution specs share: the geometry of a case
-// (Geo), the one loop nest behind forward, data and filter references, and the buffers.
+// (Geo), the one loop nest behind forward, data and filter references, the buffers, and the
+// checks against them and against finite differences of the forward reference.
+import { GUARD, rnd, at } from './helpers';
 
 export { GUARD, f64of, outBuf } from './helpers';
 export const TOL: f64 = 1e-4;   // f32 kernels against f64 references: |got − want| / (1 + |want|)
@@ -113,4 +115,53 @@ export function epilogue(y: Float64Array, bias: Float64Array | null, act: i32): 
 export function relErr(got: f64, want: f64): f64 {
   const e = Math.abs(got - want) / (1.0 + Math.abs(want));
   return e == e ? e : Infinity;
+}
+
+// ---- gradient checks shared by the convolution specs ----------------------------------
+
+function dot(a: Float64Array, b: Float64Array): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+// L = Σ y ⊙ G for the conv (transposed == false: y = conv(a; w) + bias) or for the
+// transposed conv (y = convᵀ(a; w) + bias, its input a shaped like the conv's output).
+export function loss(transposed: bool, g: Geo, a: Float64Array, w: Float64Array, bias: Float64Array, G: Float64Array): f64 {
+  const y = transposed ? refData(g, a, w) : refLoopFwdNoAct(g, a, w);
+  epilogue(y, bias, 0);
+  return dot(y, G);
+}
+function refLoopFwdNoAct(g: Geo, x: Float64Array, w: Float64Array): Float64Array {
+  return refFwd(g, x, w, null, 0);
+}
+
+// Central difference of loss() with respect to arr[i]; arr is one of a, w, bias.
+export function fd(transposed: bool, g: Geo, a: Float64Array, w: Float64Array, bias: Float64Array,
+  G: Float64Array, arr: Float64Array, i: i32): f64 {
+  const v = arr[i];
+  arr[i] = v + FD_H;
+  const lp = loss(transposed, g, a, w, bias, G);
+  arr[i] = v - FD_H;
+  const lm = loss(transposed, g, a, w, bias, G);
+  arr[i] = v;
+  return (lp - lm) / (2 * FD_H);
+}
+
+export function check(got: usize, want: Float64Array, what: string): void {
+  const n = want.length;
+  let worst: f64 = 0;
+  for (let i = 0; i < n; i++) worst = Math.max(worst, relErr(<f64>at(got, i), want[i]));
+  expect(worst).toBeLessThan(TOL, what);
+  expect(at(got, n)).toBe(GUARD, what + ': guard');
+}
+// Compares kernel gradient entries with finite differences at `samples` random entries.
+export function checkFd(transposed: bool, g: Geo, a: Float64Array, w: Float64Array, bias: Float64Array,
+  G: Float64Array, arr: Float64Array, got: usize, samples: i32, what: string): void {
+  let worst: f64 = 0;
+  for (let s = 0; s < samples; s++) {
+    const i = s == 0 ? arr.length - 1 : <i32>((<f64>rnd() * 0.5 + 0.5) * arr.length) % arr.length;
+    worst = Math.max(worst, relErr(<f64>at(got, i), fd(transposed, g, a, w, bias, G, arr, i)));
+  }
+  expect(worst).toBeLessThan(TOL, what + ' vs finite differences');
 }

@@ -1,4 +1,4 @@
-import { gemm_f32, gemm_f32_scratch_bytes, gemm_f32_scratch_bytes_upto } from '../../assembly/gemm';
+import { gemm_f32, gemm_f32_scratch_bytes, gemm_f32_max_scratch_bytes } from '../../assembly/gemm';
 import { seed, rnd, randBuf, at } from './helpers';
 
 const SIZES: i32[] = [1, 3, 7, 17, 33, 100];
@@ -201,14 +201,14 @@ describe('gemm_f32 in parts (threads)', () => {
     expect(bad).toBe(0);
   });
 
-  it('gemm_f32_scratch_bytes_upto(M, N, K) covers every smaller M and K', () => {
+  it('gemm_f32_max_scratch_bytes(M, N, K) covers every smaller M and K', () => {
     const Ms: i32[] = [1, 5, 64, 128, 129, 300, 1000];
     const Ks: i32[] = [0, 1, 9, 256, 257, 600];
     let bad = 0;
     for (let i = 0; i < Ms.length; i++)
       for (let j = 0; j < Ks.length; j++) {
         const M = Ms[i], K = Ks[j];
-        const bound = gemm_f32_scratch_bytes_upto(M, 37, K);
+        const bound = gemm_f32_max_scratch_bytes(M, 37, K);
         for (let m = 1; m <= M; m += max(1, M / 50))
           for (let k = 0; k <= K; k += max(1, K / 40)) if (gemm_f32_scratch_bytes(m, 37, k) > bound) bad++;
         if (gemm_f32_scratch_bytes(M, 37, K) > bound) bad++;

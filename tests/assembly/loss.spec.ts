@@ -2,9 +2,9 @@
 // column counts hit every tail; guard after every output; backward against central
 // differences of the f64 forward (L = Σ y·g for the softmaxes, Σ scale·loss_r for losses).
 import {
-  softmax_f32, log_softmax_f32, softmax_bwd_f32, log_softmax_bwd_f32,
-  cross_entropy_labels_fwd, cross_entropy_labels_bwd, cross_entropy_probs_fwd,
-  cross_entropy_probs_bwd, mse_fwd, mse_bwd, hinge_multiclass_fwd, hinge_multiclass_bwd,
+  softmax_fwd_f32, log_softmax_fwd_f32, softmax_bwd_f32, log_softmax_bwd_f32,
+  cross_entropy_labels_fwd_f32, cross_entropy_labels_bwd_f32, cross_entropy_probs_fwd_f32,
+  cross_entropy_probs_bwd_f32, mse_fwd_f32, mse_bwd_f32, hinge_multiclass_fwd_f32, hinge_multiclass_bwd_f32,
 } from '../../assembly/loss';
 import { seed, rnd, randBuf, zeroBuf, copyBuf, at, close, guarded, GUARD } from './helpers';
 
@@ -80,7 +80,7 @@ describe('loss', () => {
         const x = randBuf(n);
         for (let i = 0; i < n; i++) store<f32>(x + (<usize>i << 2), at(x, i) * 8); // spread
         const y = guarded(n);
-        if (lg) log_softmax_f32(x, y, rows, cols); else softmax_f32(x, y, rows, cols);
+        if (lg) log_softmax_fwd_f32(x, y, rows, cols); else softmax_fwd_f32(x, y, rows, cols);
         let bad = 0;
         for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) {
           const want = smx(lg == 1, x, r, j, cols, -1, 0);
@@ -89,7 +89,7 @@ describe('loss', () => {
         expect(bad).toBe(0);
         expect(at(y, n)).toBe(GUARD);
         const z = copyBuf(x, n);
-        if (lg) log_softmax_f32(z, z, rows, cols); else softmax_f32(z, z, rows, cols);
+        if (lg) log_softmax_fwd_f32(z, z, rows, cols); else softmax_fwd_f32(z, z, rows, cols);
         for (let i = 0; i < n; i++) if (at(z, i) != at(y, i)) bad++;
         expect(bad).toBe(0);
         heap.free(x); heap.free(y); heap.free(z);
@@ -102,9 +102,9 @@ describe('loss', () => {
     const x = zeroBuf(cols);
     const y = zeroBuf(cols);
     for (let j = 0; j < cols; j++) store<f32>(x + (<usize>j << 2), <f32>(1e4 + 10.0 * <f64>j));
-    softmax_f32(x, y, 1, cols);
+    softmax_fwd_f32(x, y, 1, cols);
     for (let j = 0; j < cols; j++) expect(close(<f64>at(y, j), smx(false, x, 0, j, cols, -1, 0), 1e-40, 1e-6)).toBe(true);
-    log_softmax_f32(x, y, 1, cols);
+    log_softmax_fwd_f32(x, y, 1, cols);
     // the top entry: −log(1 + e^-10 + …) ≈ −4.54e-5, which x − f32(lse) would get wrong by ~5e-4
     for (let j = 0; j < cols; j++) expect(close(<f64>at(y, j), smx(true, x, 0, j, cols, -1, 0), 1e-12, 1e-6)).toBe(true);
     heap.free(x); heap.free(y);
@@ -120,7 +120,7 @@ describe('loss', () => {
         const x = randBuf(n);
         for (let i = 0; i < n; i++) store<f32>(x + (<usize>i << 2), at(x, i) * 3);
         const y = zeroBuf(n);
-        if (lg) log_softmax_f32(x, y, rows, cols); else softmax_f32(x, y, rows, cols);
+        if (lg) log_softmax_fwd_f32(x, y, rows, cols); else softmax_fwd_f32(x, y, rows, cols);
         const g = randBuf(n);
         const dx = guarded(n);
         if (lg) log_softmax_bwd_f32(y, g, dx, rows, cols); else softmax_bwd_f32(y, g, dx, rows, cols);
@@ -169,9 +169,9 @@ describe('loss', () => {
         const losses = guarded(rows);
         const probs = guarded(n);
         let total: f64;
-        if (op == CE_LABELS) total = cross_entropy_labels_fwd(x, aux, losses, probs, rows, cols);
-        else if (op == CE_PROBS) total = cross_entropy_probs_fwd(x, aux, losses, probs, rows, cols);
-        else total = hinge_multiclass_fwd(x, aux, losses, rows, cols, MARGIN);
+        if (op == CE_LABELS) total = cross_entropy_labels_fwd_f32(x, aux, losses, probs, rows, cols);
+        else if (op == CE_PROBS) total = cross_entropy_probs_fwd_f32(x, aux, losses, probs, rows, cols);
+        else total = hinge_multiclass_fwd_f32(x, aux, losses, rows, cols, MARGIN);
         let bad = 0;
         let want: f64 = 0;
         for (let r = 0; r < rows; r++) {
@@ -190,9 +190,9 @@ describe('loss', () => {
         }
         const scale: f32 = 1 / <f32>rows;
         const dx = guarded(n);
-        if (op == CE_LABELS) cross_entropy_labels_bwd(probs, aux, dx, rows, cols, scale);
-        else if (op == CE_PROBS) cross_entropy_probs_bwd(probs, aux, dx, rows, cols, scale);
-        else hinge_multiclass_bwd(x, aux, dx, rows, cols, MARGIN, scale);
+        if (op == CE_LABELS) cross_entropy_labels_bwd_f32(probs, aux, dx, rows, cols, scale);
+        else if (op == CE_PROBS) cross_entropy_probs_bwd_f32(probs, aux, dx, rows, cols, scale);
+        else hinge_multiclass_bwd_f32(x, aux, dx, rows, cols, MARGIN, scale);
         for (let i = 0; i < n; i++) {
           const r = i / cols;
           const d = (lossRow(op, x, aux, r, cols, i, H) - lossRow(op, x, aux, r, cols, i, -H)) / (2 * H);
@@ -202,9 +202,9 @@ describe('loss', () => {
         expect(at(dx, n)).toBe(GUARD);
         // the gradient may overwrite its input (probs, or the scores for the hinge)
         const z = copyBuf(op == HINGE ? x : probs, n);
-        if (op == CE_LABELS) cross_entropy_labels_bwd(z, aux, z, rows, cols, scale);
-        else if (op == CE_PROBS) cross_entropy_probs_bwd(z, aux, z, rows, cols, scale);
-        else hinge_multiclass_bwd(z, aux, z, rows, cols, MARGIN, scale);
+        if (op == CE_LABELS) cross_entropy_labels_bwd_f32(z, aux, z, rows, cols, scale);
+        else if (op == CE_PROBS) cross_entropy_probs_bwd_f32(z, aux, z, rows, cols, scale);
+        else hinge_multiclass_bwd_f32(z, aux, z, rows, cols, MARGIN, scale);
         for (let i = 0; i < n; i++) if (at(z, i) != at(dx, i)) bad++;
         expect(bad).toBe(0);
         heap.free(x); heap.free(aux); heap.free(losses); heap.free(probs); heap.free(dx); heap.free(z);
@@ -226,11 +226,11 @@ describe('loss', () => {
     const p = zeroBuf(n);
     const d1 = zeroBuf(n);
     const d2 = zeroBuf(n);
-    const s1 = cross_entropy_labels_fwd(x, lab, l1, p, rows, cols);
-    const s2 = cross_entropy_probs_fwd(x, t, l2, p, rows, cols);
+    const s1 = cross_entropy_labels_fwd_f32(x, lab, l1, p, rows, cols);
+    const s2 = cross_entropy_probs_fwd_f32(x, t, l2, p, rows, cols);
     expect(close(s1, s2, 1e-6, 1e-6)).toBe(true);
-    cross_entropy_labels_bwd(p, lab, d1, rows, cols, 0.5);
-    cross_entropy_probs_bwd(p, t, d2, rows, cols, 0.5);
+    cross_entropy_labels_bwd_f32(p, lab, d1, rows, cols, 0.5);
+    cross_entropy_probs_bwd_f32(p, t, d2, rows, cols, 0.5);
     for (let i = 0; i < n; i++) expect(close(<f64>at(d1, i), <f64>at(d2, i), 1e-7, 1e-6)).toBe(true);
     heap.free(x); heap.free(lab); heap.free(t); heap.free(l1); heap.free(l2);
     heap.free(p); heap.free(d1); heap.free(d2);
@@ -244,10 +244,10 @@ describe('loss', () => {
       const t = randBuf(n);
       let want: f64 = 0;
       for (let i = 0; i < n; i++) { const d = <f64>at(a, i) - <f64>at(t, i); want += d * d; }
-      expect(close(mse_fwd(a, t, n), want, 1e-9, 1e-6)).toBe(true);
+      expect(close(mse_fwd_f32(a, t, n), want, 1e-9, 1e-6)).toBe(true);
       const scale: f32 = 1 / <f32>n;
       const da = guarded(n);
-      mse_bwd(a, t, da, n, scale);
+      mse_bwd_f32(a, t, da, n, scale);
       let bad = 0;
       for (let i = 0; i < n; i++) {
         // only the i-th term depends on a[i]

@@ -4,8 +4,8 @@
 // forward: only the outputs whose window holds x[i] depend on it, so
 // dL/dx[i] = Σ over those outputs of g·(y(x[i]+h) − y(x[i]−h)) / 2h, L = Σ y·g.
 import {
-  maxpool2d_nhwc_fwd, maxpool2d_nhwc_bwd, avgpool2d_nhwc_fwd, avgpool2d_nhwc_bwd,
-  l2pool2d_nhwc_fwd, l2pool2d_nhwc_bwd, global_avgpool_nhwc_fwd, global_avgpool_nhwc_bwd,
+  maxpool2d_nhwc_fwd_f32, maxpool2d_nhwc_bwd_f32, avgpool2d_nhwc_fwd_f32, avgpool2d_nhwc_bwd_f32,
+  l2pool2d_nhwc_fwd_f32, l2pool2d_nhwc_bwd_f32, global_avgpool_nhwc_fwd_f32, global_avgpool_nhwc_bwd_f32,
   adaptive_avgpool2d_nhwc_fwd_f32, adaptive_avgpool2d_nhwc_bwd_f32,
 } from '../../assembly/pool';
 import { seed, randBuf, zeroBuf, outBuf, at, close, GUARD } from './helpers';
@@ -97,15 +97,15 @@ function refOut(op: i32, x: usize, g: Geo, n: i32, oh: i32, ow: i32, c: i32, pi:
 }
 
 function runFwd(op: i32, x: usize, y: usize, am: usize, g: Geo): void {
-  if (op == MAX) maxpool2d_nhwc_fwd(x, y, am, N, H, W, g.C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw);
-  else if (op == L2) l2pool2d_nhwc_fwd(x, y, N, H, W, g.C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw);
-  else avgpool2d_nhwc_fwd(x, y, N, H, W, g.C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw, op == AVG ? 1 : 0);
+  if (op == MAX) maxpool2d_nhwc_fwd_f32(x, y, am, N, H, W, g.C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw);
+  else if (op == L2) l2pool2d_nhwc_fwd_f32(x, y, N, H, W, g.C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw);
+  else avgpool2d_nhwc_fwd_f32(x, y, N, H, W, g.C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw, op == AVG ? 1 : 0);
 }
 
 function runBwd(op: i32, x: usize, y: usize, am: usize, dy: usize, dx: usize, g: Geo): void {
-  if (op == MAX) maxpool2d_nhwc_bwd(dy, am, dx, N, H, W, g.C, g.OH, g.OW);
-  else if (op == L2) l2pool2d_nhwc_bwd(x, y, dy, dx, N, H, W, g.C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw);
-  else avgpool2d_nhwc_bwd(dy, dx, N, H, W, g.C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw, op == AVG ? 1 : 0);
+  if (op == MAX) maxpool2d_nhwc_bwd_f32(dy, am, dx, N, H, W, g.C, g.OH, g.OW);
+  else if (op == L2) l2pool2d_nhwc_bwd_f32(x, y, dy, dx, N, H, W, g.C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw);
+  else avgpool2d_nhwc_bwd_f32(dy, dx, N, H, W, g.C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw, op == AVG ? 1 : 0);
 }
 
 // f64 mean of channel c of image n, with x[pi] replaced by x[pi] + d
@@ -151,14 +151,14 @@ function checkOp(op: i32): void {
         // without indices (argmax = 0, inference): the same values, nothing past y written
         const yv = zeroBuf(ny + 1);
         store<f32>(yv + (<usize>ny << 2), GUARD);
-        maxpool2d_nhwc_fwd(x, yv, 0, N, H, W, C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw);
+        maxpool2d_nhwc_fwd_f32(x, yv, 0, N, H, W, C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw);
         expect(memory.compare(yv, y, <usize>ny << 2)).toBe(0);
         expect(at(yv, ny)).toBe(GUARD);
         // and with NaNs in some cells (a NaN wins only as its window's first real cell)
         const xq = zeroBuf(nx);
         for (let i = 0; i < nx; i++) store<f32>(xq + (<usize>i << 2), i % 7 == 3 ? NaN : at(x, i));
-        maxpool2d_nhwc_fwd(xq, y, am, N, H, W, C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw);
-        maxpool2d_nhwc_fwd(xq, yv, 0, N, H, W, C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw);
+        maxpool2d_nhwc_fwd_f32(xq, y, am, N, H, W, C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw);
+        maxpool2d_nhwc_fwd_f32(xq, yv, 0, N, H, W, C, g.OH, g.OW, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.pt, g.pl, g.dh, g.dw);
         expect(memory.compare(yv, y, <usize>ny << 2)).toBe(0);
         runFwd(op, x, y, am, g);   // y and am as the backward below expects them
         heap.free(yv); heap.free(xq);
@@ -213,7 +213,7 @@ describe('pool', () => {
     const OW = W + 1;
     const y = zeroBuf(OH * OW * C);
     const am = zeroBuf(OH * OW * C);
-    maxpool2d_nhwc_fwd(x, y, am, 1, H, W, C, OH, OW, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1);
+    maxpool2d_nhwc_fwd_f32(x, y, am, 1, H, W, C, OH, OW, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1);
     for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) for (let c = 0; c < C; c++) {
       const o = (oh * OW + ow) * C + c;
       expect(at(y, o)).toBe(2);
@@ -224,7 +224,7 @@ describe('pool', () => {
     // padding 3 with a 2×2 kernel: output (0, 0) has no real cell
     const y2 = zeroBuf(C);
     const am2 = zeroBuf(C);
-    maxpool2d_nhwc_fwd(x, y2, am2, 1, H, W, C, 1, 1, 2, 2, 1, 1, 3, 3, 3, 3, 1, 1);
+    maxpool2d_nhwc_fwd_f32(x, y2, am2, 1, H, W, C, 1, 1, 2, 2, 1, 1, 3, 3, 3, 3, 1, 1);
     for (let c = 0; c < C; c++) {
       expect(at(y2, c)).toBe(0);
       expect(load<i32>(am2 + (<usize>c << 2))).toBe(-1);
@@ -239,8 +239,8 @@ describe('pool', () => {
     const dy = zeroBuf(C);
     const dx = zeroBuf(H * W * C);
     for (let c = 0; c < C; c++) store<f32>(dy + (<usize>c << 2), 1);
-    l2pool2d_nhwc_fwd(x, y, 1, H, W, C, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1);
-    l2pool2d_nhwc_bwd(x, y, dy, dx, 1, H, W, C, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1);
+    l2pool2d_nhwc_fwd_f32(x, y, 1, H, W, C, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1);
+    l2pool2d_nhwc_bwd_f32(x, y, dy, dx, 1, H, W, C, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1);
     for (let c = 0; c < C; c++) expect(at(y, c)).toBe(0);
     for (let i = 0; i < H * W * C; i++) expect(at(dx, i)).toBe(0);
     heap.free(x); heap.free(y); heap.free(dy); heap.free(dx);
@@ -254,7 +254,7 @@ describe('pool', () => {
       const x = randBuf(nx);
       const y = zeroBuf(N * C + 1);
       store<f32>(y + (<usize>(N * C) << 2), GUARD);
-      global_avgpool_nhwc_fwd(x, y, N, H, W, C);
+      global_avgpool_nhwc_fwd_f32(x, y, N, H, W, C);
       for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) {
         expect(close(<f64>at(y, n * C + c), refMean(x, C, n, c, -1, 0), 1e-7, 1e-6)).toBe(true);
       }
@@ -262,7 +262,7 @@ describe('pool', () => {
       const dy = randBuf(N * C);
       const dx = zeroBuf(nx + 1);
       store<f32>(dx + (<usize>nx << 2), GUARD);
-      global_avgpool_nhwc_bwd(dy, dx, N, H, W, C);
+      global_avgpool_nhwc_bwd_f32(dy, dx, N, H, W, C);
       const h: f64 = 1e-3;
       for (let i = 0; i < nx; i++) {
         const n = i / (H * W * C);

@@ -2,8 +2,8 @@
 // over [outer, R, inner] views whose R and inner hit every vector tail (inner = 1 is the
 // contiguous path, inner > 1 the strided one).
 import {
-  reduce_axis_f32, broadcast_axis_f32, select_eq_f32, softmax_axis_f32, softmax_axis_bwd_f32,
-  topk_axis_f32, topk_axis_bwd_f32,
+  reduce_axis_f32, broadcast_axis_f32, select_eq_f32, softmax_axis_fwd_f32, softmax_axis_bwd_f32,
+  topk_axis_fwd_f32, topk_axis_bwd_f32,
 } from '../../assembly/reduce';
 import { seed, randBuf, zeroBuf, outBuf, at, close, GUARD } from './helpers';
 
@@ -128,7 +128,7 @@ describe('reduce', () => {
       const dy = randBuf(n);
       for (let log = 0; log < 2; log++) {
         const y = outBuf(n);
-        softmax_axis_f32(x, y, outer, R, inner, log);
+        softmax_axis_fwd_f32(x, y, outer, R, inner, log);
         const dx = outBuf(n);
         softmax_axis_bwd_f32(y, dy, dx, outer, R, inner, log);
         let bad = 0;
@@ -176,7 +176,7 @@ describe('reduce', () => {
         for (let largest = 0; largest < 2; largest++) {
           const v = outBuf(outer * k * inner);
           const ix = outBuf(outer * k * inner);
-          topk_axis_f32(x, v, ix, outer, R, inner, k, largest);
+          topk_axis_fwd_f32(x, v, ix, outer, R, inner, k, largest);
           let bad = 0;
           for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
             // reference: repeated selection of the most extreme unused r (first wins)

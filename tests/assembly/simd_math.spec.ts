@@ -5,7 +5,7 @@
 import {
   expm1_f32x4, log1p_f32x4, log_f32x4, erf_f32x4, pow_f32x4, load_f32x4_n, store_f32x4_n,
 } from '../../assembly/simd_math';
-import { exp_f32, sigmoid_f32, tanh_f32 } from '../../assembly/activation';
+import { exp_fwd_f32, sigmoid_fwd_f32, tanh_fwd_f32 } from '../../assembly/activation';
 import { zeroBuf, at, erf64 } from './helpers';
 
 const F_EXP = 0;
@@ -19,9 +19,9 @@ const F_ERF = 6;
 const CHUNK = 4099; // odd: every chunk ends in a 3-lane tail
 
 function apply(f: i32, x: usize, y: usize, n: i32): void {
-  if (f == F_EXP) exp_f32(x, y, n);
-  else if (f == F_SIGMOID) sigmoid_f32(x, y, n);
-  else if (f == F_TANH) tanh_f32(x, y, n);
+  if (f == F_EXP) exp_fwd_f32(x, y, n);
+  else if (f == F_SIGMOID) sigmoid_fwd_f32(x, y, n);
+  else if (f == F_TANH) tanh_fwd_f32(x, y, n);
   else {
     // the v128 helpers, driven through the partial-vector tail helpers
     for (let i = 0; i < n; i += 4) {
@@ -94,7 +94,7 @@ describe('simd_math', () => {
     while (a < -87.33) {
       let k = 0;
       for (; k < CHUNK && a < -87.33; k++, a += 1e-4) store<f32>(x + (<usize>k << 2), <f32>a);
-      exp_f32(x, y, k);
+      exp_fwd_f32(x, y, k);
       for (let i = 0; i < k; i++) {
         const e = Math.abs(<f64>at(y, i) - Math.exp(<f64>at(x, i)));
         if (!(e <= worst)) worst = e;

@@ -1,4 +1,4 @@
-import { upsample_nearest_nhwc_fwd, upsample_nearest_nhwc_bwd, resize_nhwc_fwd_f32, resize_nhwc_bwd_f32 } from '../../assembly/upsample';
+import { upsample_nhwc_nearest_fwd_f32, upsample_nhwc_nearest_bwd_f32, resize_nhwc_fwd_f32, resize_nhwc_bwd_f32 } from '../../assembly/upsample';
 import { seed, rnd, randBuf, at, f64of, outBuf, close, GUARD } from './helpers';
 
 // Nearest upsampling against a scalar reference; the backward against the scalar adjoint
@@ -51,13 +51,13 @@ describe('upsample_nearest', () => {
       const X = f64of(x, xn), G = f64of(g, yn);
 
       const y = outBuf(yn);
-      upsample_nearest_nhwc_fwd(x, y, N, H, W, C, sh, sw);
+      upsample_nhwc_nearest_fwd_f32(x, y, N, H, W, C, sh, sw);
       const want = refFwd(X, N, H, W, C, sh, sw);
       for (let i = 0; i < yn; i++) expect(<f64>at(y, i)).toBe(want[i]);
       expect(at(y, yn)).toBe(GUARD);
 
       const dx = outBuf(xn);
-      upsample_nearest_nhwc_bwd(g, dx, N, H, W, C, sh, sw);
+      upsample_nhwc_nearest_bwd_f32(g, dx, N, H, W, C, sh, sw);
       const wantDx = refBwd(G, N, H, W, C, sh, sw);
       let worst: f64 = 0;
       for (let i = 0; i < xn; i++) worst = Math.max(worst, Math.abs(<f64>at(dx, i) - wantDx[i]) / (1 + Math.abs(wantDx[i])));

@@ -1,10 +1,10 @@
 import {
-  winograd_f4x4_3x3_weights, winograd_f4x4_3x3_weights_bytes,
-  winograd_f4x4_3x3_nhwc_fwd, winograd_f4x4_3x3_nhwc_fwd_scratch_bytes,
-  winograd_f2x2_3x3_weights, winograd_f2x2_3x3_weights_bytes,
-  winograd_f2x2_3x3_nhwc_fwd, winograd_f2x2_3x3_nhwc_fwd_scratch_bytes,
+  conv2d_winograd_f4x4_3x3_weights_f32, conv2d_winograd_f4x4_3x3_weights_f32_bytes,
+  conv2d_nhwc_winograd_f4x4_3x3_fwd_f32, conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes,
+  conv2d_winograd_f2x2_3x3_weights_f32, conv2d_winograd_f2x2_3x3_weights_f32_bytes,
+  conv2d_nhwc_winograd_f2x2_3x3_fwd_f32, conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes,
 } from '../../assembly/winograd';
-import { conv2d_nhwc_fwd, conv2d_nhwc_fwd_scratch_bytes } from '../../assembly/conv';
+import { conv2d_nhwc_fwd_f32, conv2d_nhwc_fwd_f32_scratch_bytes } from '../../assembly/conv';
 import { seed, rnd, randBuf, at, f64of, outBuf, GUARD } from './helpers';
 
 // Both Winograd variants against a plain scalar f64 direct convolution. Winograd's error
@@ -115,21 +115,21 @@ function runWino(m: i32, g: Geo, x: usize, w: usize, b: usize): usize {
   const d = 'F' + m.toString() + ' ' + g.toString();
   const wn = g.wLen();
   const w0 = f64of(w, wn);
-  const wtBytes = m == 4 ? winograd_f4x4_3x3_weights_bytes(g.C, g.K) : winograd_f2x2_3x3_weights_bytes(g.C, g.K);
+  const wtBytes = m == 4 ? conv2d_winograd_f4x4_3x3_weights_f32_bytes(g.C, g.K) : conv2d_winograd_f2x2_3x3_weights_f32_bytes(g.C, g.K);
   expect<usize>(wtBytes).toBe(<usize>((m + 2) * (m + 2) * g.C * g.K) << 2);
   const wt = guardedBytes(wtBytes);
-  if (m == 4) winograd_f4x4_3x3_weights(w, wt, g.C, g.K);
-  else winograd_f2x2_3x3_weights(w, wt, g.C, g.K);
+  if (m == 4) conv2d_winograd_f4x4_3x3_weights_f32(w, wt, g.C, g.K);
+  else conv2d_winograd_f2x2_3x3_weights_f32(w, wt, g.C, g.K);
   checkGuard(wt, wtBytes, d + ' weights');
   for (let i = 0; i < wn; i++) if (<f64>at(w, i) != w0[i]) expect(false).toBe(true, d + ': w changed');
 
   const bytes = m == 4
-    ? winograd_f4x4_3x3_nhwc_fwd_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.K)
-    : winograd_f2x2_3x3_nhwc_fwd_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.K);
+    ? conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.K)
+    : conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.K);
   const scr = guardedBytes(bytes);
   const y = outBuf(g.yLen());
-  if (m == 4) winograd_f4x4_3x3_nhwc_fwd(x, wt, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.K, g.pt, g.pl, g.act, scr);
-  else winograd_f2x2_3x3_nhwc_fwd(x, wt, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.K, g.pt, g.pl, g.act, scr);
+  if (m == 4) conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x, wt, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.K, g.pt, g.pl, g.act, scr);
+  else conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x, wt, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.K, g.pt, g.pl, g.act, scr);
   checkGuard(scr, bytes, d + ' scratch');
   expect(at(y, g.yLen())).toBe(GUARD, d + ': output guard');
   heap.free(wt); heap.free(scr);
@@ -137,10 +137,10 @@ function runWino(m: i32, g: Geo, x: usize, w: usize, b: usize): usize {
 }
 
 function runIm2col(g: Geo, x: usize, w: usize, b: usize): usize {
-  const bytes = conv2d_nhwc_fwd_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, 3, 3, g.K, 1, 1, g.pt, g.pl, 1, 1, 1);
+  const bytes = conv2d_nhwc_fwd_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, 3, 3, g.K, 1, 1, g.pt, g.pl, 1, 1, 1);
   const scr = guardedBytes(bytes);
   const y = outBuf(g.yLen());
-  conv2d_nhwc_fwd(x, w, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, 3, 3, g.K, 1, 1, g.pt, g.pl, 1, 1, 1, g.act, scr);
+  conv2d_nhwc_fwd_f32(x, w, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, 3, 3, g.K, 1, 1, g.pt, g.pl, 1, 1, 1, g.act, scr);
   heap.free(scr);
   return y;
 }

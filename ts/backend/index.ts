@@ -1,10 +1,10 @@
 // One module, one WebAssembly.Memory, one allocator per process or page.
 import { Allocator, fmtBytes, f32Index, type AllocatorStats } from './memory';
 import { defaultWasmUrl, load, type WasmSource } from './loader';
-import type { Kernels } from './kernels';
+import type { Kernels, PartKernel } from './kernels';
 import { MAX_THREADS, ThreadPool, threadSupport } from './threads';
 
-export { OP, type Kernels } from './kernels';
+export { OP, type Kernels, type PartKernel, type PoolDims } from './kernels';
 export { opError, fmtShape } from './errors';
 export { isWasmModule, type WasmSource } from './loader';
 export type { AllocatorStats } from './memory';
@@ -103,14 +103,6 @@ export class Backend {
     return this.scratchPtr[thread];
   }
 
-  /** Gives the scratch blocks back (e.g. after one large convolution). */
-  releaseScratch(): void {
-    for (let t = 0; t < this.scratchSize.length; t++) {
-      if (this.scratchSize[t] > 0) this.free(this.scratchPtr[t]);
-      this.scratchSize[t] = 0;
-    }
-  }
-
   /** Threads running kernel slices now (1 without a pool or after it failed). */
   get threads(): number {
     return this.pool && !this.pool.failure ? Math.min(this.pool.size, this.threadLimit) : 1;
@@ -144,13 +136,13 @@ export class Backend {
    * arguments: the calling thread and the workers take parts until none is left. Argument
    * `scratch.arg` is set to the running thread's scratch block of `scratch.bytes`.
    */
-  runParts(name: string, parts: number, args: (part: number) => number[], scratch?: { arg: number; bytes: number }): void {
+  runParts(name: PartKernel, parts: number, args: (part: number) => number[], scratch?: { arg: number; bytes: number }): void {
     const block = (bytes: number, thread: number) => this.scratch(bytes, thread);
     if (this.pool) {
       this.pool.run(name, parts, args, scratch && { ...scratch, block });
       return;
     }
-    const fn = (this.k as unknown as Record<string, (...a: number[]) => unknown>)[name];
+    const fn = this.k[name] as (...a: number[]) => unknown;
     const s = scratch ? this.scratch(scratch.bytes) : 0;
     for (let p = 0; p < parts; p++) {
       const a = args(p);

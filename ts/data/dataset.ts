@@ -1,7 +1,8 @@
 // In-memory datasets: samples as one float32 array (NHWC images or feature rows) and integer
 // labels, with seeded splits and batching into tensors.
-import { opError, fmtShape, getBackend, f32Index } from '../backend/index';
-import { Tensor, empty } from '../tensor/tensor';
+import { opError, fmtShape } from '../backend/index';
+import type { Tensor } from '../tensor/tensor';
+import { tensor } from '../ops/creation';
 import { Rng } from '../tensor/rng';
 
 export interface Dataset {
@@ -55,7 +56,5 @@ export function batchTensor(d: Dataset, order: ArrayLike<number>, start: number,
     y[i] = d.y[j];
   }
   transform?.(buf, shape);
-  const x = empty(shape);
-  getBackend().f32().set(buf, f32Index(x.ptr));
-  return { x, y };
+  return { x: tensor(buf, shape), y };
 }

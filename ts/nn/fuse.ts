@@ -1,13 +1,11 @@
 // The inference path: batch norm folded into the convolution before it, and a ReLU that
 // follows a convolution or dense layer fused into its epilogue.
-import { getBackend, OP } from '../backend/index';
-import { Tensor, empty } from '../tensor/tensor';
+import type { Tensor } from '../tensor/tensor';
 import { noGrad } from '../tensor/autograd';
-import { conv2d } from '../ops/conv';
+import { conv2dInference } from '../ops/conv';
+import { foldBatchNorm } from '../ops/fold';
 import { linear } from '../ops/linalg';
-import { windowGeometry } from '../ops/window';
-import { winogradChoice, winogradConv2d, WinogradWeights, type WinogradTile } from '../ops/winograd';
-import { zeros } from '../ops/creation';
+import { WinogradCache } from '../ops/winograd';
 import { Module, Sequential } from './module';
 import { Conv2d, Linear, BatchNorm2d, ReLU } from './layers';
 import { Residual, Graph } from './blocks';
@@ -22,47 +20,20 @@ export class FusedConv2d extends Module {
     readonly relu: boolean,
   ) {
     super();
-    const k = getBackend().k;
-    const K = conv.outChannels;
-    const w = empty(conv.weight.shape);
-    const b = zeros([K]);
-    if (conv.bias) k.copy_f32(conv.bias.ptr, b.ptr, K);
-    if (bn) {
-      // w' = w·s, b' = (b − mean)·s + beta with s = gamma / sqrt(var + eps) per output channel.
-      const s = empty([K]);
-      k.batchnorm_invstd_f32(bn.runningVar.ptr, s.ptr, K, bn.options.eps ?? 1e-5);
-      k.binary_f32(OP.MUL, s.ptr, bn.weight.ptr, s.ptr, K);
-      k.binary_rows_f32(OP.MUL, conv.weight.ptr, s.ptr, w.ptr, conv.weight.size / K, K);
-      k.binary_f32(OP.SUB, b.ptr, bn.runningMean.ptr, b.ptr, K);
-      k.binary_f32(OP.MUL, b.ptr, s.ptr, b.ptr, K);
-      k.binary_f32(OP.ADD, b.ptr, bn.bias.ptr, b.ptr, K);
-      s.dispose();
-    } else {
-      k.copy_f32(conv.weight.ptr, w.ptr, w.size);
-    }
-    this.weight = this.param('weight', w);
-    this.bias = this.param('bias', b);
+    const bnParams = bn && { gamma: bn.weight, beta: bn.bias, runningMean: bn.runningMean, runningVar: bn.runningVar, eps: bn.options.eps ?? 1e-5 };
+    const { weight, bias } = foldBatchNorm(conv.weight, conv.bias ?? null, bnParams);
+    this.weight = this.param('weight', weight);
+    this.bias = this.param('bias', bias);
     this.weight.requiresGrad = false;
     this.bias.requiresGrad = false;
   }
-  private readonly winograd = new Map<WinogradTile, WinogradWeights>();
+  // Transformed weights for the Winograd tiles the convolution launcher picks (3×3 stride 1).
+  private readonly winograd = new WinogradCache();
 
   forward(x: Tensor): Tensor {
     const o = this.conv.options;
     const relu = this.relu || o.activation === 'relu';
-    const [kh, kw] = this.conv.kernel;
-    const unit = (v: unknown) => v === undefined || v === 1 || (Array.isArray(v) && v[0] === 1 && v[1] === 1);
-    if (kh === 3 && kw === 3 && unit(o.stride) && unit(o.dilation) && (o.groups ?? 1) === 1 && !x.requiresGrad && x.rank === 4) {
-      // 3×3 stride 1: Winograd where it measured faster than im2col + GEMM.
-      const g = windowGeometry('conv2d', x.shape[1], x.shape[2], { kernel: [3, 3], padding: o.padding, roundMode: o.roundMode });
-      const tile = winogradChoice(x.shape[0], g.OH, g.OW, x.shape[3]);
-      if (tile && g.padTop + g.padBottom <= 2 && g.padLeft + g.padRight <= 2) {
-        let wt = this.winograd.get(tile);
-        if (!wt) this.winograd.set(tile, (wt = new WinogradWeights(this.weight, tile)));
-        return winogradConv2d(x, wt, { padding: o.padding, bias: this.bias, activation: relu ? 'relu' : null });
-      }
-    }
-    return conv2d(x, this.weight, {
+    return conv2dInference(x, this.weight, this.winograd, {
       stride: o.stride, padding: o.padding, dilation: o.dilation, groups: o.groups, roundMode: o.roundMode,
       bias: this.bias, activation: relu ? 'relu' : null,
     });
@@ -70,8 +41,7 @@ export class FusedConv2d extends Module {
 
   override dispose(): void {
     super.dispose();
-    for (const w of this.winograd.values()) w.dispose();
-    this.winograd.clear();
+    this.winograd.dispose();
   }
   override flops(i: readonly number[], o: readonly number[]): number {
     return this.conv.flops(i, o);

@@ -1,57 +1,58 @@
 // Activations, forward and backward, each one kernel call per direction.
-import { getBackend, OP, opError, fmtShape, f32Index, type Kernels } from '../backend/index';
+import { getBackend, OP, opError, fmtShape, f32Index } from '../backend/index';
+import * as A from '../kernels/activation';
+import * as E from '../kernels/elementwise';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
 import { checkTensor, checkNumber, checkOptions, describe } from './check';
 
-type Fwd = (k: Kernels, x: number, y: number, n: number, p: number, q: number) => void;
-type Bwd = (k: Kernels, s: number, dy: number, dx: number, n: number, p: number, q: number) => void;
+type Fwd = (x: number, y: number, n: number, p: number, q: number) => void;
+type Bwd = (s: number, dy: number, dx: number, n: number, p: number, q: number) => void;
 
 // The backward of each op reads x or y, whichever its kernel is written against.
 function unary(op: string, x: Tensor, fwd: Fwd, bwd: Bwd, from: 'x' | 'y', param = 0, param2 = 0): Tensor {
   checkTensor(op, 'x', x);
-  const k = getBackend().k;
   const y = empty(x.shape);
-  fwd(k, x.ptr, y.ptr, x.size, param, param2);
+  fwd(x.ptr, y.ptr, x.size, param, param2);
   return record(op, [x], y, (dy) => {
     const dx = empty(x.shape);
-    bwd(k, (from === 'x' ? x : y).ptr, dy.ptr, dx.ptr, x.size, param, param2);
+    bwd((from === 'x' ? x : y).ptr, dy.ptr, dx.ptr, x.size, param, param2);
     return [dx];
   });
 }
 
 export const relu = (x: Tensor): Tensor =>
-  unary('relu', x, (k, a, b, n) => k.relu_f32(a, b, n), (k, s, dy, dx, n) => k.relu_bwd_f32(s, dy, dx, n), 'y');
+  unary('relu', x, (a, b, n) => A.reluFwd(a, b, n), (s, dy, dx, n) => A.reluBwd(s, dy, dx, n), 'y');
 
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   checkNumber('leakyRelu', 'slope', slope);
-  return unary('leakyRelu', x, (k, a, b, n, p) => k.leaky_relu_f32(a, b, n, p), (k, s, dy, dx, n, p) => k.leaky_relu_bwd_f32(s, dy, dx, n, p), 'x', slope);
+  return unary('leakyRelu', x, (a, b, n, p) => A.leakyReluFwd(a, b, n, p), (s, dy, dx, n, p) => A.leakyReluBwd(s, dy, dx, n, p), 'x', slope);
 }
 
 export function elu(x: Tensor, alpha = 1): Tensor {
   checkNumber('elu', 'alpha', alpha, { min: 0 });
-  return unary('elu', x, (k, a, b, n, p) => k.elu_f32(a, b, n, p), (k, s, dy, dx, n, p) => k.elu_bwd_f32(s, dy, dx, n, p), 'y', alpha);
+  return unary('elu', x, (a, b, n, p) => A.eluFwd(a, b, n, p), (s, dy, dx, n, p) => A.eluBwd(s, dy, dx, n, p), 'y', alpha);
 }
 
 export const sigmoid = (x: Tensor): Tensor =>
-  unary('sigmoid', x, (k, a, b, n) => k.sigmoid_f32(a, b, n), (k, s, dy, dx, n) => k.sigmoid_bwd_f32(s, dy, dx, n), 'y');
+  unary('sigmoid', x, (a, b, n) => A.sigmoidFwd(a, b, n), (s, dy, dx, n) => A.sigmoidBwd(s, dy, dx, n), 'y');
 
 export const tanh = (x: Tensor): Tensor =>
-  unary('tanh', x, (k, a, b, n) => k.tanh_f32(a, b, n), (k, s, dy, dx, n) => k.tanh_bwd_f32(s, dy, dx, n), 'y');
+  unary('tanh', x, (a, b, n) => A.tanhFwd(a, b, n), (s, dy, dx, n) => A.tanhBwd(s, dy, dx, n), 'y');
 
 export const softplus = (x: Tensor): Tensor =>
-  unary('softplus', x, (k, a, b, n) => k.softplus_f32(a, b, n), (k, s, dy, dx, n) => k.softplus_bwd_f32(s, dy, dx, n), 'x');
+  unary('softplus', x, (a, b, n) => A.softplusFwd(a, b, n), (s, dy, dx, n) => A.softplusBwd(s, dy, dx, n), 'x');
 
 export const exp = (x: Tensor): Tensor =>
-  unary('exp', x, (k, a, b, n) => k.exp_f32(a, b, n), (k, s, dy, dx, n) => k.binary_f32(OP.MUL, s, dy, dx, n), 'y');
+  unary('exp', x, (a, b, n) => A.expFwd(a, b, n), (s, dy, dx, n) => E.binary(OP.MUL, s, dy, dx, n), 'y');
 
 /** sign(x); its gradient is the straight-through estimator: dy where |x| ≤ 1, else 0. */
 export const sign = (x: Tensor): Tensor =>
-  unary('sign', x, (k, a, b, n) => k.sign_f32(a, b, n), (k, s, dy, dx, n) => k.sign_bwd_f32(s, dy, dx, n), 'x');
+  unary('sign', x, (a, b, n) => A.signFwd(a, b, n), (s, dy, dx, n) => A.signBwd(s, dy, dx, n), 'x');
 
 /** min(max(x, 0), 6) (MobileNet's ReLU6). */
 export const relu6 = (x: Tensor): Tensor =>
-  unary('relu6', x, (k, a, b, n) => k.relu6_fwd_f32(a, b, n), (k, s, dy, dx, n) => k.relu6_bwd_f32(s, dy, dx, n), 'x');
+  unary('relu6', x, (a, b, n) => A.relu6Fwd(a, b, n), (s, dy, dx, n) => A.relu6Bwd(s, dy, dx, n), 'x');
 
 /**
  * clip(x, min, max) = min(max(x, min), max) (PyTorch's clamp; a missing bound is unbounded;
@@ -62,7 +63,7 @@ export function clip(x: Tensor, min?: number | null, max?: number | null): Tenso
   const hi = max ?? Infinity;
   for (const [name, v] of [['min', lo], ['max', hi]] as const)
     if (typeof v !== 'number' || Number.isNaN(v)) throw opError('clip', `argument '${name}' must be a number, null or undefined, got ${describe(v)}`);
-  return unary('clip', x, (k, a, b, n, p, q) => k.clip_fwd_f32(a, b, n, p, q), (k, s, dy, dx, n, p, q) => k.clip_bwd_f32(s, dy, dx, n, p, q), 'x', lo, hi);
+  return unary('clip', x, (a, b, n, p, q) => A.clipFwd(a, b, n, p, q), (s, dy, dx, n, p, q) => A.clipBwd(s, dy, dx, n, p, q), 'x', lo, hi);
 }
 
 /**
@@ -73,16 +74,16 @@ export function hardSigmoid(x: Tensor, options: { alpha?: number; beta?: number 
   const o = checkOptions('hardSigmoid', options, ['alpha', 'beta']);
   const alpha = checkNumber('hardSigmoid', 'alpha', o.alpha ?? 1 / 6);
   const beta = checkNumber('hardSigmoid', 'beta', o.beta ?? 0.5);
-  return unary('hardSigmoid', x, (k, a, b, n, p, q) => k.hard_sigmoid_fwd_f32(a, b, n, p, q), (k, s, dy, dx, n, p, q) => k.hard_sigmoid_bwd_f32(s, dy, dx, n, p, q), 'x', alpha, beta);
+  return unary('hardSigmoid', x, (a, b, n, p, q) => A.hardSigmoidFwd(a, b, n, p, q), (s, dy, dx, n, p, q) => A.hardSigmoidBwd(s, dy, dx, n, p, q), 'x', alpha, beta);
 }
 
 /** x·relu6(x + 3)/6 (MobileNetV3). */
 export const hardSwish = (x: Tensor): Tensor =>
-  unary('hardSwish', x, (k, a, b, n) => k.hard_swish_fwd_f32(a, b, n), (k, s, dy, dx, n) => k.hard_swish_bwd_f32(s, dy, dx, n), 'x');
+  unary('hardSwish', x, (a, b, n) => A.hardSwishFwd(a, b, n), (s, dy, dx, n) => A.hardSwishBwd(s, dy, dx, n), 'x');
 
 /** x·sigmoid(x) (swish). */
 export const silu = (x: Tensor): Tensor =>
-  unary('silu', x, (k, a, b, n) => k.silu_fwd_f32(a, b, n), (k, s, dy, dx, n) => k.silu_bwd_f32(s, dy, dx, n), 'x');
+  unary('silu', x, (a, b, n) => A.siluFwd(a, b, n), (s, dy, dx, n) => A.siluBwd(s, dy, dx, n), 'x');
 
 /**
  * GELU: x·Φ(x) with the exact erf form (default), or PyTorch's approximate: 'tanh' form
@@ -93,25 +94,25 @@ export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {})
   const form = o.approximate ?? 'none';
   if (form !== 'none' && form !== 'tanh') throw opError('gelu', `option 'approximate' must be 'none' or 'tanh', got ${describe(form)}`);
   return form === 'tanh'
-    ? unary('gelu', x, (k, a, b, n) => k.gelu_tanh_fwd_f32(a, b, n), (k, s, dy, dx, n) => k.gelu_tanh_bwd_f32(s, dy, dx, n), 'x')
-    : unary('gelu', x, (k, a, b, n) => k.gelu_fwd_f32(a, b, n), (k, s, dy, dx, n) => k.gelu_bwd_f32(s, dy, dx, n), 'x');
+    ? unary('gelu', x, (a, b, n) => A.geluTanhFwd(a, b, n), (s, dy, dx, n) => A.geluTanhBwd(s, dy, dx, n), 'x')
+    : unary('gelu', x, (a, b, n) => A.geluFwd(a, b, n), (s, dy, dx, n) => A.geluBwd(s, dy, dx, n), 'x');
 }
 
 /** log(sigmoid(x)), computed without overflow. */
 export const logSigmoid = (x: Tensor): Tensor =>
-  unary('logSigmoid', x, (k, a, b, n) => k.log_sigmoid_fwd_f32(a, b, n), (k, s, dy, dx, n) => k.log_sigmoid_bwd_f32(s, dy, dx, n), 'x');
+  unary('logSigmoid', x, (a, b, n) => A.logSigmoidFwd(a, b, n), (s, dy, dx, n) => A.logSigmoidBwd(s, dy, dx, n), 'x');
 
 /** √x (NaN below 0). */
 export const sqrt = (x: Tensor): Tensor =>
-  unary('sqrt', x, (k, a, b, n) => k.sqrt_fwd_f32(a, b, n), (k, s, dy, dx, n) => k.sqrt_bwd_f32(s, dy, dx, n), 'y');
+  unary('sqrt', x, (a, b, n) => A.sqrtFwd(a, b, n), (s, dy, dx, n) => A.sqrtBwd(s, dy, dx, n), 'y');
 
 /** Natural logarithm (−inf at 0, NaN below). */
 export const log = (x: Tensor): Tensor =>
-  unary('log', x, (k, a, b, n) => k.log_fwd_f32(a, b, n), (k, s, dy, dx, n) => k.log_bwd_f32(s, dy, dx, n), 'x');
+  unary('log', x, (a, b, n) => A.logFwd(a, b, n), (s, dy, dx, n) => A.logBwd(s, dy, dx, n), 'x');
 
 /** |x|; the gradient is sign(x), 0 at 0. */
 export const abs = (x: Tensor): Tensor =>
-  unary('abs', x, (k, a, b, n) => k.abs_fwd_f32(a, b, n), (k, s, dy, dx, n) => k.abs_bwd_f32(s, dy, dx, n), 'x');
+  unary('abs', x, (a, b, n) => A.absFwd(a, b, n), (s, dy, dx, n) => A.absBwd(s, dy, dx, n), 'x');
 
 /**
  * PReLU: x > 0 ? x : slope·x with one learned slope per channel (the last axis, NHWC) or one
@@ -124,25 +125,24 @@ export function prelu(x: Tensor, slope: Tensor): Tensor {
   const C = x.rank === 0 ? 1 : x.shape[x.rank - 1];
   if (slope.rank !== 1 || (slope.size !== C && slope.size !== 1))
     throw opError(op, `argument 'slope' must have shape [${C}] (the channels, last axis of x ${fmtShape(x.shape)}) or [1], got ${fmtShape(slope.shape)}`);
-  const k = getBackend().k;
   // A shared slope is spread over the channels once, so the kernel always reads [C].
   let a = slope;
   if (slope.size !== C) {
     a = empty([C]);
-    k.fill_f32(a.ptr, getBackend().f32()[f32Index(slope.ptr)], C);
+    E.fill(a.ptr, getBackend().f32()[f32Index(slope.ptr)], C);
   }
   const rows = C === 0 ? 0 : x.size / C;
   const y = empty(x.shape);
-  k.prelu_fwd_f32(x.ptr, a.ptr, y.ptr, rows, C);
+  A.preluFwd(x.ptr, a.ptr, y.ptr, rows, C);
   return record(op, [x, slope], y, (dy) => {
     const dx = empty(x.shape);
     const t = empty(x.shape);
-    k.prelu_bwd_f32(x.ptr, a.ptr, dy.ptr, dx.ptr, t.ptr, rows, C);
+    A.preluBwd(x.ptr, a.ptr, dy.ptr, dx.ptr, t.ptr, rows, C);
     let ds: Tensor | null = null;
     if (slope.requiresGrad) {
       ds = empty(slope.shape);
-      if (slope.size === 1) k.fill_f32(ds.ptr, k.sum_f32(t.ptr, t.size), 1);
-      else k.sum_rows_f32(t.ptr, ds.ptr, rows, C);
+      if (slope.size === 1) E.fill(ds.ptr, E.sum(t.ptr, t.size), 1);
+      else E.sumRows(t.ptr, ds.ptr, rows, C);
     }
     t.dispose();
     if (!x.requiresGrad) {
@@ -155,6 +155,6 @@ export function prelu(x: Tensor, slope: Tensor): Tensor {
 
 /** Masks dy in place where the fused-ReLU output y is not positive; returns dy. */
 export function reluBackwardInPlace(dy: Tensor, y: Tensor): Tensor {
-  getBackend().k.relu_bwd_f32(y.ptr, dy.ptr, dy.ptr, dy.size);
+  A.reluBwd(y.ptr, dy.ptr, dy.ptr, dy.size);
   return dy;
 }

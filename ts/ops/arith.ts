@@ -3,6 +3,8 @@
 // pattern runs binary_strided_f32 over merged dimensions (a per-channel scale of NHWC data is
 // one SIMD row per pixel).
 import { getBackend, opError, fmtShape, OP, f32Index } from '../backend/index';
+import * as A from '../kernels/activation';
+import * as E from '../kernels/elementwise';
 import { Tensor, empty, shapeSize } from '../tensor/tensor';
 import { record, noGrad } from '../tensor/autograd';
 import { checkTensor, checkNumber, sameShape } from './check';
@@ -16,17 +18,16 @@ const NAMES = ['add', 'sub', 'mul', 'div', 'minimum', 'maximum', 'pow'];
 
 /** out = a op b on tensors whose shapes broadcast to `shape` (no tape). */
 function kernel(code: OpCode, a: Tensor, b: Tensor, shape: readonly number[]): Tensor {
-  const k = getBackend().k;
   const out = empty(shape);
   if (out.size === 0) return out;
   if (sameShape(a.shape, b.shape) || (a.size === out.size && b.size === out.size)) {
-    k.binary_f32(code, a.ptr, b.ptr, out.ptr, out.size);
+    E.binary(code, a.ptr, b.ptr, out.ptr, out.size);
   } else if (b.size === 1 && a.size === out.size) {
-    k.binary_scalar_f32(code, a.ptr, getBackend().f32()[f32Index(b.ptr)], out.ptr, out.size);
+    E.binaryScalar(code, a.ptr, getBackend().f32()[f32Index(b.ptr)], out.ptr, out.size);
   } else {
     const so = contiguousStrides(shape);
     forEach4(shape, [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape), so], (o, d, [sa, sb]) =>
-      k.binary_strided_f32(code, a.ptr + o[0] * 4, b.ptr + o[1] * 4, out.ptr + o[2] * 4, d[0], d[1], d[2], d[3], sa[0], sa[1], sa[2], sa[3], sb[0], sb[1], sb[2], sb[3]));
+      E.binaryStrided(code, a.ptr + o[0] * 4, b.ptr + o[1] * 4, out.ptr + o[2] * 4, d[0], d[1], d[2], d[3], sa[0], sa[1], sa[2], sa[3], sb[0], sb[1], sb[2], sb[3]));
   }
   return out;
 }
@@ -36,12 +37,11 @@ function kernel(code: OpCode, a: Tensor, b: Tensor, shape: readonly number[]): T
  * `consume`, g is a temporary this function owns (returned reshaped, or disposed).
  */
 export function reduceTo(g: Tensor, shape: readonly number[], consume = false): Tensor {
-  const k = getBackend().k;
   const size = shapeSize(shape);
   if (size === g.size) {
     const out = consume ? g.reshapeView(shape) : empty(shape);
     if (consume) g.dispose();
-    else k.copy_f32(g.ptr, out.ptr, size);
+    else E.copy(g.ptr, out.ptr, size);
     return out;
   }
   const out = empty(shape);
@@ -49,12 +49,12 @@ export function reduceTo(g: Tensor, shape: readonly number[], consume = false): 
   const kept = g.shape.slice(lead).map((d, i) => d === shape[i]);
   const firstKept = kept.indexOf(true);
   if (size === 1) {
-    k.fill_f32(out.ptr, k.sum_f32(g.ptr, g.size), 1);
+    E.fill(out.ptr, E.sum(g.ptr, g.size), 1);
   } else if (firstKept >= 0 && kept.slice(firstKept).every(Boolean) && kept.slice(0, firstKept).every((x) => !x)) {
     // A suffix is kept (a bias over rows): column sums, accumulated in f64.
-    k.sum_rows_f32(g.ptr, out.ptr, g.size / size, size);
+    E.sumRows(g.ptr, out.ptr, g.size / size, size);
   } else {
-    k.fill_f32(out.ptr, 0, size);
+    E.fill(out.ptr, 0, size);
     copyStrided(g.ptr, contiguousStrides(g.shape), out.ptr, broadcastStrides(shape, g.shape), g.shape, true);
   }
   if (consume) g.dispose();
@@ -104,7 +104,7 @@ function binary(code: OpCode, aIn: Operand, bIn: Operand): Tensor {
       if (a.requiresGrad) ga = reduceTo(dy, a.shape);
       if (b.requiresGrad) {
         gb = reduceTo(dy, b.shape);
-        if (code === OP.SUB) getBackend().k.binary_scalar_f32(OP.MUL, gb.ptr, -1, gb.ptr, gb.size);
+        if (code === OP.SUB) E.binaryScalar(OP.MUL, gb.ptr, -1, gb.ptr, gb.size);
       }
     } else if (code === OP.MUL) {
       if (a.requiresGrad) ga = reduceTo(kernel(OP.MUL, dy, b, dy.shape), a.shape, true);
@@ -116,7 +116,7 @@ function binary(code: OpCode, aIn: Operand, bIn: Operand): Tensor {
         const t = kernel(OP.MUL, dy, out, dy.shape);
         const q = kernel(OP.DIV, t, b, dy.shape);
         t.dispose();
-        getBackend().k.binary_scalar_f32(OP.MUL, q.ptr, -1, q.ptr, q.size);
+        E.binaryScalar(OP.MUL, q.ptr, -1, q.ptr, q.size);
         gb = reduceTo(q, b.shape, true);
       }
     } else if (code === OP.MIN || code === OP.MAX) {
@@ -124,7 +124,7 @@ function binary(code: OpCode, aIn: Operand, bIn: Operand): Tensor {
       const eb = expand(b, dy.shape);
       const da = empty(dy.shape);
       const db = empty(dy.shape);
-      getBackend().k.minmax_bwd_f32(code === OP.MAX ? 1 : 0, ea.ptr, eb.ptr, dy.ptr, da.ptr, db.ptr, dy.size);
+      E.minmaxBwd(code === OP.MAX ? 1 : 0, ea.ptr, eb.ptr, dy.ptr, da.ptr, db.ptr, dy.size);
       ea.dispose();
       eb.dispose();
       ga = a.requiresGrad ? reduceTo(da, a.shape, true) : (da.dispose(), null);
@@ -180,14 +180,13 @@ export function pow(a: Operand, b: Operand): Tensor {
 
 function powScalar(x: Tensor, p: number): Tensor {
   checkTensor('pow', 'a', x);
-  const k = getBackend().k;
   const y = empty(x.shape);
-  if (p === 0) k.fill_f32(y.ptr, 1, y.size);
-  else k.pow_scalar_fwd_f32(x.ptr, y.ptr, x.size, p);
+  if (p === 0) E.fill(y.ptr, 1, y.size);
+  else A.powScalarFwd(x.ptr, y.ptr, x.size, p);
   return record('pow', [x], y, (dy) => {
     const dx = empty(x.shape);
-    if (p === 0) k.fill_f32(dx.ptr, 0, dx.size); // PyTorch: no gradient through x^0
-    else k.pow_scalar_bwd_f32(x.ptr, dy.ptr, dx.ptr, x.size, p);
+    if (p === 0) E.fill(dx.ptr, 0, dx.size); // PyTorch: no gradient through x^0
+    else A.powScalarBwd(x.ptr, dy.ptr, dx.ptr, x.size, p);
     return [dx];
   });
 }
@@ -214,14 +213,14 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
     const ea = expand(ta, shape);
     const eb = expand(tb, shape);
     const out = empty(shape);
-    getBackend().k.where_fwd_f32(ec.ptr, ea.ptr, eb.ptr, out.ptr, out.size);
+    E.whereFwd(ec.ptr, ea.ptr, eb.ptr, out.ptr, out.size);
     ea.dispose();
     eb.dispose();
     temps.push(ec);
     return record(op, [ta, tb], out, (dy) => {
       const da = empty(shape);
       const db = empty(shape);
-      getBackend().k.where_bwd_f32(ec.ptr, dy.ptr, da.ptr, db.ptr, dy.size);
+      E.whereBwd(ec.ptr, dy.ptr, da.ptr, db.ptr, dy.size);
       return [
         ta.requiresGrad ? reduceTo(da, ta.shape, true) : (da.dispose(), null),
         tb.requiresGrad ? reduceTo(db, tb.shape, true) : (db.dispose(), null),

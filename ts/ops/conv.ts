@@ -1,11 +1,14 @@
 // Convolutions (NHWC activations, HWIO weights): conv2d with stride, padding, dilation and
 // groups (depthwise when groups == channels), and the transposed convolution.
-import { getBackend, opError, fmtShape } from '../backend/index';
+import { opError, fmtShape } from '../backend/index';
+import { conv2dBwdData, conv2dBwdFilter, conv2dFwd, convTranspose2dBwdData, convTranspose2dBwdFilter, convTranspose2dFwd, type ConvGeometry, type WinogradWeightsOf } from '../kernels/conv';
+import { sumRows } from '../kernels/elementwise';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
 import { checkTensor, checkRank, checkNumber } from './check';
 import { windowGeometry, pair, type Padding, type Pair, type RoundMode, type Window } from './window';
 import { reluBackwardInPlace } from './activation';
+import type { WinogradCache } from './winograd';
 
 export interface Conv2dOptions {
   stride?: Pair;
@@ -19,65 +22,10 @@ export interface Conv2dOptions {
   roundMode?: RoundMode;
 }
 
-type Geometry = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
-
-// The argument run shared by every conv kernel: N, H, W, C, OH, OW, KH, KW, K, strides,
-// top/left padding, dilations, groups.
-function geom(N: number, H: number, W: number, C: number, g: Window, K: number, groups: number): Geometry {
-  return [N, H, W, C, g.OH, g.OW, g.KH, g.KW, K, g.sh, g.sw, g.padTop, g.padLeft, g.dh, g.dw, groups];
-}
-
-// One conv kernel call (`<name>_part`), split into parts run by the threads when it is large
-// enough: the kernels' parts put together are bit-identical to one call. `split` is false
-// for the depthwise kernels that do not partition (their part 0 does everything). A filter
-// gradient (`dw`) may sum slices of the pixels into a shared work area of `workBytes` (part
-// of `scratchBytes`); add_partials_f32 then adds them to dw in slice order.
-function runConv(name: string, ptrs: number[], args: Geometry, tail: number[], scratchBytes: number, split = true,
-  dw?: { ptr: number; size: number; workBytes: number }): void {
-  const be = getBackend();
-  const [N, H, W, C, OH, OW, KH, KW, K, , , , , , , groups] = args;
-  const flops = 2 * N * Math.max(H * W, OH * OW) * KH * KW * (C / groups) * K;
-  let parts = split ? be.parts(flops) : 1;
-  // Backward-data parts own rows of dx; a boundary inside an image recomputes the output
-  // rows whose taps straddle it, so with images not shared evenly, one part per thread.
-  const halo = name === 'conv2d_nhwc_bwd_data' || name === 'conv_transpose2d_nhwc_fwd';
-  if (halo && N % parts !== 0) parts = Math.min(parts, be.threads);
-  const arg = ptrs.length + args.length + tail.length;
-  if (!dw) {
-    be.runParts(`${name}_part`, parts, (p) => [...ptrs, ...args, ...tail, 0, p, parts], { arg, bytes: scratchBytes });
-    return;
-  }
-  const work = dw.workBytes > 0 ? be.alloc(dw.workBytes) : 0;
-  try {
-    be.runParts(`${name}_part`, parts, (p) => [...ptrs, ...args, ...tail, 0, work, p, parts], { arg, bytes: scratchBytes - dw.workBytes });
-    if (work) {
-      const count = dw.workBytes / (4 * dw.size);
-      const sumParts = be.parts(dw.size * count);
-      be.runParts('add_partials_f32', sumParts, (p) => [dw.ptr, work, dw.size, count, p, sumParts]);
-    }
-  } finally {
-    if (work) be.free(work);
-  }
-}
-
-// Few input channels (a network's first layer): direct kernels vectorised along the output
-// channels beat im2col + GEMM, whose column matrix is KH·KW times the input (measured: LeNet's
-// 1 → 6 5×5 conv 3.0× forward, 4.3× filter gradient; 3-channel stems 1.1–1.3×).
-const isDirect = (C: number, K: number, KH: number, KW: number, groups: number): boolean =>
-  groups === 1 && KH * KW > 1 && C <= 8 && K <= 64 && C * K <= 256;
-
-// The direct kernels take conv.ts's geometry without `groups` and need no scratch.
-function runDirect(name: 'conv2d_nhwc_direct_fwd' | 'conv2d_nhwc_direct_bwd_filter', ptrs: number[], args: Geometry, tail: number[]): void {
-  const be = getBackend();
-  const [N, H, W, C, OH, OW, KH, KW, K] = args;
-  let parts = be.parts(2 * N * Math.max(H * W, OH * OW) * KH * KW * C * K);
-  // The filter gradient splits dw into runs of 4 taps.
-  if (name === 'conv2d_nhwc_direct_bwd_filter') parts = Math.min(parts, Math.ceil((KH * KW * C) / 4));
-  be.runParts(`${name}_part`, parts, (p) => [...ptrs, ...args.slice(0, 15), ...tail, p, parts]);
-}
-
-// The depthwise path (groups == C == K) partitions its forward only.
-const isDepthwise = (C: number, K: number, groups: number): boolean => groups > 1 && groups === C && K === C;
+// The launcher's geometry from the window and the shapes.
+const geometry = (N: number, H: number, W: number, C: number, g: Window, K: number, groups: number): ConvGeometry => ({
+  N, H, W, C, OH: g.OH, OW: g.OW, KH: g.KH, KW: g.KW, K, sh: g.sh, sw: g.sw, padTop: g.padTop, padLeft: g.padLeft, dh: g.dh, dw: g.dw, groups,
+});
 
 // x and w live rank-4 tensors; the validated group count.
 function checkConvInputs(op: string, x: Tensor, w: Tensor, groups: number | undefined): number {
@@ -114,6 +62,18 @@ function cropPads(op: string, p: Pair | [number, number, number, number] | undef
 
 /** y[N, OH, OW, Cout] = conv(x[N, H, W, Cin], w[KH, KW, Cin/groups, Cout]) (+ bias, activation). */
 export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
+  return convolve(x, w, options, null);
+}
+
+/**
+ * conv2d for an inference copy (nn.fuseForInference): when no gradient is recorded, 3×3
+ * stride-1 layers may run through Winograd with weights transformed once into `winograd`.
+ */
+export function conv2dInference(x: Tensor, w: Tensor, winograd: WinogradCache, options: Conv2dOptions = {}): Tensor {
+  return convolve(x, w, options, winograd);
+}
+
+function convolve(x: Tensor, w: Tensor, options: Conv2dOptions, winograd: WinogradCache | null): Tensor {
   const op = 'conv2d';
   const groups = checkConvInputs(op, x, w, options.groups);
   const [N, H, W, C] = x.shape;
@@ -125,16 +85,12 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
   if (KH < 1 || KW < 1 || K < 1) throw opError(op, `argument 'w' ${fmtShape(w.shape)} has an empty kernel`);
   const bias = checkBias(op, options.bias, K);
   const relu = checkActivation(op, options.activation);
-  const g = windowGeometry(op, H, W, { kernel: [KH, KW], stride: options.stride, dilation: options.dilation, padding: options.padding, roundMode: options.roundMode });
-  const be = getBackend();
-  const k = be.k;
-  const args = geom(N, H, W, C, g, K, groups);
+  const win = windowGeometry(op, H, W, { kernel: [KH, KW], stride: options.stride, dilation: options.dilation, padding: options.padding, roundMode: options.roundMode });
+  const g = geometry(N, H, W, C, win, K, groups);
   const y = empty([N, g.OH, g.OW, K]);
-  const dwise = isDepthwise(C, K, groups);
-  const direct = isDirect(C, K, KH, KW, groups);
-  if (direct) runDirect('conv2d_nhwc_direct_fwd', [x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr], args, [relu ? 1 : 0]);
-  else runConv('conv2d_nhwc_fwd', [x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr], args, [relu ? 1 : 0], k.conv2d_nhwc_fwd_scratch_bytes(...args));
   const inputs = bias ? [x, w, bias] : [x, w];
+  const transformed: WinogradWeightsOf | undefined = winograd && !x.requiresGrad ? (tile) => winograd.weights(w, tile) : undefined;
+  conv2dFwd(x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr, g, relu, transformed);
   return record(op, inputs, y, (dyIn) => {
     const dy = relu ? reluBackwardInPlace(dyIn, y) : dyIn;
     let dx: Tensor | null = null;
@@ -142,20 +98,15 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
     let db: Tensor | null = null;
     if (x.requiresGrad) {
       dx = empty(x.shape);
-      runConv('conv2d_nhwc_bwd_data', [dy.ptr, w.ptr, dx.ptr], args, [], k.conv2d_nhwc_bwd_data_scratch_bytes(...args), !dwise);
+      conv2dBwdData(dy.ptr, w.ptr, dx.ptr, g);
     }
     if (w.requiresGrad) {
       dw = empty(w.shape);
-      if (direct) {
-        runDirect('conv2d_nhwc_direct_bwd_filter', [x.ptr, dy.ptr, dw.ptr], args, []);
-      } else {
-        const workBytes = k.conv2d_nhwc_bwd_filter_work_bytes(...args);
-        runConv('conv2d_nhwc_bwd_filter', [x.ptr, dy.ptr, dw.ptr], args, [], k.conv2d_nhwc_bwd_filter_scratch_bytes(...args), !dwise, { ptr: dw.ptr, size: dw.size, workBytes });
-      }
+      conv2dBwdFilter(x.ptr, dy.ptr, dw.ptr, g);
     }
     if (bias?.requiresGrad) {
       db = empty([K]);
-      k.sum_rows_f32(dy.ptr, db.ptr, N * g.OH * g.OW, K);
+      sumRows(dy.ptr, db.ptr, N * g.OH * g.OW, K);
     }
     return [dx, dw, db];
   });
@@ -197,15 +148,9 @@ export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOp
   const OH = (H - 1) * sh - ph - phb + dh * (KH - 1) + oph + 1;
   const OW = (W - 1) * sw - pw - pwb + dw * (KW - 1) + opw + 1;
   if (OH < 1 || OW < 1) throw opError(op, `the output would be empty (${OH}×${OW}) for x ${fmtShape(x.shape)}, w ${fmtShape(w.shape)}`);
-  const g: Window = { KH, KW, sh, sw, dh, dw, OH, OW, padTop: ph, padLeft: pw, padBottom: ph, padRight: pw };
-  const be = getBackend();
-  const k = be.k;
-  const args = geom(N, H, W, C, g, K, groups);
+  const g: ConvGeometry = { N, H, W, C, OH, OW, KH, KW, K, sh, sw, padTop: ph, padLeft: pw, dh, dw, groups };
   const y = empty([N, OH, OW, K]);
-  // The transposed conv's kernels are the conv's with input and output swapped: its forward
-  // and filter gradient are the depthwise backward kernels, which do not partition.
-  const dwise = isDepthwise(K, C, groups);
-  runConv('conv_transpose2d_nhwc_fwd', [x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr], args, [relu ? 1 : 0], k.conv_transpose2d_nhwc_fwd_scratch_bytes(...args), !dwise);
+  convTranspose2dFwd(x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr, g, relu);
   const inputs = bias ? [x, w, bias] : [x, w];
   return record(op, inputs, y, (dyIn) => {
     const dy = relu ? reluBackwardInPlace(dyIn, y) : dyIn;
@@ -214,16 +159,15 @@ export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOp
     let db: Tensor | null = null;
     if (x.requiresGrad) {
       dx = empty(x.shape);
-      runConv('conv_transpose2d_nhwc_bwd_data', [dy.ptr, w.ptr, dx.ptr], args, [], k.conv_transpose2d_nhwc_bwd_data_scratch_bytes(...args));
+      convTranspose2dBwdData(dy.ptr, w.ptr, dx.ptr, g);
     }
     if (w.requiresGrad) {
       dwt = empty(w.shape);
-      const workBytes = k.conv_transpose2d_nhwc_bwd_filter_work_bytes(...args);
-      runConv('conv_transpose2d_nhwc_bwd_filter', [x.ptr, dy.ptr, dwt.ptr], args, [], k.conv_transpose2d_nhwc_bwd_filter_scratch_bytes(...args), !dwise, { ptr: dwt.ptr, size: dwt.size, workBytes });
+      convTranspose2dBwdFilter(x.ptr, dy.ptr, dwt.ptr, g);
     }
     if (bias?.requiresGrad) {
       db = empty([K]);
-      k.sum_rows_f32(dy.ptr, db.ptr, N * OH * OW, K);
+      sumRows(dy.ptr, db.ptr, N * OH * OW, K);
     }
     return [dx, dwt, db];
   });

@@ -1,5 +1,6 @@
 // Making tensors: from data, constants and seeded random values.
 import { getBackend, opError, fmtShape, f32Index } from '../backend/index';
+import * as E from '../kernels/elementwise';
 import { Tensor, empty, shapeSize, type Shape } from '../tensor/tensor';
 import { rng, Rng } from '../tensor/rng';
 
@@ -33,7 +34,7 @@ export function scalar(v: number, opts?: CreateOptions): Tensor {
 
 export function full(shape: Shape, value: number, opts?: CreateOptions): Tensor {
   const t = empty(shape);
-  getBackend().k.fill_f32(t.ptr, value, t.size);
+  E.fill(t.ptr, value, t.size);
   return finish(t, opts);
 }
 

@@ -1,5 +1,8 @@
 // Matrix products through the packed SIMD GEMM.
 import { getBackend, opError, fmtShape } from '../backend/index';
+import * as A from '../kernels/activation';
+import * as E from '../kernels/elementwise';
+import { gemm } from '../kernels/gemm';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
 import { checkTensor, checkOptions } from './check';
@@ -7,54 +10,6 @@ import { checkTensor, checkOptions } from './check';
 export interface MatmulOptions {
   transposeA?: boolean;
   transposeB?: boolean;
-}
-
-/**
- * C = op(A)·op(B) + bias (bias over columns) then an optional ReLU, on raw pointers.
- * With threads, C is split into row blocks (A and C offset), or column blocks when it is
- * wider than tall (B, C and bias offset), that the threads run with their own scratch: each
- * element is computed by the same operations as in one call, so the result is bit-identical.
- */
-export function gemm(
-  transA: boolean, transB: boolean, M: number, N: number, K: number,
-  a: number, b: number, c: number, opts: { beta?: number; bias?: number; relu?: boolean; alpha?: number } = {},
-): void {
-  const be = getBackend();
-  const lda = transA ? M : K;
-  const ldb = transB ? K : N;
-  const alpha = opts.alpha ?? 1;
-  const beta = opts.beta ?? 0;
-  const bias = opts.bias ?? 0;
-  const act = opts.relu ? 1 : 0;
-  // Rows duplicate the packing of B in every part, columns that of A: split the longer side,
-  // in whole 4-row or 8-column micro-tiles.
-  const byRows = M >= N;
-  const align = byRows ? 4 : 8;
-  const total = byRows ? M : N;
-  const parts = be.parts(2 * M * N * K, Math.ceil(total / align));
-  let scratch = 0;
-  for (let p = 0; p < parts; p++) {
-    const n = splitAt(total, p + 1, parts, align) - splitAt(total, p, parts, align);
-    if (n > 0) scratch = Math.max(scratch, byRows ? be.k.gemm_f32_scratch_bytes(n, N, K) : be.k.gemm_f32_scratch_bytes(M, n, K));
-  }
-  be.runParts(
-    'gemm_f32',
-    parts,
-    (p) => {
-      const lo = splitAt(total, p, parts, align);
-      const n = splitAt(total, p + 1, parts, align) - lo;
-      if (byRows) return [+transA, +transB, n, N, K, alpha, a + 4 * (transA ? lo : lo * lda), lda, b, ldb, beta, c + 4 * lo * N, N, bias, act, 0];
-      return [+transA, +transB, M, n, K, alpha, a, lda, b + 4 * (transB ? lo * ldb : lo), ldb, beta, c + 4 * lo, N, bias ? bias + 4 * lo : 0, act, 0];
-    },
-    { arg: 15, bytes: scratch },
-  );
-}
-
-// Start of part p of `parts` over [0, total): even, inner boundaries at multiples of `align`.
-function splitAt(total: number, p: number, parts: number, align: number): number {
-  if (p <= 0) return 0;
-  if (p >= parts) return total;
-  return Math.min(total, Math.round((total * p) / parts / align) * align);
 }
 
 /**
@@ -113,10 +68,9 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions | null): Te
   const sizeA = a.size / Math.max(M * K, 1);
   const sizeB = b.size / Math.max(K * N, 1);
   const out = empty([...batch, M, N]);
-  const k = getBackend().k;
   const mn = M * N;
   if (out.size > 0) {
-    if (K === 0) k.fill_f32(out.ptr, 0, out.size);
+    if (K === 0) E.fill(out.ptr, 0, out.size);
     else if (sizeB === 1 && !tA) gemm(false, tB, total * M, N, K, a.ptr, b.ptr, out.ptr); // a's batch as more rows
     else for (let i = 0; i < total; i++) gemm(tA, tB, M, N, K, a.ptr + 4 * offA[i], b.ptr + 4 * offB[i], out.ptr + 4 * i * mn);
   }
@@ -125,7 +79,7 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions | null): Te
     // matrix shared by several batch entries sums their gradients (beta = 1 after the first).
     let da: Tensor | null = null;
     let db: Tensor | null = null;
-    const empty0 = (t: Tensor) => (k.fill_f32(t.ptr, 0, t.size), t);
+    const empty0 = (t: Tensor) => (E.fill(t.ptr, 0, t.size), t);
     if (sizeB === 1 && !tA && out.size > 0 && K > 0) {
       // a's batch as more rows, as in the forward: one GEMM each
       const R = total * M;
@@ -178,9 +132,8 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor | null, options: { activ
   if (options.activation != null && !relu) throw opError(op, `argument 'activation' must be 'relu' or null, got ${JSON.stringify(options.activation)}`);
   const y = empty([N, O]);
   gemm(false, false, N, O, I, x.ptr, w.ptr, y.ptr, { bias: b ? b.ptr : 0, relu });
-  const k = getBackend().k;
   return record(op, b ? [x, w, b] : [x, w], y, (dyIn) => {
-    if (relu) k.relu_bwd_f32(y.ptr, dyIn.ptr, dyIn.ptr, dyIn.size);
+    if (relu) A.reluBwd(y.ptr, dyIn.ptr, dyIn.ptr, dyIn.size);
     const dy = dyIn;
     let dx: Tensor | null = null;
     let dw: Tensor | null = null;
@@ -195,7 +148,7 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor | null, options: { activ
     }
     if (b?.requiresGrad) {
       db = empty([O]);
-      k.sum_rows_f32(dy.ptr, db.ptr, N, O);
+      E.sumRows(dy.ptr, db.ptr, N, O);
     }
     return [dx, dw, db];
   });

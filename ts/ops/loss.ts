@@ -1,8 +1,11 @@
 // Softmax, log-softmax and the losses: cross-entropy (integer labels or target
 // distributions), mean squared error and the multi-class hinge. Losses are means over rows.
 import { getBackend, opError, fmtShape, f32Index } from '../backend/index';
+import * as L from '../kernels/loss';
+import * as Rd from '../kernels/reduce';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
+import { tensor } from './creation';
 import { checkTensor, checkNumber, checkOptions, sameShape } from './check';
 import { normAxis } from './strided';
 
@@ -22,16 +25,15 @@ function softmaxLike(op: 'softmax' | 'logSoftmax', x: Tensor, options: SoftmaxOp
   const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
   const outer = R * inner === 0 ? 0 : x.size / (R * inner);
   const log = op === 'logSoftmax';
-  const k = getBackend().k;
   const y = empty(x.shape);
   // The contiguous last axis has its own row kernels; any other axis the strided ones.
   if (x.size === 0) return record(op, [x], y, () => [empty(x.shape)]);
-  if (inner === 1) (log ? k.log_softmax_f32 : k.softmax_f32)(x.ptr, y.ptr, outer, R);
-  else k.softmax_axis_f32(x.ptr, y.ptr, outer, R, inner, +log);
+  if (inner === 1) (log ? L.logSoftmaxFwd : L.softmaxFwd)(x.ptr, y.ptr, outer, R);
+  else Rd.softmaxAxisFwd(x.ptr, y.ptr, outer, R, inner, +log);
   return record(op, [x], y, (dy) => {
     const dx = empty(x.shape);
-    if (inner === 1) (log ? k.log_softmax_bwd_f32 : k.softmax_bwd_f32)(y.ptr, dy.ptr, dx.ptr, outer, R);
-    else k.softmax_axis_bwd_f32(y.ptr, dy.ptr, dx.ptr, outer, R, inner, +log);
+    if (inner === 1) (log ? L.logSoftmaxBwd : L.softmaxBwd)(y.ptr, dy.ptr, dx.ptr, outer, R);
+    else Rd.softmaxAxisBwd(y.ptr, dy.ptr, dx.ptr, outer, R, inner, +log);
     return [dx];
   });
 }
@@ -77,7 +79,6 @@ export function crossEntropy(logits: Tensor, labels: Labels): Tensor {
   if (logits.rank !== 2) throw opError(op, `argument 'logits' must be [N, classes], got ${fmtShape(logits.shape)}`);
   const [rows, cols] = logits.shape;
   if (rows === 0) throw opError(op, `argument 'logits' ${fmtShape(logits.shape)} has no rows`);
-  const k = getBackend().k;
   const probs = empty(logits.shape);
   const losses = empty([rows]);
   let total: number;
@@ -88,8 +89,8 @@ export function crossEntropy(logits: Tensor, labels: Labels): Tensor {
     checkTensor(op, 'labels', labels);
     if (!sameShape(labels.shape, logits.shape))
       throw opError(op, `target distributions 'labels' ${fmtShape(labels.shape)} must have the shape of 'logits' ${fmtShape(logits.shape)}`);
-    total = k.cross_entropy_probs_fwd(logits.ptr, labels.ptr, losses.ptr, probs.ptr, rows, cols);
-    bwd = (dl, scale) => k.cross_entropy_probs_bwd(probs.ptr, labels.ptr, dl.ptr, rows, cols, scale);
+    total = L.crossEntropyProbsFwd(logits.ptr, labels.ptr, losses.ptr, probs.ptr, rows, cols);
+    bwd = (dl, scale) => L.crossEntropyProbsBwd(probs.ptr, labels.ptr, dl.ptr, rows, cols, scale);
     saved = [probs];
   } else {
     let lab: Tensor;
@@ -100,8 +101,8 @@ export function crossEntropy(logits: Tensor, labels: Labels): Tensor {
       losses.dispose();
       throw e;
     }
-    total = k.cross_entropy_labels_fwd(logits.ptr, lab.ptr, losses.ptr, probs.ptr, rows, cols);
-    bwd = (dl, scale) => k.cross_entropy_labels_bwd(probs.ptr, lab.ptr, dl.ptr, rows, cols, scale);
+    total = L.crossEntropyLabelsFwd(logits.ptr, lab.ptr, losses.ptr, probs.ptr, rows, cols);
+    bwd = (dl, scale) => L.crossEntropyLabelsBwd(probs.ptr, lab.ptr, dl.ptr, rows, cols, scale);
     saved = [probs, lab];
   }
   losses.dispose();
@@ -113,6 +114,19 @@ export function crossEntropy(logits: Tensor, labels: Labels): Tensor {
   }, saved);
 }
 
+/** One-hot rows [labels.length, classes]: 1 at each row's label, 0 elsewhere. */
+export function oneHot(labels: ArrayLike<number>, classes: number): Tensor {
+  const op = 'oneHot';
+  checkNumber(op, 'classes', classes, { integer: true, min: 1 });
+  const v = new Float32Array(labels.length * classes);
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    if (!Number.isInteger(l) || l < 0 || l >= classes) throw opError(op, `argument 'labels'[${i}] = ${l} is not a class index in [0, ${classes})`);
+    v[i * classes + l] = 1;
+  }
+  return tensor(v, [labels.length, classes]);
+}
+
 /** Mean of (pred − target)² over every element. */
 export function mseLoss(pred: Tensor, target: Tensor): Tensor {
   const op = 'mseLoss';
@@ -120,20 +134,19 @@ export function mseLoss(pred: Tensor, target: Tensor): Tensor {
   checkTensor(op, 'target', target);
   if (!sameShape(pred.shape, target.shape)) throw opError(op, `arguments 'pred' ${fmtShape(pred.shape)} and 'target' ${fmtShape(target.shape)} must have the same shape`);
   if (pred.size === 0) throw opError(op, `argument 'pred' ${fmtShape(pred.shape)} is empty`);
-  const k = getBackend().k;
   const n = pred.size;
-  const out = scalarOut(k.mse_fwd(pred.ptr, target.ptr, n) / n);
+  const out = scalarOut(L.mseFwd(pred.ptr, target.ptr, n) / n);
   return record(op, [pred, target], out, (dy) => {
     const s = dyValue(dy) / n;
     let dp: Tensor | null = null;
     let dt: Tensor | null = null;
     if (pred.requiresGrad) {
       dp = empty(pred.shape);
-      k.mse_bwd(pred.ptr, target.ptr, dp.ptr, n, s);
+      L.mseBwd(pred.ptr, target.ptr, dp.ptr, n, s);
     }
     if (target.requiresGrad) {
       dt = empty(target.shape);
-      k.mse_bwd(target.ptr, pred.ptr, dt.ptr, n, s);
+      L.mseBwd(target.ptr, pred.ptr, dt.ptr, n, s);
     }
     return [dp, dt];
   });
@@ -148,15 +161,14 @@ export function hingeLoss(scores: Tensor, labels: Labels, options: { margin?: nu
   const [rows, cols] = scores.shape;
   if (rows === 0) throw opError(op, `argument 'scores' ${fmtShape(scores.shape)} has no rows`);
   if (labels instanceof Tensor) throw opError(op, `argument 'labels' must be integer class indices (Int32Array or numbers)`);
-  const k = getBackend().k;
   const lab = labelBlock(op, labels, rows, cols);
   const losses = empty([rows]);
-  const total = k.hinge_multiclass_fwd(scores.ptr, lab.ptr, losses.ptr, rows, cols, margin);
+  const total = L.hingeMulticlassFwd(scores.ptr, lab.ptr, losses.ptr, rows, cols, margin);
   losses.dispose();
   const out = scalarOut(total / rows);
   return record(op, [scores], out, (dy) => {
     const ds = empty(scores.shape);
-    k.hinge_multiclass_bwd(scores.ptr, lab.ptr, ds.ptr, rows, cols, margin, dyValue(dy) / rows);
+    L.hingeMulticlassBwd(scores.ptr, lab.ptr, ds.ptr, rows, cols, margin, dyValue(dy) / rows);
     return [ds];
   }, [lab]);
 }

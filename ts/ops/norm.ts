@@ -1,6 +1,8 @@
 // Batch normalisation (NHWC: statistics per channel over N·H·W), layer, group and instance
 // normalisation, local response normalisation, and dropout.
 import { getBackend, opError, fmtShape, OP } from '../backend/index';
+import * as E from '../kernels/elementwise';
+import * as Nm from '../kernels/norm';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
 import { rng } from '../tensor/rng';
@@ -31,41 +33,40 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, runningMean: T
   const momentum = checkNumber(op, 'momentum', options.momentum ?? 0.1, { min: 0, max: 1 });
   const rows = x.size / C;
   if (options.training && rows < 2) throw opError(op, `training needs more than one value per channel, x ${fmtShape(x.shape)} has ${rows}`);
-  const k = getBackend().k;
   const mean = empty([C]);
   const invstd = empty([C]);
   if (options.training) {
     const v = empty([C]);
-    k.batchnorm_stats_f32(x.ptr, mean.ptr, v.ptr, rows, C);
-    k.batchnorm_invstd_f32(v.ptr, invstd.ptr, C, eps);
-    k.batchnorm_running_update_f32(runningMean.ptr, runningVar.ptr, mean.ptr, v.ptr, C, momentum, rows);
+    Nm.batchnormStats(x.ptr, mean.ptr, v.ptr, rows, C);
+    Nm.batchnormInvstd(v.ptr, invstd.ptr, C, eps);
+    Nm.batchnormRunningUpdate(runningMean.ptr, runningVar.ptr, mean.ptr, v.ptr, C, momentum, rows);
     v.dispose();
   } else {
-    k.copy_f32(runningMean.ptr, mean.ptr, C);
-    k.batchnorm_invstd_f32(runningVar.ptr, invstd.ptr, C, eps);
+    E.copy(runningMean.ptr, mean.ptr, C);
+    Nm.batchnormInvstd(runningVar.ptr, invstd.ptr, C, eps);
   }
   const y = empty(x.shape);
-  k.batchnorm_fwd_f32(x.ptr, y.ptr, mean.ptr, invstd.ptr, gamma.ptr, beta.ptr, rows, C);
+  Nm.batchnormFwd(x.ptr, y.ptr, mean.ptr, invstd.ptr, gamma.ptr, beta.ptr, rows, C);
   const training = options.training;
   return record(op, [x, gamma, beta], y, (dy) => {
     const dx = empty(x.shape);
     const dgamma = empty([C]);
     const dbeta = empty([C]);
     if (training) {
-      k.batchnorm_bwd_f32(x.ptr, dy.ptr, mean.ptr, invstd.ptr, gamma.ptr, dx.ptr, dgamma.ptr, dbeta.ptr, rows, C);
+      Nm.batchnormBwd(x.ptr, dy.ptr, mean.ptr, invstd.ptr, gamma.ptr, dx.ptr, dgamma.ptr, dbeta.ptr, rows, C);
     } else {
       // Fixed statistics: y is affine in x per channel.
       const scale = empty([C]);
-      k.binary_f32(OP.MUL, gamma.ptr, invstd.ptr, scale.ptr, C);
-      k.binary_rows_f32(OP.MUL, dy.ptr, scale.ptr, dx.ptr, rows, C);
+      E.binary(OP.MUL, gamma.ptr, invstd.ptr, scale.ptr, C);
+      E.binaryRows(OP.MUL, dy.ptr, scale.ptr, dx.ptr, rows, C);
       // x̂ = (x − mean)·invstd: the forward with gamma = 1 and beta = 0 (dbeta is still free).
-      k.fill_f32(scale.ptr, 1, C);
-      k.fill_f32(dbeta.ptr, 0, C);
+      E.fill(scale.ptr, 1, C);
+      E.fill(dbeta.ptr, 0, C);
       const xhat = empty(x.shape);
-      k.batchnorm_fwd_f32(x.ptr, xhat.ptr, mean.ptr, invstd.ptr, scale.ptr, dbeta.ptr, rows, C);
-      k.binary_f32(OP.MUL, xhat.ptr, dy.ptr, xhat.ptr, xhat.size);
-      k.sum_rows_f32(xhat.ptr, dgamma.ptr, rows, C);
-      k.sum_rows_f32(dy.ptr, dbeta.ptr, rows, C);
+      Nm.batchnormFwd(x.ptr, xhat.ptr, mean.ptr, invstd.ptr, scale.ptr, dbeta.ptr, rows, C);
+      E.binary(OP.MUL, xhat.ptr, dy.ptr, xhat.ptr, xhat.size);
+      E.sumRows(xhat.ptr, dgamma.ptr, rows, C);
+      E.sumRows(dy.ptr, dbeta.ptr, rows, C);
       xhat.dispose();
       scale.dispose();
     }
@@ -83,15 +84,14 @@ export function dropout(x: Tensor, options: { p?: number; training: boolean; see
   checkTensor(op, 'x', x);
   const p = checkNumber(op, 'p', options.p ?? 0.5, { min: 0, max: 1 });
   if (!options.training || p === 0) return reshape(x, x.shape);
-  const k = getBackend().k;
   const seed = options.seed ?? rng().nextU32();
   const y = empty(x.shape);
   const mask = empty([Math.ceil(x.size / 4)]); // one byte per element
-  k.dropout_fwd_f32(x.ptr, y.ptr, mask.ptr, x.size, p, seed);
+  Nm.dropoutFwd(x.ptr, y.ptr, mask.ptr, x.size, p, seed);
   const scale = p >= 1 ? 0 : 1 / (1 - p);
   return record(op, [x], y, (dy) => {
     const dx = empty(x.shape);
-    k.dropout_bwd_f32(dy.ptr, mask.ptr, dx.ptr, x.size, scale);
+    Nm.dropoutBwd(dy.ptr, mask.ptr, dx.ptr, x.size, scale);
     return [dx];
   }, [mask]);
 }
@@ -121,22 +121,21 @@ function groupStats(op: string, x: Tensor, N: number, P: number, C: number, G: n
   const bias = o.bias ?? null;
   if (weight) params.push(weight);
   if (bias) params.push(bias);
-  const k = getBackend().k;
   const mean = empty([N * G]);
   const invstd = empty([N * G]);
   const y = empty(x.shape);
   if (x.size > 0) {
-    k.groupnorm_stats_f32(x.ptr, mean.ptr, invstd.ptr, N, P, C, G, eps);
-    k.groupnorm_fwd_f32(x.ptr, y.ptr, mean.ptr, invstd.ptr, weight ? weight.ptr : 0, bias ? bias.ptr : 0, N, P, C, G);
+    Nm.groupnormStats(x.ptr, mean.ptr, invstd.ptr, N, P, C, G, eps);
+    Nm.groupnormFwd(x.ptr, y.ptr, mean.ptr, invstd.ptr, weight ? weight.ptr : 0, bias ? bias.ptr : 0, N, P, C, G);
   }
   return record(op, [x, ...params], y, (dy) => {
     const dx = empty(x.shape);
     const dw = weight ? empty(affine) : null;
     const db = bias ? empty(affine) : null;
-    if (x.size > 0) k.groupnorm_bwd_f32(x.ptr, dy.ptr, mean.ptr, invstd.ptr, weight ? weight.ptr : 0, dx.ptr, dw ? dw.ptr : 0, db ? db.ptr : 0, N, P, C, G);
+    if (x.size > 0) Nm.groupnormBwd(x.ptr, dy.ptr, mean.ptr, invstd.ptr, weight ? weight.ptr : 0, dx.ptr, dw ? dw.ptr : 0, db ? db.ptr : 0, N, P, C, G);
     else {
-      if (dw) k.fill_f32(dw.ptr, 0, dw.size);
-      if (db) k.fill_f32(db.ptr, 0, db.size);
+      if (dw) E.fill(dw.ptr, 0, dw.size);
+      if (db) E.fill(db.ptr, 0, db.size);
     }
     const keepIf = (t: Tensor | null, p: Tensor | null) => (t && p?.requiresGrad ? t : (t?.dispose(), null));
     const grads: (Tensor | null)[] = [x.requiresGrad ? dx : (dx.dispose(), null)];
@@ -194,13 +193,12 @@ export function localResponseNorm(x: Tensor, size: number, options?: { alpha?: n
   const kk = checkNumber(op, 'k', o.k ?? 1, { min: 0, minExclusive: true });
   const C = x.shape[x.rank - 1];
   const P = C === 0 ? 0 : x.size / C;
-  const k = getBackend().k;
   const y = empty(x.shape);
   const s = empty(x.shape);
-  k.lrn_fwd_f32(x.ptr, y.ptr, s.ptr, P, C, size, alpha, beta, kk);
+  Nm.lrnFwd(x.ptr, y.ptr, s.ptr, P, C, size, alpha, beta, kk);
   return record(op, [x], y, (dy) => {
     const dx = empty(x.shape);
-    k.lrn_bwd_f32(x.ptr, s.ptr, dy.ptr, dx.ptr, P, C, size, alpha, beta);
+    Nm.lrnBwd(x.ptr, s.ptr, dy.ptr, dx.ptr, P, C, size, alpha, beta);
     return [dx];
   }, [s]);
 }

@@ -1,6 +1,8 @@
 // Pooling (max, average, L2, global average and max, adaptive average) and nearest-neighbour
 // upsampling, NHWC.
-import { getBackend, opError, fmtShape } from '../backend/index';
+import { getBackend, opError, fmtShape, type PoolDims } from '../backend/index';
+import * as Pl from '../kernels/pool';
+import * as U from '../kernels/upsample';
 import { Tensor, empty } from '../tensor/tensor';
 import { needsGrad, record } from '../tensor/autograd';
 import { checkTensor, checkRank } from './check';
@@ -30,7 +32,7 @@ function geometry(op: string, x: Tensor, o: Pool2dOptions): { g: Window; N: numb
 }
 
 // The argument run shared by the windowed pooling kernels after the tensors.
-function dims(N: number, H: number, W: number, C: number, g: Window): number[] {
+function dims(N: number, H: number, W: number, C: number, g: Window): PoolDims {
   return [N, H, W, C, g.OH, g.OW, g.KH, g.KW, g.sh, g.sw, g.padTop, g.padLeft, g.padBottom, g.padRight, g.dh, g.dw];
 }
 
@@ -42,18 +44,17 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
 
 // The max-pooling kernels into y of `shape` (laid out as [N, OH, OW, C]).
 function maxPool(op: string, x: Tensor, g: Window, N: number, H: number, W: number, C: number, shape: number[]): Tensor {
-  const k = getBackend().k;
   const y = empty(shape);
   const d = dims(N, H, W, C, g);
   if (!needsGrad([x])) {
-    k.maxpool2d_nhwc_fwd(x.ptr, y.ptr, 0, ...d); // no backward: no winner indices
+    Pl.maxpool2dFwd(x.ptr, y.ptr, 0, ...d); // no backward: no winner indices
     return y;
   }
   const argmax = empty(shape); // i32 indices stored in a float block
-  k.maxpool2d_nhwc_fwd(x.ptr, y.ptr, argmax.ptr, ...d);
+  Pl.maxpool2dFwd(x.ptr, y.ptr, argmax.ptr, ...d);
   return record(op, [x], y, (dy) => {
     const dx = empty(x.shape);
-    k.maxpool2d_nhwc_bwd(dy.ptr, argmax.ptr, dx.ptr, N, H, W, C, g.OH, g.OW);
+    Pl.maxpool2dBwd(dy.ptr, argmax.ptr, dx.ptr, N, H, W, C, g.OH, g.OW);
     return [dx];
   }, [argmax]);
 }
@@ -65,14 +66,13 @@ function maxPool(op: string, x: Tensor, g: Window, N: number, H: number, W: numb
  */
 export function avgPool2d(x: Tensor, options: Pool2dOptions & { countIncludePad?: boolean }): Tensor {
   const { g, N, H, W, C } = geometry('avgPool2d', x, options);
-  const k = getBackend().k;
   const cp = options.countIncludePad === false ? 0 : 1;
   const y = empty([N, g.OH, g.OW, C]);
   const d = dims(N, H, W, C, g);
-  k.avgpool2d_nhwc_fwd(x.ptr, y.ptr, ...d, cp);
+  Pl.avgpool2dFwd(x.ptr, y.ptr, ...d, cp);
   return record('avgPool2d', [x], y, (dy) => {
     const dx = empty(x.shape);
-    k.avgpool2d_nhwc_bwd(dy.ptr, dx.ptr, ...d, cp);
+    Pl.avgpool2dBwd(dy.ptr, dx.ptr, ...d, cp);
     return [dx];
   });
 }
@@ -81,13 +81,12 @@ export function avgPool2d(x: Tensor, options: Pool2dOptions & { countIncludePad?
 export function lpPool2d(x: Tensor, options: Pool2dOptions & { p?: 2 }): Tensor {
   if (options?.p !== undefined && options.p !== 2) throw opError('lpPool2d', `only p = 2 (L2 pooling) is supported, got p = ${options.p}`);
   const { g, N, H, W, C } = geometry('lpPool2d', x, options);
-  const k = getBackend().k;
   const y = empty([N, g.OH, g.OW, C]);
   const d = dims(N, H, W, C, g);
-  k.l2pool2d_nhwc_fwd(x.ptr, y.ptr, ...d);
+  Pl.l2pool2dFwd(x.ptr, y.ptr, ...d);
   return record('lpPool2d', [x], y, (dy) => {
     const dx = empty(x.shape);
-    k.l2pool2d_nhwc_bwd(x.ptr, y.ptr, dy.ptr, dx.ptr, ...d);
+    Pl.l2pool2dBwd(x.ptr, y.ptr, dy.ptr, dx.ptr, ...d);
     return [dx];
   });
 }
@@ -98,12 +97,11 @@ export function globalAvgPool(x: Tensor): Tensor {
   checkRank('globalAvgPool', 'x', x, 4);
   const [N, H, W, C] = x.shape;
   if (H * W === 0) throw opError('globalAvgPool', `argument 'x' ${fmtShape(x.shape)} has no pixels`);
-  const k = getBackend().k;
   const y = empty([N, C]);
-  k.global_avgpool_nhwc_fwd(x.ptr, y.ptr, N, H, W, C);
+  Pl.globalAvgpoolFwd(x.ptr, y.ptr, N, H, W, C);
   return record('globalAvgPool', [x], y, (dy) => {
     const dx = empty(x.shape);
-    k.global_avgpool_nhwc_bwd(dy.ptr, dx.ptr, N, H, W, C);
+    Pl.globalAvgpoolBwd(dy.ptr, dx.ptr, N, H, W, C);
     return [dx];
   });
 }
@@ -130,12 +128,11 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
   const [OH, OW] = pair(op, 'outputSize', outputSize, 0, 1);
   const [N, H, W, C] = x.shape;
   if (H * W === 0) throw opError(op, `argument 'x' ${fmtShape(x.shape)} has no pixels`);
-  const k = getBackend().k;
   const y = empty([N, OH, OW, C]);
-  k.adaptive_avgpool2d_nhwc_fwd_f32(x.ptr, y.ptr, N, H, W, C, OH, OW);
+  Pl.adaptiveAvgpool2dFwd(x.ptr, y.ptr, N, H, W, C, OH, OW);
   return record(op, [x], y, (dy) => {
     const dx = empty(x.shape);
-    k.adaptive_avgpool2d_nhwc_bwd_f32(dy.ptr, dx.ptr, N, H, W, C, OH, OW);
+    Pl.adaptiveAvgpool2dBwd(dy.ptr, dx.ptr, N, H, W, C, OH, OW);
     return [dx];
   });
 }
@@ -147,12 +144,11 @@ export function upsampleNearest(x: Tensor, options: { scale: Pair }): Tensor {
   checkRank(op, 'x', x, 4);
   const [sh, sw] = pair(op, 'scale', options?.scale, 0, 1);
   const [N, H, W, C] = x.shape;
-  const k = getBackend().k;
   const y = empty([N, H * sh, W * sw, C]);
-  k.upsample_nearest_nhwc_fwd(x.ptr, y.ptr, N, H, W, C, sh, sw);
+  U.upsampleNearestFwd(x.ptr, y.ptr, N, H, W, C, sh, sw);
   return record(op, [x], y, (dy) => {
     const dx = empty(x.shape);
-    k.upsample_nearest_nhwc_bwd(dy.ptr, dx.ptr, N, H, W, C, sh, sw);
+    U.upsampleNearestBwd(dy.ptr, dx.ptr, N, H, W, C, sh, sw);
     return [dx];
   });
 }

@@ -3,6 +3,9 @@
 // reduced axes is one kernel call on an [outer, R, inner] view (assembly/reduce.ts), the last
 // run first so the earlier runs' views stay valid; gradients broadcast back the same way.
 import { getBackend, opError, fmtShape, OP } from '../backend/index';
+import * as A from '../kernels/activation';
+import * as E from '../kernels/elementwise';
+import * as Rd from '../kernels/reduce';
 import { Tensor, empty } from '../tensor/tensor';
 import { record, needsGrad } from '../tensor/autograd';
 import { checkTensor, checkNumber, checkOptions, describe } from './check';
@@ -62,7 +65,6 @@ function plan(op: string, x: Tensor, options: ReduceOptions | null | undefined):
 
 // x reduced over every run (kernel op `code`) into a new tensor of the kept shape.
 function reduceRuns(code: number, x: Tensor, p: Plan): Tensor {
-  const k = getBackend().k;
   const cur = x.shape.slice();
   let t = x;
   for (let j = p.runs.length - 1; j >= 0; j--) {
@@ -70,22 +72,21 @@ function reduceRuns(code: number, x: Tensor, p: Plan): Tensor {
     const R = prod(cur, s, e);
     cur.fill(1, s, e);
     const next = empty(cur);
-    if (R === 0) k.fill_f32(next.ptr, code === CODE.logSumExp ? -Infinity : 0, next.size);
-    else k.reduce_axis_f32(code, t.ptr, next.ptr, prod(cur, 0, s), R, prod(cur, e));
+    if (R === 0) E.fill(next.ptr, code === CODE.logSumExp ? -Infinity : 0, next.size);
+    else Rd.reduceAxis(code, t.ptr, next.ptr, prod(cur, 0, s), R, prod(cur, e));
     if (t !== x) t.dispose();
     t = next;
   }
   if (t === x) {
     // nothing to reduce (a scalar): a copy
     t = empty(p.kept);
-    k.copy_f32(x.ptr, t.ptr, x.size);
+    E.copy(x.ptr, t.ptr, x.size);
   }
   return t;
 }
 
 // The data at ptr, laid out in the kept shape, broadcast back to `shape` over the runs.
 function expandRuns(ptr: number, p: Plan, shape: readonly number[]): Tensor {
-  const k = getBackend().k;
   const cur = p.kept.slice();
   let t: Tensor | null = null;
   for (const [s, e] of p.runs) {
@@ -93,13 +94,13 @@ function expandRuns(ptr: number, p: Plan, shape: readonly number[]): Tensor {
     const inner = prod(cur, e);
     for (let i = s; i < e; i++) cur[i] = shape[i];
     const next = empty(cur);
-    k.broadcast_axis_f32(t ? t.ptr : ptr, next.ptr, outer, prod(cur, s, e), inner);
+    Rd.broadcastAxis(t ? t.ptr : ptr, next.ptr, outer, prod(cur, s, e), inner);
     t?.dispose();
     t = next;
   }
   if (!t) {
     t = empty(shape);
-    k.copy_f32(ptr, t.ptr, t.size);
+    E.copy(ptr, t.ptr, t.size);
   }
   return t;
 }
@@ -109,16 +110,15 @@ function reduce(kind: Kind, x: Tensor, options: ReduceOptions | null | undefined
   const p = plan(kind, x, options);
   if ((kind === 'max' || kind === 'min') && p.count === 0)
     throw opError(kind, `cannot take the ${kind} over an empty axis of x ${fmtShape(x.shape)} (it has no identity)`);
-  const k = getBackend().k;
   const t = reduceRuns(CODE[kind === 'mean' ? 'sum' : kind], x, p);
   // PyTorch's mean over nothing is NaN (0 · 1/0).
-  if (kind === 'mean') k.binary_scalar_f32(OP.MUL, t.ptr, 1 / p.count, t.ptr, t.size);
+  if (kind === 'mean') E.binaryScalar(OP.MUL, t.ptr, 1 / p.count, t.ptr, t.size);
   const y = t.reshapeView(p.out);
   t.dispose();
   return record(kind, [x], y, (dy) => {
     if (kind === 'sum' || kind === 'mean') {
       const dx = expandRuns(dy.ptr, p, x.shape);
-      if (kind === 'mean') k.binary_scalar_f32(OP.MUL, dx.ptr, 1 / p.count, dx.ptr, dx.size);
+      if (kind === 'mean') E.binaryScalar(OP.MUL, dx.ptr, 1 / p.count, dx.ptr, dx.size);
       return [dx];
     }
     const yb = expandRuns(y.ptr, p, x.shape);
@@ -126,17 +126,17 @@ function reduce(kind: Kind, x: Tensor, options: ReduceOptions | null | undefined
     if (kind === 'logSumExp') {
       // dx = dy · e^(x − y)
       const dyb = expandRuns(dy.ptr, p, x.shape);
-      k.binary_f32(OP.SUB, x.ptr, yb.ptr, dx.ptr, dx.size);
-      k.exp_f32(dx.ptr, dx.ptr, dx.size);
-      k.binary_f32(OP.MUL, dx.ptr, dyb.ptr, dx.ptr, dx.size);
+      E.binary(OP.SUB, x.ptr, yb.ptr, dx.ptr, dx.size);
+      A.expFwd(dx.ptr, dx.ptr, dx.size);
+      E.binary(OP.MUL, dx.ptr, dyb.ptr, dx.ptr, dx.size);
       dyb.dispose();
     } else {
       // Ties share the gradient evenly (PyTorch's amax/amin): dy / count to every winner.
-      k.select_eq_f32(x.ptr, yb.ptr, 0, dx.ptr, dx.size);
+      Rd.selectEq(x.ptr, yb.ptr, 0, dx.ptr, dx.size);
       const count = reduceRuns(CODE.sum, dx, p);
-      k.binary_f32(OP.DIV, dy.ptr, count.ptr, count.ptr, count.size);
+      E.binary(OP.DIV, dy.ptr, count.ptr, count.ptr, count.size);
       const gb = expandRuns(count.ptr, p, x.shape);
-      k.select_eq_f32(x.ptr, yb.ptr, gb.ptr, dx.ptr, dx.size);
+      Rd.selectEq(x.ptr, yb.ptr, gb.ptr, dx.ptr, dx.size);
       count.dispose();
       gb.dispose();
     }
@@ -169,10 +169,9 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | un
   const [outer, R, inner] = flat ? [1, x.size, 1] : around(x, a);
   if (R === 0) throw opError(op, `cannot take the ${op} over an empty axis of x ${fmtShape(x.shape)}`);
   const shape = flat ? (o.keepDims ? x.shape.map(() => 1) : []) : o.keepDims ? x.shape.map((d, i) => (i === a ? 1 : d)) : x.shape.filter((_, i) => i !== a);
-  const k = getBackend().k;
   const idx = empty(shape);
   const vals = empty(shape);
-  k.topk_axis_f32(x.ptr, vals.ptr, idx.ptr, outer, R, inner, 1, op === 'argmax' ? 1 : 0);
+  Rd.topkAxisFwd(x.ptr, vals.ptr, idx.ptr, outer, R, inner, 1, op === 'argmax' ? 1 : 0);
   vals.dispose();
   return idx;
 }
@@ -207,18 +206,17 @@ export function topk(x: Tensor, k: number, options?: TopkOptions | null): { valu
   const [outer, R, inner] = around(x, a);
   checkNumber(op, 'k', k, { integer: true, min: 0, max: R });
   const shape = x.shape.map((d, i) => (i === a ? k : d));
-  const kk = getBackend().k;
   const values = empty(shape);
   const indices = empty(shape);
-  if (k > 0) kk.topk_axis_f32(x.ptr, values.ptr, indices.ptr, outer, R, inner, k, o.largest === false ? 0 : 1);
+  if (k > 0) Rd.topkAxisFwd(x.ptr, values.ptr, indices.ptr, outer, R, inner, k, o.largest === false ? 0 : 1);
   // The backward keeps its own copy of the indices: the caller may dispose theirs.
   if (!needsGrad([x])) return { values, indices };
   const saved = empty(shape);
-  kk.copy_f32(indices.ptr, saved.ptr, saved.size);
+  E.copy(indices.ptr, saved.ptr, saved.size);
   record(op, [x], values, (dy) => {
     const dx = empty(x.shape);
-    if (k > 0) kk.topk_axis_bwd_f32(dy.ptr, saved.ptr, dx.ptr, outer, R, inner, k);
-    else kk.fill_f32(dx.ptr, 0, dx.size);
+    if (k > 0) Rd.topkAxisBwd(dy.ptr, saved.ptr, dx.ptr, outer, R, inner, k);
+    else E.fill(dx.ptr, 0, dx.size);
     return [dx];
   }, [saved]);
   return { values, indices };

@@ -3,6 +3,7 @@
 // table per axis — (i0, i1, w) per output index — that the SIMD kernel
 // (assembly/upsample.ts resize_nhwc_*) follows forward and backward.
 import { getBackend, opError, fmtShape, f32Index } from '../backend/index';
+import * as U from '../kernels/upsample';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
 import { checkTensor, checkRank, checkNumber, checkOptions } from './check';
@@ -107,15 +108,14 @@ export function resize(x: Tensor, options: ResizeOptions): Tensor {
     if (OH < 1 || OW < 1) throw opError(op, `scale ${JSON.stringify(o.scale)} gives an empty output for x ${fmtShape(x.shape)}`);
   }
   if (H * W === 0) throw opError(op, `argument 'x' ${fmtShape(x.shape)} has no pixels`);
-  const k = getBackend().k;
   const tab = empty([3 * (OH + OW)]);
   axisTable(tab.ptr, H, OH, scales[0], mode, coord, nearest);
   axisTable(tab.ptr + 12 * OH, W, OW, scales[1], mode, coord, nearest);
   const y = empty([N, OH, OW, C]);
-  k.resize_nhwc_fwd_f32(x.ptr, y.ptr, N, H, W, C, OH, OW, tab.ptr, tab.ptr + 12 * OH);
+  U.resizeFwd(x.ptr, y.ptr, N, H, W, C, OH, OW, tab.ptr, tab.ptr + 12 * OH);
   return record(op, [x], y, (dy) => {
     const dx = empty(x.shape);
-    k.resize_nhwc_bwd_f32(dy.ptr, dx.ptr, N, H, W, C, OH, OW, tab.ptr, tab.ptr + 12 * OH);
+    U.resizeBwd(dy.ptr, dx.ptr, N, H, W, C, OH, OW, tab.ptr, tab.ptr + 12 * OH);
     return [dx];
   }, [tab]);
 }

@@ -2,6 +2,8 @@
 // input (no copy); permute, slice, pad, concat, split, stack, gather and tile copy through
 // the strided kernels of assembly/transpose.ts.
 import { getBackend, opError, fmtShape, f32Index } from '../backend/index';
+import * as E from '../kernels/elementwise';
+import * as T from '../kernels/transpose';
 import { Tensor, inferShape, empty, shapeSize } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
 import { checkTensor, checkOptions, describe } from './check';
@@ -76,10 +78,9 @@ function permuteInto(src: number, shape: readonly number[], perm: readonly numbe
   const srcStrides = perm.map((d) => xs[d]);
   const m = mergeDims(outShape, [srcStrides]);
   const [d, s] = [m.dims, m.strides[0]];
-  const k = getBackend().k;
   const n = d.length;
   if (n >= 2 && s[n - 2] === 1 && s[n - 1] === d[n - 2] && (n === 2 || (n === 3 && s[0] === d[1] * d[2]))) {
-    k.transpose_2d_f32(src, dst, n === 3 ? d[0] : 1, d[n - 1], d[n - 2]);
+    T.transpose2d(src, dst, n === 3 ? d[0] : 1, d[n - 1], d[n - 2]);
   } else {
     copyStrided(src, srcStrides, dst, contiguousStrides(outShape), outShape);
   }
@@ -169,7 +170,7 @@ export function slice(x: Tensor, options: SliceOptions): Tensor {
   copyStrided(x.ptr + offset * 4, srcStrides, out.ptr, contiguousStrides(outShape), outShape);
   return record(op, [x], out, (dy) => {
     const dx = empty(x.shape);
-    getBackend().k.fill_f32(dx.ptr, 0, dx.size);
+    E.fill(dx.ptr, 0, dx.size);
     copyStrided(dy.ptr, contiguousStrides(outShape), dx.ptr + offset * 4, srcStrides, outShape);
     return [dx];
   });
@@ -191,7 +192,7 @@ function gatherRaw(src: number, shape: readonly number[], axis: number, idx: Arr
   const out = empty([...shape.slice(0, axis), ...idxShape, ...shape.slice(axis + 1)]);
   if (out.size > 0) {
     const ib = indexBlock(idx);
-    getBackend().k.gather_fwd_f32(src, ib.ptr, out.ptr, outer, idx.length, shape[axis], inner);
+    T.gatherFwd(src, ib.ptr, out.ptr, outer, idx.length, shape[axis], inner);
     ib.dispose();
   }
   return out;
@@ -199,12 +200,11 @@ function gatherRaw(src: number, shape: readonly number[], axis: number, idx: Arr
 
 // gather's backward into a zeroed tensor of `shape`.
 function gatherBwdRaw(dy: Tensor, shape: readonly number[], axis: number, idx: ArrayLike<number>): Tensor {
-  const k = getBackend().k;
   const dx = empty(shape);
-  k.fill_f32(dx.ptr, 0, dx.size);
+  E.fill(dx.ptr, 0, dx.size);
   if (dy.size > 0) {
     const ib = indexBlock(idx);
-    k.gather_bwd_f32(dy.ptr, ib.ptr, dx.ptr, shapeSize(shape.slice(0, axis)), idx.length, shape[axis], shapeSize(shape.slice(axis + 1)));
+    T.gatherBwd(dy.ptr, ib.ptr, dx.ptr, shapeSize(shape.slice(0, axis)), idx.length, shape[axis], shapeSize(shape.slice(axis + 1)));
     ib.dispose();
   }
   return dx;
@@ -233,12 +233,11 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], opt
     if ((b > 0 || a > 0) && mode === 'edge' && n === 0) throw opError(op, `edge padding of axis ${i} needs a non-empty axis (x ${fmtShape(x.shape)})`);
   });
   const outShape = x.shape.map((n, i) => n + pads[i][0] + pads[i][1]);
-  const k = getBackend().k;
   if (mode === 'constant') {
     const os = contiguousStrides(outShape);
     const offset = pads.reduce((s, [b], i) => s + b * os[i], 0);
     const out = empty(outShape);
-    k.fill_f32(out.ptr, value, out.size);
+    E.fill(out.ptr, value, out.size);
     copyStrided(x.ptr, contiguousStrides(x.shape), out.ptr + offset * 4, os, x.shape);
     return record(op, [x], out, (dy) => {
       const dx = empty(x.shape);
@@ -326,7 +325,7 @@ export function tile(x: Tensor, reps: readonly number[]): Tensor {
   copyStrided(x.ptr, srcStrides, out.ptr, contiguousStrides(dims), dims);
   return record(op, [x], out, (dy) => {
     const dx = empty(x.shape);
-    getBackend().k.fill_f32(dx.ptr, 0, dx.size);
+    E.fill(dx.ptr, 0, dx.size);
     copyStrided(dy.ptr, contiguousStrides(dims), dx.ptr, srcStrides, dims, true);
     return [dx];
   });
@@ -336,11 +335,10 @@ export function tile(x: Tensor, reps: readonly number[]): Tensor {
 // stack along a new one) and records the backward that cuts dy back into the blocks.
 function join(op: string, xs: Tensor[], outer: number, widths: number[], outShape: number[]): Tensor {
   const total = widths.reduce((a, b) => a + b, 0);
-  const k = getBackend().k;
   const out = empty(outShape);
   let off = 0;
   for (const [i, x] of xs.entries()) {
-    if (outer > 0 && widths[i] > 0) k.copy_rows_f32(x.ptr, widths[i], out.ptr + off * 4, total, outer, widths[i]);
+    if (outer > 0 && widths[i] > 0) E.copyRows(x.ptr, widths[i], out.ptr + off * 4, total, outer, widths[i]);
     off += widths[i];
   }
   return record(op, xs, out, (dy) => {
@@ -350,7 +348,7 @@ function join(op: string, xs: Tensor[], outer: number, widths: number[], outShap
       o += widths[i];
       if (!x.requiresGrad) return null;
       const dx = empty(x.shape);
-      if (outer > 0 && widths[i] > 0) k.copy_rows_f32(dy.ptr + start * 4, total, dx.ptr, widths[i], outer, widths[i]);
+      if (outer > 0 && widths[i] > 0) E.copyRows(dy.ptr + start * 4, total, dx.ptr, widths[i], outer, widths[i]);
       return dx;
     });
   });
@@ -417,18 +415,17 @@ export function split(x: Tensor, sizesOrCount: number | number[], axis = 0): Ten
   const inner = shapeSize(x.shape.slice(a + 1));
   const outer = shapeSize(x.shape.slice(0, a));
   const total = n * inner;
-  const k = getBackend().k;
   let start = 0;
   return sizes.map((s) => {
     const off = start * inner;
     start += s;
     const w = s * inner;
     const out = empty(x.shape.map((d, i) => (i === a ? s : d)));
-    if (outer > 0 && w > 0) k.copy_rows_f32(x.ptr + off * 4, total, out.ptr, w, outer, w);
+    if (outer > 0 && w > 0) E.copyRows(x.ptr + off * 4, total, out.ptr, w, outer, w);
     return record(op, [x], out, (dy) => {
       const dx = empty(x.shape);
-      k.fill_f32(dx.ptr, 0, dx.size);
-      if (outer > 0 && w > 0) k.copy_rows_f32(dy.ptr, w, dx.ptr + off * 4, total, outer, w);
+      E.fill(dx.ptr, 0, dx.size);
+      if (outer > 0 && w > 0) E.copyRows(dy.ptr, w, dx.ptr + off * 4, total, outer, w);
       return [dx];
     });
   });

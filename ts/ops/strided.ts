@@ -2,6 +2,7 @@
 // binary_strided_f32): numpy broadcasting rules, dimension merging, and the launch of the
 // 4-dimensional strided kernels over any rank. Strides are in floats.
 import { getBackend, opError, fmtShape } from '../backend/index';
+import * as T from '../kernels/transpose';
 
 /** Row-major strides of a contiguous tensor. */
 export function contiguousStrides(shape: readonly number[]): number[] {
@@ -85,9 +86,8 @@ export function forEach4(dims: readonly number[], strides: readonly (readonly nu
 
 /** dst[Σ i·dstStrides] = src[Σ i·srcStrides] (pointers in bytes, offsets in floats). */
 export function copyStrided(src: number, srcStrides: readonly number[], dst: number, dstStrides: readonly number[], dims: readonly number[], add = false): void {
-  const k = getBackend().k;
   forEach4(dims, [srcStrides, dstStrides], (o, d, [s, t]) => {
-    (add ? k.add_strided_f32 : k.copy_strided_f32)(src + o[0] * 4, dst + o[1] * 4, d[0], d[1], d[2], d[3], s[0], s[1], s[2], s[3], t[0], t[1], t[2], t[3]);
+    (add ? T.addStrided : T.copyStrided)(src + o[0] * 4, dst + o[1] * 4, d[0], d[1], d[2], d[3], s[0], s[1], s[2], s[3], t[0], t[1], t[2], t[3]);
   });
 }
 

@@ -1,22 +1,13 @@
 // Winograd convolution for inference: 3×3, stride 1, no dilation, one group. The weights are
-// transformed once (WinogradWeights) and reused; the forward runs 16 or 36 GEMMs on
-// transformed tiles. Measured here against im2col + GEMM: F(4×4) is 2.2–3.4× faster from
-// 14×14×256 up to 56×56×64, F(2×2) wins on small maps; F(4×4) loses about 4 bits of
-// precision (max error 1e-5 of the output's scale), F(2×2) matches im2col.
-import { getBackend, opError, fmtShape } from '../backend/index';
+// transformed once (WinogradWeights) and reused; the kernels and the rule that picks them
+// are in ts/kernels/winograd.ts.
+import { opError, fmtShape } from '../backend/index';
+import { winogradFwd, winogradWeights, winogradWeightsSize, type WinogradTile } from '../kernels/winograd';
 import { Tensor, empty, keep } from '../tensor/tensor';
 import { checkTensor, checkRank } from './check';
 import { windowGeometry, type Padding } from './window';
 
-export type WinogradTile = 'f4x4' | 'f2x2';
-
-/** Which algorithm a 3×3 stride-1 convolution of this size should use (measured rule). */
-export function winogradChoice(N: number, OH: number, OW: number, C: number): WinogradTile | null {
-  const tiles4 = N * Math.ceil(OH / 4) * Math.ceil(OW / 4);
-  if (tiles4 >= 8 && C >= 4) return 'f4x4';
-  if (N * OH * OW >= 16 && C > 3) return 'f2x2';
-  return null;
-}
+export { winogradChoice, type WinogradTile } from '../kernels/winograd';
 
 /** Transformed 3×3 weights [KH=3, KW=3, C, K] for one tile size; owns its block. */
 export class WinogradWeights {
@@ -28,10 +19,8 @@ export class WinogradWeights {
     checkTensor('winograd', 'w', w);
     if (w.rank !== 4 || w.shape[0] !== 3 || w.shape[1] !== 3) throw opError('winograd', `argument 'w' must be [3, 3, C, K], got ${fmtShape(w.shape)}`);
     const [, , C, K] = w.shape;
-    const k = getBackend().k;
-    const n = (tile === 'f4x4' ? 36 : 16) * C * K;
-    this.t = keep(empty([n]));
-    (tile === 'f4x4' ? k.winograd_f4x4_3x3_weights : k.winograd_f2x2_3x3_weights)(w.ptr, this.t.ptr, C, K);
+    this.t = keep(empty([winogradWeightsSize(tile, C, K)]));
+    winogradWeights(tile, w.ptr, this.t.ptr, C, K);
     this.C = C;
     this.K = K;
   }
@@ -39,6 +28,21 @@ export class WinogradWeights {
   readonly K: number;
   dispose(): void {
     this.t.dispose();
+  }
+}
+
+/** The transformed weights of one convolution, per tile, made on first use (see conv2dInference). */
+export class WinogradCache {
+  private readonly tiles = new Map<WinogradTile, WinogradWeights>();
+  /** Pointer to w's weights for `tile` (w must stay the same tensor for this cache's life). */
+  weights(w: Tensor, tile: WinogradTile): number {
+    let wt = this.tiles.get(tile);
+    if (!wt) this.tiles.set(tile, (wt = new WinogradWeights(w, tile)));
+    return wt.t.ptr;
+  }
+  dispose(): void {
+    for (const w of this.tiles.values()) w.dispose();
+    this.tiles.clear();
   }
 }
 
@@ -53,13 +57,8 @@ export function winogradConv2d(x: Tensor, wt: WinogradWeights, options: { paddin
   const bias = options.bias ?? null;
   if (bias && (bias.rank !== 1 || bias.shape[0] !== wt.K)) throw opError(op, `argument 'bias' must have shape [${wt.K}], got ${fmtShape(bias.shape)}`);
   const g = windowGeometry(op, H, W, { kernel: [3, 3], padding: options.padding, roundMode: 'floor' });
-  const be = getBackend();
-  const k = be.k;
   const y = empty([N, g.OH, g.OW, wt.K]);
-  const f4 = wt.tile === 'f4x4';
-  const scratch = be.scratch((f4 ? k.winograd_f4x4_3x3_nhwc_fwd_scratch_bytes : k.winograd_f2x2_3x3_nhwc_fwd_scratch_bytes)(N, H, W, C, g.OH, g.OW, wt.K));
-  (f4 ? k.winograd_f4x4_3x3_nhwc_fwd : k.winograd_f2x2_3x3_nhwc_fwd)(
-    x.ptr, wt.t.ptr, bias ? bias.ptr : 0, y.ptr, N, H, W, C, g.OH, g.OW, wt.K, g.padTop, g.padLeft, options.activation === 'relu' ? 1 : 0, scratch,
-  );
+  const geometry = { N, H, W, C, OH: g.OH, OW: g.OW, KH: 3, KW: 3, K: wt.K, sh: 1, sw: 1, padTop: g.padTop, padLeft: g.padLeft, dh: 1, dw: 1, groups: 1 };
+  winogradFwd(wt.tile, x.ptr, wt.t.ptr, bias ? bias.ptr : 0, y.ptr, geometry, options.activation === 'relu');
   return y;
 }

@@ -1,6 +1,7 @@
 // Optimizers: each step runs one SIMD update kernel per parameter over its flat values,
 // with the optimizer's state (velocity, moments) kept in wasm memory beside it.
-import { getBackend, opError } from '../backend/index';
+import { opError } from '../backend/index';
+import * as O from '../kernels/optim';
 import { Tensor, keep } from '../tensor/tensor';
 import { zeros } from '../ops/creation';
 import { checkNumber } from '../ops/check';
@@ -88,11 +89,10 @@ export class SGD extends Optimizer {
     this.slots = this.momentum > 0 ? 1 : 0;
   }
   protected update(p: number, g: number, s: number[], n: number): void {
-    const k = getBackend().k;
-    if (this.momentum === 0) k.sgd_f32(p, g, n, this.lr, this.weightDecay);
-    else if (this.nesterov) k.sgd_nesterov_f32(p, g, s[0], n, this.lr, this.momentum, this.weightDecay);
-    else if (this.form === 'lecture') k.sgd_momentum_ema_f32(p, g, s[0], n, this.lr, this.momentum, this.weightDecay);
-    else k.sgd_momentum_f32(p, g, s[0], n, this.lr, this.momentum, this.weightDecay);
+    if (this.momentum === 0) O.sgd(p, g, n, this.lr, this.weightDecay);
+    else if (this.nesterov) O.sgdNesterov(p, g, s[0], n, this.lr, this.momentum, this.weightDecay);
+    else if (this.form === 'lecture') O.sgdMomentumEma(p, g, s[0], n, this.lr, this.momentum, this.weightDecay);
+    else O.sgdMomentum(p, g, s[0], n, this.lr, this.momentum, this.weightDecay);
   }
 }
 
@@ -119,7 +119,7 @@ export class Adam extends Optimizer {
     // Bias corrections computed here, once per step, so the kernel needs no pow().
     const c1 = 1 / (1 - this.beta1 ** this.t);
     const c2 = 1 / (1 - this.beta2 ** this.t);
-    getBackend().k.adam_f32(p, g, s[0], s[1], n, this.lr, this.beta1, this.beta2, this.eps, this.weightDecay, c1, c2);
+    O.adam(p, g, s[0], s[1], n, this.lr, this.beta1, this.beta2, this.eps, this.weightDecay, c1, c2);
   }
 }
 
@@ -141,6 +141,6 @@ export class RMSProp extends Optimizer {
     this.eps = checkNumber('RMSProp', 'eps', options.eps ?? 1e-8, { min: 0, minExclusive: true });
   }
   protected update(p: number, g: number, s: number[], n: number): void {
-    getBackend().k.rmsprop_f32(p, g, s[0], n, this.lr, this.rho, this.eps, this.weightDecay);
+    O.rmsprop(p, g, s[0], n, this.lr, this.rho, this.eps, this.weightDecay);
   }
 }

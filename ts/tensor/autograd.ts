@@ -1,7 +1,8 @@
 // Define-by-run tape (the shape of micrograd and PyTorch): every op that sees an input
 // with requiresGrad records its inputs and a backward closure on its output; backward()
 // walks the graph in reverse topological order and accumulates gradients.
-import { getBackend, opError, fmtShape } from '../backend/index';
+import { opError, fmtShape } from '../backend/index';
+import * as E from '../kernels/elementwise';
 import { Tensor, empty, untracked, keep } from './tensor';
 
 export interface GradNode {
@@ -82,12 +83,10 @@ export function runBackward(root: Tensor, dy?: Tensor): void {
       order.push(top[0]);
     }
   }
-
-  const k = getBackend().k;
   untracked(() => {
     const grads = new Map<Tensor, Tensor>();
     const seed = dy ? dy.detach() : empty(root.shape);
-    if (!dy) k.fill_f32(seed.ptr, 1, 1);
+    if (!dy) E.fill(seed.ptr, 1, 1);
     grads.set(root, seed);
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
@@ -97,7 +96,7 @@ export function runBackward(root: Tensor, dy?: Tensor): void {
       if (!node) {
         // A leaf: accumulate into .grad.
         if (t.grad) {
-          k.axpy_f32(1, g.ptr, t.grad.ptr, g.size);
+          E.axpy(1, g.ptr, t.grad.ptr, g.size);
           g.dispose();
         } else {
           t.grad = g;
@@ -126,7 +125,7 @@ export function runBackward(root: Tensor, dy?: Tensor): void {
         }
         const prev = grads.get(x);
         if (prev) {
-          k.axpy_f32(1, gx.ptr, prev.ptr, gx.size);
+          E.axpy(1, gx.ptr, prev.ptr, gx.size);
           gx.dispose();
         } else {
           grads.set(x, gx);

@@ -1,6 +1,7 @@
 // Tensor handles over blocks of linear memory. wasm memory is not garbage-collected, so a
 // tensor is freed by dispose(), `using`, or the tidy() scope it was made in.
 import { getBackend, opError, fmtShape, f32Index } from '../backend/index';
+import * as E from '../kernels/elementwise';
 import { runBackward, type GradNode } from './autograd';
 
 export type Shape = readonly number[];
@@ -123,7 +124,7 @@ export class Tensor {
   /** A new leaf with the same values and no history. */
   detach(): Tensor {
     const t = empty(this.shape);
-    getBackend().k.copy_f32(this.ptr, t.ptr, this.size);
+    E.copy(this.ptr, t.ptr, this.size);
     return t;
   }
 

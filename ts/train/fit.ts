@@ -1,11 +1,12 @@
 // fit / evaluate / predict: batching, seeded shuffling, loss and metrics, validation,
 // callbacks and progress. Every step runs inside tidy(), so memory stays flat.
-import { opError, fmtShape, getBackend, f32Index } from '../backend/index';
-import { Tensor, tidy, empty } from '../tensor/tensor';
+import { opError, fmtShape } from '../backend/index';
+import { Tensor, tidy } from '../tensor/tensor';
 import { checkTensor, describe, sameShape } from '../ops/check';
 import { noGrad } from '../tensor/autograd';
 import { Rng } from '../tensor/rng';
-import { crossEntropy, mseLoss, hingeLoss, type Labels } from '../ops/loss';
+import { crossEntropy, mseLoss, hingeLoss, oneHot, type Labels } from '../ops/loss';
+import { concat, slice } from '../ops/shape';
 import type { Module } from '../nn/module';
 import type { Optimizer } from '../optim/optimizer';
 import { makeDataset, batchTensor, type Dataset } from '../data/dataset';
@@ -93,12 +94,7 @@ function lossOf(op: string, loss: LossName | LossFn | undefined): LossFn {
         const C = o.shape[1];
         for (let i = 0; i < y.length; i++)
           if (!(y[i] >= 0 && y[i] < C)) throw opError('mseLoss', `label ${y[i]} (sample ${i}) is not a class index in [0, ${C})`);
-        const t = empty(o.shape);
-        const v = getBackend().f32();
-        const base = f32Index(t.ptr);
-        v.fill(0, base, base + t.size);
-        for (let i = 0; i < y.length; i++) v[base + i * C + y[i]] = 1;
-        return mseLoss(o, t);
+        return mseLoss(o, oneHot(y, C));
       };
     default:
       throw opError(op, `unknown loss ${JSON.stringify(loss)} (crossEntropy, mse, hinge, or a function)`);
@@ -274,36 +270,27 @@ export function predict(model: Module, x: Tensor, options: { batchSize?: number 
   if (x.rank < 1) throw opError('predict', `argument 'x' ${fmtShape(x.shape)} must be [N, ...]`);
   const N = x.shape[0];
   if (!(N > 0)) throw opError('predict', `argument 'x' ${fmtShape(x.shape)} has no samples`);
-  const per = x.size / N;
   const wasTraining = model.training;
   model.eval();
-  const k = getBackend().k;
-  let out: Tensor | null = null;
+  const outs: Tensor[] = [];
   let xb: Tensor | null = null;
-  let yb: Tensor | null = null;
   try {
     for (let start = 0; start < N; start += bs) {
       const end = Math.min(start + bs, N);
-      xb = empty([end - start, ...x.shape.slice(1)]);
-      k.copy_f32(x.ptr + start * per * 4, xb.ptr, xb.size);
-      const input = xb;
-      yb = noGrad(() => tidy(() => model.call(input)));
-      if (!(yb instanceof Tensor) || yb.rank < 1 || yb.shape[0] !== end - start || (out && !sameShape(out.shape.slice(1), yb.shape.slice(1))))
-        throw opError('predict', `the model returned ${describe(yb)} for a batch ${fmtShape(xb.shape)}: predict needs one output row per sample, the same shape for every batch`);
-      out ??= empty([N, ...yb.shape.slice(1)]);
-      k.copy_f32(yb.ptr, out.ptr + (start * yb.size * 4) / (end - start), yb.size);
-      xb.dispose();
-      yb.dispose();
-      xb = yb = null;
+      const input = (xb = noGrad(() => slice(x, { begin: [start], end: [end], axes: [0] })));
+      const yb: unknown = noGrad(() => tidy(() => model.call(input)));
+      if (!(yb instanceof Tensor) || yb.rank < 1 || yb.shape[0] !== end - start || (outs.length > 0 && !sameShape(outs[0].shape.slice(1), yb.shape.slice(1)))) {
+        if (yb instanceof Tensor && yb !== input) yb.dispose();
+        throw opError('predict', `the model returned ${describe(yb)} for a batch ${fmtShape(input.shape)}: predict needs one output row per sample, the same shape for every batch`);
+      }
+      outs.push(yb);
+      if (yb !== input) input.dispose();
+      xb = null;
     }
-  } catch (e) {
-    // Nothing made here outlives a failure.
-    xb?.dispose();
-    if (yb instanceof Tensor) yb.dispose();
-    out?.dispose();
-    throw e;
+    return noGrad(() => concat(outs, 0));
   } finally {
+    xb?.dispose();
+    for (const o of outs) o.dispose();
     model.train(wasTraining);
   }
-  return out!;
 }

@@ -1,0 +1,284 @@
+// Depthwise convolution (groups == C == K): weights [KH, KW, 1, C], one filter per channel
+// (multiplier 1). Direct loops vectorised along C (f32x4, channel tails one lane at a time through the
+// same code). Interior output pixels (all KW taps inside the row) go 8 or 4 at a time
+// sharing each weight load; the forward of 3-wide kernels at stride 1 or 2 also shares the
+// input columns of neighbouring pixels (dw_fwd_k3). Border pixels go one at a time over
+// their valid tap range, so no bounds checks run inside the tap loops. Forward, backward-
+// data and backward-filter are one traversal (dw_run) with a different tap update.
+
+import { ld, st } from './simd_math';
+import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_common';
+
+// @ts-ignore: decorator
+@inline const DW_FWD = 0;
+// @ts-ignore: decorator
+@inline const DW_BWD_DATA = 1;
+// @ts-ignore: decorator
+@inline const DW_BWD_FILTER = 2;
+
+// One group of P output pixels (P = 8, 4 or 1, `ps` bytes apart in x, consecutive in y)
+// over taps [khLo, khLo+nkh) × [kwLo, kwLo+nkw), channels [c, c+L). xt/wt point at the
+// first valid tap of the first pixel, channel 0; y at the first pixel, channel 0.
+//   DW_FWD:        y = act(bias + Σ x·w)
+//   DW_BWD_DATA:   x(= dx) += dy·w  at every tap
+//   DW_BWD_FILTER: w(= dw) += Σ_pixels x·dy  at every tap
+// P independent accumulators hide the add latency and share each weight load.
+// @ts-ignore: decorator
+@inline function dw_lanes(mode: i32, P: i32, L: i32, c: i32, xt: usize, wt: usize,
+  bias: usize, y: usize, C: i32, nkh: i32, nkw: i32, ps: usize, hstep: usize,
+  wstep: usize, wrow: usize, act: i32): void {
+  const o = <usize>c << 2;
+  const cb = <usize>C << 2;
+  const z = f32x4.splat(0);
+  // Per pixel: the running sum (forward) or the dy value (backward).
+  let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
+  if (mode == DW_FWD) {
+    if (bias != 0) { a0 = ld(L, bias + o); a1 = a0; a2 = a0; a3 = a0; a4 = a0; a5 = a0; a6 = a0; a7 = a0; }
+  } else {
+    const yo = y + o;
+    a0 = ld(L, yo);
+    if (P >= 4) { a1 = ld(L, yo + cb); a2 = ld(L, yo + 2 * cb); a3 = ld(L, yo + 3 * cb); }
+    if (P == 8) { a4 = ld(L, yo + 4 * cb); a5 = ld(L, yo + 5 * cb); a6 = ld(L, yo + 6 * cb); a7 = ld(L, yo + 7 * cb); }
+  }
+  for (let kh = 0; kh < nkh; kh++) {
+    let xp = xt + <usize>kh * hstep + o;
+    let wp = wt + <usize>kh * wrow + o;
+    for (let kw = 0; kw < nkw; kw++) {
+      if (mode == DW_FWD) {
+        const wv = ld(L, wp);
+        a0 = madd(L, a0, xp, wv);
+        if (P >= 4) { a1 = madd(L, a1, xp + ps, wv); a2 = madd(L, a2, xp + 2 * ps, wv); a3 = madd(L, a3, xp + 3 * ps, wv); }
+        if (P == 8) {
+          a4 = madd(L, a4, xp + 4 * ps, wv); a5 = madd(L, a5, xp + 5 * ps, wv);
+          a6 = madd(L, a6, xp + 6 * ps, wv); a7 = madd(L, a7, xp + 7 * ps, wv);
+        }
+      } else if (mode == DW_BWD_DATA) {
+        // In order, pixel by pixel: with stride < kernel the taps of neighbours overlap.
+        const wv = ld(L, wp);
+        st(L, xp, f32x4.add(ld(L, xp), f32x4.mul(a0, wv)));
+        if (P >= 4) {
+          st(L, xp + ps, f32x4.add(ld(L, xp + ps), f32x4.mul(a1, wv)));
+          st(L, xp + 2 * ps, f32x4.add(ld(L, xp + 2 * ps), f32x4.mul(a2, wv)));
+          st(L, xp + 3 * ps, f32x4.add(ld(L, xp + 3 * ps), f32x4.mul(a3, wv)));
+        }
+        if (P == 8) {
+          st(L, xp + 4 * ps, f32x4.add(ld(L, xp + 4 * ps), f32x4.mul(a4, wv)));
+          st(L, xp + 5 * ps, f32x4.add(ld(L, xp + 5 * ps), f32x4.mul(a5, wv)));
+          st(L, xp + 6 * ps, f32x4.add(ld(L, xp + 6 * ps), f32x4.mul(a6, wv)));
+          st(L, xp + 7 * ps, f32x4.add(ld(L, xp + 7 * ps), f32x4.mul(a7, wv)));
+        }
+      } else {
+        let s = f32x4.mul(ld(L, xp), a0);
+        if (P >= 4) { s = madd(L, s, xp + ps, a1); s = madd(L, s, xp + 2 * ps, a2); s = madd(L, s, xp + 3 * ps, a3); }
+        if (P == 8) {
+          s = madd(L, s, xp + 4 * ps, a4); s = madd(L, s, xp + 5 * ps, a5);
+          s = madd(L, s, xp + 6 * ps, a6); s = madd(L, s, xp + 7 * ps, a7);
+        }
+        st(L, wp, f32x4.add(ld(L, wp), s));
+      }
+      xp += wstep;
+      wp += cb;
+    }
+  }
+  if (mode == DW_FWD) {
+    const yo = y + o;
+    st(L, yo, relu_if(act, a0));
+    if (P >= 4) { st(L, yo + cb, relu_if(act, a1)); st(L, yo + 2 * cb, relu_if(act, a2)); st(L, yo + 3 * cb, relu_if(act, a3)); }
+    if (P == 8) {
+      st(L, yo + 4 * cb, relu_if(act, a4)); st(L, yo + 5 * cb, relu_if(act, a5));
+      st(L, yo + 6 * cb, relu_if(act, a6)); st(L, yo + 7 * cb, relu_if(act, a7));
+    }
+  }
+}
+
+// a + x[p]·v (L lanes of x loaded)
+// @ts-ignore: decorator
+@inline function madd(L: i32, a: v128, p: usize, v: v128): v128 {
+  return f32x4.add(a, f32x4.mul(ld(L, p), v));
+}
+
+// Forward of 4 adjacent output pixels for a 3-wide kernel row at stride S (1 or 2):
+// neighbours share input columns, so 6 (S = 1) or 9 (S = 2) loads of x feed 12
+// multiply-adds, against 12 loads tap by tap. Column i feeds pixel j at tap i − S·j.
+// @ts-ignore: decorator
+@inline function dw_fwd_k3(S: i32, L: i32, c: i32, xt: usize, wt: usize, bias: usize, y: usize,
+  C: i32, nkh: i32, hstep: usize, wrow: usize, act: i32): void {
+  const o = <usize>c << 2;
+  const cb = <usize>C << 2;
+  let a0 = f32x4.splat(0);
+  if (bias != 0) a0 = ld(L, bias + o);
+  let a1 = a0, a2 = a0, a3 = a0;
+  for (let kh = 0; kh < nkh; kh++) {
+    let p = xt + <usize>kh * hstep + o;
+    const wp = wt + <usize>kh * wrow + o;
+    const w0 = ld(L, wp), w1 = ld(L, wp + cb), w2 = ld(L, wp + 2 * cb);
+    let v = ld(L, p);
+    if (S == 1) {
+      a0 = f32x4.add(a0, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a0 = f32x4.add(a0, f32x4.mul(v, w1)); a1 = f32x4.add(a1, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a0 = f32x4.add(a0, f32x4.mul(v, w2)); a1 = f32x4.add(a1, f32x4.mul(v, w1));
+      a2 = f32x4.add(a2, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a1 = f32x4.add(a1, f32x4.mul(v, w2)); a2 = f32x4.add(a2, f32x4.mul(v, w1));
+      a3 = f32x4.add(a3, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a2 = f32x4.add(a2, f32x4.mul(v, w2)); a3 = f32x4.add(a3, f32x4.mul(v, w1));
+      p += cb; v = ld(L, p);
+      a3 = f32x4.add(a3, f32x4.mul(v, w2));
+    } else {
+      a0 = f32x4.add(a0, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a0 = f32x4.add(a0, f32x4.mul(v, w1));
+      p += cb; v = ld(L, p);
+      a0 = f32x4.add(a0, f32x4.mul(v, w2)); a1 = f32x4.add(a1, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a1 = f32x4.add(a1, f32x4.mul(v, w1));
+      p += cb; v = ld(L, p);
+      a1 = f32x4.add(a1, f32x4.mul(v, w2)); a2 = f32x4.add(a2, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a2 = f32x4.add(a2, f32x4.mul(v, w1));
+      p += cb; v = ld(L, p);
+      a2 = f32x4.add(a2, f32x4.mul(v, w2)); a3 = f32x4.add(a3, f32x4.mul(v, w0));
+      p += cb; v = ld(L, p);
+      a3 = f32x4.add(a3, f32x4.mul(v, w1));
+      p += cb; v = ld(L, p);
+      a3 = f32x4.add(a3, f32x4.mul(v, w2));
+    }
+  }
+  const yo = y + o;
+  st(L, yo, relu_if(act, a0));
+  st(L, yo + cb, relu_if(act, a1));
+  st(L, yo + 2 * cb, relu_if(act, a2));
+  st(L, yo + 3 * cb, relu_if(act, a3));
+}
+
+// @ts-ignore: decorator
+@inline function dw_k3_pixels(S: i32, xt: usize, wt: usize, bias: usize, y: usize, C: i32,
+  nkh: i32, hstep: usize, wrow: usize, act: i32): void {
+  let c = 0;
+  for (; c + 4 <= C; c += 4) dw_fwd_k3(S, 4, c, xt, wt, bias, y, C, nkh, hstep, wrow, act);
+  for (; c < C; c++) dw_fwd_k3(S, 1, c, xt, wt, bias, y, C, nkh, hstep, wrow, act);
+}
+
+// @ts-ignore: decorator
+@inline function dw_pixels(mode: i32, P: i32, xt: usize, wt: usize, bias: usize, y: usize,
+  C: i32, nkh: i32, nkw: i32, ps: usize, hstep: usize, wstep: usize, wrow: usize,
+  act: i32): void {
+  let c = 0;
+  for (; c + 4 <= C; c += 4) dw_lanes(mode, P, 4, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
+  for (; c < C; c++) dw_lanes(mode, P, 1, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
+}
+
+// The shared traversal: x is x or dx, w is w or dw, y is y or dy (see dw_lanes), over the
+// output rows n·OH + oh in [row0, row1) (a threaded forward part; backward runs take all).
+// @ts-ignore: decorator
+@inline function dw_run(mode: i32, x: usize, w: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  act: i32, row0: i32, row1: i32): void {
+  if (mode == DW_BWD_DATA) memory.fill(x, 0, <usize>N * H * W * C << 2);
+  if (mode == DW_BWD_FILTER) memory.fill(w, 0, <usize>KH * KW * C << 2);
+  const cb = <usize>C << 2;
+  const ps = <usize>strideW * cb;
+  const hstep = <usize>dilH * W * cb;
+  const wstep = <usize>dilW * cb;
+  const wrow = <usize>KW * cb;
+  // Interior columns [owLo, owHi): every kw tap inside [0, W).
+  let owLo = padLeft <= 0 ? 0 : (padLeft + strideW - 1) / strideW;
+  if (owLo > OW) owLo = OW;
+  const t = W - 1 - (KW - 1) * dilW + padLeft;
+  let owHi = t < 0 ? 0 : t / strideW + 1;
+  if (owHi > OW) owHi = OW;
+  if (owHi < owLo) owHi = owLo;
+  // 3-wide rows at stride 1 or 2: the column-sharing forward
+  const slide = mode == DW_FWD && KW == 3 && strideW <= 2 && dilW == 1;
+  for (let row = row0; row < row1; row++) {
+    const n = row / OH, oh = row - n * OH;
+    const ih0 = oh * strideH - padTop;
+    const khLo = tap_lo(ih0, dilH, KH), khHi = tap_hi(ih0, dilH, H, KH, khLo);
+    const nkh = khHi - khLo;
+    const xrow = (n * H + ih0 + khLo * dilH) * W;  // pixel index of (n, first valid ih, 0)
+    const wkh = w + (<usize>(khLo * KW) * C << 2);
+    const yrow = y + (<usize>((n * OH + oh) * OW) * C << 2);
+    let ow = 0;
+    while (ow < OW) {
+      const iw0 = ow * strideW - padLeft;
+      const yp = yrow + <usize>ow * cb;
+      if (slide && ow >= owLo && ow + 4 <= owHi) {
+        const xt = x + (<usize>(xrow + iw0) * C << 2);
+        if (strideW == 1) dw_k3_pixels(1, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
+        else dw_k3_pixels(2, xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
+        ow += 4;
+      } else if (ow >= owLo && ow + 8 <= owHi) {
+        const xt = x + (<usize>(xrow + iw0) * C << 2);
+        dw_pixels(mode, 8, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act);
+        ow += 8;
+      } else if (ow >= owLo && ow + 4 <= owHi) {
+        const xt = x + (<usize>(xrow + iw0) * C << 2);
+        dw_pixels(mode, 4, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act);
+        ow += 4;
+      } else {
+        const kwLo = tap_lo(iw0, dilW, KW), kwHi = tap_hi(iw0, dilW, W, KW, kwLo);
+        const xt = x + (<usize>(xrow + iw0 + kwLo * dilW) * C << 2);
+        const wt = wkh + (<usize>kwLo * cb);
+        dw_pixels(mode, 1, xt, wt, bias, yp, C, nkh, kwHi - kwLo, ps, hstep, wstep, wrow, act);
+        ow++;
+      }
+    }
+  }
+}
+
+// Geometry as in conv.ts without K (= C) and groups (= C): N, H, W, C, OH, OW, KH, KW,
+// strideH, strideW, padTop, padLeft, dilH, dilW. The launcher (ts/kernels/conv.ts) picks
+// these kernels when groups == C == K.
+
+// y[N, OH, OW, C] = act(depthwise(x, w) + bias); w [KH, KW, 1, C], bias [C] or 0.
+export function dwconv2d_nhwc_fwd_f32(x: usize, w: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  act: i32): void {
+  dwconv2d_nhwc_fwd_f32_part(x, w, bias, y, N, H, W, C, OH, OW, KH, KW,
+    strideH, strideW, padTop, padLeft, dilH, dilW, act, 0, 1);
+}
+
+// Part `part` of `parts` of dwconv2d_nhwc_fwd_f32: the output rows n·OH + oh of that part.
+export function dwconv2d_nhwc_fwd_f32_part(x: usize, w: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  act: i32, part: i32, parts: i32): void {
+  const nrows = N * OH;
+  dw_run(DW_FWD, x, w, bias, y, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop,
+    padLeft, dilH, dilW, act, part_start(nrows, part, parts, 1), part_start(nrows, part + 1, parts, 1));
+}
+
+// dx[N, H, W, C] from dy[N, OH, OW, C]; dx overwritten. Not partitioned: the taps of
+// neighbouring output rows overlap in dx.
+export function dwconv2d_nhwc_bwd_data_f32(dy: usize, w: usize, dx: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
+  dw_run(DW_BWD_DATA, dx, w, 0, dy, N, H, W, C, OH, OW, KH, KW,
+    strideH, strideW, padTop, padLeft, dilH, dilW, 0, 0, N * OH);
+}
+
+// dw[KH, KW, 1, C] from x and dy; dw overwritten.
+export function dwconv2d_nhwc_bwd_filter_f32(x: usize, dy: usize, dw: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
+  dw_run(DW_BWD_FILTER, x, dw, 0, dy, N, H, W, C, OH, OW, KH, KW,
+    strideH, strideW, padTop, padLeft, dilH, dilW, 0, 0, N * OH);
+}
+
+// The depthwise transposed convolution y[N, OH, OW, C] = act(conv_transpose(x, w) + bias)
+// (geometry as conv_transpose2d's: x [N, H, W, C], w [KH, KW, 1, C]): the depthwise
+// backward-data run forward, then the epilogue. Its backward is dwconv2d_nhwc_fwd_f32_part
+// (data) and dwconv2d_nhwc_bwd_filter_f32 (filter) with the roles of x and y swapped.
+export function dwconv_transpose2d_nhwc_fwd_f32(x: usize, w: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  act: i32): void {
+  dwconv2d_nhwc_bwd_data_f32(x, w, y, N, OH, OW, C, H, W, KH, KW,
+    strideH, strideW, padTop, padLeft, dilH, dilW);
+  if (bias != 0 || act != 0) bias_act_rows(y, bias, N * OH * OW, C, act);
+}

@@ -1,0 +1,86 @@
+import {
+  dwconv2d_nhwc_fwd_f32, dwconv2d_nhwc_fwd_f32_part, dwconv2d_nhwc_bwd_data_f32,
+  dwconv2d_nhwc_bwd_filter_f32, dwconv_transpose2d_nhwc_fwd_f32,
+} from '../../assembly/dwconv';
+import { seed, randBuf } from './helpers';
+import { Geo, geo, refFwd, refData, refFilter, epilogue, f64of, outBuf, check, checkFd } from './conv_ref';
+
+// The depthwise kernels (groups = C = K) against the scalar f64 reference convolution of
+// conv_ref.ts, their gradients also against central finite differences, the forward's
+// threaded parts bit for bit against one call, and the depthwise transposed convolution.
+
+function checkCase(g: Geo, samples: i32): void {
+  const d = g.toString();
+  const xn = g.xLen(), yn = g.yLen(), wn = g.wLen();
+  const x = randBuf(xn), w = randBuf(wn), b = randBuf(g.K), bt = randBuf(g.C), gy = randBuf(yn);
+  const X = f64of(x, xn), Wt = f64of(w, wn), B = f64of(b, g.K), GY = f64of(gy, yn);
+  const bias = g.bias ? b : 0;
+
+  const y = outBuf(yn);
+  dwconv2d_nhwc_fwd_f32(x, w, bias, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
+    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act);
+  check(y, refFwd(g, X, Wt, g.bias ? B : null, g.act), d + ' fwd');
+  // Parts over output rows, run one after another into a noisy output: bit-identical.
+  const PARTS: i32[] = [2, 3, 7];
+  for (let pi = 0; pi < PARTS.length; pi++) {
+    const parts = PARTS[pi];
+    const got = outBuf(yn);
+    for (let part = 0; part < parts; part++) {
+      dwconv2d_nhwc_fwd_f32_part(x, w, bias, got, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
+        g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act, part, parts);
+    }
+    let diff = 0;
+    for (let i = 0; i <= yn; i++) if (load<u32>(got + (<usize>i << 2)) != load<u32>(y + (<usize>i << 2))) diff++;
+    expect(diff).toBe(0, d + ' fwd in ' + parts.toString() + ' parts');
+    heap.free(got);
+  }
+
+  const dx = outBuf(xn);
+  dwconv2d_nhwc_bwd_data_f32(gy, w, dx, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
+    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw);
+  check(dx, refData(g, GY, Wt), d + ' bwd_data');
+  checkFd(false, g, X, Wt, B, GY, X, dx, samples, d + ' bwd_data');
+
+  const dw = outBuf(wn);
+  dwconv2d_nhwc_bwd_filter_f32(x, gy, dw, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
+    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw);
+  check(dw, refFilter(g, X, GY), d + ' bwd_filter');
+  checkFd(false, g, X, Wt, B, GY, Wt, dw, samples, d + ' bwd_filter');
+
+  // The transposed convolution of the same geometry: input shaped like y, output like x.
+  const yt = outBuf(xn);
+  dwconv_transpose2d_nhwc_fwd_f32(gy, w, g.bias ? bt : 0, yt, g.N, g.OH, g.OW, g.C, g.H, g.W,
+    g.KH, g.KW, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act);
+  const wantT = refData(g, GY, Wt);
+  epilogue(wantT, g.bias ? f64of(bt, g.C) : null, g.act);
+  check(yt, wantT, d + ' transposed fwd');
+
+  heap.free(x); heap.free(w); heap.free(b); heap.free(bt); heap.free(gy);
+  heap.free(y); heap.free(dx); heap.free(dw); heap.free(yt);
+}
+
+describe('dwconv2d', () => {
+  it('channel tails 1, 2, 3 and none; strides, dilations, padding, batch', () => {
+    seed(4);
+    checkCase(geo(1, 9, 8, 5, 5, 3, 3, 1, 1, 1, 1, 5).same().epi(true, 1), 4);
+    checkCase(geo(1, 9, 9, 6, 6, 3, 3, 2, 2, 1, 1, 6).same().epi(true, 0), 4);
+    checkCase(geo(1, 8, 11, 7, 7, 5, 5, 1, 1, 2, 2, 7).pads(3, 1, 4, 2).epi(false, 1), 4);
+    checkCase(geo(1, 11, 13, 8, 8, 3, 3, 3, 1, 1, 1, 8).valid().epi(false, 0), 4);
+    checkCase(geo(1, 7, 9, 2, 2, 7, 7, 1, 1, 1, 1, 2).same().epi(true, 0), 4);
+    checkCase(geo(1, 9, 12, 4, 4, 1, 1, 1, 1, 1, 1, 4).valid().epi(true, 1), 4);
+    checkCase(geo(3, 6, 14, 9, 9, 3, 5, 2, 1, 1, 1, 9).same().epi(true, 1), 4);
+    checkCase(geo(2, 9, 8, 6, 6, 3, 3, 2, 1, 1, 1, 6).same().epi(true, 1), 4);
+  });
+
+  it('interior fast path over wide rows, all tails, strides and dilations', () => {
+    seed(9);
+    const cs: i32[] = [1, 3, 4, 6, 9, 33];
+    for (let t = 0; t < cs.length; t++) {
+      const c = cs[t];
+      const s = 1 + t % 2;
+      const d = t % 3 == 2 ? 2 : 1;
+      checkCase(geo(1, 6, 19, c, c, 3, 3, s, s, d, d, c).same().epi(t % 2 == 0, (t / 2) % 2), 3);
+      checkCase(geo(2, 5, 17, c, c, 5, 3, 1, s, 1, d, c).pads(1, 0, 0, 2).epi(true, 1), 3);
+    }
+  });
+});

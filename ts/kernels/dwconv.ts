@@ -1,0 +1,27 @@
+// Launcher of assembly/dwconv.ts: depthwise convolution (groups = C = K), direct SIMD loops
+// along the channels, no scratch. The forward splits by output rows; the backward kernels
+// run whole (their taps overlap between output rows). conv.ts decides when they run.
+import { getBackend } from '../backend/index';
+import { convFlops, type ConvGeometry } from './conv';
+
+/** groups = C = K (one filter per channel); for a transposed convolution pass (K, C). */
+export const isDepthwise = (C: number, K: number, groups: number): boolean => groups > 1 && groups === C && K === C;
+
+type DW = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+const dwArgs = (g: ConvGeometry): DW => [g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.sh, g.sw, g.padTop, g.padLeft, g.dh, g.dw];
+
+/** y = act(depthwise(x, w) + bias). `flops` sizes the thread split (default: this call's). */
+export function dwconvFwd(x: number, w: number, bias: number, y: number, g: ConvGeometry, relu: boolean, flops = convFlops(g)): void {
+  const be = getBackend();
+  const parts = be.parts(flops);
+  const args = dwArgs(g);
+  be.runParts('dwconv2d_nhwc_fwd_f32_part', parts, (p) => [x, w, bias, y, ...args, +relu, p, parts]);
+}
+
+export const dwconvBwdData = (dy: number, w: number, dx: number, g: ConvGeometry): void => getBackend().k.dwconv2d_nhwc_bwd_data_f32(dy, w, dx, ...dwArgs(g));
+
+export const dwconvBwdFilter = (x: number, dy: number, dw: number, g: ConvGeometry): void => getBackend().k.dwconv2d_nhwc_bwd_filter_f32(x, dy, dw, ...dwArgs(g));
+
+/** The depthwise transposed convolution (its geometry as the transposed convolution's). */
+export const dwconvTransposeFwd = (x: number, w: number, bias: number, y: number, g: ConvGeometry, relu: boolean): void =>
+  getBackend().k.dwconv_transpose2d_nhwc_fwd_f32(x, w, bias, y, ...dwArgs(g), +relu);

