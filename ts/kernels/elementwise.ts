@@ -24,7 +24,8 @@ export function binaryRows(op: BinaryOp, a: number, b: number, out: number, rows
 export function axpy(alpha: number, x: number, y: number, n: number): void {
   k().axpy_f32(alpha, x, y, n);
 }
-export function fill(out: number, v: number, n: number): void {
+/** out[i] = v for i < n. */
+export function fillValue(out: number, v: number, n: number): void {
   k().fill_f32(out, v, n);
 }
 export function copy(src: number, dst: number, n: number): void {

@@ -129,7 +129,7 @@ export function prelu(x: Tensor, slope: Tensor): Tensor {
   let a = slope;
   if (slope.size !== C) {
     a = empty([C]);
-    E.fill(a.ptr, getBackend().f32()[f32Index(slope.ptr)], C);
+    E.fillValue(a.ptr, getBackend().f32()[f32Index(slope.ptr)], C);
   }
   const rows = C === 0 ? 0 : x.size / C;
   const y = empty(x.shape);
@@ -141,7 +141,7 @@ export function prelu(x: Tensor, slope: Tensor): Tensor {
     let ds: Tensor | null = null;
     if (slope.requiresGrad) {
       ds = empty(slope.shape);
-      if (slope.size === 1) E.fill(ds.ptr, E.sum(t.ptr, t.size), 1);
+      if (slope.size === 1) E.fillValue(ds.ptr, E.sum(t.ptr, t.size), 1);
       else E.sumRows(t.ptr, ds.ptr, rows, C);
     }
     t.dispose();

@@ -49,12 +49,12 @@ export function reduceTo(g: Tensor, shape: readonly number[], consume = false): 
   const kept = g.shape.slice(lead).map((d, i) => d === shape[i]);
   const firstKept = kept.indexOf(true);
   if (size === 1) {
-    E.fill(out.ptr, E.sum(g.ptr, g.size), 1);
+    E.fillValue(out.ptr, E.sum(g.ptr, g.size), 1);
   } else if (firstKept >= 0 && kept.slice(firstKept).every(Boolean) && kept.slice(0, firstKept).every((x) => !x)) {
     // A suffix is kept (a bias over rows): column sums, accumulated in f64.
     E.sumRows(g.ptr, out.ptr, g.size / size, size);
   } else {
-    E.fill(out.ptr, 0, size);
+    E.fillValue(out.ptr, 0, size);
     copyStrided(g.ptr, contiguousStrides(g.shape), out.ptr, broadcastStrides(shape, g.shape), g.shape, true);
   }
   if (consume) g.dispose();
@@ -181,11 +181,11 @@ export function pow(a: Operand, b: Operand): Tensor {
 function powScalar(x: Tensor, p: number): Tensor {
   checkTensor('pow', 'a', x);
   const y = empty(x.shape);
-  if (p === 0) E.fill(y.ptr, 1, y.size);
+  if (p === 0) E.fillValue(y.ptr, 1, y.size);
   else A.powScalarFwd(x.ptr, y.ptr, x.size, p);
   return record('pow', [x], y, (dy) => {
     const dx = empty(x.shape);
-    if (p === 0) E.fill(dx.ptr, 0, dx.size); // PyTorch: no gradient through x^0
+    if (p === 0) E.fillValue(dx.ptr, 0, dx.size); // PyTorch: no gradient through x^0
     else A.powScalarBwd(x.ptr, dy.ptr, dx.ptr, x.size, p);
     return [dx];
   });

@@ -34,7 +34,7 @@ export function scalar(v: number, opts?: CreateOptions): Tensor {
 
 export function full(shape: Shape, value: number, opts?: CreateOptions): Tensor {
   const t = empty(shape);
-  E.fill(t.ptr, value, t.size);
+  E.fillValue(t.ptr, value, t.size);
   return finish(t, opts);
 }
 

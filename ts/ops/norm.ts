@@ -60,8 +60,8 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, runningMean: T
       E.binary(OP.MUL, gamma.ptr, invstd.ptr, scale.ptr, C);
       E.binaryRows(OP.MUL, dy.ptr, scale.ptr, dx.ptr, rows, C);
       // x̂ = (x − mean)·invstd: the forward with gamma = 1 and beta = 0 (dbeta is still free).
-      E.fill(scale.ptr, 1, C);
-      E.fill(dbeta.ptr, 0, C);
+      E.fillValue(scale.ptr, 1, C);
+      E.fillValue(dbeta.ptr, 0, C);
       const xhat = empty(x.shape);
       Nm.batchnormFwd(x.ptr, xhat.ptr, mean.ptr, invstd.ptr, scale.ptr, dbeta.ptr, rows, C);
       E.binary(OP.MUL, xhat.ptr, dy.ptr, xhat.ptr, xhat.size);
@@ -134,8 +134,8 @@ function groupStats(op: string, x: Tensor, N: number, P: number, C: number, G: n
     const db = bias ? empty(affine) : null;
     if (x.size > 0) Nm.groupnormBwd(x.ptr, dy.ptr, mean.ptr, invstd.ptr, weight ? weight.ptr : 0, dx.ptr, dw ? dw.ptr : 0, db ? db.ptr : 0, N, P, C, G);
     else {
-      if (dw) E.fill(dw.ptr, 0, dw.size);
-      if (db) E.fill(db.ptr, 0, db.size);
+      if (dw) E.fillValue(dw.ptr, 0, dw.size);
+      if (db) E.fillValue(db.ptr, 0, db.size);
     }
     const keepIf = (t: Tensor | null, p: Tensor | null) => (t && p?.requiresGrad ? t : (t?.dispose(), null));
     const grads: (Tensor | null)[] = [x.requiresGrad ? dx : (dx.dispose(), null)];

@@ -72,7 +72,7 @@ function reduceRuns(code: number, x: Tensor, p: Plan): Tensor {
     const R = prod(cur, s, e);
     cur.fill(1, s, e);
     const next = empty(cur);
-    if (R === 0) E.fill(next.ptr, code === CODE.logSumExp ? -Infinity : 0, next.size);
+    if (R === 0) E.fillValue(next.ptr, code === CODE.logSumExp ? -Infinity : 0, next.size);
     else Rd.reduceAxis(code, t.ptr, next.ptr, prod(cur, 0, s), R, prod(cur, e));
     if (t !== x) t.dispose();
     t = next;
@@ -216,7 +216,7 @@ export function topk(x: Tensor, k: number, options?: TopkOptions | null): { valu
   record(op, [x], values, (dy) => {
     const dx = empty(x.shape);
     if (k > 0) Rd.topkAxisBwd(dy.ptr, saved.ptr, dx.ptr, outer, R, inner, k);
-    else E.fill(dx.ptr, 0, dx.size);
+    else E.fillValue(dx.ptr, 0, dx.size);
     return [dx];
   }, [saved]);
   return { values, indices };

@@ -170,7 +170,7 @@ export function slice(x: Tensor, options: SliceOptions): Tensor {
   copyStrided(x.ptr + offset * 4, srcStrides, out.ptr, contiguousStrides(outShape), outShape);
   return record(op, [x], out, (dy) => {
     const dx = empty(x.shape);
-    E.fill(dx.ptr, 0, dx.size);
+    E.fillValue(dx.ptr, 0, dx.size);
     copyStrided(dy.ptr, contiguousStrides(outShape), dx.ptr + offset * 4, srcStrides, outShape);
     return [dx];
   });
@@ -201,7 +201,7 @@ function gatherRaw(src: number, shape: readonly number[], axis: number, idx: Arr
 // gather's backward into a zeroed tensor of `shape`.
 function gatherBwdRaw(dy: Tensor, shape: readonly number[], axis: number, idx: ArrayLike<number>): Tensor {
   const dx = empty(shape);
-  E.fill(dx.ptr, 0, dx.size);
+  E.fillValue(dx.ptr, 0, dx.size);
   if (dy.size > 0) {
     const ib = indexBlock(idx);
     T.gatherBwd(dy.ptr, ib.ptr, dx.ptr, shapeSize(shape.slice(0, axis)), idx.length, shape[axis], shapeSize(shape.slice(axis + 1)));
@@ -237,7 +237,7 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], opt
     const os = contiguousStrides(outShape);
     const offset = pads.reduce((s, [b], i) => s + b * os[i], 0);
     const out = empty(outShape);
-    E.fill(out.ptr, value, out.size);
+    E.fillValue(out.ptr, value, out.size);
     copyStrided(x.ptr, contiguousStrides(x.shape), out.ptr + offset * 4, os, x.shape);
     return record(op, [x], out, (dy) => {
       const dx = empty(x.shape);
@@ -325,7 +325,7 @@ export function tile(x: Tensor, reps: readonly number[]): Tensor {
   copyStrided(x.ptr, srcStrides, out.ptr, contiguousStrides(dims), dims);
   return record(op, [x], out, (dy) => {
     const dx = empty(x.shape);
-    E.fill(dx.ptr, 0, dx.size);
+    E.fillValue(dx.ptr, 0, dx.size);
     copyStrided(dy.ptr, contiguousStrides(dims), dx.ptr, srcStrides, dims, true);
     return [dx];
   });
@@ -424,7 +424,7 @@ export function split(x: Tensor, sizesOrCount: number | number[], axis = 0): Ten
     if (outer > 0 && w > 0) E.copyRows(x.ptr + off * 4, total, out.ptr, w, outer, w);
     return record(op, [x], out, (dy) => {
       const dx = empty(x.shape);
-      E.fill(dx.ptr, 0, dx.size);
+      E.fillValue(dx.ptr, 0, dx.size);
       if (outer > 0 && w > 0) E.copyRows(dy.ptr, w, dx.ptr + off * 4, total, outer, w);
       return [dx];
     });

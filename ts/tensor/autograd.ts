@@ -86,7 +86,7 @@ export function runBackward(root: Tensor, dy?: Tensor): void {
   untracked(() => {
     const grads = new Map<Tensor, Tensor>();
     const seed = dy ? dy.detach() : empty(root.shape);
-    if (!dy) E.fill(seed.ptr, 1, 1);
+    if (!dy) E.fillValue(seed.ptr, 1, 1);
     grads.set(root, seed);
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
