@@ -1,7 +1,7 @@
 // Elementwise arithmetic with numpy broadcasting (PyTorch's result rank): add, sub, mul, div,
 // minimum, maximum, pow, where. Same shapes and scalars take the contiguous kernels; any other
-// pattern runs binary_strided_f32 over merged dimensions (a per-channel scale of NHWC data is
-// one SIMD row per pixel).
+// pattern runs the strided binary kernel (launcher binaryStrided) over merged dimensions (a
+// per-channel scale of NHWC data is one SIMD row per pixel).
 import { getBackend, opError, fmtShape, OP, f32Index } from '../backend/index';
 import * as A from '../kernels/activation';
 import * as E from '../kernels/elementwise';

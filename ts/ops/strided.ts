@@ -1,5 +1,5 @@
 // Strided views for the data-movement and broadcasting kernels (assembly/transpose.ts,
-// binary_strided_f32): numpy broadcasting rules, dimension merging, and the launch of the
+// the strided binary of elementwise.ts): numpy broadcasting rules, dimension merging, and the launch of the
 // 4-dimensional strided kernels over any rank. Strides are in floats.
 import { getBackend, opError, fmtShape } from '../backend/index';
 import * as T from '../kernels/transpose';

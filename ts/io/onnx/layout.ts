@@ -5,7 +5,7 @@
 //   'nhwc'  — logical [N, C, H, W] held as [N, H, W, C] (what convolutions and pools take);
 //   'flat'  — logical [N, C·H·W] (a Flatten of an 'nhwc' value) held in H, W, C order: a
 //             dense layer after it permutes its weight rows once instead of the activations.
-import * as sn from './sn';
+import * as sn from '../../index';
 import { Const, onnxError, transposeConst } from './values';
 
 type Tensor = sn.Tensor;

@@ -5,7 +5,7 @@
 // checks every node runs (shape inference with the real ops) before the model is returned.
 // Shape arithmetic that depends on the input (Shape → Gather → Concat → Reshape) runs on
 // small JavaScript arrays at each call.
-import * as sn from './sn';
+import * as sn from '../../index';
 import { opError } from '../../backend/errors';
 import { decodeModel, encodeModel, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './decode';
 import { onnx } from './proto.js';

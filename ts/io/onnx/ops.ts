@@ -3,7 +3,7 @@
 // returns the function that runs the node on runtime values (see layout.ts for how a value
 // is held). Ops whose simdnet counterpart does not exist yet are absent from this table,
 // so a model using them fails at import with the op named.
-import * as sn from './sn';
+import * as sn from '../../index';
 import type { OnnxNode } from './decode';
 import { Const, onnxError, axisOf, transposeConst, reshapeTarget, squeezeShape, unsqueezeShape, broadcastShapes } from './values';
 import { type Val, type TVal, isConst, tval, plainOf, nhwcOf, constFor, NHWC_AXIS } from './layout';
