@@ -70,7 +70,7 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions | null): Te
   const out = empty([...batch, M, N]);
   const mn = M * N;
   if (out.size > 0) {
-    if (K === 0) E.fill(out.ptr, 0, out.size);
+    if (K === 0) E.fillValue(out.ptr, 0, out.size);
     else if (sizeB === 1 && !tA) gemm(false, tB, total * M, N, K, a.ptr, b.ptr, out.ptr); // a's batch as more rows
     else for (let i = 0; i < total; i++) gemm(tA, tB, M, N, K, a.ptr + 4 * offA[i], b.ptr + 4 * offB[i], out.ptr + 4 * i * mn);
   }
@@ -79,7 +79,7 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions | null): Te
     // matrix shared by several batch entries sums their gradients (beta = 1 after the first).
     let da: Tensor | null = null;
     let db: Tensor | null = null;
-    const empty0 = (t: Tensor) => (E.fill(t.ptr, 0, t.size), t);
+    const empty0 = (t: Tensor) => (E.fillValue(t.ptr, 0, t.size), t);
     if (sizeB === 1 && !tA && out.size > 0 && K > 0) {
       // a's batch as more rows, as in the forward: one GEMM each
       const R = total * M;
