@@ -1,5 +1,5 @@
-// Direct convolution for layers with few input channels (groups = 1, C of 1 to 4: the first
-// layer of image networks). im2col + GEMM is a poor fit there: the im2col matrix is KH·KW
+// Direct convolution for layers with few input channels (groups = 1; ts/kernels/conv_direct.ts
+// sends C ≤ 8, K ≤ 64, C·K ≤ 256 here: the first layer of image networks). im2col + GEMM is a poor fit there: the im2col matrix is KH·KW
 // times the input, written in runs of KW·C floats, and the GEMM's inner dimension is tiny.
 // These kernels read x and w where they lie and keep no scratch.
 //
@@ -25,23 +25,8 @@
 // registers. Binaryen folds the literal P/V/L/TB arguments of the @inline blocks, so one
 // body serves every block shape.
 
+import { ld, st } from './simd_math';
 import { tap_lo, tap_hi, part_start, relu_if } from './conv_common';
-
-// Lanes L of a vector: 4, or (K < 4 only) a run-time 1-3.
-// @ts-ignore: decorator
-@inline function ld(L: i32, p: usize): v128 {
-  if (L == 4) return v128.load(p);
-  if (L == 3) return v128.load32_lane(p, v128.load64_zero(p), 2, 8);
-  if (L == 2) return v128.load64_zero(p);
-  return v128.load32_zero(p);
-}
-// @ts-ignore: decorator
-@inline function st(L: i32, p: usize, v: v128): void {
-  if (L == 4) v128.store(p, v);
-  else if (L == 3) { v128.store64_lane(p, v, 0); v128.store32_lane(p, v, 2, 8); }
-  else if (L == 2) v128.store64_lane(p, v, 0);
-  else v128.store32_lane(p, v, 0);
-}
 
 // a + x·w
 // @ts-ignore: decorator
@@ -302,7 +287,8 @@ import { tap_lo, tap_hi, part_start, relu_if } from './conv_common';
 }
 
 // y[N, OH, OW, K] = act(conv(x, w) + bias) for groups = 1; bias [K] or 0, act 0 none / 1 ReLU.
-// No scratch. Meant for C <= 4 (any C is computed correctly, but the GEMM path wins above).
+// No scratch. Meant for few input channels (any C is computed correctly; the launcher's rule
+// is in ts/kernels/conv_direct.ts).
 export function conv2d_nhwc_direct_fwd_f32(x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,

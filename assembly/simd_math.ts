@@ -126,36 +126,29 @@
   return v128.or(t, v128.and(x, sign));
 }
 
-// Loads and stores of L lanes, L a literal 4 or 1 (a channel tail): one loop body then serves
-// the vector part and the tail.
+// Loads and stores of L lanes (4 or more: the whole vector; 1-3: a tail, the other lanes 0
+// on load and untouched on store). Called with a literal L (4 in a main loop, 1 for a
+// channel tail) the branches fold away: one loop body serves the vector part and the tail.
 // @ts-ignore: decorator
 @inline export function ld(L: i32, p: usize): v128 {
-  return L == 4 ? v128.load(p) : v128.load32_zero(p);
+  if (L >= 4) return v128.load(p);
+  if (L == 3) return v128.load32_lane(p, v128.load64_zero(p), 2, 8);
+  if (L == 2) return v128.load64_zero(p);
+  return v128.load32_zero(p);
 }
 // @ts-ignore: decorator
 @inline export function st(L: i32, p: usize, v: v128): void {
-  if (L == 4) v128.store(p, v); else v128.store32_lane(p, v, 0);
+  if (L >= 4) v128.store(p, v);
+  else if (L == 3) { v128.store64_lane(p, v, 0); v128.store32_lane(p, v, 2, 8); }
+  else if (L == 2) v128.store64_lane(p, v, 0);
+  else v128.store32_lane(p, v, 0);
 }
 
-// Partial vectors for tails: `rem` lanes (1..3) loaded, the others 0; stores write `rem`
-// lanes only. Called with a literal 4 inside the main loop they fold to a plain load/store.
-
+// The same with the pointer first, for loops over a remainder `rem` (1..4).
 // @ts-ignore: decorator
-@inline export function load_f32x4_n(p: usize, rem: i32): v128 {
-  if (rem >= 4) return v128.load(p);
-  let v = v128.load32_zero(p);
-  if (rem > 1) v = v128.load32_lane(p + 4, v, 1);
-  if (rem > 2) v = v128.load32_lane(p + 8, v, 2);
-  return v;
-}
-
+@inline export function load_f32x4_n(p: usize, rem: i32): v128 { return ld(rem, p); }
 // @ts-ignore: decorator
-@inline export function store_f32x4_n(p: usize, v: v128, rem: i32): void {
-  if (rem >= 4) { v128.store(p, v); return; }
-  v128.store32_lane(p, v, 0);
-  if (rem > 1) v128.store32_lane(p + 4, v, 1);
-  if (rem > 2) v128.store32_lane(p + 8, v, 2);
-}
+@inline export function store_f32x4_n(p: usize, v: v128, rem: i32): void { st(rem, p, v); }
 
 // f32x4 lanes 0,1 and 2,3 widened to f64x2, for sums accumulated in f64.
 // @ts-ignore: decorator
