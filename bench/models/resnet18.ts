@@ -123,11 +123,11 @@ function im2colOnly(fused: nn.Module): number {
 // per kernel and shape.
 
 function describe(name: string, a: number[]): { shape: string; flops: number } {
-  if (name === 'conv2d_nhwc_fwd_f32') {
+  if (name.startsWith('conv2d_nhwc_fwd_f32')) { // whole or a thread part (same leading arguments)
     const [, , , , N, H, W, C, OH, OW, KH, KW, K, sh] = a;
     return { shape: `${H}²×${C}→${K} ${KH}×${KW}/${sh}`, flops: 2 * N * OH * OW * K * KH * KW * C / a[19] };
   }
-  if (name.startsWith('winograd_') && name.endsWith('_nhwc_fwd')) {
+  if (name.startsWith('conv2d_nhwc_winograd_') && name.endsWith('_fwd_f32')) {
     const [, , , , N, H, , C, OH, OW, K] = a;
     return { shape: `${H}²×${C}→${K} 3×3/1`, flops: 2 * N * OH * OW * K * 9 * C };
   }
