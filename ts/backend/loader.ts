@@ -3,6 +3,7 @@
 // default URL is resolved only when init() asks for it.
 
 import { instantiate as instantiateWithLoader } from '@assemblyscript/loader';
+import { isNode } from './runtime';
 
 export type WasmSource =
   | WebAssembly.Module
@@ -21,8 +22,6 @@ export function isWasmModule(x: unknown): boolean {
   return hasBrand(x, 'WebAssembly.Module');
 }
 
-const g = globalThis as { process?: { versions?: Record<string, string> }; Deno?: unknown; Bun?: unknown };
-const isNode = (): boolean => !!g.process?.versions?.node && !g.Deno && !g.Bun;
 
 // A bundler that does not copy simdnet.wasm next to its output (esbuild, or Node bundles)
 // leaves the default URL pointing at nothing: say the three ways out (docs/bundlers.md).

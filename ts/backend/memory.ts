@@ -24,7 +24,7 @@ export class Allocator {
   private peak = 0;
 
   constructor(
-    private readonly base: number,
+    base: number,
     private readonly capacity: () => number,
     // Grows memory so that at least `bytes` exist; returns false when it cannot.
     private readonly growTo: (bytes: number) => boolean,
@@ -61,9 +61,6 @@ export class Allocator {
     this.addHole(ptr, size);
   }
 
-  sizeOf(ptr: number): number | undefined {
-    return this.live.get(ptr);
-  }
 
   stats(): AllocatorStats {
     return {

@@ -30,6 +30,7 @@
 // Memory is the calling thread's: no tensor is lost.
 
 import { WORKER_SOURCE } from './worker';
+import { isNode } from './runtime';
 
 /** Threads a pool runs at most (the control block's size). */
 export const MAX_THREADS = 64;
@@ -95,7 +96,6 @@ interface WebWorker extends WorkerLike {
   unref?: () => void;
 }
 
-const isNode = (): boolean => !!g.process?.versions?.node && !g.Deno && !g.Bun;
 
 export async function threadSupport(): Promise<ThreadSupport> {
   const node = isNode();
@@ -240,12 +240,12 @@ export class ThreadPool {
     if (this.pendingFailure) this.fail(this.pendingFailure);
     if (!this.failure) this.checkBeats();
     const own = scratch ? scratch.block(scratch.bytes, 0) : 0;
-    const call = (p: number, a: number[]) => {
+    const call = (a: number[]) => {
       if (scratch) a[scratch.arg] = own;
       fn(...a);
     };
     if (parts <= 1 || this.failure) {
-      for (let p = 0; p < parts; p++) call(p, args(p));
+      for (let p = 0; p < parts; p++) call(args(p));
       return;
     }
     if (parts > MAX_PARTS) throw new Error(`simdnet threads: ${parts} parts, the control block holds ${MAX_PARTS}`);
@@ -257,7 +257,7 @@ export class ThreadPool {
     // Buffer b last served call s − 2: a worker may still be on its way out of it.
     if (!this.waitFor(h + L.ACTIVE, 0, performance.now() + this.opts.timeoutMs)) {
       this.fail(`a worker did not leave call ${s - 2} within ${this.opts.timeoutMs} ms (stopped or stuck)`);
-      for (let p = 0; p < parts; p++) call(p, args(p));
+      for (let p = 0; p < parts; p++) call(args(p));
       return;
     }
     // Arguments and scratch first: making them may allocate and so grow memory.
@@ -291,7 +291,7 @@ export class ThreadPool {
       if (p >= parts) break;
       ctl[L.STATUS + b * MAX_PARTS + p] = L.CLAIMED;
       try {
-        call(p, all[p]);
+        call(all[p]);
         ctl[L.STATUS + b * MAX_PARTS + p] = 1;
       } catch (err) {
         thrown ??= err;
@@ -311,7 +311,7 @@ export class ThreadPool {
     if (thrown) throw thrown;
     // Parts a worker did not finish, or that threw there, run here (a part rewrites its
     // whole slice; one that threw there throws the same error here).
-    for (let p = 0; p < parts; p++) if (Atomics.load(ctl, L.STATUS + b * MAX_PARTS + p) !== 1) call(p, all[p]);
+    for (let p = 0; p < parts; p++) if (Atomics.load(ctl, L.STATUS + b * MAX_PARTS + p) !== 1) call(all[p]);
     if (this.pendingFailure) this.fail(this.pendingFailure);
   }
 
@@ -341,13 +341,6 @@ export class ThreadPool {
     for (const w of this.workers) w.terminate();
   }
 
-  /** How long an idle worker polls for the next call before it sleeps in Atomics.wait (ms). */
-  get spinMs(): number {
-    return this.ctl[LAYOUT.SPIN_US] / 1000;
-  }
-  set spinMs(ms: number) {
-    Atomics.store(this.ctl, LAYOUT.SPIN_US, Math.round(ms * 1000));
-  }
 
   /** @internal tests: terminate worker `thread` while it runs a part of the next call. */
   killDuringNextCall(thread: number): void {

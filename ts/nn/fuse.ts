@@ -56,7 +56,7 @@ class FusedLinear extends Module {
   forward(x: Tensor): Tensor {
     return linear(x, this.linear.weight, this.linear.bias, { activation: 'relu' });
   }
-  override flops(i: readonly number[], o: readonly number[]): number {
+  override flops(i: readonly number[]): number {
     return this.linear.flops(i);
   }
 }

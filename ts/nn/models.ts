@@ -4,7 +4,6 @@ import { opError } from '../backend/index';
 import { Tensor } from '../tensor/tensor';
 import { concat } from '../ops/shape';
 import { softmax } from '../ops/loss';
-import { sigmoid } from '../ops/activation';
 import { Module, Sequential } from './module';
 import { Conv2d, ConvTranspose2d, Linear, ReLU, MaxPool2d, Flatten, Dropout, BatchNorm2d, GlobalAvgPool, Sigmoid } from './layers';
 import { Graph, Inception, basicBlock, type InceptionChannels } from './blocks';

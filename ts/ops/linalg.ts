@@ -1,5 +1,5 @@
 // Matrix products through the packed SIMD GEMM.
-import { getBackend, opError, fmtShape } from '../backend/index';
+import { opError, fmtShape } from '../backend/index';
 import * as A from '../kernels/activation';
 import * as E from '../kernels/elementwise';
 import { gemm } from '../kernels/gemm';

@@ -1,6 +1,6 @@
 // Batch normalisation (NHWC: statistics per channel over N·H·W), layer, group and instance
 // normalisation, local response normalisation, and dropout.
-import { getBackend, opError, fmtShape, OP } from '../backend/index';
+import { opError, fmtShape, OP } from '../backend/index';
 import * as E from '../kernels/elementwise';
 import * as Nm from '../kernels/norm';
 import { Tensor, empty } from '../tensor/tensor';

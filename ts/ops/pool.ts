@@ -1,6 +1,6 @@
 // Pooling (max, average, L2, global average and max, adaptive average) and nearest-neighbour
 // upsampling, NHWC.
-import { getBackend, opError, fmtShape, type PoolDims } from '../backend/index';
+import { opError, fmtShape, type PoolDims } from '../backend/index';
 import * as Pl from '../kernels/pool';
 import * as U from '../kernels/upsample';
 import { Tensor, empty } from '../tensor/tensor';

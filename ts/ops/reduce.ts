@@ -2,7 +2,7 @@
 // end, keepDims keeps the reduced axes as 1), argmax/argmin and topk. Each run of adjacent
 // reduced axes is one kernel call on an [outer, R, inner] view (assembly/reduce.ts), the last
 // run first so the earlier runs' views stay valid; gradients broadcast back the same way.
-import { getBackend, opError, fmtShape, OP } from '../backend/index';
+import { opError, fmtShape, OP } from '../backend/index';
 import * as A from '../kernels/activation';
 import * as E from '../kernels/elementwise';
 import * as Rd from '../kernels/reduce';

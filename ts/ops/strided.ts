@@ -1,7 +1,7 @@
 // Strided views for the data-movement and broadcasting kernels (assembly/transpose.ts,
 // the strided binary of elementwise.ts): numpy broadcasting rules, dimension merging, and the launch of the
 // 4-dimensional strided kernels over any rank. Strides are in floats.
-import { getBackend, opError, fmtShape } from '../backend/index';
+import { opError, fmtShape } from '../backend/index';
 import * as T from '../kernels/transpose';
 
 /** Row-major strides of a contiguous tensor. */
@@ -34,7 +34,7 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
 export function broadcastStrides(shape: readonly number[], out: readonly number[]): number[] {
   const own = contiguousStrides(shape);
   const off = out.length - shape.length;
-  return out.map((d, i) => (i < off || shape[i - off] === 1 ? 0 : own[i - off]));
+  return out.map((_, i) => (i < off || shape[i - off] === 1 ? 0 : own[i - off]));
 }
 
 /**
