@@ -163,21 +163,22 @@ function dense_scratch_bytes(which: i32, N: i32, H: i32, W: i32, C: i32, OH: i32
   return col + gemm_scratch_for(which, R, kdim, K / groups);
 }
 
-// y[N, OH, OW, K] = act(conv(x, w) + bias). bias may be 0 (none); act 0 none, 1 ReLU.
+// y[N, OH, OW, K] = act(conv(x, w) + bias + res). bias and res ([N, OH, OW, K], not
+// overlapping y) may be 0 (none); act an epilogue code of conv_common.ts with parameters p0, p1.
 // scratch: conv2d_nhwc_fwd_f32_scratch_bytes(...) bytes, 16-byte aligned.
 export function conv2d_nhwc_fwd_f32(x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
-  groups: i32, act: i32, scratch: usize): void {
+  groups: i32, act: i32, p0: f32, p1: f32, res: usize, scratch: usize): void {
   conv2d_nhwc_fwd_f32_part(x, w, bias, y, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW,
-    padTop, padLeft, dilH, dilW, groups, act, scratch, 0, 1);
+    padTop, padLeft, dilH, dilW, groups, act, p0, p1, res, scratch, 0, 1);
 }
 
 // Part `part` of `parts` of conv2d_nhwc_fwd_f32: the output rows (pixels) of that part.
 export function conv2d_nhwc_fwd_f32_part(x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
-  groups: i32, act: i32, scratch: usize, part: i32, parts: i32): void {
+  groups: i32, act: i32, p0: f32, p1: f32, res: usize, scratch: usize, part: i32, parts: i32): void {
   const Cg = C / groups, Kg = K / groups;
   const kdim = KH * KW * Cg;
   const rows = N * OH * OW;
@@ -197,9 +198,10 @@ export function conv2d_nhwc_fwd_f32_part(x: usize, w: usize, bias: usize, y: usi
         col_pass(GATHER, x, col, r0, nr, H, W, C, OH, OW, KH, KW, Cg, g * Cg,
           strideH, strideW, padTop, padLeft, dilH, dilW, 0, H, 0, kdim);
       }
+      const yo = (<usize>r0 * K + g * Kg) << 2;
       gemm_f32(0, 0, nr, Kg, kdim, 1, a, lda, w + (<usize>(g * Kg) << 2), K, 0,
-        y + ((<usize>r0 * K + g * Kg) << 2), K, bias != 0 ? bias + (<usize>(g * Kg) << 2) : 0,
-        act, gs);
+        y + yo, K, bias != 0 ? bias + (<usize>(g * Kg) << 2) : 0,
+        act, p0, p1, res != 0 ? res + yo : 0, gs);
     }
   }
 }
@@ -280,9 +282,9 @@ function bwd_data_rows(dy: usize, w: usize, dx: usize, bias: usize, act: i32,
       if (direct) {
         gemm_f32(0, 1, nr, Cg, Kg, 1, dyg, K, wg, K, 0,
           dx + ((<usize>rb * C + g * Cg) << 2), C,
-          bias != 0 ? bias + (<usize>(g * Cg) << 2) : 0, act, gs);
+          bias != 0 ? bias + (<usize>(g * Cg) << 2) : 0, act, 0, 0, 0, gs);
       } else {
-        gemm_f32(0, 1, nr, kdim, Kg, 1, dyg, K, wg, K, 0, col, kdim, 0, 0, gs);
+        gemm_f32(0, 1, nr, kdim, Kg, 1, dyg, K, wg, K, 0, col, kdim, 0, 0, 0, 0, 0, gs);
         col_pass(SCATTER, dx, col, rb, nr, H, W, C, OH, OW, KH, KW, Cg, g * Cg,
           strideH, strideW, padTop, padLeft, dilH, dilW, ihLo, ihHi, 0, kdim);
       }
@@ -362,7 +364,7 @@ function filter_rows(x: usize, dy: usize, out: usize,
           strideH, strideW, padTop, padLeft, dilH, dilW, 0, H, q0, q1);
       }
       gemm_f32(1, 0, q1 - q0, Kg, nr, 1, a, lda, dy + ((<usize>rb * K + g * Kg) << 2), K,
-        rb == r0 ? 0 : 1, out + ((<usize>q0 * K + g * Kg) << 2), K, 0, 0, gs);
+        rb == r0 ? 0 : 1, out + ((<usize>q0 * K + g * Kg) << 2), K, 0, 0, 0, 0, 0, gs);
     }
   }
 }
@@ -502,7 +504,7 @@ export function conv_transpose2d_nhwc_bwd_data_f32_part(dy: usize, w: usize, dx:
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   groups: i32, scratch: usize, part: i32, parts: i32): void {
   conv2d_nhwc_fwd_f32_part(dy, w, 0, dx, N, OH, OW, K, H, W, KH, KW, C,
-    strideH, strideW, padTop, padLeft, dilH, dilW, groups, 0, scratch, part, parts);
+    strideH, strideW, padTop, padLeft, dilH, dilW, groups, 0, 0, 0, 0, scratch, part, parts);
 }
 
 export function conv_transpose2d_nhwc_bwd_data_f32_scratch_bytes(N: i32, H: i32, W: i32, C: i32,

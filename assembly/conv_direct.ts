@@ -26,7 +26,7 @@
 // body serves every block shape.
 
 import { ld, st } from './simd_math';
-import { tap_lo, tap_hi, part_start, relu_if } from './conv_common';
+import { tap_lo, tap_hi, part_start, epilogue_f32x4 } from './conv_common';
 
 // a + x·w
 // @ts-ignore: decorator
@@ -63,7 +63,7 @@ import { tap_lo, tap_hi, part_start, relu_if } from './conv_common';
 // @ts-ignore: decorator
 @inline function fwd_block(P: i32, V: i32, L: i32, L2: i32, j0: i32, j1: i32, xt: usize, wt: usize,
   bias: usize, y: usize, K: i32, nkh: i32, nruns: i32, runLen: i32, ps: usize, hstep: usize,
-  runStep: usize, wrow: usize, act: i32): void {
+  runStep: usize, wrow: usize, act: i32, p: v128, q: v128): void {
   const jo = <usize>j0 << 2;
   const j2 = <usize>(j1 - j0) << 2;   // the second vector, bytes after the first
   const kb = <usize>K << 2;
@@ -126,25 +126,25 @@ import { tap_lo, tap_hi, part_start, relu_if } from './conv_common';
     b0 = f32x4.add(f32x4.add(b0, b1), f32x4.add(b2, b3));
   }
   const yo = y + jo;
-  st(L, yo, relu_if(act, a0));
-  if (V == 2) st(L2, yo + j2, relu_if(act, b0));
+  st(L, yo, epilogue_f32x4(act, a0, p, q));
+  if (V == 2) st(L2, yo + j2, epilogue_f32x4(act, b0, p, q));
   if (P >= 2) {
-    st(L, yo + kb, relu_if(act, a1));
-    if (V == 2) st(L2, yo + kb + j2, relu_if(act, b1));
+    st(L, yo + kb, epilogue_f32x4(act, a1, p, q));
+    if (V == 2) st(L2, yo + kb + j2, epilogue_f32x4(act, b1, p, q));
   }
   if (P >= 4) {
-    st(L, yo + 2 * kb, relu_if(act, a2));
-    st(L, yo + 3 * kb, relu_if(act, a3));
+    st(L, yo + 2 * kb, epilogue_f32x4(act, a2, p, q));
+    st(L, yo + 3 * kb, epilogue_f32x4(act, a3, p, q));
     if (V == 2) {
-      st(L2, yo + 2 * kb + j2, relu_if(act, b2));
-      st(L2, yo + 3 * kb + j2, relu_if(act, b3));
+      st(L2, yo + 2 * kb + j2, epilogue_f32x4(act, b2, p, q));
+      st(L2, yo + 3 * kb + j2, epilogue_f32x4(act, b3, p, q));
     }
   }
   if (P == 8) {
-    st(L, yo + 4 * kb, relu_if(act, a4));
-    st(L, yo + 5 * kb, relu_if(act, a5));
-    st(L, yo + 6 * kb, relu_if(act, a6));
-    st(L, yo + 7 * kb, relu_if(act, a7));
+    st(L, yo + 4 * kb, epilogue_f32x4(act, a4, p, q));
+    st(L, yo + 5 * kb, epilogue_f32x4(act, a5, p, q));
+    st(L, yo + 6 * kb, epilogue_f32x4(act, a6, p, q));
+    st(L, yo + 7 * kb, epilogue_f32x4(act, a7, p, q));
   }
 }
 
@@ -160,7 +160,7 @@ import { tap_lo, tap_hi, part_start, relu_if } from './conv_common';
 // apart in w).
 // @ts-ignore: decorator
 @inline function row_block(PV: i32, KC: i32, xt: usize, wt: usize, bias: usize, y: usize, K: i32,
-  nkh: i32, KW: i32, hstep: usize, dwb: usize, wrow: usize, act: i32): void {
+  nkh: i32, KW: i32, hstep: usize, dwb: usize, wrow: usize, act: i32, p: v128, q: v128): void {
   const kb = <usize>K << 2;
   const z = f32x4.splat(0);
   // a<i><p>: channel i, pixel vector p
@@ -199,8 +199,8 @@ import { tap_lo, tap_hi, part_start, relu_if } from './conv_common';
       wp += kb;
     }
   }
-  row_store(KC, y, kb, relu_if(act, a00), relu_if(act, a10), relu_if(act, a20), relu_if(act, a30));
-  if (PV == 2) row_store(KC, y + 4 * kb, kb, relu_if(act, a01), relu_if(act, a11), relu_if(act, a21), relu_if(act, a31));
+  row_store(KC, y, kb, epilogue_f32x4(act, a00, p, q), epilogue_f32x4(act, a10, p, q), epilogue_f32x4(act, a20, p, q), epilogue_f32x4(act, a30, p, q));
+  if (PV == 2) row_store(KC, y + 4 * kb, kb, epilogue_f32x4(act, a01, p, q), epilogue_f32x4(act, a11, p, q), epilogue_f32x4(act, a21, p, q), epilogue_f32x4(act, a31, p, q));
 }
 
 // Channels c0..c3 (lane q: pixel q) transposed into pixels q (lane i: channel i); KC lanes
@@ -224,7 +224,7 @@ import { tap_lo, tap_hi, part_start, relu_if } from './conv_common';
 // @ts-ignore: decorator
 @inline function row_chunk(KC: i32, j0: i32, lo: i32, hi: i32, xrow: usize, w: usize,
   bias: usize, yrow: usize, K: i32, nkh: i32, KW: i32, hstep: usize, dwb: usize, wrow: usize,
-  padLeft: i32, act: i32): void {
+  padLeft: i32, act: i32, p: v128, q: v128): void {
   const kb = <usize>K << 2;
   const jo = <usize>j0 << 2;
   const wj = w + jo;
@@ -233,12 +233,12 @@ import { tap_lo, tap_hi, part_start, relu_if } from './conv_common';
   let ow = lo;
   for (; ow + 8 <= hi; ow += 8) {
     row_block(2, KC, xrow + (<usize>(ow - padLeft) << 2), wj, b, yj + <usize>ow * kb, K, nkh, KW,
-      hstep, dwb, wrow, act);
+      hstep, dwb, wrow, act, p, q);
   }
   for (; ow < hi; ow += 4) {
     const o = min(ow, hi - 4);
     row_block(1, KC, xrow + (<usize>(o - padLeft) << 2), wj, b, yj + <usize>o * kb, K, nkh, KW,
-      hstep, dwb, wrow, act);
+      hstep, dwb, wrow, act, p, q);
   }
 }
 
@@ -246,15 +246,15 @@ import { tap_lo, tap_hi, part_start, relu_if } from './conv_common';
 // channels at a time, then the last 1-3.
 // @ts-ignore: decorator
 @inline function row_channels(lo: i32, hi: i32, xrow: usize, w: usize, bias: usize, yrow: usize,
-  K: i32, nkh: i32, KW: i32, hstep: usize, dwb: usize, wrow: usize, padLeft: i32, act: i32): void {
+  K: i32, nkh: i32, KW: i32, hstep: usize, dwb: usize, wrow: usize, padLeft: i32, act: i32, p: v128, q: v128): void {
   let j = 0;
   for (; j + 4 <= K; j += 4) {
-    row_chunk(4, j, lo, hi, xrow, w, bias, yrow, K, nkh, KW, hstep, dwb, wrow, padLeft, act);
+    row_chunk(4, j, lo, hi, xrow, w, bias, yrow, K, nkh, KW, hstep, dwb, wrow, padLeft, act, p, q);
   }
   const r = K - j;
-  if (r == 3) row_chunk(3, j, lo, hi, xrow, w, bias, yrow, K, nkh, KW, hstep, dwb, wrow, padLeft, act);
-  else if (r == 2) row_chunk(2, j, lo, hi, xrow, w, bias, yrow, K, nkh, KW, hstep, dwb, wrow, padLeft, act);
-  else if (r == 1) row_chunk(1, j, lo, hi, xrow, w, bias, yrow, K, nkh, KW, hstep, dwb, wrow, padLeft, act);
+  if (r == 3) row_chunk(3, j, lo, hi, xrow, w, bias, yrow, K, nkh, KW, hstep, dwb, wrow, padLeft, act, p, q);
+  else if (r == 2) row_chunk(2, j, lo, hi, xrow, w, bias, yrow, K, nkh, KW, hstep, dwb, wrow, padLeft, act, p, q);
+  else if (r == 1) row_chunk(1, j, lo, hi, xrow, w, bias, yrow, K, nkh, KW, hstep, dwb, wrow, padLeft, act, p, q);
 }
 
 // All K channels of P pixels: pairs of vectors, then the last 1-7 channels as one or two
@@ -263,38 +263,39 @@ import { tap_lo, tap_hi, part_start, relu_if } from './conv_common';
 // @ts-ignore: decorator
 @inline function fwd_pixels(P: i32, xt: usize, wt: usize, bias: usize, y: usize, K: i32,
   nkh: i32, nruns: i32, runLen: i32, ps: usize, hstep: usize, runStep: usize, wrow: usize,
-  act: i32): void {
+  act: i32, p: v128, q: v128): void {
   if (K < 4) {
-    fwd_block(P, 1, K, 4, 0, 0, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+    fwd_block(P, 1, K, 4, 0, 0, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act, p, q);
     return;
   }
   let j = 0;
   if (P != 8) {
     for (; j + 8 <= K; j += 8) {
-      fwd_block(P, 2, 4, 4, j, j + 4, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+      fwd_block(P, 2, 4, 4, j, j + 4, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act, p, q);
     }
   }
   const r = K - j;
   if (P == 4 && r > 4) {
-    if (r == 5) fwd_block(P, 2, 4, 1, j, j + 4, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
-    else if (r == 6) fwd_block(P, 2, 4, 2, j, j + 4, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
-    else fwd_block(P, 2, 4, 3, j, j + 4, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+    if (r == 5) fwd_block(P, 2, 4, 1, j, j + 4, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act, p, q);
+    else if (r == 6) fwd_block(P, 2, 4, 2, j, j + 4, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act, p, q);
+    else fwd_block(P, 2, 4, 3, j, j + 4, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act, p, q);
   } else if (P != 8 && r > 4) {
-    fwd_block(P, 2, 4, 4, j, K - 4, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+    fwd_block(P, 2, 4, 4, j, K - 4, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act, p, q);
   } else if (r > 0) {
-    fwd_block(P, 1, 4, 4, K - 4, 0, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+    fwd_block(P, 1, 4, 4, K - 4, 0, xt, wt, bias, y, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act, p, q);
   }
 }
 
-// y[N, OH, OW, K] = act(conv(x, w) + bias) for groups = 1; bias [K] or 0, act 0 none / 1 ReLU.
+// y[N, OH, OW, K] = act(conv(x, w) + bias) for groups = 1; bias [K] or 0, act an epilogue
+// code of conv_common.ts with its parameters p0, p1.
 // No scratch. Meant for few input channels (any C is computed correctly; the launcher's rule
 // is in ts/kernels/conv_direct.ts).
 export function conv2d_nhwc_direct_fwd_f32(x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
-  act: i32): void {
+  act: i32, p0: f32, p1: f32): void {
   conv2d_nhwc_direct_fwd_f32_part(x, w, bias, y, N, H, W, C, OH, OW, KH, KW, K, strideH, strideW,
-    padTop, padLeft, dilH, dilW, act, 0, 1);
+    padTop, padLeft, dilH, dilW, act, p0, p1, 0, 1);
 }
 
 // Part `part` of `parts` of conv2d_nhwc_direct_fwd_f32: the output rows (n·OH + oh) of that part.
@@ -302,7 +303,8 @@ export function conv2d_nhwc_direct_fwd_f32(x: usize, w: usize, bias: usize, y: u
 export function conv2d_nhwc_direct_fwd_f32_part(x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32, K: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
-  act: i32, part: i32, parts: i32): void {
+  act: i32, p0: f32, p1: f32, part: i32, parts: i32): void {
+  const p = f32x4.splat(p0), q = f32x4.splat(p1);
   const cb = <usize>C << 2;
   const kb = <usize>K << 2;
   const ps = <usize>strideW * cb;
@@ -335,7 +337,7 @@ export function conv2d_nhwc_direct_fwd_f32_part(x: usize, w: usize, bias: usize,
     const rowvec = C == 1 && strideW == 1 && owHi - owLo >= 4;
     if (rowvec) {
       row_channels(owLo, owHi, x + (<usize>xrow << 2), wkh, bias, yrow, K, nkh, KW, hstep,
-        <usize>dilW << 2, wrow, padLeft, act);
+        <usize>dilW << 2, wrow, padLeft, act, p, q);
     }
     while (ow < OW) {
       if (rowvec && ow == owLo) { ow = owHi; continue; }
@@ -346,13 +348,13 @@ export function conv2d_nhwc_direct_fwd_f32_part(x: usize, w: usize, bias: usize,
         // (LeNet's 10-pixel rows: 4 + 4 + 2; one at a time these 2 took as long as the 8).
         const xt = x + <usize>(xrow + iw0) * cb;
         if (wide && ow + 8 <= owHi) {
-          fwd_pixels(8, xt, wkh, bias, yp, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+          fwd_pixels(8, xt, wkh, bias, yp, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act, p, q);
           ow += 8;
         } else if (ow + 4 <= owHi) {
-          fwd_pixels(4, xt, wkh, bias, yp, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+          fwd_pixels(4, xt, wkh, bias, yp, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act, p, q);
           ow += 4;
         } else {
-          fwd_pixels(2, xt, wkh, bias, yp, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act);
+          fwd_pixels(2, xt, wkh, bias, yp, K, nkh, nruns, runLen, ps, hstep, runStep, wrow, act, p, q);
           ow += 2;
         }
       } else {
@@ -361,7 +363,7 @@ export function conv2d_nhwc_direct_fwd_f32_part(x: usize, w: usize, bias: usize,
         const xt = x + <usize>(xrow + iw0 + kwLo * dilW) * cb;
         const wt = wkh + <usize>kwLo * tapw;
         fwd_pixels(1, xt, wt, bias, yp, K, nkh, d1 ? 1 : nkw, d1 ? nkw * C : C, ps, hstep,
-          runStep, wrow, act);
+          runStep, wrow, act, p, q);
         ow++;
       }
     }

@@ -1,4 +1,5 @@
-// Packed SIMD GEMM: C = alpha·op(A)·op(B) + beta·C (+ bias per column, then ReLU).
+// Packed SIMD GEMM: C = act(alpha·op(A)·op(B) + beta·C + bias per column + residual), the
+// fused epilogue of conv_common.ts.
 //
 // Blocking (GotoBLAS/BLIS order): columns of B in blocks of up to NC, k in blocks of up to
 // KC, rows of A in blocks of up to MC. Each k-block of B is packed into 8-column panels
@@ -7,6 +8,9 @@
 // absorbs op(). The 4×8 micro-kernel keeps 8 f32x4 accumulators plus 3 operands in
 // registers (larger tiles spill in V8 and run at less than half speed). Edges (M % 4,
 // N % 8) are computed on zero-padded panels into a padded scratch block and copied out.
+
+import { ld, st } from './simd_math';
+import { epilogue_f32x4 } from './conv_common';
 
 // @ts-ignore: decorator
 @inline const MR = 4;
@@ -177,10 +181,11 @@ function pack_b(transB: i32, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: 
   }
 }
 
-// One row of the write-back: combine with C as `cmode` says, add the bias row, apply ReLU.
+// One row of the write-back: combine with C as `cmode` says, add the bias row and the
+// residual row rr (0: none), apply the activation.
 // @ts-ignore: decorator
-@inline function write_row(cr: usize, v0: v128, v1: v128, cmode: i32, vbeta: v128,
-  bias: usize, act: i32): void {
+@inline function write_row(cr: usize, rr: usize, v0: v128, v1: v128, cmode: i32, vbeta: v128,
+  bias: usize, act: i32, p: v128, q: v128): void {
   if (cmode == C_ADD) {
     v0 = f32x4.add(v0, v128.load(cr));
     v1 = f32x4.add(v1, v128.load(cr, 16));
@@ -192,11 +197,12 @@ function pack_b(transB: i32, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: 
     v0 = f32x4.add(v0, v128.load(bias));
     v1 = f32x4.add(v1, v128.load(bias, 16));
   }
-  if (act == 1) {
-    const z = f32x4.splat(0);
-    v0 = f32x4.pmax(v0, z);
-    v1 = f32x4.pmax(v1, z);
+  if (rr != 0) {
+    v0 = f32x4.add(v0, v128.load(rr));
+    v1 = f32x4.add(v1, v128.load(rr, 16));
   }
+  v0 = epilogue_f32x4(act, v0, p, q);
+  v1 = epilogue_f32x4(act, v1, p, q);
   v128.store(cr, v0);
   v128.store(cr, v1, 16);
 }
@@ -204,14 +210,16 @@ function pack_b(transB: i32, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: 
 // The 4×8 micro-kernel, run down one 8-column B panel: for each of `tiles` consecutive 4-row
 // A panels (pa walks from one panel straight into the next) it computes a 4×8 tile of C
 // over kc steps, broadcasting each A element (load32_splat) against two B vectors, then
-// writes the tile back. ldcb is C's row stride in bytes; bias is 0 or a row of 8 floats.
+// writes the tile back. ldcb is C's row stride in bytes (also the residual's, res: 0 or the
+// residual of the first row); bias is 0 or a row of 8 floats.
 // The loop over tiles lives here rather than in the caller: with the k loop nested in it,
 // TurboFan hoists the address arithmetic out of the k loop (measured 0.71 → 0.86 of peak).
 // Unrolling k does not help: Binaryen merges the unrolled steps into one expression per
 // accumulator, which keeps every step's operands live at once and spills.
 function gemm_f32_4x8(kc: i32, pa: usize, pb0: usize, c: usize, ldcb: usize, tiles: i32,
-  cmode: i32, beta: f32, bias: usize, act: i32): void {
+  cmode: i32, beta: f32, bias: usize, act: i32, p0: f32, p1: f32, res: usize): void {
   const vbeta = f32x4.splat(beta);
+  const p = f32x4.splat(p0), q = f32x4.splat(p1);
   for (let t = 0; t < tiles; t++) {
     let pb = pb0;
     let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -231,22 +239,24 @@ function gemm_f32_4x8(kc: i32, pa: usize, pb0: usize, c: usize, ldcb: usize, til
       pa += 16;
       pb += 32;
     }
-    write_row(c, c00, c01, cmode, vbeta, bias, act);
-    write_row(c + ldcb, c10, c11, cmode, vbeta, bias, act);
-    write_row(c + 2 * ldcb, c20, c21, cmode, vbeta, bias, act);
-    write_row(c + 3 * ldcb, c30, c31, cmode, vbeta, bias, act);
+    write_row(c, res, c00, c01, cmode, vbeta, bias, act, p, q);
+    write_row(c + ldcb, res != 0 ? res + ldcb : 0, c10, c11, cmode, vbeta, bias, act, p, q);
+    write_row(c + 2 * ldcb, res != 0 ? res + 2 * ldcb : 0, c20, c21, cmode, vbeta, bias, act, p, q);
+    write_row(c + 3 * ldcb, res != 0 ? res + 3 * ldcb : 0, c30, c31, cmode, vbeta, bias, act, p, q);
     c += ldcb << 2;
+    if (res != 0) res += ldcb << 2;
   }
 }
 
-// C[M,N] = alpha·op(A)·op(B) + beta·C, then C[i,j] += bias[j] if bias != 0, then ReLU if
-// act == 1. Row-major; op(A) is M×K (A[i,k] at a + 4(i·lda + k), or a + 4(k·lda + i) when
+// C[M,N] = act(alpha·op(A)·op(B) + beta·C + bias[j] + res[i,j]): bias and res may be 0 (none);
+// res has C's layout (ldc) and must not overlap C unless it is C itself; act is an epilogue code
+// of conv_common.ts with parameters p0, p1. Row-major; op(A) is M×K (A[i,k] at a + 4(i·lda + k), or a + 4(k·lda + i) when
 // transA), op(B) is K×N likewise with ldb, C[i,j] at c + 4(i·ldc + j). beta == 0 never reads
 // C; K == 0 gives beta·C (+bias, act). `scratch` (16-byte aligned) holds
 // gemm_f32_scratch_bytes(M, N, K) bytes.
 export function gemm_f32(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f32,
   a: usize, lda: i32, b: usize, ldb: i32, beta: f32, c: usize, ldc: i32,
-  bias: usize, act: i32, scratch: usize): void {
+  bias: usize, act: i32, p0: f32, p1: f32, res: usize, scratch: usize): void {
   if (M <= 0 || N <= 0) return;
   if (K < 0) K = 0;
   const mcStep = blockSize(M, MC, MR);
@@ -269,6 +279,7 @@ export function gemm_f32(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
       const last = pc + kc >= K;
       const useBias = last && bias != 0;
       const rowAct = last ? act : 0;
+      const useRes = last && res != 0;
       pack_b(transB, b, ldb, pc, jc, kc, nc, packB);
       for (let ic = 0; ic < M; ic += mcStep) {
         const mc = min(mcStep, M - ic);
@@ -278,19 +289,21 @@ export function gemm_f32(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
           const pb = packB + (<usize>jr * kc << 2);
           const j = jc + jr;
           const biasRow = useBias ? bias + (<usize>j << 2) : 0;
-          const c0 = c + <usize>ic * ldcb + (<usize>j << 2);
+          const off = <usize>ic * ldcb + (<usize>j << 2);
+          const c0 = c + off;
+          const r0w = useRes ? res + off : 0;
           // Full tiles go straight into C; the rows past the last multiple of 4, or a whole
           // panel narrower than 8 columns, go through the padded edge block.
           if (nr == NR) {
             const full = mc / MR;
-            gemm_f32_4x8(kc, packA, pb, c0, ldcb, full, cmode, beta, biasRow, rowAct);
+            gemm_f32_4x8(kc, packA, pb, c0, ldcb, full, cmode, beta, biasRow, rowAct, p0, p1, r0w);
             const r0 = full * MR;
             if (r0 < mc) {
               edge_block(kc, packA + (<usize>r0 * kc << 2), pb, c0 + <usize>r0 * ldcb, ldcb,
-                mc - r0, nr, cmode, beta, biasRow, rowAct, edge, edgeBias);
+                mc - r0, nr, cmode, beta, biasRow, rowAct, p0, p1, useRes ? r0w + <usize>r0 * ldcb : 0, edge, edgeBias);
             }
           } else {
-            edge_block(kc, packA, pb, c0, ldcb, mc, nr, cmode, beta, biasRow, rowAct, edge, edgeBias);
+            edge_block(kc, packA, pb, c0, ldcb, mc, nr, cmode, beta, biasRow, rowAct, p0, p1, r0w, edge, edgeBias);
           }
         }
       }
@@ -301,9 +314,12 @@ export function gemm_f32(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
 // An edge block: `rows` rows × nr (≤ 8) columns of C whose 4-row tiles are not all full or
 // whose panel is narrower than 8. The kernel runs on a copy padded to 8 columns and to a
 // multiple of 4 rows (`edge`, row stride 32 bytes; the bias row padded into `edgeBias`),
-// then the valid part is copied back. Plain loops: memory.copy is a call per row in V8.
+// then the valid part is copied back with the residual (res: 0 or its first row) and the
+// activation: the same order of operations as write_row. Plain loops: memory.copy is a call
+// per row in V8.
 function edge_block(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, rows: i32, nr: i32,
-  cmode: i32, beta: f32, biasRow: usize, act: i32, edge: usize, edgeBias: usize): void {
+  cmode: i32, beta: f32, biasRow: usize, act: i32, p0: f32, p1: f32, res: usize,
+  edge: usize, edgeBias: usize): void {
   const tiles = (rows + MR - 1) / MR;
   if (cmode != C_NONE) {
     for (let r = 0; r < rows; r++) {
@@ -317,10 +333,18 @@ function edge_block(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, rows: 
     for (let j = 0; j < NR; j++) store<f32>(edgeBias + (<usize>j << 2), j < nr ? load<f32>(biasRow + (<usize>j << 2)) : 0);
     bias = edgeBias;
   }
-  gemm_f32_4x8(kc, pa, pb, edge, NR << 2, tiles, cmode, beta, bias, act);
+  gemm_f32_4x8(kc, pa, pb, edge, NR << 2, tiles, cmode, beta, bias, 0, 0, 0, 0);
+  const p = f32x4.splat(p0), q = f32x4.splat(p1);
   for (let r = 0; r < rows; r++) {
     const src = edge + (<usize>r * NR << 2);
     const dst = c + <usize>r * ldcb;
-    for (let j = 0; j < nr; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+    const rr = res != 0 ? res + <usize>r * ldcb : 0;
+    for (let j = 0; j < nr; j += 4) {
+      const L = min(4, nr - j);
+      const o = <usize>j << 2;
+      let v = ld(L, src + o);
+      if (rr != 0) v = f32x4.add(v, ld(L, rr + o));
+      st(L, dst + o, epilogue_f32x4(act, v, p, q));
+    }
   }
 }

@@ -6,7 +6,7 @@
 // 3×3 filter. Element e = (i, j) of the T×T products is one GEMM over the channels:
 //   M[e] (tiles × K) = V[e] (tiles × C) · U[e] (C × K),
 // so the work is T² GEMMs of [tiles × C]·[C × K] through gemm_f32, between an input
-// transform (x → V) and an output transform (M → y, bias and ReLU fused), both vectorised
+// transform (x → V) and an output transform (M → y, bias, residual and activation fused), both vectorised
 // along channels in f32x4 (channel tails one lane at a time through the same code).
 //
 // Transformed filters (caller's buffer, winograd_*_weights_bytes(C, K) bytes):
@@ -28,6 +28,7 @@
 
 import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
 import { ld, st } from './simd_math';
+import { epilogue_f32x4 } from './conv_common';
 import { align16 } from './conv_common';
 
 // @ts-ignore: decorator
@@ -77,39 +78,40 @@ import { align16 } from './conv_common';
   }
 }
 
-// Where the outputs of at1 go: RAW stores all T − 2 of them; OUT adds the bias vector,
-// applies ReLU if act == 1 and stores only the first n (the output tile's valid columns).
+// Where the outputs of at1 go: RAW stores all T − 2 of them; OUT adds the bias vector and
+// the residual (at rd bytes from y, when hr), applies the activation and stores only the
+// first n (the output tile's valid columns).
 // @ts-ignore: decorator
 @inline const RAW = 0;
 // @ts-ignore: decorator
 @inline const OUT = 1;
 
 // @ts-ignore: decorator
-@inline function put(mode: i32, L: i32, q: i32, p: usize, v: v128, bv: v128, act: i32, n: i32): void {
+@inline function put(mode: i32, L: i32, q: i32, p: usize, v: v128, bv: v128, act: i32, pv: v128, qv: v128, rd: usize, hr: bool, n: i32): void {
   if (mode == RAW) { st(L, p, v); return; }
   if (q < n) {
     v = f32x4.add(v, bv);
-    if (act == 1) v = f32x4.pmax(v, f32x4.splat(0));
-    st(L, p, v);
+    if (hr) v = f32x4.add(v, ld(L, p + rd));
+    st(L, p, epilogue_f32x4(act, v, pv, qv));
   }
 }
 
 // out = Aᵀ·m (T − 2 outputs)
 // @ts-ignore: decorator
 @inline function at1(T: i32, L: i32, mode: i32, src: usize, ss: usize, dst: usize, ds: usize,
-  bv: v128, act: i32, n: i32): void {
+  bv: v128, act: i32, pv: v128, qv: v128, rd: usize, hr: bool, n: i32): void {
   const m0 = ld(L, src), m1 = ld(L, src + ss), m2 = ld(L, src + 2 * ss), m3 = ld(L, src + 3 * ss);
   if (T == 6) {
     const m4 = ld(L, src + 4 * ss), m5 = ld(L, src + 5 * ss);
     const a = f32x4.add(m1, m2), b = f32x4.sub(m1, m2);
     const c = f32x4.add(m3, m4), e = f32x4.sub(m3, m4);
-    put(mode, L, 0, dst, f32x4.add(f32x4.add(m0, a), c), bv, act, n);
-    put(mode, L, 1, dst + ds, f32x4.add(b, mulk(2, e)), bv, act, n);
-    put(mode, L, 2, dst + 2 * ds, f32x4.add(a, mulk(4, c)), bv, act, n);
-    put(mode, L, 3, dst + 3 * ds, f32x4.add(f32x4.add(b, mulk(8, e)), m5), bv, act, n);
+    put(mode, L, 0, dst, f32x4.add(f32x4.add(m0, a), c), bv, act, pv, qv, rd, hr, n);
+    put(mode, L, 1, dst + ds, f32x4.add(b, mulk(2, e)), bv, act, pv, qv, rd, hr, n);
+    put(mode, L, 2, dst + 2 * ds, f32x4.add(a, mulk(4, c)), bv, act, pv, qv, rd, hr, n);
+    put(mode, L, 3, dst + 3 * ds, f32x4.add(f32x4.add(b, mulk(8, e)), m5), bv, act, pv, qv, rd, hr, n);
   } else {
-    put(mode, L, 0, dst, f32x4.add(f32x4.add(m0, m1), m2), bv, act, n);
-    put(mode, L, 1, dst + ds, f32x4.sub(f32x4.sub(m1, m2), m3), bv, act, n);
+    put(mode, L, 0, dst, f32x4.add(f32x4.add(m0, m1), m2), bv, act, pv, qv, rd, hr, n);
+    put(mode, L, 1, dst + ds, f32x4.sub(f32x4.sub(m1, m2), m3), bv, act, pv, qv, rd, hr, n);
   }
 }
 
@@ -229,23 +231,23 @@ import { align16 } from './conv_common';
 
 // @ts-ignore: decorator
 @inline function out_lanes(T: i32, L: i32, mt: usize, yt: usize, k: i32, K: i32, OW: i32,
-  bias: usize, act: i32, nr: i32, nc: i32): void {
+  bias: usize, act: i32, pv: v128, qv: v128, rd: usize, hr: bool, nr: i32, nc: i32): void {
   const o = <usize>k << 2;
   const kb = <usize>K << 2;             // bytes between elements e of M, and pixels of y
   const bv = bias != 0 ? ld(L, bias + o) : f32x4.splat(0);
   const mp = mt + o;
   // Columns j: rows i < T − 2 of (Aᵀ M) in place; then each valid row i into y.
   for (let j = 0; j < T; j++) {
-    at1(T, L, RAW, mp + <usize>j * kb, <usize>T * kb, mp + <usize>j * kb, <usize>T * kb, bv, 0, 0);
+    at1(T, L, RAW, mp + <usize>j * kb, <usize>T * kb, mp + <usize>j * kb, <usize>T * kb, bv, 0, pv, qv, 0, false, 0);
   }
   for (let i = 0; i < nr; i++) {
-    at1(T, L, OUT, mp + <usize>(i * T) * kb, kb, yt + <usize>i * OW * kb + o, kb, bv, act, nc);
+    at1(T, L, OUT, mp + <usize>(i * T) * kb, kb, yt + <usize>i * OW * kb + o, kb, bv, act, pv, qv, rd, hr, nc);
   }
 }
 
 // @ts-ignore: decorator
 @inline function output_block(T: i32, Mb: usize, y: usize, bias: usize, t0: i32, nb: i32,
-  OH: i32, OW: i32, K: i32, tH: i32, tW: i32, act: i32): void {
+  OH: i32, OW: i32, K: i32, tH: i32, tW: i32, act: i32, pv: v128, qv: v128, rd: usize, hr: bool): void {
   const m = T - 2;
   const tileBytes = <usize>(T * T) * K << 2;
   let n = t0 / (tH * tW);
@@ -257,8 +259,8 @@ import { align16 } from './conv_common';
     const mt = Mb + <usize>b * tileBytes;
     const yt = y + (<usize>((n * OH + oh0) * OW + ow0) * K << 2);
     let k = 0;
-    for (; k + 4 <= K; k += 4) out_lanes(T, 4, mt, yt, k, K, OW, bias, act, nr, nc);
-    for (; k < K; k++) out_lanes(T, 1, mt, yt, k, K, OW, bias, act, nr, nc);
+    for (; k + 4 <= K; k += 4) out_lanes(T, 4, mt, yt, k, K, OW, bias, act, pv, qv, rd, hr, nr, nc);
+    for (; k < K; k++) out_lanes(T, 1, mt, yt, k, K, OW, bias, act, pv, qv, rd, hr, nr, nc);
     if (++tw == tW) { tw = 0; if (++th == tH) { th = 0; n++; } }
   }
 }
@@ -282,7 +284,9 @@ import { align16 } from './conv_common';
 // @ts-ignore: decorator
 @inline function fwd(T: i32, x: usize, wt: usize, bias: usize, y: usize, N: i32, H: i32,
   W: i32, C: i32, OH: i32, OW: i32, K: i32, padTop: i32, padLeft: i32, act: i32,
-  scratch: usize): void {
+  p0: f32, p1: f32, res: usize, scratch: usize): void {
+  const pv = f32x4.splat(p0), qv = f32x4.splat(p1);
+  const rd = res - y;   // the residual's offset from y (wrapping)
   const m = T - 2;
   const tH = (OH + m - 1) / m, tW = (OW + m - 1) / m;
   const tiles = N * tH * tW;
@@ -298,9 +302,9 @@ import { align16 } from './conv_common';
     input_block(T, x, V, t0, nb, H, W, C, tH, tW, padTop, padLeft);
     for (let e = 0; e < TT; e++) {
       gemm_f32(0, 0, nb, K, C, 1, V + <usize>e * cb, TT * C, wt + <usize>e * C * kb, K, 0,
-        Mb + <usize>e * kb, TT * K, 0, 0, gs);
+        Mb + <usize>e * kb, TT * K, 0, 0, 0, 0, 0, gs);
     }
-    output_block(T, Mb, y, bias, t0, nb, OH, OW, K, tH, tW, act);
+    output_block(T, Mb, y, bias, t0, nb, OH, OW, K, tH, tW, act, pv, qv, rd, res != 0);
   }
 }
 
@@ -317,12 +321,13 @@ export function conv2d_winograd_f4x4_3x3_weights_f32(w: usize, wt: usize, C: i32
 
 // y[N, OH, OW, K] = act(conv3×3(x, w) + bias) at stride 1, groups 1, with wt the output of
 // conv2d_winograd_f4x4_3x3_weights_f32. x [N, H, W, C]; padTop/padLeft any; taps outside the input
-// read zero. bias may be 0 (none); act 0 none, 1 ReLU.
+// read zero. bias and res (a residual [N, OH, OW, K] added before the activation, not
+// overlapping y) may be 0 (none); act an epilogue code of conv_common.ts with p0, p1.
 // scratch: conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(...) bytes, 16-byte aligned.
 export function conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x: usize, wt: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, K: i32, padTop: i32, padLeft: i32,
-  act: i32, scratch: usize): void {
-  fwd(6, x, wt, bias, y, N, H, W, C, OH, OW, K, padTop, padLeft, act, scratch);
+  act: i32, p0: f32, p1: f32, res: usize, scratch: usize): void {
+  fwd(6, x, wt, bias, y, N, H, W, C, OH, OW, K, padTop, padLeft, act, p0, p1, res, scratch);
 }
 
 export function conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
@@ -341,8 +346,8 @@ export function conv2d_winograd_f2x2_3x3_weights_f32(w: usize, wt: usize, C: i32
 
 export function conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x: usize, wt: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, K: i32, padTop: i32, padLeft: i32,
-  act: i32, scratch: usize): void {
-  fwd(4, x, wt, bias, y, N, H, W, C, OH, OW, K, padTop, padLeft, act, scratch);
+  act: i32, p0: f32, p1: f32, res: usize, scratch: usize): void {
+  fwd(4, x, wt, bias, y, N, H, W, C, OH, OW, K, padTop, padLeft, act, p0, p1, res, scratch);
 }
 
 export function conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes(N: i32, H: i32, W: i32, C: i32,

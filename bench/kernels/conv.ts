@@ -185,7 +185,7 @@ function gemmJobs(sn: Simdnet, tf: Tf, c: ConvCase, tag: string, seed: number): 
   const ta = tf.tensor2d(a, [M, K]);
   const tb = tf.tensor2d(b, [K, N]);
   return [
-    { case: name, lib: 'simdnet', flops: 2 * M * N * K, run: () => sn.fns.gemm_f32(0, 0, M, N, K, 1, pa, K, pb, N, 0, pc, N, 0, 0, scratch) },
+    { case: name, lib: 'simdnet', flops: 2 * M * N * K, run: () => sn.fns.gemm_f32(0, 0, M, N, K, 1, pa, K, pb, N, 0, pc, N, 0, 0, 0, 0, 0, scratch) },
     { case: name, lib: 'tfjs-wasm', flops: 2 * M * N * K, run: () => tf.matMul(ta, tb).dispose() },
   ];
 }

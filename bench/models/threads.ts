@@ -47,7 +47,7 @@ async function singleBuildGemm(n: number): Promise<() => void> {
   const f32 = new Float32Array(memory.buffer);
   f32.set(randomArray(n * n, 1), base / 4);
   f32.set(randomArray(n * n, 2), (base + sz) / 4);
-  return () => void k.gemm_f32(0, 0, n, n, n, 1, base, n, base + sz, n, 0, base + 2 * sz, n, 0, 0, base + 3 * sz);
+  return () => void k.gemm_f32(0, 0, n, n, n, 1, base, n, base + sz, n, 0, base + 2 * sz, n, 0, 0, 0, 0, 0, base + 3 * sz);
 }
 
 interface Case {

@@ -57,7 +57,7 @@ function checkCase(g: Geo, samples: i32): void {
   let scr = scratchBuf(bytes);
   const y = outBuf(yn);
   conv2d_nhwc_fwd_f32(x, w, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
-    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr);
+    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, 0, 0, 0, scr);
   check(y, refFwd(g, X, Wt, g.bias ? B : null, g.act), d + ' fwd');
   checkScratch(scr, bytes, d + ' fwd');
 
@@ -245,8 +245,8 @@ function runKernel(which: i32, g: Geo, a: usize, b: usize, bias: usize, out: usi
   const whole = parts == 0;
   if (whole) parts = 1;
   if (which == K_FWD) {
-    if (whole) conv2d_nhwc_fwd_f32(a, b, bias, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr);
-    else conv2d_nhwc_fwd_f32_part(a, b, bias, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, scr, part, parts);
+    if (whole) conv2d_nhwc_fwd_f32(a, b, bias, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, 0, 0, 0, scr);
+    else conv2d_nhwc_fwd_f32_part(a, b, bias, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, g.act, 0, 0, 0, scr, part, parts);
   } else if (which == K_DATA) {
     if (whole) conv2d_nhwc_bwd_data_f32(a, b, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr);
     else conv2d_nhwc_bwd_data_f32_part(a, b, out, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.groups, scr, part, parts);

@@ -51,7 +51,7 @@ function checkCase(g: Geo, samples: i32, tol: f64 = TOL, positive: bool = false)
 
   const y = outBuf(yn);
   conv2d_nhwc_direct_fwd_f32(x, w, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
-    g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act);
+    g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act, 0, 0);
   check(y, refFwd(g, X, Wt, g.bias ? B : null, g.act), tol, d + ' fwd');
 
   const dw = outBuf(wn);
@@ -180,7 +180,7 @@ describe('conv2d direct (small C)', () => {
       const x = randBuf(xn), w = randBuf(wn), b = randBuf(g.K), gy = randBuf(yn);
       const y = outBuf(yn), dw = outBuf(wn);
       conv2d_nhwc_direct_fwd_f32(x, w, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
-        g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act);
+        g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act, 0, 0);
       conv2d_nhwc_direct_bwd_filter_f32(x, gy, dw, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.K,
         g.sh, g.sw, g.pt, g.pl, g.dh, g.dw);
       for (let parts = 1; parts <= 5; parts++) {
@@ -188,7 +188,7 @@ describe('conv2d direct (small C)', () => {
         const yp = outBuf(yn), dwp = outBuf(wn);
         for (let part = parts - 1; part >= 0; part--) {   // any order
           conv2d_nhwc_direct_fwd_f32_part(x, w, g.bias ? b : 0, yp, g.N, g.H, g.W, g.C, g.OH, g.OW,
-            g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act, part, parts);
+            g.KH, g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act, 0, 0, part, parts);
           conv2d_nhwc_direct_bwd_filter_f32_part(x, gy, dwp, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH,
             g.KW, g.K, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, part, parts);
         }

@@ -34,7 +34,7 @@ function checkCase(tA: i32, tB: i32, M: i32, N: i32, K: i32, alpha: f32, beta: f
   const scratch = heap.alloc(sbytes + 16);
   store<f32>(scratch + sbytes, GUARD);
 
-  gemm_f32(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bias, act, scratch);
+  gemm_f32(tA, tB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc, bias, act, 0, 0, 0, scratch);
 
   let bad = 0;
   for (let i = 0; i < M; i++) {
@@ -123,8 +123,8 @@ describe('gemm_f32', () => {
     const c = randBuf(8);
     const a = randBuf(8);
     const c0 = at(c, 0);
-    gemm_f32(0, 0, 0, 4, 2, 1, a, 2, a, 4, 0, c, 4, 0, 0, 0);
-    gemm_f32(0, 0, 2, 0, 2, 1, a, 2, a, 4, 0, c, 4, 0, 0, 0);
+    gemm_f32(0, 0, 0, 4, 2, 1, a, 2, a, 4, 0, c, 4, 0, 0, 0, 0, 0, 0);
+    gemm_f32(0, 0, 2, 0, 2, 1, a, 2, a, 4, 0, c, 4, 0, 0, 0, 0, 0, 0);
     expect(at(c, 0)).toBe(c0);
     heap.free(c); heap.free(a);
   });
@@ -136,7 +136,7 @@ describe('gemm_f32', () => {
     const b = randBuf(33 * 7);
     const c = randBuf(17 * 7);
     const scratch = heap.alloc(gemm_f32_scratch_bytes(17, 7, 32));
-    gemm_f32(0, 0, 17, 7, 32, 1, a, 33, b, 7, 0, c, 7, 0, 0, scratch); // K short by one
+    gemm_f32(0, 0, 17, 7, 32, 1, a, 33, b, 7, 0, c, 7, 0, 0, 0, 0, 0, scratch); // K short by one
     let mismatched = 0;
     for (let i = 0; i < 17; i++)
       for (let j = 0; j < 7; j++) {
@@ -161,7 +161,7 @@ function splitCase(tA: i32, tB: i32, M: i32, N: i32, K: i32, byRows: bool, parts
   memory.copy(got, want, <usize>(M * N + 1) << 2);  // same C for beta, same guard after it
   const s0 = gemm_f32_scratch_bytes(M, N, K);
   const scratch = heap.alloc(s0);
-  gemm_f32(tA, tB, M, N, K, 0.5, a, lda, b, ldb, -1, want, N, bias, 1, scratch);
+  gemm_f32(tA, tB, M, N, K, 0.5, a, lda, b, ldb, -1, want, N, bias, 1, 0, 0, 0, scratch);
   heap.free(scratch);
   const total = byRows ? M : N;
   for (let p = 0; p < parts; p++) {
@@ -175,7 +175,7 @@ function splitCase(tA: i32, tB: i32, M: i32, N: i32, K: i32, byRows: bool, parts
     const bytes = gemm_f32_scratch_bytes(m, n, K);
     const sp = heap.alloc(bytes + 16);
     store<f32>(sp + bytes, GUARD);
-    gemm_f32(tA, tB, m, n, K, 0.5, ap, lda, bp, ldb, -1, cp, N, biasp, 1, sp);
+    gemm_f32(tA, tB, m, n, K, 0.5, ap, lda, bp, ldb, -1, cp, N, biasp, 1, 0, 0, 0, sp);
     if (load<f32>(sp + bytes) != GUARD) return 1;
     heap.free(sp);
   }

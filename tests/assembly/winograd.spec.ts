@@ -128,8 +128,8 @@ function runWino(m: i32, g: Geo, x: usize, w: usize, b: usize): usize {
     : conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.K);
   const scr = guardedBytes(bytes);
   const y = outBuf(g.yLen());
-  if (m == 4) conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x, wt, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.K, g.pt, g.pl, g.act, scr);
-  else conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x, wt, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.K, g.pt, g.pl, g.act, scr);
+  if (m == 4) conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x, wt, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.K, g.pt, g.pl, g.act, 0, 0, 0, scr);
+  else conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x, wt, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.K, g.pt, g.pl, g.act, 0, 0, 0, scr);
   checkGuard(scr, bytes, d + ' scratch');
   expect(at(y, g.yLen())).toBe(GUARD, d + ': output guard');
   heap.free(wt); heap.free(scr);
@@ -140,7 +140,7 @@ function runIm2col(g: Geo, x: usize, w: usize, b: usize): usize {
   const bytes = conv2d_nhwc_fwd_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, 3, 3, g.K, 1, 1, g.pt, g.pl, 1, 1, 1);
   const scr = guardedBytes(bytes);
   const y = outBuf(g.yLen());
-  conv2d_nhwc_fwd_f32(x, w, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, 3, 3, g.K, 1, 1, g.pt, g.pl, 1, 1, 1, g.act, scr);
+  conv2d_nhwc_fwd_f32(x, w, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, 3, 3, g.K, 1, 1, g.pt, g.pl, 1, 1, 1, g.act, 0, 0, 0, scr);
   heap.free(scr);
   return y;
 }

@@ -45,11 +45,11 @@ export interface Kernels {
   gemm_f32(
     transA: I, transB: I, M: I, N: I, K: I, alpha: F,
     a: P, lda: I, b: P, ldb: I, beta: F, c: P, ldc: I,
-    bias: P, act: I, scratch: P,
+    bias: P, act: I, p0: F, p1: F, res: P, scratch: P,
   ): void;
   // conv.ts (im2col + GEMM, 1×1 without im2col): whole calls, thread slices, scratch sizes
-  conv2d_nhwc_fwd_f32(x: P, w: P, bias: P, y: P, ...g: [...G, act: I, scratch: P]): void;
-  conv2d_nhwc_fwd_f32_part(x: P, w: P, bias: P, y: P, ...g: [...G, act: I, scratch: P, ...Part]): void;
+  conv2d_nhwc_fwd_f32(x: P, w: P, bias: P, y: P, ...g: [...G, act: I, p0: F, p1: F, res: P, scratch: P]): void;
+  conv2d_nhwc_fwd_f32_part(x: P, w: P, bias: P, y: P, ...g: [...G, act: I, p0: F, p1: F, res: P, scratch: P, ...Part]): void;
   conv2d_nhwc_fwd_f32_scratch_bytes(...g: G): number;
   conv2d_nhwc_bwd_data_f32(dy: P, w: P, dx: P, ...g: [...G, scratch: P]): void;
   conv2d_nhwc_bwd_data_f32_part(dy: P, w: P, dx: P, ...g: [...G, scratch: P, ...Part]): void;
@@ -163,15 +163,15 @@ export interface Kernels {
   // winograd.ts (inference): F(4×4, 3×3) and F(2×2, 3×3), weights transformed once
   conv2d_winograd_f4x4_3x3_weights_f32_bytes(C: I, K: I): number;
   conv2d_winograd_f4x4_3x3_weights_f32(w: P, wt: P, C: I, K: I): void;
-  conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x: P, wt: P, bias: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, K: I, padTop: I, padLeft: I, act: I, scratch: P): void;
+  conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x: P, wt: P, bias: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, K: I, padTop: I, padLeft: I, act: I, p0: F, p1: F, res: P, scratch: P): void;
   conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(N: I, H: I, W: I, C: I, OH: I, OW: I, K: I): number;
   conv2d_winograd_f2x2_3x3_weights_f32_bytes(C: I, K: I): number;
   conv2d_winograd_f2x2_3x3_weights_f32(w: P, wt: P, C: I, K: I): void;
-  conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x: P, wt: P, bias: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, K: I, padTop: I, padLeft: I, act: I, scratch: P): void;
+  conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x: P, wt: P, bias: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, K: I, padTop: I, padLeft: I, act: I, p0: F, p1: F, res: P, scratch: P): void;
   conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes(N: I, H: I, W: I, C: I, OH: I, OW: I, K: I): number;
   // conv_direct.ts (few input channels, groups 1): G without groups, no scratch
-  conv2d_nhwc_direct_fwd_f32(x: P, w: P, bias: P, y: P, ...g: [...G1, act: I]): void;
-  conv2d_nhwc_direct_fwd_f32_part(x: P, w: P, bias: P, y: P, ...g: [...G1, act: I, ...Part]): void;
+  conv2d_nhwc_direct_fwd_f32(x: P, w: P, bias: P, y: P, ...g: [...G1, act: I, p0: F, p1: F]): void;
+  conv2d_nhwc_direct_fwd_f32_part(x: P, w: P, bias: P, y: P, ...g: [...G1, act: I, p0: F, p1: F, ...Part]): void;
   conv2d_nhwc_direct_bwd_filter_f32(x: P, dy: P, dw: P, ...g: G1): void;
   conv2d_nhwc_direct_bwd_filter_f32_part(x: P, dy: P, dw: P, ...g: [...G1, ...Part]): void;
   // transpose.ts

@@ -2,6 +2,7 @@
 // vectorised along the output channels, no scratch. conv.ts decides when they run.
 import { getBackend } from '../backend/index';
 import { convArgs, convFlops, type ConvGeometry } from './conv';
+import { epilogueOf, type EpilogueArg } from './epilogue';
 
 // Few input channels (a network's first layer): direct kernels vectorised along the output
 // channels beat im2col + GEMM, whose column matrix is KH·KW times the input (measured: LeNet's
@@ -11,11 +12,14 @@ export const isFewChannels = (g: ConvGeometry): boolean => g.groups === 1 && g.K
 // conv.ts's geometry without `groups` (15 numbers).
 const args15 = (g: ConvGeometry): number[] => convArgs(g).slice(0, 15);
 
-export function directFwd(x: number, w: number, bias: number, y: number, g: ConvGeometry, relu: boolean): void {
+/** y = act(conv(x, w) + bias): the epilogue's activation (the direct kernels take no residual). */
+export function directFwd(x: number, w: number, bias: number, y: number, g: ConvGeometry, epi: EpilogueArg): void {
+  const { act, p0, p1, res } = epilogueOf(epi);
+  if (res) throw new Error('simdnet.conv2d: the few-channel direct kernels take no residual');
   const be = getBackend();
   const parts = be.parts(convFlops(g));
   const args = args15(g);
-  be.runParts('conv2d_nhwc_direct_fwd_f32_part', parts, (p) => [x, w, bias, y, ...args, +relu, p, parts]);
+  be.runParts('conv2d_nhwc_direct_fwd_f32_part', parts, (p) => [x, w, bias, y, ...args, act, p0, p1, p, parts]);
 }
 
 export function directBwdFilter(x: number, dy: number, dw: number, g: ConvGeometry): void {

@@ -1,8 +1,10 @@
 // Launcher of assembly/gemm.ts: the thread split of a GEMM and its scratch.
 import { getBackend } from '../backend/index';
+import { epilogueOf, type EpilogueArg } from './epilogue';
 
 /**
- * C = alpha·op(A)·op(B) + beta·C + bias (bias over columns), then an optional ReLU, on
+ * C = act(alpha·op(A)·op(B) + beta·C + bias + residual) (bias over columns, the residual
+ * with C's layout; `relu` true/false or a full epilogue), on
  * pointers (row-major, A [M, K] or [K, M] with transA, B [K, N] or [N, K] with transB).
  * With threads, C is split into row blocks (A and C offset), or column blocks when it is
  * wider than tall (B, C and bias offset), that the threads run with their own scratch: each
@@ -10,7 +12,7 @@ import { getBackend } from '../backend/index';
  */
 export function gemm(
   transA: boolean, transB: boolean, M: number, N: number, K: number,
-  a: number, b: number, c: number, opts: { beta?: number; bias?: number; relu?: boolean; alpha?: number } = {},
+  a: number, b: number, c: number, opts: { beta?: number; bias?: number; relu?: EpilogueArg; alpha?: number } = {},
 ): void {
   const be = getBackend();
   const lda = transA ? M : K;
@@ -18,7 +20,7 @@ export function gemm(
   const alpha = opts.alpha ?? 1;
   const beta = opts.beta ?? 0;
   const bias = opts.bias ?? 0;
-  const act = opts.relu ? 1 : 0;
+  const { act, p0, p1, res } = epilogueOf(opts.relu ?? false);
   // Rows duplicate the packing of B in every part, columns that of A: split the longer side,
   // in whole 4-row or 8-column micro-tiles.
   const byRows = M >= N;
@@ -36,10 +38,10 @@ export function gemm(
     (p) => {
       const lo = splitAt(total, p, parts, align);
       const n = splitAt(total, p + 1, parts, align) - lo;
-      if (byRows) return [+transA, +transB, n, N, K, alpha, a + 4 * (transA ? lo : lo * lda), lda, b, ldb, beta, c + 4 * lo * N, N, bias, act, 0];
-      return [+transA, +transB, M, n, K, alpha, a, lda, b + 4 * (transB ? lo * ldb : lo), ldb, beta, c + 4 * lo, N, bias ? bias + 4 * lo : 0, act, 0];
+      if (byRows) return [+transA, +transB, n, N, K, alpha, a + 4 * (transA ? lo : lo * lda), lda, b, ldb, beta, c + 4 * lo * N, N, bias, act, p0, p1, res ? res + 4 * lo * N : 0, 0];
+      return [+transA, +transB, M, n, K, alpha, a, lda, b + 4 * (transB ? lo * ldb : lo), ldb, beta, c + 4 * lo, N, bias ? bias + 4 * lo : 0, act, p0, p1, res ? res + 4 * lo : 0, 0];
     },
-    { arg: 15, bytes: scratch },
+    { arg: 18, bytes: scratch },
   );
 }
 

@@ -5,6 +5,7 @@
 // 1e-5 of the output's scale), F(2×2) matches im2col.
 import { getBackend } from '../backend/index';
 import type { ConvGeometry } from './conv';
+import { epilogueOf, type EpilogueArg } from './epilogue';
 
 export type WinogradTile = 'f4x4' | 'f2x2';
 
@@ -37,16 +38,17 @@ export function winogradWeights(tile: WinogradTile, w: number, wt: number, C: nu
   else k.conv2d_winograd_f2x2_3x3_weights_f32(w, wt, C, K);
 }
 
-/** y = act(conv3×3(x) + bias) through transformed weights wt; geometry as conv2d's (K = wt's). */
-export function winogradFwd(tile: WinogradTile, x: number, wt: number, bias: number, y: number, g: ConvGeometry, relu: boolean): void {
+/** y = act(conv3×3(x) + bias + residual) through transformed weights wt; geometry as conv2d's (K = wt's). */
+export function winogradFwd(tile: WinogradTile, x: number, wt: number, bias: number, y: number, g: ConvGeometry, epi: EpilogueArg): void {
+  const { act, p0, p1, res } = epilogueOf(epi);
   const be = getBackend();
   const k = be.k;
   const { N, H, W, C, OH, OW, K } = g;
   if (tile === 'f4x4') {
     const scratch = be.scratch(k.conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(N, H, W, C, OH, OW, K));
-    k.conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x, wt, bias, y, N, H, W, C, OH, OW, K, g.padTop, g.padLeft, +relu, scratch);
+    k.conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x, wt, bias, y, N, H, W, C, OH, OW, K, g.padTop, g.padLeft, act, p0, p1, res, scratch);
   } else {
     const scratch = be.scratch(k.conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes(N, H, W, C, OH, OW, K));
-    k.conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x, wt, bias, y, N, H, W, C, OH, OW, K, g.padTop, g.padLeft, +relu, scratch);
+    k.conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x, wt, bias, y, N, H, W, C, OH, OW, K, g.padTop, g.padLeft, act, p0, p1, res, scratch);
   }
 }

@@ -1,0 +1,16 @@
+// The fused epilogue of the convolution and GEMM kernels (assembly/conv_common.ts):
+// y = act(… + bias + residual), act a code with two parameters.
+
+/** Activation codes of the kernels' `act` argument. */
+export const ACT = { none: 0, relu: 1, clip: 2, hardswish: 3, hardsigmoid: 4, sigmoid: 5, leakyRelu: 6 } as const;
+
+/** An epilogue: activation code, its parameters p0/p1, and a residual pointer (0: none) with the output's layout. */
+export interface Epilogue { act: number; p0: number; p1: number; res: number }
+
+const NONE: Epilogue = { act: ACT.none, p0: 0, p1: 0, res: 0 };
+const RELU: Epilogue = { act: ACT.relu, p0: 0, p1: 0, res: 0 };
+
+/** A launcher's epilogue argument: a full epilogue, or true for ReLU / false for none. */
+export type EpilogueArg = Epilogue | boolean;
+
+export const epilogueOf = (e: EpilogueArg): Epilogue => (typeof e === 'boolean' ? (e ? RELU : NONE) : e);
