@@ -26,10 +26,10 @@
 // against 3.1e-7 / 3.8e-7 for im2col + GEMM: the ±4, ±5, ±8 transform coefficients cost about
 // a decimal digit. F(2×2): 3.1e-7 / 5.8e-7, as accurate as im2col.
 
-import { gemm_f32, gemm_f32_scratch_bytes } from './gemm';
+import { gemm_f32, gemm_f32_scratch_bytes, gemm_f32_max_scratch_bytes } from './gemm';
 import { ld, st } from './simd_math';
 import { epilogue_f32x4 } from './conv_common';
-import { align16 } from './conv_common';
+import { align16, part_start } from './conv_common';
 
 // @ts-ignore: decorator
 @inline const BLOCK_BUDGET: i32 = 2 << 20;
@@ -247,7 +247,7 @@ import { align16 } from './conv_common';
 
 // @ts-ignore: decorator
 @inline function output_block(T: i32, Mb: usize, y: usize, bias: usize, t0: i32, nb: i32,
-  OH: i32, OW: i32, K: i32, tH: i32, tW: i32, act: i32, pv: v128, qv: v128, rd: usize, hr: bool): void {
+  OH: i32, OW: i32, K: i32, tH: i32, tW: i32, act: i32, pv: v128, qv: v128, rd: usize, hr: bool, k0: i32, k1: i32): void {
   const m = T - 2;
   const tileBytes = <usize>(T * T) * K << 2;
   let n = t0 / (tH * tW);
@@ -258,9 +258,9 @@ import { align16 } from './conv_common';
     const nr = min(m, OH - oh0), nc = min(m, OW - ow0);
     const mt = Mb + <usize>b * tileBytes;
     const yt = y + (<usize>((n * OH + oh0) * OW + ow0) * K << 2);
-    let k = 0;
-    for (; k + 4 <= K; k += 4) out_lanes(T, 4, mt, yt, k, K, OW, bias, act, pv, qv, rd, hr, nr, nc);
-    for (; k < K; k++) out_lanes(T, 1, mt, yt, k, K, OW, bias, act, pv, qv, rd, hr, nr, nc);
+    let k = k0;
+    for (; k + 4 <= k1; k += 4) out_lanes(T, 4, mt, yt, k, K, OW, bias, act, pv, qv, rd, hr, nr, nc);
+    for (; k < k1; k++) out_lanes(T, 1, mt, yt, k, K, OW, bias, act, pv, qv, rd, hr, nr, nc);
     if (++tw == tW) { tw = 0; if (++th == tH) { th = 0; n++; } }
   }
 }
@@ -281,31 +281,73 @@ import { align16 } from './conv_common';
     (g0 > g1 ? g0 : g1);
 }
 
+// The same for any part: blocks of at most B tiles and GEMMs at most K columns wide (gemm's
+// B block is at most min(K, NC = 1024) columns rounded to its panel).
 // @ts-ignore: decorator
-@inline function fwd(T: i32, x: usize, wt: usize, bias: usize, y: usize, N: i32, H: i32,
+@inline function part_scratch_bytes(T: i32, N: i32, C: i32, OH: i32, OW: i32, K: i32): usize {
+  const m = T - 2;
+  const tiles = N * ((OH + m - 1) / m) * ((OW + m - 1) / m);
+  if (tiles <= 0) return 0;
+  const B = block_tiles(tiles, T, C, K);
+  return align16(<usize>B * (T * T) * C << 2) + align16(<usize>B * (T * T) * K << 2) +
+    gemm_f32_max_scratch_bytes(B, min(K, 1024), C);
+}
+
+// Tiles [t0, t1) and output channels [k0, k1) of the convolution, in blocks of the whole
+// problem's block size B. Every output element is the same whatever the ranges: a tile's
+// transforms do not depend on its neighbours, and a GEMM element's sum runs over the same
+// k-blocks of C whatever rows and columns the call covers.
+// @ts-ignore: decorator
+@inline function fwd_range(T: i32, x: usize, wt: usize, bias: usize, y: usize, N: i32, H: i32,
   W: i32, C: i32, OH: i32, OW: i32, K: i32, padTop: i32, padLeft: i32, act: i32,
-  p0: f32, p1: f32, res: usize, scratch: usize): void {
+  p0: f32, p1: f32, res: usize, scratch: usize, t0: i32, t1: i32, k0: i32, k1: i32): void {
   const pv = f32x4.splat(p0), qv = f32x4.splat(p1);
   const rd = res - y;   // the residual's offset from y (wrapping)
   const m = T - 2;
   const tH = (OH + m - 1) / m, tW = (OW + m - 1) / m;
   const tiles = N * tH * tW;
-  if (tiles <= 0) return;
+  if (tiles <= 0 || t1 <= t0 || k1 <= k0) return;
   const TT = T * T;
   const B = block_tiles(tiles, T, C, K);
   const V = scratch;
   const Mb = V + align16(<usize>B * TT * C << 2);
   const gs = Mb + align16(<usize>B * TT * K << 2);
-  const cb = <usize>C << 2, kb = <usize>K << 2;
-  for (let t0 = 0; t0 < tiles; t0 += B) {
-    const nb = min(B, tiles - t0);
-    input_block(T, x, V, t0, nb, H, W, C, tH, tW, padTop, padLeft);
+  const cb = <usize>C << 2, kb = <usize>K << 2, ko = <usize>k0 << 2;
+  for (let tb = t0; tb < t1; tb += B) {
+    const nb = min(B, t1 - tb);
+    input_block(T, x, V, tb, nb, H, W, C, tH, tW, padTop, padLeft);
     for (let e = 0; e < TT; e++) {
-      gemm_f32(0, 0, nb, K, C, 1, V + <usize>e * cb, TT * C, wt + <usize>e * C * kb, K, 0,
-        Mb + <usize>e * kb, TT * K, 0, 0, 0, 0, 0, gs);
+      gemm_f32(0, 0, nb, k1 - k0, C, 1, V + <usize>e * cb, TT * C, wt + <usize>e * C * kb + ko, K, 0,
+        Mb + <usize>e * kb + ko, TT * K, 0, 0, 0, 0, 0, gs);
     }
-    output_block(T, Mb, y, bias, t0, nb, OH, OW, K, tH, tW, act, pv, qv, rd, res != 0);
+    output_block(T, Mb, y, bias, tb, nb, OH, OW, K, tH, tW, act, pv, qv, rd, res != 0, k0, k1);
   }
+}
+
+// @ts-ignore: decorator
+@inline function fwd(T: i32, x: usize, wt: usize, bias: usize, y: usize, N: i32, H: i32,
+  W: i32, C: i32, OH: i32, OW: i32, K: i32, padTop: i32, padLeft: i32, act: i32,
+  p0: f32, p1: f32, res: usize, scratch: usize): void {
+  const m = T - 2;
+  const tiles = N * ((OH + m - 1) / m) * ((OW + m - 1) / m);
+  fwd_range(T, x, wt, bias, y, N, H, W, C, OH, OW, K, padTop, padLeft, act, p0, p1, res, scratch, 0, tiles, 0, K);
+}
+
+// Part `part` of `parts` (a kparts-wide grid: tile ranges × output-channel ranges, channel
+// boundaries on gemm's 8-column panels): many tiles split by tiles, few tiles by channels.
+// @ts-ignore: decorator
+@inline function fwd_part(T: i32, x: usize, wt: usize, bias: usize, y: usize, N: i32, H: i32,
+  W: i32, C: i32, OH: i32, OW: i32, K: i32, padTop: i32, padLeft: i32, act: i32,
+  p0: f32, p1: f32, res: usize, scratch: usize, kparts: i32, part: i32, parts: i32): void {
+  const m = T - 2;
+  const tiles = N * ((OH + m - 1) / m) * ((OW + m - 1) / m);
+  if (kparts < 1) kparts = 1;
+  const tparts = max(1, parts / kparts);
+  const tp = part / kparts, kp = part - tp * kparts;
+  if (tp >= tparts) return;
+  fwd_range(T, x, wt, bias, y, N, H, W, C, OH, OW, K, padTop, padLeft, act, p0, p1, res, scratch,
+    part_start(tiles, tp, tparts, 1), part_start(tiles, tp + 1, tparts, 1),
+    part_start(K, kp, kparts, 8), part_start(K, kp + 1, kparts, 8));
 }
 
 // Bytes of the transformed filters: 36·C·K floats.
@@ -335,6 +377,20 @@ export function conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(N: i32, H: i
   return scratch_bytes(6, N, C, OH, OW, K);
 }
 
+// Thread slice: part `part` of `parts` of the f4x4 convolution, the grid's output channels
+// in `kparts` ranges (parts a multiple of kparts); bit-identical to the whole call. scratch:
+// conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_max_scratch_bytes(...) bytes per thread.
+export function conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_part(x: usize, wt: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, K: i32, padTop: i32, padLeft: i32,
+  act: i32, p0: f32, p1: f32, res: usize, scratch: usize, kparts: i32, part: i32, parts: i32): void {
+  fwd_part(6, x, wt, bias, y, N, H, W, C, OH, OW, K, padTop, padLeft, act, p0, p1, res, scratch, kparts, part, parts);
+}
+
+export function conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_max_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
+  OH: i32, OW: i32, K: i32): usize {
+  return part_scratch_bytes(6, N, C, OH, OW, K);
+}
+
 // The same with F(2×2, 3×3): wt [16][C][K], 4×4 tiles.
 export function conv2d_winograd_f2x2_3x3_weights_f32_bytes(C: i32, K: i32): usize {
   return <usize>16 * C * K << 2;
@@ -353,4 +409,18 @@ export function conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x: usize, wt: usize, bias:
 export function conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
   OH: i32, OW: i32, K: i32): usize {
   return scratch_bytes(4, N, C, OH, OW, K);
+}
+
+// Thread slice: part `part` of `parts` of the f2x2 convolution, the grid's output channels
+// in `kparts` ranges (parts a multiple of kparts); bit-identical to the whole call. scratch:
+// conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_max_scratch_bytes(...) bytes per thread.
+export function conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_part(x: usize, wt: usize, bias: usize, y: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, K: i32, padTop: i32, padLeft: i32,
+  act: i32, p0: f32, p1: f32, res: usize, scratch: usize, kparts: i32, part: i32, parts: i32): void {
+  fwd_part(4, x, wt, bias, y, N, H, W, C, OH, OW, K, padTop, padLeft, act, p0, p1, res, scratch, kparts, part, parts);
+}
+
+export function conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_max_scratch_bytes(N: i32, H: i32, W: i32, C: i32,
+  OH: i32, OW: i32, K: i32): usize {
+  return part_scratch_bytes(4, N, C, OH, OW, K);
 }

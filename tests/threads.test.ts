@@ -1,5 +1,6 @@
 // Threads: workers over one shared memory give results bit-identical to one thread (GEMM,
-// convolutions forward and backward, a LeNet-5 training step), survive memory.grow, and fall
+// convolutions forward and backward, a LeNet-5 training step, ResNet-18 inference with
+// Winograd), survive memory.grow, and fall
 // back to the calling thread, with the right result, when a worker dies.
 //
 // This process runs with init({ threads: 2 }) and compares 2 threads with 1 (setThreads) in
@@ -69,6 +70,48 @@ function scenarios(): Results {
     });
   });
 
+  // Pooling, forward and backward, split by images (a batch of 8 odd-sized maps, 93k floats).
+  sn.tidy(() => {
+    const pools: [string, (x: sn.Tensor) => sn.Tensor][] = [
+      ['maxPool2d 3x3 s2 p1', (x) => sn.maxPool2d(x, { kernel: 3, stride: 2, padding: 1 })],
+      ['avgPool2d 2x2', (x) => sn.avgPool2d(x, { kernel: 2, roundMode: 'floor' })],
+      ['lpPool2d 3x3 s2', (x) => sn.lpPool2d(x, { kernel: 3, stride: 2, roundMode: 'floor' })],
+      ['globalAvgPool', (x) => sn.globalAvgPool(x)],
+      ['adaptiveAvgPool2d 5x3', (x) => sn.adaptiveAvgPool2d(x, [5, 3])],
+    ];
+    pools.forEach(([name, f], i) => {
+      const x = sn.randn([8, 33, 27, 13], { seed: 100 + i, requiresGrad: true });
+      const y = f(x);
+      y.backward(sn.randn(y.shape, { seed: 110 + i }));
+      keep(`pool ${name} y`, y);
+      keep(`pool ${name} dx`, x.grad!);
+    });
+  });
+
+  // Optimizer updates split into slices: 3 steps of each on a 200003-float parameter.
+  const makeOpts: [string, (ps: sn.Tensor[]) => sn.optim.Optimizer][] = [
+    ['SGD', (ps) => new sn.optim.SGD(ps, { lr: 0.1, weightDecay: 1e-3 })],
+    ['SGD momentum', (ps) => new sn.optim.SGD(ps, { lr: 0.1, momentum: 0.9, form: 'classical' })],
+    ['SGD momentum lecture', (ps) => new sn.optim.SGD(ps, { lr: 0.1, momentum: 0.9 })],
+    ['SGD nesterov', (ps) => new sn.optim.SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true })],
+    ['Adam', (ps) => new sn.optim.Adam(ps, { lr: 0.01, weightDecay: 1e-4 })],
+    ['RMSProp', (ps) => new sn.optim.RMSProp(ps, { lr: 0.01 })],
+  ];
+  makeOpts.forEach(([name, make], i) => {
+    const p = sn.randn([200003], { seed: 120 + i, requiresGrad: true });
+    const opt = make([p]);
+    for (let step = 0; step < 3; step++) {
+      sn.tidy(() => {
+        opt.zeroGrad();
+        sn.sum(sn.mul(p, sn.randn([200003], { seed: 130 + step }))).backward();
+        opt.step();
+      });
+    }
+    out[`optimizer ${name} after 3 steps`] = p.dataSync();
+    opt.dispose();
+    p.dispose();
+  });
+
   // LeNet-5: the parameters after one SGD step (momentum, Nesterov) on a batch of 64.
   sn.seed(7);
   const net = sn.nn.models.lenet5();
@@ -86,6 +129,17 @@ function scenarios(): Results {
   for (const [name, p] of net.namedParameters()) out[`lenet5 after 2 SGD steps: ${name}`] = p.dataSync();
   x.dispose();
   net.dispose();
+
+  // ResNet-18 inference copy (Winograd), batch 3 at 112²: F(4×4) split by tiles × channels
+  // (28², 147 tiles) and by channels (14², 7²), F(2×2) on the 4² maps.
+  sn.seed(9);
+  const resnet = sn.nn.models.resnet18({ classes: 10 });
+  const fused = sn.noGrad(() => sn.nn.fuseForInference(resnet));
+  const img = sn.randn([3, 112, 112, 3], { seed: 90 });
+  sn.tidy(() => keep('resnet18 fused 3x112x112 logits', sn.noGrad(() => fused.call(img))));
+  img.dispose();
+  fused.dispose();
+  resnet.dispose();
   return out;
 }
 
@@ -343,7 +397,7 @@ if (CHILD) {
   });
 
   let two: Results;
-  test('GEMM, convolutions (forward, data, filter, bias gradients) and a LeNet-5 step: 2 threads bit-identical to 1', opts, () => {
+  test('GEMM, convolutions (forward, data, filter, bias gradients), a LeNet-5 step and ResNet-18 inference: 2 threads bit-identical to 1', opts, () => {
     be.setThreads(1);
     const calls0 = be.pool!.parallelCalls;
     const one = scenarios();

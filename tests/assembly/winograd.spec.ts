@@ -3,6 +3,8 @@ import {
   conv2d_nhwc_winograd_f4x4_3x3_fwd_f32, conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes,
   conv2d_winograd_f2x2_3x3_weights_f32, conv2d_winograd_f2x2_3x3_weights_f32_bytes,
   conv2d_nhwc_winograd_f2x2_3x3_fwd_f32, conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes,
+  conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_part, conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_max_scratch_bytes,
+  conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_part, conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_max_scratch_bytes,
 } from '../../assembly/winograd';
 import { conv2d_nhwc_fwd_f32, conv2d_nhwc_fwd_f32_scratch_bytes } from '../../assembly/conv';
 import { seed, rnd, randBuf, at, f64of, outBuf, GUARD } from './helpers';
@@ -145,6 +147,41 @@ function runIm2col(g: Geo, x: usize, w: usize, b: usize): usize {
   return y;
 }
 
+// The thread slices: every part of a (kparts, parts) grid run in turn into one output, in
+// one scratch block of the _max_scratch_bytes size, must equal the whole call bit for bit;
+// with `epi` a residual and HardSwish (act 3) in the epilogue, else the geometry's bias/ReLU.
+function checkParts(m: i32, g: Geo, kparts: i32, parts: i32, epi: bool): void {
+  const d = 'F' + m.toString() + ' parts ' + kparts.toString() + '/' + parts.toString() + ' ' + g.toString() + (epi ? ' res hardswish' : '');
+  const x = randBuf(g.xLen()), w = randBuf(g.wLen()), b = randBuf(g.K), r = randBuf(g.yLen());
+  const act = epi ? 3 : g.act, res = epi ? r : 0;
+  const p0: f32 = epi ? 3 : 0, p1: f32 = epi ? 6 : 0;
+  const wtBytes = m == 4 ? conv2d_winograd_f4x4_3x3_weights_f32_bytes(g.C, g.K) : conv2d_winograd_f2x2_3x3_weights_f32_bytes(g.C, g.K);
+  const wt = guardedBytes(wtBytes);
+  if (m == 4) conv2d_winograd_f4x4_3x3_weights_f32(w, wt, g.C, g.K);
+  else conv2d_winograd_f2x2_3x3_weights_f32(w, wt, g.C, g.K);
+  const wholeBytes = m == 4
+    ? conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.K)
+    : conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.K);
+  const ws = guardedBytes(wholeBytes);
+  const whole = outBuf(g.yLen());
+  if (m == 4) conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x, wt, g.bias ? b : 0, whole, g.N, g.H, g.W, g.C, g.OH, g.OW, g.K, g.pt, g.pl, act, p0, p1, res, ws);
+  else conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x, wt, g.bias ? b : 0, whole, g.N, g.H, g.W, g.C, g.OH, g.OW, g.K, g.pt, g.pl, act, p0, p1, res, ws);
+  const bytes = m == 4
+    ? conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_max_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.K)
+    : conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_max_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.K);
+  const scr = guardedBytes(bytes);
+  const y = outBuf(g.yLen());
+  for (let p = parts - 1; p >= 0; p--) {
+    if (m == 4) conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_part(x, wt, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.K, g.pt, g.pl, act, p0, p1, res, scr, kparts, p, parts);
+    else conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_part(x, wt, g.bias ? b : 0, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.K, g.pt, g.pl, act, p0, p1, res, scr, kparts, p, parts);
+    checkGuard(scr, bytes, d + ' scratch');
+  }
+  expect(at(y, g.yLen())).toBe(GUARD, d + ': output guard');
+  for (let i = 0; i < g.yLen(); i++)
+    if (reinterpret<u32>(at(y, i)) != reinterpret<u32>(at(whole, i))) { expect(at(y, i)).toBe(at(whole, i), d + ' at ' + i.toString()); break; }
+  heap.free(x); heap.free(w); heap.free(b); heap.free(r); heap.free(wt); heap.free(ws); heap.free(scr); heap.free(y); heap.free(whole);
+}
+
 function maxAbs(a: Float64Array): f64 {
   let s: f64 = 0;
   for (let i = 0; i < a.length; i++) s = Math.max(s, Math.abs(a[i]));
@@ -257,6 +294,19 @@ describe('winograd 3×3', () => {
       expect(e2).toBeLessThan(tolF2, 'F2 C=' + cs[t].toString());
       expect(ei).toBeLessThan(tolIm, 'im2col C=' + cs[t].toString());
       heap.free(x); heap.free(w); heap.free(y4); heap.free(y2); heap.free(yi);
+    }
+  });
+  it('thread parts: tile and channel grids equal the whole call bit for bit', () => {
+    seed(16);
+    const grids: i32[] = [1, 2, 1, 3, 2, 2, 4, 4, 1, 8, 2, 8, 8, 8, 3, 6];   // (kparts, parts) pairs
+    for (let m = 4; m >= 2; m -= 2) {
+      for (let i = 0; i < grids.length; i += 2) {
+        checkParts(m, geo(2, 9, 7, 5, 37).same().epi(true, 1), grids[i], grids[i + 1], false);
+        checkParts(m, geo(1, 17, 13, 17, 21).valid().epi(false, 0), grids[i], grids[i + 1], i % 4 == 0);
+      }
+      // several tile blocks (64-tile minimum) split by tiles and channels
+      checkParts(m, geo(1, 33, 33, 300, 19).same().epi(true, 1), 2, 4, false);
+      checkParts(m, geo(1, 33, 33, 300, 19).same().epi(true, 0), 1, 3, true);
     }
   });
 });

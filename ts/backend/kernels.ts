@@ -165,10 +165,14 @@ export interface Kernels {
   conv2d_winograd_f4x4_3x3_weights_f32(w: P, wt: P, C: I, K: I): void;
   conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x: P, wt: P, bias: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, K: I, padTop: I, padLeft: I, act: I, p0: F, p1: F, res: P, scratch: P): void;
   conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(N: I, H: I, W: I, C: I, OH: I, OW: I, K: I): number;
+  conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_part(x: P, wt: P, bias: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, K: I, padTop: I, padLeft: I, act: I, p0: F, p1: F, res: P, scratch: P, kparts: I, part: I, parts: I): void;
+  conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_max_scratch_bytes(N: I, H: I, W: I, C: I, OH: I, OW: I, K: I): number;
   conv2d_winograd_f2x2_3x3_weights_f32_bytes(C: I, K: I): number;
   conv2d_winograd_f2x2_3x3_weights_f32(w: P, wt: P, C: I, K: I): void;
   conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x: P, wt: P, bias: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, K: I, padTop: I, padLeft: I, act: I, p0: F, p1: F, res: P, scratch: P): void;
   conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes(N: I, H: I, W: I, C: I, OH: I, OW: I, K: I): number;
+  conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_part(x: P, wt: P, bias: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, K: I, padTop: I, padLeft: I, act: I, p0: F, p1: F, res: P, scratch: P, kparts: I, part: I, parts: I): void;
+  conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_max_scratch_bytes(N: I, H: I, W: I, C: I, OH: I, OW: I, K: I): number;
   // conv_direct.ts (few input channels, groups 1): G without groups, no scratch
   conv2d_nhwc_direct_fwd_f32(x: P, w: P, bias: P, y: P, ...g: [...G1, act: I, p0: F, p1: F]): void;
   conv2d_nhwc_direct_fwd_f32_part(x: P, w: P, bias: P, y: P, ...g: [...G1, act: I, p0: F, p1: F, ...Part]): void;
@@ -196,5 +200,15 @@ export interface Kernels {
   dwconv_transpose2d_nhwc_fwd_f32(x: P, w: P, bias: P, y: P, ...g: [...DW, act: I]): void;
 }
 
+/**
+ * Whole kernels whose every item (an image, an element) is computed on its own, so a slice
+ * of the items is the same kernel on offset pointers and a smaller count (Backend.runRanges).
+ */
+export type RangeKernel = Extract<keyof Kernels,
+  | 'maxpool2d_nhwc_fwd_f32' | 'maxpool2d_nhwc_bwd_f32' | 'avgpool2d_nhwc_fwd_f32' | 'avgpool2d_nhwc_bwd_f32'
+  | 'l2pool2d_nhwc_fwd_f32' | 'l2pool2d_nhwc_bwd_f32' | 'global_avgpool_nhwc_fwd_f32' | 'global_avgpool_nhwc_bwd_f32'
+  | 'adaptive_avgpool2d_nhwc_fwd_f32' | 'adaptive_avgpool2d_nhwc_bwd_f32'
+  | 'sgd_f32' | 'sgd_momentum_f32' | 'sgd_momentum_ema_f32' | 'sgd_nesterov_f32' | 'adam_f32' | 'rmsprop_f32'>;
+
 /** The exports that run as thread slices through Backend.runParts. */
-export type PartKernel = Extract<keyof Kernels, `${string}_part` | 'gemm_f32' | 'add_partials_f32'>;
+export type PartKernel = Extract<keyof Kernels, `${string}_part` | 'gemm_f32' | 'add_partials_f32'> | RangeKernel;

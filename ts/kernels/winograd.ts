@@ -38,17 +38,44 @@ export function winogradWeights(tile: WinogradTile, w: number, wt: number, C: nu
   else k.conv2d_winograd_f2x2_3x3_weights_f32(w, wt, C, K);
 }
 
+/**
+ * Parts of a Winograd call: ranges of tiles while each keeps at least MIN_BLOCK_TILES (64,
+ * the kernel's smallest block: fewer tiles per part would repack all of U per part for
+ * less work), the rest of the parts as ranges of output channels (each part repeats the
+ * input transform of its tiles but packs only its columns of U). ResNet-18's 56² layers
+ * split 2 × 2, its 28², 14² and 7² layers by channels alone.
+ */
+export function winogradSplit(tiles: number, K: number, parts: number): { parts: number; kparts: number } {
+  let kparts = 1;
+  while (kparts < parts && parts % (kparts * 2) === 0 && tiles / (parts / kparts) < 64 && K / (kparts * 2) >= 8) kparts *= 2;
+  return { parts, kparts };
+}
+
 /** y = act(conv3×3(x) + bias + residual) through transformed weights wt; geometry as conv2d's (K = wt's). */
 export function winogradFwd(tile: WinogradTile, x: number, wt: number, bias: number, y: number, g: ConvGeometry, epi: EpilogueArg): void {
   const { act, p0, p1, res } = epilogueOf(epi);
   const be = getBackend();
   const k = be.k;
   const { N, H, W, C, OH, OW, K } = g;
-  if (tile === 'f4x4') {
-    const scratch = be.scratch(k.conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(N, H, W, C, OH, OW, K));
-    k.conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x, wt, bias, y, N, H, W, C, OH, OW, K, g.padTop, g.padLeft, act, p0, p1, res, scratch);
-  } else {
-    const scratch = be.scratch(k.conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes(N, H, W, C, OH, OW, K));
-    k.conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x, wt, bias, y, N, H, W, C, OH, OW, K, g.padTop, g.padLeft, act, p0, p1, res, scratch);
+  const m = tile === 'f4x4' ? 4 : 2;
+  const tiles = N * Math.ceil(OH / m) * Math.ceil(OW / m);
+  // Work as the GEMMs count it: (m + 2)² products of [tiles × C]·[C × K].
+  const parts = be.parts(2 * tiles * (m + 2) ** 2 * C * K, Math.ceil(tiles / 4) * Math.max(1, Math.floor(K / 8)));
+  if (parts <= 1) {
+    if (tile === 'f4x4') {
+      const scratch = be.scratch(k.conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(N, H, W, C, OH, OW, K));
+      k.conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x, wt, bias, y, N, H, W, C, OH, OW, K, g.padTop, g.padLeft, act, p0, p1, res, scratch);
+    } else {
+      const scratch = be.scratch(k.conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes(N, H, W, C, OH, OW, K));
+      k.conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x, wt, bias, y, N, H, W, C, OH, OW, K, g.padTop, g.padLeft, act, p0, p1, res, scratch);
+    }
+    return;
   }
+  const args = [x, wt, bias, y, N, H, W, C, OH, OW, K, g.padTop, g.padLeft, act, p0, p1, res];
+  const { kparts } = winogradSplit(tiles, K, parts);
+  const bytes = tile === 'f4x4'
+    ? k.conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_max_scratch_bytes(N, H, W, C, OH, OW, K)
+    : k.conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_max_scratch_bytes(N, H, W, C, OH, OW, K);
+  const name = tile === 'f4x4' ? 'conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_part' : 'conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_part';
+  be.runParts(name, parts, (p) => [...args, 0, kparts, p, parts], { arg: args.length, bytes });
 }
