@@ -1,10 +1,10 @@
 // One module, one WebAssembly.Memory, one allocator per process or page.
 import { Allocator, fmtBytes, f32Index, type AllocatorStats } from './memory';
 import { defaultWasmUrl, load, type WasmSource } from './loader';
-import type { Kernels, PartKernel } from './kernels';
+import type { Kernels, PartKernel, RangeKernel } from './kernels';
 import { MAX_THREADS, ThreadPool, threadSupport } from './threads';
 
-export { OP, type Kernels, type PartKernel, type PoolDims } from './kernels';
+export { OP, type Kernels, type PartKernel, type PoolDims, type RangeKernel } from './kernels';
 export { opError, fmtShape } from './errors';
 export { isWasmModule, type WasmSource } from './loader';
 export type { AllocatorStats } from './memory';
@@ -149,6 +149,22 @@ export class Backend {
       if (scratch) a[scratch.arg] = s;
       fn(...a);
     }
+  }
+
+  /**
+   * Runs a kernel whose items [0, total) are independent (RangeKernel) as slices: `args(lo,
+   * hi)` gives the kernel's arguments for items [lo, hi) (pointers offset, count hi − lo).
+   * Slice boundaries are multiples of `align`; `work` (flops or their equivalent) decides
+   * the number of slices as for parts. One slice: one plain call on the calling thread.
+   */
+  runRanges(name: RangeKernel, total: number, work: number, align: number, args: (lo: number, hi: number) => number[]): void {
+    const parts = this.parts(work, Math.ceil(total / align));
+    const at = (p: number) => (p >= parts ? total : Math.min(total, Math.round((total * p) / parts / align) * align));
+    if (parts <= 1) {
+      (this.k[name] as (...a: number[]) => unknown)(...args(0, total));
+      return;
+    }
+    this.runParts(name, parts, (p) => args(at(p), at(p + 1)));
   }
 
   stats(): AllocatorStats {
