@@ -17,6 +17,10 @@
 // it in and the output out, by its API) and the full-network jobs read the 1000 logits back
 // as a Float32Array in all three libraries.
 //
+// The native anchor (peers/torch.ts): torchvision's ResNet-18 in PyTorch on /usr/bin/python3,
+// one thread, timed by wall clock in the same rounds; "PyTorch not installed … skipped" when
+// it cannot run. The ratio row "simdnet ÷ pytorch native" is the issue's 1-thread target.
+//
 //   npm run bench -- resnet18 [--rounds=15] [--clock=cpu]
 // (one round is about 1.5 s; on a shared machine 15 rounds and the CPU clock are steadier.)
 
@@ -24,6 +28,7 @@ import { loadavg } from 'node:os';
 import { conv2d, noGrad, seed, tensor, tidy, nn, type Tensor } from '../../ts/index';
 import { clockFn, fmt, loadSimdnet, randomArray as uniform, runJobs, table, type Job, type Options, type Row } from '../common';
 import { ortSession, ortWasm, tfjsWasm } from '../peers/index';
+import { torchResnet18 } from '../peers/torch';
 import { nchwToNhwc, nhwcToNchw } from '../peers/layout';
 import { onnxNet, tfNet, unitOut, unitsFlops, unitsOf, type Unit } from '../peers/resnet18';
 import { profileKernels } from './profile';
@@ -253,6 +258,10 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
     jobs.push({ case: seg.name, lib: 'tfjs-wasm', flops: s.flops, run: s.tf });
     jobs.push({ case: seg.name, lib: 'ort-web', flops: s.flops, run: s.ort });
   });
+  // The native anchor: PyTorch's ResNet-18 on one thread, timed in the same rounds (its own
+  // random weights: the time does not depend on them). Wall clock only (another process).
+  const torch = opts.clock === 'wall' ? await torchResnet18() : { missing: 'timed by wall clock only (--clock=cpu counts this process)' };
+  if ('run' in torch) jobs.splice(Object.keys(runs).length, 0, { case: FULL, lib: 'pytorch (native)', flops, run: () => torch.run(1) });
   // Extra warm-up, all jobs in turn: V8 compiles the peers' large wasm modules' hot functions
   // in background threads, whose CPU time would otherwise land in the first rounds' samples.
   for (let pass = 0; pass < PREWARM_PASSES; pass++) for (const j of jobs) await j.run();
@@ -271,7 +280,14 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
     ratios.push([FULL, `simdnet ÷ ${peer} (time)`, fmt(mine.ms / p.ms, 2) + '×', fmt(mine.minMs / p.minMs, 2) + '×',
       `${fmt(mine.gflops, 1)} vs ${fmt(p.gflops, 1)} GFLOP/s`]);
   }
+  if ('run' in torch) {
+    const p = find(FULL, 'pytorch (native)');
+    ratios.push([FULL, 'simdnet ÷ pytorch native, 1 thread (time)', fmt(mine.ms / p.ms, 2) + '×', fmt(mine.minMs / p.minMs, 2) + '×',
+      `${fmt(mine.gflops, 1)} vs ${fmt(p.gflops, 1)} GFLOP/s`]);
+    torch.close();
+  }
   const notes: string[] = [];
+  notes.push('run' in torch ? `native anchor: ${torch.info}, torchvision's resnet18 (random weights, eval, NCHW), torch.set_num_threads(1)` : `PyTorch not installed or not usable: skipped (${torch.missing})`);
   notes.push(`load average (1, 5, 15 min) before: ${load0.map((v) => v.toFixed(2)).join(', ')}; after: ${load1.map((v) => v.toFixed(2)).join(', ')} (2 cores, shared)`);
   notes.push(`FLOPs: ${(flops / 1e9).toFixed(3)} G per image (2 × multiply-adds of the 20 convolutions and the FC layer)`);
   if (opts.rounds < 11) notes.push(`only ${opts.rounds} rounds: on a loaded machine single samples of the full network vary by tens of per cent; --rounds=15 gives steadier medians`);

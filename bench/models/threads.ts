@@ -1,6 +1,7 @@
 // Threads: the speed-up of 2 threads over 1 on GEMM 1024, conv (i) 56×56×64→64 3×3 'same'
-// (forward, data and filter gradients, batch 1 and 8) and a LeNet-5 training step (batch 64),
-// all in one process: the backend starts with init({ threads: 2 }) and each job picks its
+// (forward, data and filter gradients, batch 1 and 8), a LeNet-5 training step (batch 64) and
+// ResNet-18 and MobileNetV2 inference (batch 1, 224², the fused inference copies), all in
+// one process: the backend starts with init({ threads: 2 }) and each job picks its
 // thread count with setThreads(1 | 2) before its call, so the two run interleaved in the same
 // rounds (a burst of load from another process hits both alike).
 //
@@ -9,16 +10,24 @@
 // roof module) on one thread and on both at once (each thread its own chains, twice the
 // flops): the ceiling of any speed-up in the same rounds.
 //
+// ResNet-18 also runs in onnxruntime-web on 2 threads (PEER_THREADS=n for another count)
+// and in native PyTorch on 1 and 2 threads (peers/torch.ts), in the same rounds; the notes
+// give simdnet's 2-thread time over theirs.
+//
 // This machine is shared (2 vCPUs, other processes come and go): a second thread only helps
 // while the other vCPU is free, so the run prints the load average before and after.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { conv2d, crossEntropy, init, isInitialized, backendInfo, matmul, nn, optim, randn, tensor, tidy } from '../../ts/index';
+import { conv2d, crossEntropy, init, isInitialized, backendInfo, matmul, nn, noGrad, optim, randn, seed, tensor, tidy } from '../../ts/index';
 import { getBackend } from '../../ts/backend/index';
 import { backwardOf, fmt, randomArray, runJobs, table, type Job, type Options, type Row } from '../common';
 import { parallelPeakJob, roofJobs } from '../roofs';
+import { ortSession, ortWasm } from '../peers/index';
+import { nhwcToNchw } from '../peers/layout';
+import { onnxNet, unitsOf } from '../peers/resnet18';
+import { torchResnet18 } from '../peers/torch';
 
 const PEAK = 'f32x4 peak (throughput)';
 
@@ -96,6 +105,15 @@ function lenetCase(): Case {
   };
 }
 
+// Inference at batch 1, 224²: the inference copy (fuseForInference: folded batch norm, fused
+// activations, Winograd), as a user runs a zoo model.
+function inferenceCase(name: string, model: nn.Module): Case & { model: nn.Module; x: ReturnType<typeof tensor> } {
+  const flops = model.profile([224, 224, 3]).reduce((s, r) => s + r.flops, 0);
+  const fused = noGrad(() => nn.fuseForInference(model.eval()));
+  const x = tensor(randomArray(224 * 224 * 3, 3), [1, 224, 224, 3]);
+  return { name, flops, model, x, run: () => tidy(() => void noGrad(() => fused.call(x)).dataSync()) };
+}
+
 export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[] }> {
   if (isInitialized() && !getBackend().pool)
     throw new Error('bench threads: the backend is already loaded without threads; run this suite on its own (npm run bench -- threads)');
@@ -111,6 +129,10 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
     ...convCases(8),
     lenetCase(),
   ];
+  seed(2018);
+  const resnet = inferenceCase('ResNet-18 b1 224² inference', nn.models.resnet18({ classes: 1000 }));
+  const mobilenet = inferenceCase('MobileNetV2 b1 224² inference', nn.models.mobilenetV2({ classes: 1000 }));
+  cases.push(resnet, mobilenet);
   const jobs: Job[] = [];
   for (const c of cases) {
     for (const t of [1, 2]) {
@@ -125,6 +147,24 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
       });
     }
   }
+  // The peers on ResNet-18 (same case, their own libs): onnxruntime-web on 2 threads (its
+  // threaded wasm on worker_threads; ONNX built from the same model, batch norm folded) and
+  // native PyTorch on 1 and 2 threads (wall clock; absent with a note when not installed).
+  const peerNotes: string[] = [];
+  if (process.env.PEER_THREADS === undefined) process.env.PEER_THREADS = '2';
+  const ortThreads = Number(process.env.PEER_THREADS);
+  const ort = await ortWasm();
+  const ortNet = await ortSession(onnxNet(unitsOf(resnet.model as nn.Sequential), [224, 224, 3]).bytes);
+  const image = resnet.x.dataSync().slice();
+  const feeds = { X: new ort.Tensor('float32', nhwcToNchw(image, 1, 224, 224, 3), [1, 3, 224, 224]) };
+  const ORT_LIB = `ort-web ${ortThreads} thread${ortThreads > 1 ? 's' : ''}`;
+  jobs.push({ case: resnet.name, lib: ORT_LIB, flops: resnet.flops, run: async () => (await ortNet.run(feeds)).Y.data });
+  const torch = opts.clock === 'wall' ? await torchResnet18() : { missing: 'timed by wall clock only (--clock=cpu counts this process)' };
+  if ('run' in torch) {
+    for (const t of [1, 2]) jobs.push({ case: resnet.name, lib: `pytorch native ${t} thread${t > 1 ? 's' : ''}`, flops: resnet.flops, run: () => torch.run(t) });
+    peerNotes.push(`native anchor: ${torch.info}, torchvision's resnet18 (random weights, eval, NCHW), torch.set_num_threads(1 | 2)`);
+  } else peerNotes.push(`PyTorch not installed or not usable: skipped (${torch.missing})`);
+
   const single = await singleBuildGemm(1024);
   jobs.splice(2, 0, { case: 'GEMM 1024', lib: 'single-threaded build', flops: 2 * 1024 ** 3, run: single });
   // The peak: 1 thread runs one peak loop, 2 threads one each at once (twice the flops).
@@ -153,7 +193,19 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
       name === PEAK ? '(ceiling)' : '',
     ]);
   }
+  const get = (c: string, lib: string) => rows.find((r) => r.case === c && r.lib === lib);
+  const vs: string[][] = [];
+  const two = get(resnet.name, '2 threads');
+  for (const lib of [ORT_LIB, 'pytorch native 2 threads', 'pytorch native 1 thread']) {
+    const p = get(resnet.name, lib);
+    const mine = lib.includes('1 thread') ? get(resnet.name, '1 thread') : two;
+    if (p && mine) vs.push([resnet.name, `simdnet ${mine.lib} ÷ ${lib}`, fmt(mine.ms, 1) + ' / ' + fmt(p.ms, 1) + ' ms', fmt(mine.ms / p.ms, 2) + '×', fmt(mine.minMs / p.minMs, 2) + '×']);
+  }
+  if ('run' in torch) torch.close();
   const notes = [
+    `ResNet-18 against the peers (time ratios, < 1× means simdnet is faster):\n` +
+      table(['case', 'ratio', 'medians', 'of medians', 'of bests'], vs),
+    ...peerNotes,
     `speed-up of 2 threads over 1 (medians; best = fastest sample over fastest sample; the peak row is the\n` +
       `throughput of two peak loops at once over one: what the two vCPUs gave during these rounds):\n` +
       table(['case', '1 thread ms', '2 threads ms', 'speed-up', 'best', 'spread 1t / 2t', ''], speedups),
