@@ -10,6 +10,7 @@ import { Residual } from '../nn/blocks';
 
 type Entry = Tensor | { shape: readonly number[]; data: ArrayLike<number> };
 
+/** Options of fromPytorch. */
 export interface FromPytorchOptions {
   /** NHWC input shape the model is used with (default [1, 224, 224, 3]); fixes the flatten order. */
   inputShape?: readonly number[];
@@ -83,8 +84,21 @@ function permute(src: ArrayLike<number>, shape: number[], perm: number[]): Float
  * Converts a PyTorch state dict (e.g. from safetensors) of a torchvision-structured model
  * into `model`'s state dict, ready for `model.loadStateDict(...)`. Every weight the model
  * has must be present; PyTorch's extra entries (num_batches_tracked) are ignored.
+ *
+ * @example
+ * ```ts reads a file
+ * import { readFileSync } from 'node:fs';
+ * const net = sn.nn.models.resnet18();
+ * const { tensors } = sn.io.decodeSafetensors(readFileSync('resnet18.safetensors')); // torchvision's weights
+ * net.loadStateDict(sn.io.fromPytorch(net, tensors));
+ * ```
  */
-export function fromPytorch(model: Module, dict: Record<string, Entry>, options: FromPytorchOptions = {}): Record<string, { shape: number[]; data: Float32Array }> {
+export function fromPytorch(model: Module, dict: Record<string, Entry>, options: FromPytorchOptions = {}): Record<string, {
+  /** The dimensions in simdnet's layout. */
+  shape: number[];
+  /** The values, converted to that layout. */
+  data: Float32Array;
+}> {
   if (!(model instanceof Module)) fail(`argument 'model' must be an nn.Module`);
   if (!dict || typeof dict !== 'object') fail(`argument 'dict' must be an object of tensors by PyTorch name`);
   const names = torchNames(model);

@@ -7,9 +7,13 @@ import { Tensor } from '../tensor/tensor';
 import type { Module } from '../nn/module';
 import { halfToFloat, bfloat16ToFloat } from './float16';
 
+/** One tensor of a decoded safetensors file, converted to float32. */
 export interface TensorEntry {
+  /** Always 'F32' after decoding. */
   dtype: 'F32';
+  /** The dimensions. */
   shape: number[];
+  /** The values, row-major. */
   data: Float32Array;
 }
 
@@ -29,7 +33,16 @@ function fail(msg: string): never {
   throw opError('loadSafetensors', msg);
 }
 
-/** Serialises named tensors (a module's stateDict, or any record) to safetensors bytes. */
+/**
+ * Serialises named tensors (a module's stateDict, or any record) to safetensors bytes.
+ *
+ * @example
+ * ```ts
+ * const bytes = sn.io.encodeSafetensors({ w: sn.ones([2, 2]) }, { note: 'demo' });
+ * const { tensors, metadata } = sn.io.decodeSafetensors(bytes);
+ * console.log(tensors.w.shape, tensors.w.data, metadata.note); // [2, 2] Float32Array [1, 1, 1, 1] demo
+ * ```
+ */
 export function encodeSafetensors(tensors: Record<string, Tensor | { shape: readonly number[]; data: Float32Array }>, metadata?: Record<string, string>): Uint8Array {
   const names = Object.keys(tensors).sort();
   const header: Record<string, unknown> = {};
@@ -61,8 +74,20 @@ export function encodeSafetensors(tensors: Record<string, Tensor | { shape: read
  * Parses and validates safetensors bytes. F32 tensors load as they are; F16, BF16 and F64
  * (PyTorch's reduced- and double-precision weights) and I64/I32 (counters such as batch
  * norm's num_batches_tracked) are converted to F32; other dtypes are rejected by name.
+ *
+ * @example
+ * ```ts
+ * const net = new sn.nn.Linear(3, 2);
+ * const { tensors } = sn.io.decodeSafetensors(sn.io.saveSafetensors(net));
+ * console.log(Object.keys(tensors).sort(), tensors.weight.shape); // ['bias', 'weight'] [3, 2]
+ * ```
  */
-export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, TensorEntry>; metadata: Record<string, string> } {
+export function decodeSafetensors(bytes: Uint8Array): {
+  /** The tensors by name. */
+  tensors: Record<string, TensorEntry>;
+  /** The header's __metadata__ strings. */
+  metadata: Record<string, string>;
+} {
   if (!(bytes instanceof Uint8Array)) fail(`expected a Uint8Array, got ${typeof bytes}`);
   if (bytes.length < 8) fail(`file is ${bytes.length} bytes, shorter than the 8-byte header length`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -120,12 +145,31 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, 
   return { tensors, metadata };
 }
 
-/** A module's parameters and buffers as safetensors bytes. */
+/**
+ * A module's parameters and buffers as safetensors bytes.
+ *
+ * @example
+ * ```ts writes a file
+ * import { writeFileSync } from 'node:fs';
+ * const net = sn.nn.models.lenet5();
+ * writeFileSync('lenet5.safetensors', sn.io.saveSafetensors(net, { epochs: '5' }));
+ * ```
+ */
 export function saveSafetensors(model: Module, metadata?: Record<string, string>): Uint8Array {
   return encodeSafetensors(model.stateDict(), { format: 'simdnet', ...metadata });
 }
 
-/** Loads weights saved by saveSafetensors (or any F32 safetensors with matching names). */
+/**
+ * Loads weights saved by saveSafetensors (or any F32 safetensors with matching names).
+ *
+ * @example
+ * ```ts
+ * const trained = sn.nn.models.lenet5();
+ * const bytes = sn.io.saveSafetensors(trained, { epochs: '5' });
+ * const net = sn.nn.models.lenet5();
+ * console.log(sn.io.loadSafetensors(net, bytes)); // { format: 'simdnet', epochs: '5' }: the file's metadata
+ * ```
+ */
 export function loadSafetensors(model: Module, bytes: Uint8Array, options: { strict?: boolean } = {}): Record<string, string> {
   const { tensors, metadata } = decodeSafetensors(bytes);
   model.loadStateDict(tensors, options.strict ?? true);

@@ -7,9 +7,17 @@ import { getBackend } from '../backend/index';
 import type { ConvGeometry } from './conv';
 import { epilogueOf, type EpilogueArg } from './epilogue';
 
+/** The Winograd tile: F(4×4, 3×3) (36 transformed taps, fewer multiplies) or F(2×2, 3×3) (16, smaller rounding error). */
 export type WinogradTile = 'f4x4' | 'f2x2';
 
-/** Which algorithm a 3×3 stride-1 convolution of this size should use (measured rule). */
+/**
+ * Which algorithm a 3×3 stride-1 convolution of this size should use (measured rule).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.winogradChoice(1, 56, 56, 64)); // 'f4x4', 'f2x2' or null (im2col), by the measured rule
+ * ```
+ */
 export function winogradChoice(N: number, OH: number, OW: number, C: number): WinogradTile | null {
   const tiles4 = N * Math.ceil(OH / 4) * Math.ceil(OW / 4);
   if (tiles4 >= 8 && C >= 4) return 'f4x4';

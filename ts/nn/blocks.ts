@@ -12,11 +12,25 @@ import { Conv2d, BatchNorm2d, ReLU } from './layers';
  * A network written as a function of named sub-modules, for graphs that are not a chain
  * (skip connections, several branches): forward(x) = fn(call, x), where call(name, t) runs
  * the child `name` on t.
+ *
+ * @example
+ * ```ts
+ * const net = new sn.nn.Graph(
+ *   { stem: new sn.nn.Conv2d(3, 8, 3, { padding: 'same' }), left: new sn.nn.Conv2d(8, 8, 1), right: new sn.nn.Conv2d(8, 8, 3, { padding: 'same' }) },
+ *   (call, x) => {
+ *     const h = sn.relu(call('stem', x));
+ *     return sn.concat([call('left', h), call('right', h)]); // two branches joined on channels
+ *   },
+ * );
+ * console.log(net.call(sn.zeros([1, 16, 16, 3])).shape); // [1, 16, 16, 16]
+ * ```
  */
 export class Graph<C extends Record<string, Module>> extends Module {
+  /** The named sub-modules fn calls. */
   readonly blocks: C;
   constructor(
     blocks: C,
+    /** The computation: fn(call, x), where call(name, t) runs the block `name` on t. */
     readonly fn: (call: (name: keyof C & string, t: Tensor) => Tensor, x: Tensor) => Tensor,
   ) {
     super();
@@ -28,11 +42,23 @@ export class Graph<C extends Record<string, Module>> extends Module {
   }
 }
 
-/** y = act(body(x) + shortcut(x)); the shortcut is the identity when omitted. */
+/**
+ * y = act(body(x) + shortcut(x)); the shortcut is the identity when omitted.
+ *
+ * @example
+ * ```ts
+ * const body = new sn.nn.Sequential(new sn.nn.Conv2d(16, 16, 3, { padding: 1 }), new sn.nn.ReLU(), new sn.nn.Conv2d(16, 16, 3, { padding: 1 }));
+ * const block = new sn.nn.Residual(body); // relu(body(x) + x)
+ * console.log(block.call(sn.zeros([1, 8, 8, 16])).shape); // [1, 8, 8, 16]
+ * ```
+ */
 export class Residual extends Module {
   constructor(
+    /** The residual branch. */
     readonly body: Module,
+    /** The shortcut branch (a projection), or null for the identity. */
     readonly shortcut: Module | null = null,
+    /** Applied to the sum: 'relu' (default) or null. */
     readonly activation: 'relu' | null = 'relu',
   ) {
     super();
@@ -47,7 +73,15 @@ export class Residual extends Module {
   }
 }
 
-/** ResNet's basic block: two 3×3 conv + batch norm, with a 1×1 projection when the shape changes. */
+/**
+ * ResNet's basic block: two 3×3 conv + batch norm, with a 1×1 projection when the shape changes.
+ *
+ * @example
+ * ```ts
+ * const down = sn.nn.basicBlock(64, 128, 2); // stride 2 with a 1×1 projection shortcut
+ * console.log(down.call(sn.zeros([1, 56, 56, 64])).shape); // [1, 28, 28, 128]
+ * ```
+ */
 export function basicBlock(inC: number, outC: number, stride = 1): Residual {
   const body = new Sequential(
     new Conv2d(inC, outC, 3, { stride, padding: 1, bias: false, roundMode: 'floor' }), new BatchNorm2d(outC), new ReLU(),
@@ -59,14 +93,17 @@ export function basicBlock(inC: number, outC: number, stride = 1): Residual {
   return new Residual(body, shortcut);
 }
 
+/** The channels of an Inception module's four branches. */
 export interface InceptionChannels {
   /** 1×1 branch */
   c1: number;
   /** 3×3 branch: 1×1 reduction (0 = none) then 3×3 */
   r3: number;
+  /** 3×3 branch output channels */
   c3: number;
   /** 5×5 branch: 1×1 reduction (0 = none) then 5×5 */
   r5: number;
+  /** 5×5 branch output channels */
   c5: number;
   /** pool branch: 3×3 max pool then 1×1 projection (0 = pool only) */
   pp: number;
@@ -76,13 +113,24 @@ export interface InceptionChannels {
  * GoogLeNet's Inception module: four branches (1×1; 1×1→3×3; 1×1→5×5; 3×3 max pool→1×1)
  * concatenated along channels. Reductions of 0 give the naive module without 1×1
  * bottlenecks. Each convolution is followed by ReLU (fused into the convolution).
+ *
+ * @example
+ * ```ts
+ * const inc = new sn.nn.Inception(192, { c1: 64, r3: 96, c3: 128, r5: 16, c5: 32, pp: 32 }); // GoogLeNet's 3a
+ * console.log(inc.outChannels, inc.call(sn.zeros([1, 28, 28, 192])).shape); // 256 [1, 28, 28, 256]
+ * ```
  */
 export class Inception extends Module {
+  /** c1 + c3 + c5 + (pp or the input channels). */
   readonly outChannels: number;
   private readonly b1: Conv2d;
   private readonly b3: Sequential;
   private readonly b5: Sequential;
   private readonly bp: Conv2d | null;
+  /**
+   * @param inChannels Input channels.
+   * @param ch The branches' channels.
+   */
   constructor(readonly inChannels: number, readonly ch: InceptionChannels) {
     super();
     const conv = (i: number, o: number, k: number) => new Conv2d(i, o, k, { padding: 'same', activation: 'relu' });

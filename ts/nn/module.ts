@@ -5,11 +5,17 @@ import { Tensor, keep, tidy, shapeSize } from '../tensor/tensor';
 import { noGrad } from '../tensor/autograd';
 import { zeros } from '../ops/creation';
 
+/** One row of summary() and profile(): a leaf layer's output for the recorded input. */
 export interface LayerRecord {
+  /** The layer's dotted path ('0', 'body.1') or, at the top, its class name. */
   name: string;
+  /** The layer's class name. */
   type: string;
+  /** The output shape. */
   outShape: readonly number[];
+  /** Trainable values the layer owns itself. */
   params: number;
+  /** Forward FLOPs (2 per multiply-add) for the recorded batch. */
   flops: number; // multiply-adds × 2 of this layer's forward for the recorded batch
 }
 
@@ -21,7 +27,9 @@ export type ForwardHook = (module: Module, input: Tensor, output: Tensor) => Ten
 
 /** What capture() returns: the model's output and the named layers' outputs. */
 export interface Captured {
+  /** The model's output. */
   output: Tensor;
+  /** The requested layers' outputs, by the names asked for. */
   captured: Record<string, Tensor>;
 }
 
@@ -29,7 +37,29 @@ export interface Captured {
 let recorder: LayerRecord[] | null = null;
 let recordPrefix: string[] = [];
 
+/**
+ * A layer or a network: named parameters (trainable tensors), buffers (running statistics) and
+ * child modules, with forward() as its computation. Subclass it for a custom layer; call it with
+ * call(x).
+ *
+ * @example
+ * ```ts
+ * class Scale extends sn.nn.Module {
+ *   readonly gain: sn.Tensor;
+ *   constructor(channels: number) {
+ *     super();
+ *     this.gain = this.param('gain', sn.ones([channels])); // trainable, saved in stateDict
+ *   }
+ *   forward(x: sn.Tensor): sn.Tensor {
+ *     return sn.mul(x, this.gain); // NHWC: one gain per channel
+ *   }
+ * }
+ * const net = new sn.nn.Sequential(new sn.nn.Conv2d(3, 4, 3), new Scale(4));
+ * console.log(net.call(sn.zeros([1, 8, 8, 3])).shape, Object.keys(net.stateDict())); // [1, 6, 6, 4] ['0.weight', '0.bias', '1.gain']
+ * ```
+ */
 export abstract class Module {
+  /** True in train() mode (dropout active, batch norm on batch statistics), false after eval(). */
   training = true;
   /** A name for capture() besides the module's path (e.g. 'conv1'); see named(). */
   name: string | undefined = undefined;
@@ -38,9 +68,31 @@ export abstract class Module {
   private readonly _buffers = new Map<string, Tensor>();
   private readonly _children = new Map<string, Module>();
 
+  /**
+   * The computation, which subclasses define; run a module with call(), which also fires hooks and
+   * records summary() rows.
+   *
+   * @example
+   * ```ts
+   * class Double extends sn.nn.Module {
+   *   forward(x: sn.Tensor): sn.Tensor {
+   *     return sn.mul(x, 2);
+   *   }
+   * }
+   * console.log(new Double().call(sn.tensor([1, 2])).toArray()); // [2, 4]
+   * ```
+   */
   abstract forward(x: Tensor, ...rest: Tensor[]): Tensor;
 
-  /** forward(), then the forward hooks, plus bookkeeping for summary(). */
+  /**
+   * forward(), then the forward hooks, plus bookkeeping for summary().
+   *
+   * @example
+   * ```ts
+   * const layer = new sn.nn.Linear(4, 2);
+   * console.log(layer.call(sn.ones([3, 4])).shape); // [3, 2]
+   * ```
+   */
   call(x: Tensor, ...rest: Tensor[]): Tensor {
     let y = this.forward(x, ...rest);
     if (this._hooks.length) {
@@ -69,6 +121,14 @@ export abstract class Module {
    * Runs `hook(module, input, output)` after every forward pass of this module (children's
    * hooks fire before their parent's, a module's hooks in the order added). Returns a
    * function that removes the hook.
+   *
+   * @example
+   * ```ts
+   * const net = new sn.nn.Sequential(new sn.nn.Linear(4, 8), new sn.nn.ReLU());
+   * const remove = net.layers[0].onForward((_m, _x, y) => console.log('fc out', y.shape));
+   * net.call(sn.ones([2, 4])); // prints: fc out [2, 8]
+   * remove();
+   * ```
    */
   onForward(hook: ForwardHook): () => void {
     if (typeof hook !== 'function') throw opError('onForward', `hook must be a function, got ${typeof hook}`);
@@ -78,14 +138,31 @@ export abstract class Module {
     };
   }
 
-  /** Sets the name capture() knows this module by, besides its path; returns the module. */
+  /**
+   * Sets the name capture() knows this module by, besides its path; returns the module.
+   *
+   * @example
+   * ```ts
+   * const net = new sn.nn.Sequential(new sn.nn.Conv2d(1, 4, 3).named('conv1'), new sn.nn.ReLU());
+   * const { captured } = net.capture(sn.zeros([1, 8, 8, 1]), ['conv1']);
+   * console.log(captured.conv1.shape); // [1, 6, 6, 4]
+   * ```
+   */
   named(name: string): this {
     if (typeof name !== 'string' || name === '') throw opError('named', `name must be a non-empty string, got ${JSON.stringify(name)}`);
     this.name = name;
     return this;
   }
 
-  /** Every module below this one (this one first, path ''), by dotted path. */
+  /**
+   * Every module below this one (this one first, path ''), by dotted path.
+   *
+   * @example
+   * ```ts
+   * const net = new sn.nn.Sequential(new sn.nn.Linear(2, 2), new sn.nn.ReLU());
+   * console.log(net.namedModules().map(([path, m]) => `${path || '(root)'} ${m.constructor.name}`)); // ['(root) Sequential', '0 Linear', '1 ReLU']
+   * ```
+   */
   namedModules(prefix = ''): [string, Module][] {
     const out: [string, Module][] = [[prefix, this]];
     for (const [n, c] of this._children) out.push(...c.namedModules(prefix ? `${prefix}.${n}` : n));
@@ -97,6 +174,13 @@ export abstract class Module {
    * ('3', 'body.0') or by the name given with named() ('conv1', 'pool2'); a layer run more
    * than once keeps its last output. The captured tensors are the forward's own
    * intermediates: inside tidy(), return them or keep() them to use them after.
+   *
+   * @example
+   * ```ts
+   * const net = sn.nn.models.lenet5();
+   * const { output, captured } = net.capture(sn.zeros([1, 28, 28, 1]), ['conv1', 'pool2']);
+   * console.log(output.shape, captured.conv1.shape, captured.pool2.shape); // [1, 10] [1, 28, 28, 6] [1, 5, 5, 16]
+   * ```
    */
   capture(x: Tensor, names: readonly string[]): Captured {
     if (!Array.isArray(names)) throw opError('capture', `names must be an array of layer names, got ${typeof names}`);
@@ -125,12 +209,32 @@ export abstract class Module {
     }
   }
 
-  /** Forward FLOPs (2 per multiply-add) for summary(); layers that compute override it. */
+  /**
+   * Forward FLOPs (2 per multiply-add) for summary(); layers that compute override it.
+   *
+   * @example
+   * ```ts
+   * console.log(new sn.nn.Linear(100, 10).flops([32, 100], [32, 10])); // 64000 = 2·32·100·10
+   * ```
+   */
   flops(_inShape: readonly number[], _outShape: readonly number[]): number {
     return 0;
   }
 
-  /** Registers a trainable parameter; it lives until the module is disposed. */
+  /**
+   * Registers a trainable parameter; it lives until the module is disposed.
+   *
+   * @example
+   * ```ts
+   * class Bias extends sn.nn.Module {
+   *   readonly b = this.param('b', sn.zeros([3]));
+   *   forward(x: sn.Tensor): sn.Tensor {
+   *     return sn.add(x, this.b);
+   *   }
+   * }
+   * console.log(new Bias().numParameters()); // 3
+   * ```
+   */
   protected param(name: string, t: Tensor): Tensor {
     keep(t);
     t.requiresGrad = true;
@@ -138,14 +242,49 @@ export abstract class Module {
     return t;
   }
 
-  /** Registers a non-trainable tensor that belongs in stateDict (e.g. running mean). */
+  /**
+   * Registers a non-trainable tensor that belongs in stateDict (e.g. running mean).
+   *
+   * @example
+   * ```ts
+   * class Counter extends sn.nn.Module {
+   *   constructor() {
+   *     super();
+   *     this.buffer('seen', sn.zeros([1])); // saved in stateDict, not trained
+   *   }
+   *   forward(x: sn.Tensor): sn.Tensor {
+   *     return x;
+   *   }
+   * }
+   * console.log(Object.keys(new Counter().stateDict())); // ['seen']
+   * ```
+   */
   protected buffer(name: string, t: Tensor): Tensor {
     keep(t);
     this._buffers.set(name, t);
     return t;
   }
 
-  /** Replaces a buffer's tensor (running statistics updated out of place). */
+  /**
+   * Replaces a buffer's tensor (running statistics updated out of place).
+   *
+   * @example
+   * ```ts
+   * class RunningMax extends sn.nn.Module {
+   *   constructor() {
+   *     super();
+   *     this.buffer('max', sn.full([1], -Infinity));
+   *   }
+   *   forward(x: sn.Tensor): sn.Tensor {
+   *     this.setBuffer('max', sn.noGrad(() => sn.maximum(this.getBuffer('max'), sn.max(x)))); // the old one is freed
+   *     return x;
+   *   }
+   * }
+   * const m = new RunningMax();
+   * m.call(sn.tensor([3, 7]));
+   * console.log(m.stateDict().max.item()); // 7
+   * ```
+   */
   protected setBuffer(name: string, t: Tensor): void {
     const old = this._buffers.get(name);
     keep(t);
@@ -153,21 +292,69 @@ export abstract class Module {
     if (old && old !== t) old.dispose();
   }
 
+  /**
+   * A buffer's current tensor, by name.
+   *
+   * @example
+   * ```ts
+   * class Shift extends sn.nn.Module {
+   *   constructor() {
+   *     super();
+   *     this.buffer('offset', sn.full([1], 2));
+   *   }
+   *   forward(x: sn.Tensor): sn.Tensor {
+   *     return sn.add(x, this.getBuffer('offset'));
+   *   }
+   * }
+   * console.log(new Shift().call(sn.tensor([1])).toArray()); // [3]
+   * ```
+   */
   protected getBuffer(name: string): Tensor {
     return this._buffers.get(name)!;
   }
 
-  /** Registers a child module under a name (used for parameter names). */
+  /**
+   * Registers a child module under a name (used for parameter names).
+   *
+   * @example
+   * ```ts
+   * class Block extends sn.nn.Module {
+   *   readonly fc = this.child('fc', new sn.nn.Linear(4, 4)); // parameters named 'fc.weight', 'fc.bias'
+   *   forward(x: sn.Tensor): sn.Tensor {
+   *     return sn.relu(this.fc.call(x));
+   *   }
+   * }
+   * console.log(new Block().namedParameters().map(([n]) => n)); // ['fc.weight', 'fc.bias']
+   * ```
+   */
   protected child<M extends Module>(name: string, m: M): M {
     if (!(m instanceof Module)) throw opError('Module', `child '${name}' must be a Module`);
     this._children.set(name, m);
     return m;
   }
 
+  /**
+   * The direct children, by name.
+   *
+   * @example
+   * ```ts
+   * const net = new sn.nn.Sequential(new sn.nn.Linear(2, 2), new sn.nn.ReLU());
+   * console.log(net.children().map(([name]) => name)); // ['0', '1']
+   * ```
+   */
   children(): [string, Module][] {
     return [...this._children.entries()];
   }
 
+  /**
+   * Every trainable tensor of this module and its children, by dotted name.
+   *
+   * @example
+   * ```ts
+   * const net = new sn.nn.Sequential(new sn.nn.Linear(2, 3));
+   * console.log(net.namedParameters().map(([n, p]) => `${n} ${p.shape}`)); // ['0.weight 2,3', '0.bias 3']
+   * ```
+   */
   namedParameters(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [n, p] of this._params) out.push([prefix + n, p]);
@@ -175,10 +362,29 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * Every trainable tensor, for an optimizer.
+   *
+   * @example
+   * ```ts
+   * const net = new sn.nn.Sequential(new sn.nn.Linear(4, 2));
+   * const opt = new sn.optim.Adam(net.parameters(), { lr: 1e-3 });
+   * console.log(net.parameters().length); // 2: weight and bias
+   * ```
+   */
   parameters(): Tensor[] {
     return this.namedParameters().map(([, p]) => p);
   }
 
+  /**
+   * Every buffer (running statistics) of this module and its children, by dotted name.
+   *
+   * @example
+   * ```ts
+   * const net = new sn.nn.Sequential(new sn.nn.BatchNorm2d(8));
+   * console.log(net.namedBuffers().map(([n]) => n)); // ['0.runningMean', '0.runningVar']
+   * ```
+   */
   namedBuffers(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [n, b] of this._buffers) out.push([prefix + n, b]);
@@ -186,16 +392,48 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * Training mode (the default) for this module and its children: dropout active, batch norm on
+   * the batch's statistics. train(false) is eval().
+   *
+   * @example
+   * ```ts
+   * const net = new sn.nn.Sequential(new sn.nn.Dropout(0.5));
+   * net.train();
+   * console.log(net.training, net.layers[0].training); // true true
+   * ```
+   */
   train(on = true): this {
     this.training = on;
     for (const c of this._children.values()) c.train(on);
     return this;
   }
 
+  /**
+   * Inference mode for this module and its children: dropout off, batch norm on running statistics.
+   *
+   * @example
+   * ```ts
+   * const net = sn.nn.models.lenet5().eval();
+   * const probs = sn.noGrad(() => sn.softmax(net.call(sn.zeros([1, 28, 28, 1]))));
+   * console.log(probs.shape); // [1, 10]
+   * ```
+   */
   eval(): this {
     return this.train(false);
   }
 
+  /**
+   * Frees every parameter's gradient (before the next backward()).
+   *
+   * @example
+   * ```ts
+   * const fc = new sn.nn.Linear(3, 1);
+   * sn.sum(fc.call(sn.ones([2, 3]))).backward();
+   * fc.zeroGrad();
+   * console.log(fc.weight.grad); // null
+   * ```
+   */
   zeroGrad(): void {
     for (const p of this.parameters()) {
       p.grad?.dispose();
@@ -203,12 +441,30 @@ export abstract class Module {
     }
   }
 
-  /** Parameters and buffers by dotted name (the tensors themselves, not copies). */
+  /**
+   * Parameters and buffers by dotted name (the tensors themselves, not copies).
+   *
+   * @example
+   * ```ts
+   * const net = new sn.nn.Sequential(new sn.nn.Conv2d(1, 2, 3), new sn.nn.BatchNorm2d(2));
+   * console.log(Object.keys(net.stateDict())); // ['0.weight', '0.bias', '1.weight', '1.bias', '1.runningMean', '1.runningVar']
+   * ```
+   */
   stateDict(): Record<string, Tensor> {
     return Object.fromEntries([...this.namedParameters(), ...this.namedBuffers()]);
   }
 
-  /** Copies values in by name; every name and shape must match unless strict is false. */
+  /**
+   * Copies values in by name; every name and shape must match unless strict is false.
+   *
+   * @example
+   * ```ts
+   * const a = new sn.nn.Linear(3, 2);
+   * const b = new sn.nn.Linear(3, 2);
+   * b.loadStateDict(a.stateDict()); // or a decoded safetensors file: sn.io.decodeSafetensors(bytes)
+   * console.log(b.weight.toArray()); // a's weights
+   * ```
+   */
   loadStateDict(state: Record<string, Tensor | { shape: readonly number[]; data: ArrayLike<number> }>, strict = true): void {
     const mine = this.stateDict();
     for (const [name, t] of Object.entries(mine)) {
@@ -225,7 +481,14 @@ export abstract class Module {
     if (strict) for (const name of Object.keys(state)) if (!(name in mine)) throw opError('loadStateDict', `unexpected entry '${name}'`);
   }
 
-  /** Number of trainable values. */
+  /**
+   * Number of trainable values.
+   *
+   * @example
+   * ```ts
+   * console.log(sn.nn.models.lenet5().numParameters()); // 61706
+   * ```
+   */
   numParameters(): number {
     return this.parameters().reduce((s, p) => s + p.size, 0);
   }
@@ -233,6 +496,12 @@ export abstract class Module {
   /**
    * A table of every leaf layer for an input of this shape (batch 1 if the first dimension
    * is omitted): output shape, parameters, activation memory (float32) and FLOPs.
+   *
+   * @example
+   * ```ts
+   * const net = new sn.nn.Sequential(new sn.nn.Conv2d(1, 8, 3, { padding: 'same' }), new sn.nn.ReLU(), new sn.nn.Flatten(), new sn.nn.Linear(28 * 28 * 8, 10));
+   * console.log(net.summary([1, 28, 28, 1])); // one row per layer: output shape, parameters, activations, FLOPs
+   * ```
    */
   summary(inputShape: readonly number[]): string {
     const rows = this.profile(inputShape);
@@ -256,7 +525,15 @@ export abstract class Module {
     return [line(table[0]), sep, ...table.slice(1, -1).map(line), sep, line(table[table.length - 1])].join('\n');
   }
 
-  /** The per-layer records behind summary(). */
+  /**
+   * The per-layer records behind summary().
+   *
+   * @example
+   * ```ts
+   * const rows = sn.nn.models.lenet5().profile([1, 28, 28, 1]);
+   * console.log(rows.map((r) => `${r.name} ${r.outShape} ${r.flops}`));
+   * ```
+   */
   profile(inputShape: readonly number[]): LayerRecord[] {
     const wasTraining = this.training;
     this.eval();
@@ -272,14 +549,37 @@ export abstract class Module {
     return rows;
   }
 
-  /** Frees every parameter and buffer. */
+  /**
+   * Frees every parameter and buffer.
+   *
+   * @example
+   * ```ts
+   * const net = sn.nn.models.lenet5();
+   * net.dispose();
+   * console.log(net.parameters()[0].isDisposed); // true
+   * ```
+   */
   dispose(): void {
     for (const p of this.parameters()) p.dispose();
     for (const [, b] of this.namedBuffers()) b.dispose();
   }
 }
 
-/** Names layers in summary() while a container runs its children. */
+/**
+ * Names layers in summary() while a container runs its children.
+ *
+ * @example
+ * ```ts
+ * class Twice extends sn.nn.Module {
+ *   readonly inner = this.child('inner', new sn.nn.Linear(4, 4));
+ *   forward(x: sn.Tensor): sn.Tensor {
+ *     // summary() rows are named 'inner' (not the class name) when a child runs through callChild
+ *     return sn.nn.callChild('inner', this.inner, sn.nn.callChild('inner', this.inner, x));
+ *   }
+ * }
+ * console.log(new Twice().summary([1, 4]));
+ * ```
+ */
 export function callChild(name: string, m: Module, x: Tensor, ...rest: Tensor[]): Tensor {
   if (!recorder) return m.call(x, ...rest);
   recordPrefix.push(name);
@@ -290,8 +590,20 @@ export function callChild(name: string, m: Module, x: Tensor, ...rest: Tensor[])
   }
 }
 
-/** Layers in order; each one's output is the next one's input. */
+/**
+ * Layers in order; each one's output is the next one's input.
+ *
+ * @example
+ * ```ts
+ * const net = new sn.nn.Sequential(
+ *   new sn.nn.Conv2d(1, 8, 3, { padding: 'same' }), new sn.nn.ReLU(), new sn.nn.MaxPool2d(2),
+ *   new sn.nn.Flatten(), new sn.nn.Linear(14 * 14 * 8, 10),
+ * );
+ * console.log(net.call(sn.zeros([2, 28, 28, 1])).shape); // [2, 10]
+ * ```
+ */
 export class Sequential extends Module {
+  /** The layers, in order (also the children '0', '1', …). */
   readonly layers: Module[];
   constructor(...layers: Module[]) {
     super();

@@ -21,42 +21,118 @@ function unary(op: string, x: Tensor, fwd: Fwd, bwd: Bwd, from: 'x' | 'y', param
   });
 }
 
+/**
+ * max(x, 0).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.relu(sn.tensor([-1, 0, 2])).toArray()); // [0, 0, 2]
+ * ```
+ */
 export const relu = (x: Tensor): Tensor =>
   unary('relu', x, (a, b, n) => A.reluFwd(a, b, n), (s, dy, dx, n) => A.reluBwd(s, dy, dx, n), 'y');
 
+/**
+ * x > 0 ? x : slope·x (default slope 0.01).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.leakyRelu(sn.tensor([-10, 3]), 0.1).toArray()); // [-1, 3]
+ * ```
+ */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   checkNumber('leakyRelu', 'slope', slope);
   return unary('leakyRelu', x, (a, b, n, p) => A.leakyReluFwd(a, b, n, p), (s, dy, dx, n, p) => A.leakyReluBwd(s, dy, dx, n, p), 'x', slope);
 }
 
+/**
+ * x > 0 ? x : alpha·(eˣ − 1) (default alpha 1).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.elu(sn.tensor([-1, 2])).toArray()); // [-0.632…, 2]
+ * ```
+ */
 export function elu(x: Tensor, alpha = 1): Tensor {
   checkNumber('elu', 'alpha', alpha, { min: 0 });
   return unary('elu', x, (a, b, n, p) => A.eluFwd(a, b, n, p), (s, dy, dx, n, p) => A.eluBwd(s, dy, dx, n, p), 'y', alpha);
 }
 
+/**
+ * 1 / (1 + e⁻ˣ).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.sigmoid(sn.tensor([0])).toArray()); // [0.5]
+ * ```
+ */
 export const sigmoid = (x: Tensor): Tensor =>
   unary('sigmoid', x, (a, b, n) => A.sigmoidFwd(a, b, n), (s, dy, dx, n) => A.sigmoidBwd(s, dy, dx, n), 'y');
 
+/**
+ * The hyperbolic tangent.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.tanh(sn.tensor([0, 100])).toArray()); // [0, 1]
+ * ```
+ */
 export const tanh = (x: Tensor): Tensor =>
   unary('tanh', x, (a, b, n) => A.tanhFwd(a, b, n), (s, dy, dx, n) => A.tanhBwd(s, dy, dx, n), 'y');
 
+/**
+ * log(1 + eˣ), without overflow.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.softplus(sn.tensor([0])).toArray()); // [0.693…]
+ * ```
+ */
 export const softplus = (x: Tensor): Tensor =>
   unary('softplus', x, (a, b, n) => A.softplusFwd(a, b, n), (s, dy, dx, n) => A.softplusBwd(s, dy, dx, n), 'x');
 
+/**
+ * eˣ.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.exp(sn.tensor([0, 1])).toArray()); // [1, 2.718…]
+ * ```
+ */
 export const exp = (x: Tensor): Tensor =>
   unary('exp', x, (a, b, n) => A.expFwd(a, b, n), (s, dy, dx, n) => E.binary(OP.MUL, s, dy, dx, n), 'y');
 
-/** sign(x); its gradient is the straight-through estimator: dy where |x| ≤ 1, else 0. */
+/**
+ * sign(x); its gradient is the straight-through estimator: dy where |x| ≤ 1, else 0.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.sign(sn.tensor([-3, 0, 2])).toArray()); // [-1, 0, 1]
+ * ```
+ */
 export const sign = (x: Tensor): Tensor =>
   unary('sign', x, (a, b, n) => A.signFwd(a, b, n), (s, dy, dx, n) => A.signBwd(s, dy, dx, n), 'x');
 
-/** min(max(x, 0), 6) (MobileNet's ReLU6). */
+/**
+ * min(max(x, 0), 6) (MobileNet's ReLU6).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.relu6(sn.tensor([-1, 3, 9])).toArray()); // [0, 3, 6]
+ * ```
+ */
 export const relu6 = (x: Tensor): Tensor =>
   unary('relu6', x, (a, b, n) => A.relu6Fwd(a, b, n), (s, dy, dx, n) => A.relu6Bwd(s, dy, dx, n), 'x');
 
 /**
  * clip(x, min, max) = min(max(x, min), max) (PyTorch's clamp; a missing bound is unbounded;
  * NaN stays NaN). The gradient passes where min ≤ x ≤ max.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.clip(sn.tensor([-2, 0.5, 3]), 0, 1).toArray()); // [0, 0.5, 1]
+ * console.log(sn.clip(sn.tensor([-2, 3]), null, 1).toArray());    // [-2, 1]: no lower bound
+ * ```
  */
 export function clip(x: Tensor, min?: number | null, max?: number | null): Tensor {
   const lo = min ?? -Infinity;
@@ -69,6 +145,12 @@ export function clip(x: Tensor, min?: number | null, max?: number | null): Tenso
 /**
  * clip(alpha·x + beta, 0, 1). Defaults are PyTorch's Hardsigmoid (1/6, 1/2); ONNX's
  * HardSigmoid uses alpha 0.2, beta 0.5.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.hardSigmoid(sn.tensor([-3, 0, 3])).toArray()); // [0, 0.5, 1]
+ * console.log(sn.hardSigmoid(sn.tensor([0]), { alpha: 0.2, beta: 0.5 }).toArray()); // [0.5] (ONNX's constants)
+ * ```
  */
 export function hardSigmoid(x: Tensor, options: { alpha?: number; beta?: number } = {}): Tensor {
   const o = checkOptions('hardSigmoid', options, ['alpha', 'beta']);
@@ -77,17 +159,38 @@ export function hardSigmoid(x: Tensor, options: { alpha?: number; beta?: number 
   return unary('hardSigmoid', x, (a, b, n, p, q) => A.hardSigmoidFwd(a, b, n, p, q), (s, dy, dx, n, p, q) => A.hardSigmoidBwd(s, dy, dx, n, p, q), 'x', alpha, beta);
 }
 
-/** x·relu6(x + 3)/6 (MobileNetV3). */
+/**
+ * x·relu6(x + 3)/6 (MobileNetV3).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.hardSwish(sn.tensor([-4, 0, 4])).toArray()); // [-0, 0, 4]
+ * ```
+ */
 export const hardSwish = (x: Tensor): Tensor =>
   unary('hardSwish', x, (a, b, n) => A.hardSwishFwd(a, b, n), (s, dy, dx, n) => A.hardSwishBwd(s, dy, dx, n), 'x');
 
-/** x·sigmoid(x) (swish). */
+/**
+ * x·sigmoid(x) (swish).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.silu(sn.tensor([0, 1])).toArray()); // [0, 0.731…]
+ * ```
+ */
 export const silu = (x: Tensor): Tensor =>
   unary('silu', x, (a, b, n) => A.siluFwd(a, b, n), (s, dy, dx, n) => A.siluBwd(s, dy, dx, n), 'x');
 
 /**
  * GELU: x·Φ(x) with the exact erf form (default), or PyTorch's approximate: 'tanh' form
  * x/2·(1 + tanh(√(2/π)(x + 0.044715x³))).
+ *
+ * @example
+ * ```ts
+ * const x = sn.tensor([-1, 0, 1]);
+ * console.log(sn.gelu(x).toArray());                         // [-0.1587, 0, 0.8413]
+ * console.log(sn.gelu(x, { approximate: 'tanh' }).toArray()); // [-0.1588, 0, 0.8412]
+ * ```
  */
 export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   const o = checkOptions('gelu', options, ['approximate']);
@@ -98,25 +201,60 @@ export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {})
     : unary('gelu', x, (a, b, n) => A.geluFwd(a, b, n), (s, dy, dx, n) => A.geluBwd(s, dy, dx, n), 'x');
 }
 
-/** log(sigmoid(x)), computed without overflow. */
+/**
+ * log(sigmoid(x)), computed without overflow.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.logSigmoid(sn.tensor([-100, 0])).toArray()); // [-100, -0.693…]
+ * ```
+ */
 export const logSigmoid = (x: Tensor): Tensor =>
   unary('logSigmoid', x, (a, b, n) => A.logSigmoidFwd(a, b, n), (s, dy, dx, n) => A.logSigmoidBwd(s, dy, dx, n), 'x');
 
-/** √x (NaN below 0). */
+/**
+ * √x (NaN below 0).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.sqrt(sn.tensor([4, 9])).toArray()); // [2, 3]
+ * ```
+ */
 export const sqrt = (x: Tensor): Tensor =>
   unary('sqrt', x, (a, b, n) => A.sqrtFwd(a, b, n), (s, dy, dx, n) => A.sqrtBwd(s, dy, dx, n), 'y');
 
-/** Natural logarithm (−inf at 0, NaN below). */
+/**
+ * Natural logarithm (−inf at 0, NaN below).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.log(sn.tensor([1, Math.E])).toArray()); // [0, 1]
+ * ```
+ */
 export const log = (x: Tensor): Tensor =>
   unary('log', x, (a, b, n) => A.logFwd(a, b, n), (s, dy, dx, n) => A.logBwd(s, dy, dx, n), 'x');
 
-/** |x|; the gradient is sign(x), 0 at 0. */
+/**
+ * |x|; the gradient is sign(x), 0 at 0.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.abs(sn.tensor([-2, 3])).toArray()); // [2, 3]
+ * ```
+ */
 export const abs = (x: Tensor): Tensor =>
   unary('abs', x, (a, b, n) => A.absFwd(a, b, n), (s, dy, dx, n) => A.absBwd(s, dy, dx, n), 'x');
 
 /**
  * PReLU: x > 0 ? x : slope·x with one learned slope per channel (the last axis, NHWC) or one
  * shared slope (shape [1]).
+ *
+ * @example
+ * ```ts
+ * const x = sn.tensor([-1, -1, 2, 2], [1, 1, 2, 2]); // NHWC, 2 channels
+ * const slope = sn.tensor([0.1, 0.5]);             // one per channel
+ * console.log(sn.prelu(x, slope).toArray()); // [[[[-0.1, -0.5], [2, 2]]]]
+ * ```
  */
 export function prelu(x: Tensor, slope: Tensor): Tensor {
   const op = 'prelu';

@@ -156,22 +156,74 @@ function binary(code: OpCode, aIn: Operand, bIn: Operand): Tensor {
   }), temps);
 }
 
-/** a + b with numpy broadcasting. */
+/**
+ * a + b with numpy broadcasting.
+ *
+ * @example
+ * ```ts
+ * const a = sn.tensor([1, 2, 3, 4], [2, 2]);
+ * console.log(sn.add(a, sn.tensor([10, 20])).toArray()); // [[11, 22], [13, 24]]
+ * console.log(sn.add(a, 1).toArray()); // [[2, 3], [4, 5]]
+ * ```
+ */
 export const add = (a: Operand, b: Operand): Tensor => binary(OP.ADD, a, b);
-/** a − b with numpy broadcasting. */
+/**
+ * a − b with numpy broadcasting.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.sub(sn.tensor([5, 7]), 2).toArray()); // [3, 5]
+ * ```
+ */
 export const sub = (a: Operand, b: Operand): Tensor => binary(OP.SUB, a, b);
-/** a · b with numpy broadcasting. */
+/**
+ * a · b with numpy broadcasting.
+ *
+ * @example
+ * ```ts
+ * const x = sn.tensor([1, 2, 3, 4, 5, 6], [1, 1, 2, 3]); // NHWC, 3 channels
+ * const scale = sn.tensor([1, 10, 100]);                 // one factor per channel
+ * console.log(sn.mul(x, scale).toArray()); // [[[[1, 20, 300], [4, 50, 600]]]]
+ * ```
+ */
 export const mul = (a: Operand, b: Operand): Tensor => binary(OP.MUL, a, b);
-/** a / b with numpy broadcasting. */
+/**
+ * a / b with numpy broadcasting.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.div(sn.tensor([1, 4]), sn.tensor([2, 8])).toArray()); // [0.5, 0.5]
+ * ```
+ */
 export const div = (a: Operand, b: Operand): Tensor => binary(OP.DIV, a, b);
-/** Elementwise minimum (NaN propagates; on a tie the gradient is split in halves, as PyTorch). */
+/**
+ * Elementwise minimum (NaN propagates; on a tie the gradient is split in halves, as PyTorch).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.minimum(sn.tensor([1, 5, 3]), 2).toArray()); // [1, 2, 2]
+ * ```
+ */
 export const minimum = (a: Operand, b: Operand): Tensor => binary(OP.MIN, a, b);
-/** Elementwise maximum (NaN propagates; on a tie the gradient is split in halves, as PyTorch). */
+/**
+ * Elementwise maximum (NaN propagates; on a tie the gradient is split in halves, as PyTorch).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.maximum(sn.tensor([1, 5, 3]), 2).toArray()); // [2, 5, 3]
+ * ```
+ */
 export const maximum = (a: Operand, b: Operand): Tensor => binary(OP.MAX, a, b);
 
 /**
  * a^b with numpy broadcasting. A negative base gives a real result for an integer exponent
  * only (NaN otherwise, as PyTorch); x^0 = 1.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.pow(sn.tensor([1, 2, 3]), 2).toArray()); // [1, 4, 9]
+ * console.log(sn.pow(sn.tensor([-8]), 1 / 3).toArray());  // [NaN]: a non-integer power of a negative base
+ * ```
  */
 export function pow(a: Operand, b: Operand): Tensor {
   if (typeof b === 'number' && a instanceof Tensor) return powScalar(a, checkNumber('pow', 'b', b));
@@ -191,7 +243,14 @@ function powScalar(x: Tensor, p: number): Tensor {
   });
 }
 
-/** -x */
+/**
+ * -x
+ *
+ * @example
+ * ```ts
+ * console.log(sn.neg(sn.tensor([1, -2])).toArray()); // [-1, 2]
+ * ```
+ */
 export function neg(x: Tensor): Tensor {
   return mul(x, -1);
 }
@@ -199,6 +258,13 @@ export function neg(x: Tensor): Tensor {
 /**
  * cond ≠ 0 ? a : b, elementwise, the three broadcast together (numpy's where). cond is a
  * tensor of 0/1 (any nonzero counts as true) and gets no gradient.
+ *
+ * @example
+ * ```ts
+ * const x = sn.tensor([-1, 2, -3, 4]);
+ * const positive = sn.tensor([0, 1, 0, 1]);
+ * console.log(sn.where(positive, x, 0).toArray()); // [0, 2, 0, 4]
+ * ```
  */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const op = 'where';
@@ -232,7 +298,14 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   }
 }
 
-/** x broadcast to `shape` (numpy rules: x's shape aligned to the right, 1s repeat). */
+/**
+ * x broadcast to `shape` (numpy rules: x's shape aligned to the right, 1s repeat).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.broadcastTo(sn.tensor([1, 2]), [2, 2]).toArray()); // [[1, 2], [1, 2]]
+ * ```
+ */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   const op = 'broadcastTo';
   checkTensor(op, 'x', x);

@@ -7,8 +7,11 @@ import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
 import { checkTensor, checkOptions } from './check';
 
+/** Options of matmul. */
 export interface MatmulOptions {
+  /** Use a's last two dimensions swapped ([..., K, M]). */
   transposeA?: boolean;
+  /** Use b's last two dimensions swapped ([..., N, K]). */
   transposeB?: boolean;
 }
 
@@ -16,6 +19,15 @@ export interface MatmulOptions {
  * a [..., M, K] (or [..., K, M] with transposeA) times b [..., K, N] (or [..., N, K] with
  * transposeB), both of rank ≥ 2: the leading (batch) dimensions broadcast as numpy's, one
  * packed GEMM per batch entry (a's batch folded into M when b has none).
+ *
+ * @example
+ * ```ts
+ * const a = sn.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+ * const b = sn.ones([3, 2]);
+ * console.log(sn.matmul(a, b).toArray());                        // [[6, 6], [15, 15]]
+ * console.log(sn.matmul(a, a, { transposeB: true }).shape);      // [2, 2]
+ * console.log(sn.matmul(sn.zeros([4, 2, 3]), b).shape);          // [4, 2, 2]: batched
+ * ```
  */
 export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions | null): Tensor {
   const op = 'matmul';
@@ -115,7 +127,17 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions | null): Te
   });
 }
 
-/** y = x·w + b for x [N, in], w [in, out], b [out]: one GEMM with the bias in its epilogue. */
+/**
+ * y = x·w + b for x [N, in], w [in, out], b [out]: one GEMM with the bias in its epilogue.
+ *
+ * @example
+ * ```ts
+ * const x = sn.randn([8, 4], { seed: 1 });
+ * const w = sn.randn([4, 3], { seed: 2 }); // [in, out]
+ * const b = sn.zeros([3]);
+ * console.log(sn.linear(x, w, b, { activation: 'relu' }).shape); // [8, 3]
+ * ```
+ */
 export function linear(x: Tensor, w: Tensor, b?: Tensor | null, options: { activation?: 'relu' | null } = {}): Tensor {
   const op = 'linear';
   checkTensor(op, 'x', x);

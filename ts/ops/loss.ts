@@ -9,8 +9,10 @@ import { tensor } from './creation';
 import { checkTensor, checkNumber, checkOptions, sameShape } from './check';
 import { normAxis } from './strided';
 
+/** Class labels: integers (one per row) or a Tensor [N, C] of target distributions. */
 export type Labels = Int32Array | Uint8Array | number[] | Tensor;
 
+/** Options of softmax and logSoftmax. */
 export interface SoftmaxOptions {
   /** The axis normalised over (negative from the end); default -1, the last. */
   axis?: number;
@@ -38,9 +40,24 @@ function softmaxLike(op: 'softmax' | 'logSoftmax', x: Tensor, options: SoftmaxOp
   });
 }
 
-/** Softmax along options.axis (default the last), numerically stable. */
+/**
+ * Softmax along options.axis (default the last), numerically stable.
+ *
+ * @example
+ * ```ts
+ * const p = sn.softmax(sn.tensor([1, 2, 3]));
+ * console.log(p.toArray()); // [0.090…, 0.244…, 0.665…], summing to 1
+ * ```
+ */
 export const softmax = (x: Tensor, options?: SoftmaxOptions | null): Tensor => softmaxLike('softmax', x, options);
-/** log(softmax(x)) along options.axis (default the last), without forming the softmax. */
+/**
+ * log(softmax(x)) along options.axis (default the last), without forming the softmax.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.logSoftmax(sn.tensor([0, 0])).toArray()); // [-0.693…, -0.693…]
+ * ```
+ */
 export const logSoftmax = (x: Tensor, options?: SoftmaxOptions | null): Tensor => softmaxLike('logSoftmax', x, options);
 
 // Integer labels into an i32 block (a tensor-sized allocation freed with the loss).
@@ -72,6 +89,16 @@ const dyValue = (dy: Tensor): number => getBackend().f32()[f32Index(dy.ptr)];
 /**
  * Mean cross-entropy of softmax(logits) [N, C] against integer labels (Int32Array, numbers)
  * or target distributions (a Tensor [N, C], one-hot or soft).
+ *
+ * @example
+ * ```ts
+ * const logits = sn.randn([4, 10], { seed: 1, requiresGrad: true });
+ * const loss = sn.crossEntropy(logits, [3, 1, 4, 1]);          // integer labels
+ * loss.backward();
+ * console.log(loss.item() > 0, logits.grad?.shape);             // true [4, 10]
+ * const soft = sn.softmax(sn.randn([4, 10], { seed: 2 }));
+ * console.log(sn.crossEntropy(logits, soft).rank);              // 0: distributions as targets
+ * ```
  */
 export function crossEntropy(logits: Tensor, labels: Labels): Tensor {
   const op = 'crossEntropy';
@@ -127,7 +154,14 @@ export function oneHot(labels: ArrayLike<number>, classes: number): Tensor {
   return tensor(v, [labels.length, classes]);
 }
 
-/** Mean of (pred − target)² over every element. */
+/**
+ * Mean of (pred − target)² over every element.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.mseLoss(sn.tensor([1, 2]), sn.tensor([1, 4])).item()); // 2
+ * ```
+ */
 export function mseLoss(pred: Tensor, target: Tensor): Tensor {
   const op = 'mseLoss';
   checkTensor(op, 'pred', pred);
@@ -152,7 +186,15 @@ export function mseLoss(pred: Tensor, target: Tensor): Tensor {
   });
 }
 
-/** Mean multi-class hinge (Weston–Watkins SVM): Σ_{j≠y} max(0, s_j − s_y + margin) per row. */
+/**
+ * Mean multi-class hinge (Weston–Watkins SVM): Σ_{j≠y} max(0, s_j − s_y + margin) per row.
+ *
+ * @example
+ * ```ts
+ * const scores = sn.tensor([3, 1, 0, 0, 2, 2.5], [2, 3]);
+ * console.log(sn.hingeLoss(scores, [0, 1]).item()); // (0 + 0 + 0 + 1.5) / 2 = 0.75
+ * ```
+ */
 export function hingeLoss(scores: Tensor, labels: Labels, options: { margin?: number } = {}): Tensor {
   const op = 'hingeLoss';
   checkTensor(op, 'scores', scores);

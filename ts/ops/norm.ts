@@ -9,16 +9,28 @@ import { rng } from '../tensor/rng';
 import { checkTensor, checkNumber, checkOptions, sameShape } from './check';
 import { reshape } from './shape';
 
+/** Options of batchNorm. */
 export interface BatchNormOptions {
   /** Batch statistics (and running-average updates) when true; running statistics otherwise. */
   training: boolean;
+  /** Weight of the batch statistics in the running averages (default 0.1, as PyTorch). */
   momentum?: number;
+  /** Added to the variance (default 1e-5). */
   eps?: number;
 }
 
 /**
  * y = (x − mean)/sqrt(var + eps)·gamma + beta over the last axis (channels). In training
  * the batch's statistics are used and runningMean/runningVar move toward them in place.
+ *
+ * @example
+ * ```ts
+ * const x = sn.randn([8, 4, 4, 3], { seed: 1 }); // NHWC: statistics per channel
+ * const gamma = sn.ones([3]), beta = sn.zeros([3]);
+ * const runningMean = sn.zeros([3]), runningVar = sn.ones([3]);
+ * const y = sn.batchNorm(x, gamma, beta, runningMean, runningVar, { training: true });
+ * console.log(y.shape, runningMean.toArray()); // [8, 4, 4, 3] and means moved 10 % toward the batch's
+ * ```
  */
 export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, runningMean: Tensor, runningVar: Tensor, options: BatchNormOptions): Tensor {
   const op = 'batchNorm';
@@ -78,6 +90,13 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, runningMean: T
  * Inverted dropout: in training each element is zeroed with probability p and the rest
  * scaled by 1/(1 − p); the mask comes from a counter-based hash of a seed drawn from the
  * global generator (sn.seed), so runs repeat. Outside training it returns x unchanged.
+ *
+ * @example
+ * ```ts
+ * const x = sn.ones([2, 4]);
+ * console.log(sn.dropout(x, { p: 0.5, training: true, seed: 3 }).toArray()); // 0s and 2s
+ * console.log(sn.dropout(x, { p: 0.5, training: false }).toArray());         // all 1s
+ * ```
  */
 export function dropout(x: Tensor, options: { p?: number; training: boolean; seed?: number }): Tensor {
   const op = 'dropout';
@@ -96,6 +115,7 @@ export function dropout(x: Tensor, options: { p?: number; training: boolean; see
   }, [mask]);
 }
 
+/** Options of layerNorm and groupNorm. */
 export interface NormOptions {
   /** Scale (gamma), of the normalised shape (layerNorm) or [C] (groupNorm); default none. */
   weight?: Tensor | null;
@@ -148,6 +168,13 @@ function groupStats(op: string, x: Tensor, N: number, P: number, C: number, G: n
 /**
  * Layer normalisation over the last axes (PyTorch's layer_norm): normalizedShape is the
  * trailing shape normalised together (a number for the last axis); weight and bias have it.
+ *
+ * @example
+ * ```ts
+ * const x = sn.randn([2, 10, 64], { seed: 1 }); // [batch, tokens, features]
+ * const y = sn.layerNorm(x, 64, { weight: sn.ones([64]), bias: sn.zeros([64]) });
+ * console.log(y.shape); // [2, 10, 64]
+ * ```
  */
 export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], options?: NormOptions | null): Tensor {
   const op = 'layerNorm';
@@ -164,6 +191,12 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
  * Group normalisation (PyTorch's group_norm) of channels-last x [N, ..., C]: statistics per
  * sample and group of C/groups adjacent channels over all positions; weight and bias [C].
  * groups = C is instance normalisation, groups = 1 normalises each sample whole.
+ *
+ * @example
+ * ```ts
+ * const x = sn.randn([2, 8, 8, 32], { seed: 1 }); // NHWC
+ * console.log(sn.groupNorm(x, 8).shape); // [2, 8, 8, 32]: 8 groups of 4 channels
+ * ```
  */
 export function groupNorm(x: Tensor, groups: number, options?: NormOptions | null): Tensor {
   const op = 'groupNorm';
@@ -181,6 +214,12 @@ export function groupNorm(x: Tensor, groups: number, options?: NormOptions | nul
  * Local response normalisation across channels (AlexNet, GoogLeNet; PyTorch's
  * local_response_norm) of channels-last x: y = x·(k + alpha/size·Σ x²)^−beta, the sum over
  * `size` neighbouring channels (⌊size/2⌋ before, ⌊(size − 1)/2⌋ after).
+ *
+ * @example
+ * ```ts
+ * const x = sn.randn([1, 13, 13, 96], { seed: 1 });
+ * console.log(sn.localResponseNorm(x, 5, { alpha: 1e-4, beta: 0.75, k: 2 }).shape); // [1, 13, 13, 96]
+ * ```
  */
 export function localResponseNorm(x: Tensor, size: number, options?: { alpha?: number; beta?: number; k?: number } | null): Tensor {
   const op = 'localResponseNorm';

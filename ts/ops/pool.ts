@@ -8,10 +8,13 @@ import { needsGrad, record } from '../tensor/autograd';
 import { checkTensor, checkRank } from './check';
 import { windowGeometry, pair, type Padding, type Pair, type RoundMode, type Window } from './window';
 
+/** The window of a 2-D pooling over NHWC x. */
 export interface Pool2dOptions {
+  /** Window size [KH, KW] (a number for both). */
   kernel: Pair;
   /** Default: the kernel size (non-overlapping windows). */
   stride?: Pair;
+  /** 'valid' (default), 'same', or explicit pads; padded cells never win a max. */
   padding?: Padding;
   /** Spacing of the window's taps (PyTorch's dilation); default 1. */
   dilation?: Pair;
@@ -36,7 +39,16 @@ function dims(N: number, H: number, W: number, C: number, g: Window): PoolDims {
   return [N, H, W, C, g.OH, g.OW, g.KH, g.KW, g.sh, g.sw, g.padTop, g.padLeft, g.padBottom, g.padRight, g.dh, g.dw];
 }
 
-/** Max over each window; the backward pass routes the gradient to the winning cell. */
+/**
+ * Max over each window; the backward pass routes the gradient to the winning cell.
+ *
+ * @example
+ * ```ts
+ * const x = sn.randn([1, 28, 28, 8], { seed: 1 }); // NHWC
+ * console.log(sn.maxPool2d(x, { kernel: 2 }).shape);                          // [1, 14, 14, 8]
+ * console.log(sn.maxPool2d(x, { kernel: 3, stride: 2, padding: 1 }).shape);   // [1, 14, 14, 8]
+ * ```
+ */
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const { g, N, H, W, C } = geometry('maxPool2d', x, options);
   return maxPool('maxPool2d', x, g, N, H, W, C, [N, g.OH, g.OW, C]);
@@ -63,6 +75,12 @@ function maxPool(op: string, x: Tensor, g: Window, N: number, H: number, W: numb
  * Mean over each window. countIncludePad (default true, as PyTorch) divides by the taps
  * inside the padded input, false by the real cells only; in ceil mode the cells a last
  * window hangs past the padded input never count (PyTorch's rule).
+ *
+ * @example
+ * ```ts
+ * const x = sn.tensor([1, 2, 3, 4], [1, 2, 2, 1]);
+ * console.log(sn.avgPool2d(x, { kernel: 2 }).toArray()); // [[[[2.5]]]]
+ * ```
  */
 export function avgPool2d(x: Tensor, options: Pool2dOptions & { countIncludePad?: boolean }): Tensor {
   const { g, N, H, W, C } = geometry('avgPool2d', x, options);
@@ -77,7 +95,15 @@ export function avgPool2d(x: Tensor, options: Pool2dOptions & { countIncludePad?
   });
 }
 
-/** LP pooling with p = 2: sqrt of the sum of squares over each window. */
+/**
+ * LP pooling with p = 2: sqrt of the sum of squares over each window.
+ *
+ * @example
+ * ```ts
+ * const x = sn.tensor([3, 4, 0, 0], [1, 2, 2, 1]);
+ * console.log(sn.lpPool2d(x, { kernel: 2 }).toArray()); // [[[[5]]]]
+ * ```
+ */
 export function lpPool2d(x: Tensor, options: Pool2dOptions & { p?: 2 }): Tensor {
   if (options?.p !== undefined && options.p !== 2) throw opError('lpPool2d', `only p = 2 (L2 pooling) is supported, got p = ${options.p}`);
   const { g, N, H, W, C } = geometry('lpPool2d', x, options);
@@ -91,7 +117,15 @@ export function lpPool2d(x: Tensor, options: Pool2dOptions & { p?: 2 }): Tensor 
   });
 }
 
-/** [N, H, W, C] → [N, C]: the mean of each channel. */
+/**
+ * [N, H, W, C] → [N, C]: the mean of each channel.
+ *
+ * @example
+ * ```ts
+ * const features = sn.randn([2, 7, 7, 512], { seed: 1 });
+ * console.log(sn.globalAvgPool(features).shape); // [2, 512]
+ * ```
+ */
 export function globalAvgPool(x: Tensor): Tensor {
   checkTensor('globalAvgPool', 'x', x);
   checkRank('globalAvgPool', 'x', x, 4);
@@ -106,7 +140,14 @@ export function globalAvgPool(x: Tensor): Tensor {
   });
 }
 
-/** [N, H, W, C] → [N, C]: the maximum of each channel; the gradient goes to the first maximum. */
+/**
+ * [N, H, W, C] → [N, C]: the maximum of each channel; the gradient goes to the first maximum.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.globalMaxPool(sn.tensor([1, 9, 5, 2], [1, 2, 1, 2])).toArray()); // [[5, 9]]
+ * ```
+ */
 export function globalMaxPool(x: Tensor): Tensor {
   const op = 'globalMaxPool';
   checkTensor(op, 'x', x);
@@ -120,6 +161,12 @@ export function globalMaxPool(x: Tensor): Tensor {
  * Average pooling to a fixed output size [OH, OW] (a number for both): output row i averages
  * input rows floor(i·H/OH) … ceil((i + 1)·H/OH) − 1, as PyTorch's AdaptiveAvgPool2d (the
  * VGG/AlexNet heads); an output larger than the input repeats cells.
+ *
+ * @example
+ * ```ts
+ * const x = sn.randn([1, 13, 13, 256], { seed: 1 });
+ * console.log(sn.adaptiveAvgPool2d(x, 6).shape); // [1, 6, 6, 256] (AlexNet's head)
+ * ```
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
   const op = 'adaptiveAvgPool2d';
@@ -137,7 +184,15 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
   });
 }
 
-/** Repeats each pixel scale×scale times: [N, H, W, C] → [N, H·sh, W·sw, C]. */
+/**
+ * Repeats each pixel scale×scale times: [N, H, W, C] → [N, H·sh, W·sw, C].
+ *
+ * @example
+ * ```ts
+ * const x = sn.tensor([1, 2], [1, 1, 2, 1]);
+ * console.log(sn.upsampleNearest(x, { scale: 2 }).toArray()); // [[[[1], [1], [2], [2]], [[1], [1], [2], [2]]]]
+ * ```
+ */
 export function upsampleNearest(x: Tensor, options: { scale: Pair }): Tensor {
   const op = 'upsampleNearest';
   checkTensor(op, 'x', x);

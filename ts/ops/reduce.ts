@@ -11,6 +11,7 @@ import { record, needsGrad } from '../tensor/autograd';
 import { checkTensor, checkNumber, checkOptions, describe } from './check';
 import { normAxis } from './strided';
 
+/** Options of the reductions (sum, mean, max, min, logSumExp). */
 export interface ReduceOptions {
   /** An axis or a list of axes (negative from the end); default: every axis. */
   axis?: number | readonly number[] | null;
@@ -145,15 +146,54 @@ function reduce(kind: Kind, x: Tensor, options: ReduceOptions | null | undefined
   });
 }
 
-/** Σ over the axes (default all); keepDims keeps them as size 1. */
+/**
+ * Σ over the axes (default all); keepDims keeps them as size 1.
+ *
+ * @example
+ * ```ts
+ * const x = sn.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+ * console.log(sn.sum(x).item());                               // 21
+ * console.log(sn.sum(x, { axis: 1 }).toArray());               // [6, 15]
+ * console.log(sn.sum(x, { axis: 0, keepDims: true }).shape);   // [1, 3]
+ * ```
+ */
 export const sum = (x: Tensor, options?: ReduceOptions | null): Tensor => reduce('sum', x, options);
-/** The mean over the axes (NaN over zero elements, as PyTorch). */
+/**
+ * The mean over the axes (NaN over zero elements, as PyTorch).
+ *
+ * @example
+ * ```ts
+ * const images = sn.rand([8, 4, 4, 3], { seed: 1 }); // NHWC
+ * console.log(sn.mean(images, { axis: [0, 1, 2] }).shape); // [3]: the per-channel means
+ * ```
+ */
 export const mean = (x: Tensor, options?: ReduceOptions | null): Tensor => reduce('mean', x, options);
-/** The maximum over the axes (NaN if any is NaN); ties share the gradient, as torch.amax. */
+/**
+ * The maximum over the axes (NaN if any is NaN); ties share the gradient, as torch.amax.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.max(sn.tensor([1, 7, 3, 2], [2, 2]), { axis: -1 }).toArray()); // [7, 3]
+ * ```
+ */
 export const max = (x: Tensor, options?: ReduceOptions | null): Tensor => reduce('max', x, options);
-/** The minimum over the axes (NaN if any is NaN); ties share the gradient, as torch.amin. */
+/**
+ * The minimum over the axes (NaN if any is NaN); ties share the gradient, as torch.amin.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.min(sn.tensor([1, 7, 3, 2], [2, 2]), { axis: -1 }).toArray()); // [1, 2]
+ * ```
+ */
 export const min = (x: Tensor, options?: ReduceOptions | null): Tensor => reduce('min', x, options);
-/** log Σ e^x over the axes, computed shifted by the maximum (no overflow). */
+/**
+ * log Σ e^x over the axes, computed shifted by the maximum (no overflow).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.logSumExp(sn.tensor([1000, 1000])).item()); // 1000.693… (no overflow)
+ * ```
+ */
 export const logSumExp = (x: Tensor, options?: ReduceOptions | null): Tensor => reduce('logSumExp', x, options);
 
 // x seen as [outer, R, inner] around one axis.
@@ -179,11 +219,25 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | un
 /**
  * Index of the largest value along `axis` (of the flattened tensor when omitted), as a float
  * tensor; the first of ties, and a NaN counts as the largest (PyTorch). No gradient.
+ *
+ * @example
+ * ```ts
+ * const logits = sn.tensor([0.1, 2, 0.3, 5, 1, 0], [2, 3]);
+ * console.log(sn.argmax(logits, -1).toArray()); // [1, 0]: the predicted class per row
+ * ```
  */
 export const argmax = (x: Tensor, axis?: number | null, options?: { keepDims?: boolean } | null): Tensor => argExtreme('argmax', x, axis, options);
-/** Index of the smallest value along `axis`; see argmax. */
+/**
+ * Index of the smallest value along `axis`; see argmax.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.argmin(sn.tensor([3, 1, 2])).item()); // 1
+ * ```
+ */
 export const argmin = (x: Tensor, axis?: number | null, options?: { keepDims?: boolean } | null): Tensor => argExtreme('argmin', x, axis, options);
 
+/** Options of topk. */
 export interface TopkOptions {
   /** Default -1 (the last axis). */
   axis?: number;
@@ -195,8 +249,20 @@ export interface TopkOptions {
  * The k largest (or smallest) values along an axis, in order, and their indices (floats):
  * values [..., k, ...] carry the gradient back to the cells they came from. Equal values
  * keep their order along the axis.
+ *
+ * @example
+ * ```ts
+ * const probs = sn.tensor([0.1, 0.6, 0.05, 0.25]);
+ * const { values, indices } = sn.topk(probs, 2);
+ * console.log(values.toArray(), indices.toArray()); // [0.6, 0.25] [1, 3]
+ * ```
  */
-export function topk(x: Tensor, k: number, options?: TopkOptions | null): { values: Tensor; indices: Tensor } {
+export function topk(x: Tensor, k: number, options?: TopkOptions | null): {
+  /** The k values, in order. */
+  values: Tensor;
+  /** Their positions along the axis (as floats). */
+  indices: Tensor;
+} {
   const op = 'topk';
   checkTensor(op, 'x', x);
   const o = checkOptions(op, options, ['axis', 'largest']);

@@ -9,9 +9,12 @@ import { record } from '../tensor/autograd';
 import { checkTensor, checkRank, checkNumber, checkOptions } from './check';
 import { pair, type Pair } from './window';
 
+/** How resize maps an output index to an input coordinate (see ResizeOptions.coordinate). */
 export type ResizeCoordinate = 'half_pixel' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric';
+/** How nearest-neighbour resizing rounds a coordinate (see ResizeOptions.nearestMode). */
 export type NearestMode = 'floor' | 'ceil' | 'round_prefer_floor' | 'round_prefer_ceil';
 
+/** Options of resize: the output size or scale, the interpolation and the coordinate rule. */
 export interface ResizeOptions {
   /** Output [OH, OW] (a number for both); or give scale. */
   size?: Pair;
@@ -78,7 +81,16 @@ function axisTable(p: number, inn: number, out: number, scale: number | null, mo
   }
 }
 
-/** Resizes x [N, H, W, C] to [N, OH, OW, C]; see ResizeOptions. The gradient flows back through the same weights. */
+/**
+ * Resizes x [N, H, W, C] to [N, OH, OW, C]; see ResizeOptions. The gradient flows back through the same weights.
+ *
+ * @example
+ * ```ts
+ * const img = sn.rand([1, 480, 640, 3], { seed: 1 }); // NHWC
+ * console.log(sn.resize(img, { size: [224, 224], mode: 'bilinear' }).shape); // [1, 224, 224, 3]
+ * console.log(sn.resize(img, { scale: 0.5 }).shape);                          // [1, 240, 320, 3]
+ * ```
+ */
 export function resize(x: Tensor, options: ResizeOptions): Tensor {
   const op = 'resize';
   checkTensor(op, 'x', x);

@@ -9,14 +9,28 @@ import { record } from '../tensor/autograd';
 import { checkTensor, checkOptions, describe } from './check';
 import { contiguousStrides, mergeDims, copyStrided, normAxis } from './strided';
 
-/** Same values, another shape (-1 infers one dimension). No copy. */
+/**
+ * Same values, another shape (-1 infers one dimension). No copy.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.reshape(sn.zeros([2, 6]), [3, -1]).shape); // [3, 4]
+ * ```
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor('reshape', 'x', x);
   const out = x.reshapeView(inferShape('reshape', shape, x.size, x.shape));
   return record('reshape', [x], out, (dy) => [dy.reshapeView(x.shape)]);
 }
 
-/** [N, ...] → [N, rest]: what sits between convolutions and dense layers. */
+/**
+ * [N, ...] → [N, rest]: what sits between convolutions and dense layers.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.flatten(sn.zeros([16, 7, 7, 8])).shape); // [16, 392]
+ * ```
+ */
 export function flatten(x: Tensor): Tensor {
   checkTensor('flatten', 'x', x);
   return reshape(x, [x.shape[0] ?? 1, -1]);
@@ -36,7 +50,15 @@ function axesList(op: string, arg: string, v: unknown, rank: number, shape: read
   return out;
 }
 
-/** Removes axes of size 1: the given ones (each must be 1), or all of them. No copy. */
+/**
+ * Removes axes of size 1: the given ones (each must be 1), or all of them. No copy.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.squeeze(sn.zeros([1, 3, 1])).shape);    // [3]
+ * console.log(sn.squeeze(sn.zeros([1, 3, 1]), 0).shape); // [3, 1]
+ * ```
+ */
 export function squeeze(x: Tensor, axes?: number | number[]): Tensor {
   const op = 'squeeze';
   checkTensor(op, 'x', x);
@@ -50,7 +72,14 @@ export function squeeze(x: Tensor, axes?: number | number[]): Tensor {
   return view(op, x, x.shape.filter((_, i) => !drop.includes(i)));
 }
 
-/** Inserts axes of size 1 at the given positions of the result (negative: from its end). No copy. */
+/**
+ * Inserts axes of size 1 at the given positions of the result (negative: from its end). No copy.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.unsqueeze(sn.zeros([28, 28]), [0, -1]).shape); // [1, 28, 28, 1]
+ * ```
+ */
 export function unsqueeze(x: Tensor, axis: number | number[]): Tensor {
   const op = 'unsqueeze';
   checkTensor(op, 'x', x);
@@ -86,7 +115,15 @@ function permuteInto(src: number, shape: readonly number[], perm: readonly numbe
   }
 }
 
-/** Reorders the axes: out.shape[i] = x.shape[dims[i]] (numpy transpose, PyTorch permute). */
+/**
+ * Reorders the axes: out.shape[i] = x.shape[dims[i]] (numpy transpose, PyTorch permute).
+ *
+ * @example
+ * ```ts
+ * const nchw = sn.zeros([2, 3, 32, 32]);        // from a channels-first source
+ * console.log(sn.permute(nchw, [0, 2, 3, 1]).shape); // [2, 32, 32, 3]: NHWC
+ * ```
+ */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const op = 'permute';
   checkTensor(op, 'x', x);
@@ -102,7 +139,14 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   });
 }
 
-/** Swaps two axes. */
+/**
+ * Swaps two axes.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.transpose(sn.zeros([2, 5]), 0, 1).shape); // [5, 2]
+ * ```
+ */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const op = 'transpose';
   checkTensor(op, 'x', x);
@@ -112,6 +156,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   return permute(x, p);
 }
 
+/** Options of slice: numpy's begin:end:step per axis. */
 export interface SliceOptions {
   /** First index per axis (negative counts from the end; out of range is clamped, as numpy). */
   begin: number[];
@@ -134,7 +179,16 @@ function sliceIndices(n: number, begin: number | undefined, end: number | undefi
   return [start, count];
 }
 
-/** x[begin:end:step] along the given axes, with numpy's clamping of out-of-range indices. */
+/**
+ * x[begin:end:step] along the given axes, with numpy's clamping of out-of-range indices.
+ *
+ * @example
+ * ```ts
+ * const x = sn.tensor([0, 1, 2, 3, 4, 5, 6, 7], [2, 4]);
+ * console.log(sn.slice(x, { begin: [1], axes: [1] }).toArray());                 // [[1, 2, 3], [5, 6, 7]]
+ * console.log(sn.slice(x, { begin: [-1], end: [-5], step: [-2], axes: [1] }).toArray()); // [[3, 1], [7, 5]]
+ * ```
+ */
 export function slice(x: Tensor, options: SliceOptions): Tensor {
   const op = 'slice';
   checkTensor(op, 'x', x);
@@ -176,6 +230,7 @@ export function slice(x: Tensor, options: SliceOptions): Tensor {
   });
 }
 
+/** How pad fills the border: a constant, a mirror of the inside, or the edge value repeated. */
 export type PadMode = 'constant' | 'reflect' | 'edge';
 
 // Writes idx (i32) into a temporary block; the caller frees it.
@@ -214,6 +269,14 @@ function gatherBwdRaw(dy: Tensor, shape: readonly number[], axis: number, idx: A
  * Pads each axis by [before, after] (numpy's pad_width, one pair per axis): 'constant' with
  * `value` (default 0), 'reflect' (mirror without repeating the edge; pads < the axis length)
  * or 'edge' (repeat the edge value).
+ *
+ * @example
+ * ```ts
+ * const x = sn.tensor([1, 2, 3]);
+ * console.log(sn.pad(x, [[1, 2]]).toArray());                       // [0, 1, 2, 3, 0, 0]
+ * console.log(sn.pad(x, [[2, 0]], { mode: 'reflect' }).toArray());  // [3, 2, 1, 2, 3]
+ * console.log(sn.pad(x, [[0, 2]], { mode: 'edge' }).toArray());     // [1, 2, 3, 3, 3]
+ * ```
  */
 export function pad(x: Tensor, pads: readonly (readonly [number, number])[], options: { mode?: PadMode; value?: number } = {}): Tensor {
   const op = 'pad';
@@ -279,6 +342,13 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], opt
 /**
  * x.take(indices, axis) (numpy; ONNX Gather): indices (integers, negative from the end) from an
  * array or a tensor of any shape; the result has x's shape with `axis` replaced by theirs.
+ *
+ * @example
+ * ```ts
+ * const table = sn.tensor([10, 11, 20, 21, 30, 31], [3, 2]);
+ * console.log(sn.gather(table, [2, 0]).toArray());  // [[30, 31], [10, 11]]
+ * console.log(sn.gather(table, [-1], 1).toArray()); // [[11], [21], [31]]
+ * ```
  */
 export function gather(x: Tensor, indices: Tensor | ArrayLike<number>, axis = 0): Tensor {
   const op = 'gather';
@@ -308,7 +378,14 @@ export function gather(x: Tensor, indices: Tensor | ArrayLike<number>, axis = 0)
   return record(op, [x], out, (dy) => [gatherBwdRaw(dy, x.shape, a, idx)]);
 }
 
-/** numpy tile: x repeated reps[i] times along each axis (reps and shape aligned to the right). */
+/**
+ * numpy tile: x repeated reps[i] times along each axis (reps and shape aligned to the right).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.tile(sn.tensor([1, 2]), [2, 2]).toArray()); // [[1, 2, 1, 2], [1, 2, 1, 2]]
+ * ```
+ */
 export function tile(x: Tensor, reps: readonly number[]): Tensor {
   const op = 'tile';
   checkTensor(op, 'x', x);
@@ -360,7 +437,16 @@ function checkList(op: string, xs: unknown): Tensor[] {
   return xs as Tensor[];
 }
 
-/** Joins tensors along an existing axis (default: the last, channels in NHWC); the other dimensions must match. */
+/**
+ * Joins tensors along an existing axis (default: the last, channels in NHWC); the other dimensions must match.
+ *
+ * @example
+ * ```ts
+ * const a = sn.zeros([1, 8, 8, 3]);
+ * const b = sn.ones([1, 8, 8, 5]);
+ * console.log(sn.concat([a, b]).shape); // [1, 8, 8, 8]: channels joined
+ * ```
+ */
 export function concat(xs: Tensor[], axis = -1): Tensor {
   const op = 'concat';
   checkList(op, xs);
@@ -377,7 +463,14 @@ export function concat(xs: Tensor[], axis = -1): Tensor {
   return join(op, xs, outer, xs.map((x) => x.shape[a] * inner), outShape);
 }
 
-/** Joins same-shape tensors along a new axis (axis in [−rank−1, rank]). */
+/**
+ * Joins same-shape tensors along a new axis (axis in [−rank−1, rank]).
+ *
+ * @example
+ * ```ts
+ * console.log(sn.stack([sn.tensor([1, 2]), sn.tensor([3, 4])]).toArray()); // [[1, 2], [3, 4]]
+ * ```
+ */
 export function stack(xs: Tensor[], axis = 0): Tensor {
   const op = 'stack';
   checkList(op, xs);
@@ -393,6 +486,13 @@ export function stack(xs: Tensor[], axis = 0): Tensor {
 /**
  * Cuts x along an axis into pieces of the given sizes (which must add up to the axis length),
  * or into `count` equal pieces (which must divide it).
+ *
+ * @example
+ * ```ts
+ * const x = sn.tensor([1, 2, 3, 4, 5, 6]);
+ * console.log(sn.split(x, 3).map((t) => t.toArray()));      // [[1, 2], [3, 4], [5, 6]]
+ * console.log(sn.split(x, [1, 5]).map((t) => t.shape));     // [[1], [5]]
+ * ```
  */
 export function split(x: Tensor, sizesOrCount: number | number[], axis = 0): Tensor[] {
   const op = 'split';

@@ -5,8 +5,17 @@
 import { opError } from '../backend/index';
 import { checkNumber } from './check';
 
+/**
+ * Padding of a window: 'valid' (none), 'same' (output size = ceil(input / stride), the odd pixel
+ * at the bottom/right), p on every side, [ph, pw], or [top, bottom, left, right].
+ */
 export type Padding = 'valid' | 'same' | number | [number, number] | [number, number, number, number];
+/**
+ * How an output size rounds when the windows do not tile the input: 'floor', 'ceil' (a last
+ * partial window) or 'exact' (an Error).
+ */
 export type RoundMode = 'exact' | 'floor' | 'ceil';
+/** A size per axis [h, w], or one number for both. */
 export type Pair = number | [number, number];
 
 export interface Window {

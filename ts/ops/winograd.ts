@@ -9,11 +9,24 @@ import { windowGeometry, type Padding } from './window';
 
 export { winogradChoice, type WinogradTile } from '../kernels/winograd';
 
-/** Transformed 3×3 weights [KH=3, KW=3, C, K] for one tile size; owns its block. */
+/**
+ * Transformed 3×3 weights [KH=3, KW=3, C, K] for one tile size; owns its block.
+ *
+ * @example
+ * ```ts
+ * const w = sn.randn([3, 3, 16, 32], { seed: 1 }); // HWIO
+ * const wt = new sn.WinogradWeights(w, 'f4x4');    // transformed once
+ * const x = sn.randn([1, 32, 32, 16], { seed: 2 });
+ * console.log(sn.winogradConv2d(x, wt, { padding: 'same' }).shape); // [1, 32, 32, 32]
+ * wt.dispose();
+ * ```
+ */
 export class WinogradWeights {
+  /** The transformed weights (flat). */
   readonly t: Tensor;
   constructor(
     w: Tensor,
+    /** The tile these weights were transformed for. */
     readonly tile: WinogradTile,
   ) {
     checkTensor('winograd', 'w', w);
@@ -24,8 +37,19 @@ export class WinogradWeights {
     this.C = C;
     this.K = K;
   }
+  /** Input channels. */
   readonly C: number;
+  /** Output channels. */
   readonly K: number;
+  /**
+   * Frees the transformed weights.
+   *
+   * @example
+   * ```ts
+   * const wt = new sn.WinogradWeights(sn.randn([3, 3, 4, 4], { seed: 1 }), 'f2x2');
+   * wt.dispose();
+   * ```
+   */
   dispose(): void {
     this.t.dispose();
   }
@@ -46,7 +70,18 @@ export class WinogradCache {
   }
 }
 
-/** y = act(conv3×3(x, w) + bias) through the transformed weights; no autograd. */
+/**
+ * y = act(conv3×3(x, w) + bias) through the transformed weights; no autograd.
+ *
+ * @example
+ * ```ts
+ * const w = sn.randn([3, 3, 8, 8], { seed: 1 });
+ * const wt = new sn.WinogradWeights(w, 'f2x2');
+ * const x = sn.randn([1, 16, 16, 8], { seed: 2 });
+ * const y = sn.winogradConv2d(x, wt, { padding: 'same', bias: sn.zeros([8]), activation: 'relu' });
+ * console.log(y.shape); // [1, 16, 16, 8], as sn.relu(sn.conv2d(x, w, { padding: 'same' })) up to rounding
+ * ```
+ */
 export function winogradConv2d(x: Tensor, wt: WinogradWeights, options: { padding?: Padding; bias?: Tensor | null; activation?: 'relu' | null } = {}): Tensor {
   const op = 'winogradConv2d';
   checkTensor(op, 'x', x);

@@ -16,11 +16,28 @@ export interface GradNode {
 
 let gradEnabled = true;
 
+/**
+ * False inside noGrad().
+ *
+ * @example
+ * ```ts
+ * console.log(sn.isGradEnabled(), sn.noGrad(() => sn.isGradEnabled())); // true false
+ * ```
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs fn without recording operations (inference, parameter updates). */
+/**
+ * Runs fn without recording operations (inference, parameter updates).
+ *
+ * @example
+ * ```ts
+ * const w = sn.randn([4, 2], { seed: 1, requiresGrad: true });
+ * const y = sn.noGrad(() => sn.matmul(sn.ones([1, 4]), w));
+ * console.log(y.requiresGrad); // false: nothing recorded for backward
+ * ```
+ */
 export function noGrad<T>(fn: () => T): T {
   const prev = gradEnabled;
   gradEnabled = false;

@@ -5,25 +5,49 @@ import { Tensor, tidy } from './tensor';
 import { noGrad } from './autograd';
 import { Rng } from './rng';
 
+/** Options of gradcheck. */
 export interface GradcheckOptions {
   /** Step of the central difference (default 1e-2: f32 forward passes need a wide step). */
   eps?: number;
+  /** Absolute tolerance (default 1e-3). */
   atol?: number;
+  /** Relative tolerance (default 1e-2). */
   rtol?: number;
   /** Check at most this many coordinates per input, chosen at random (default all up to 64). */
   maxChecks?: number;
+  /** Seed of the projection direction and of the coordinates checked (default 1). */
   seed?: number;
 }
 
+/** What gradcheck found. */
 export interface GradcheckResult {
+  /** True when every checked coordinate is within atol + rtol·|numeric|. */
   ok: boolean;
+  /** The worst |analytic − numeric| / (atol + rtol·|numeric|); ok means ≤ 1. */
   maxError: number; // worst |analytic − numeric| / (atol + rtol·|numeric|)
-  worst: { input: number; index: number; analytic: number; numeric: number } | null;
+  /** The coordinate with maxError: the input's position in `inputs`, the flat index, both gradients. */
+  worst: {
+    /** Which input (its position in `inputs`). */
+    input: number;
+    /** The flat index in that input. */
+    index: number;
+    /** backward()'s gradient there. */
+    analytic: number;
+    /** The central difference there. */
+    numeric: number;
+  } | null;
 }
 
 /**
  * fn maps the inputs to one tensor y; the check projects it on a fixed random direction r
  * (L = Σ y·r) so every output element takes part. Inputs must have requiresGrad set.
+ *
+ * @example
+ * ```ts
+ * const x = sn.randn([3, 4], { seed: 1, requiresGrad: true });
+ * const r = sn.gradcheck((a) => sn.tanh(sn.matmul(a, a, { transposeB: true })), [x]);
+ * console.log(r.ok, r.maxError < 1); // true true
+ * ```
  */
 export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], options: GradcheckOptions = {}): GradcheckResult {
   const eps = options.eps ?? 1e-2;

@@ -78,7 +78,17 @@ function rotl(x: number, k: number): number {
 
 let globalRng = new Rng(42);
 
-/** Seeds the generator behind rand, randn, initialisers, shuffling and dropout. */
+/**
+ * Seeds the generator behind rand, randn, initialisers, shuffling and dropout.
+ *
+ * @example
+ * ```ts
+ * sn.seed(7);
+ * const a = sn.randn([3]).toArray();
+ * sn.seed(7);
+ * console.log(sn.randn([3]).toArray(), a); // the same values
+ * ```
+ */
 export function seed(s: number): void {
   globalRng = new Rng(s);
 }

@@ -15,6 +15,7 @@ import { encodeModel } from './decode';
 type Tensor = sn.Tensor;
 type Module = sn.nn.Module;
 
+/** Options of saveOnnx. */
 export interface SaveOnnxOptions {
   /** NHWC input shape, as the model takes it (batch first; the batch axis is exported as 'N'). */
   inputShape: readonly number[];
@@ -22,6 +23,7 @@ export interface SaveOnnxOptions {
   opset?: number;
   /** Names of the graph's input and output (default 'input', 'output'). */
   inputName?: string;
+  /** The graph output's name (default 'output'). */
   outputName?: string;
 }
 
@@ -129,6 +131,13 @@ function trace(model: Module, x: Tensor): { y: Tensor; units: Map<Tensor, Unit> 
 /**
  * The model as ONNX bytes (NCHW input and output, batch axis 'N'). A model from loadOnnx
  * is written as its imported graph with the current weights (options are not needed).
+ *
+ * @example
+ * ```ts
+ * import { saveOnnx } from 'simdnet/onnx';
+ * const bytes = saveOnnx(sn.nn.models.lenet5(), { inputShape: [1, 28, 28, 1] });
+ * console.log(bytes.length > 240000); // true: an .onnx file onnxruntime and PyTorch read
+ * ```
  */
 export function saveOnnx(model: Module, options?: SaveOnnxOptions): Uint8Array {
   if (!(model instanceof sn.nn.Module)) throw saveError(`argument 'model' must be an nn.Module, got ${Object.prototype.toString.call(model)}`);
