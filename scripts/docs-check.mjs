@@ -54,7 +54,7 @@ writeFileSync('build/examples/tsconfig.json', JSON.stringify({
     noEmit: true, noUnusedLocals: false, noUnusedParameters: false, rootDir: '../..', declaration: false, emitDeclarationOnly: false,
     baseUrl: '../..', paths: { simdnet: ['ts/index.ts'], 'simdnet/onnx': ['ts/entries/onnx.ts'] },
   },
-  include: ['examples.ts'],
+  include: ['examples.ts', '../../ts/**/*.d.ts'], // the sources' own declarations (wasm, jpeg-js)
 }, null, 2));
 const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'build/examples/tsconfig.json'], { encoding: 'utf8' });
 check(`the ${examples.length} @example blocks type-check (build/examples/examples.ts)`, tsc.status === 0, (tsc.stdout + tsc.stderr).trim().split('\n').slice(0, 60).join('\n'));

@@ -214,7 +214,7 @@ export abstract class Module {
    *
    * @example
    * ```ts
-   * console.log(new sn.nn.Linear(100, 10).flops([32, 100], [32, 10])); // 64000 = 2·32·100·10
+   * console.log(new sn.nn.Linear(100, 10).flops([32, 100])); // 64000 = 2·32·100·10
    * ```
    */
   flops(_inShape: readonly number[], _outShape: readonly number[]): number {
