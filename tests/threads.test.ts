@@ -88,6 +88,33 @@ function scenarios(): Results {
     });
   });
 
+  // Reductions, softmax and cross-entropy split by rows (outer indices), forward and backward.
+  sn.tidy(() => {
+    const x = sn.randn([37, 61, 29], { seed: 140, requiresGrad: true });
+    const outs: [string, sn.Tensor][] = [
+      ['sum axis 1', sn.sum(x, { axis: 1 })],
+      ['max axis 2', sn.max(x, { axis: 2 })],
+      ['logSumExp axis 2', sn.logSumExp(x, { axis: 2 })],
+      ['softmax axis 1', sn.softmax(x, { axis: 1 })],
+      ['logSoftmax last axis', sn.logSoftmax(x)],
+    ];
+    let total: sn.Tensor | null = null;
+    outs.forEach(([name, y], i) => {
+      keep(`reduce ${name}`, y);
+      const t = sn.sum(sn.mul(y, sn.randn(y.shape, { seed: 150 + i })));
+      total = total ? sn.add(total, t) : t;
+    });
+    total!.backward();
+    keep('reduce/softmax dx', x.grad!);
+    const logits = sn.randn([3001, 37], { seed: 160, requiresGrad: true });
+    const labels = Array.from({ length: 3001 }, (_, i) => (i * 11) % 37);
+    sn.crossEntropy(logits, labels).backward();
+    keep('crossEntropy labels dlogits', logits.grad!);
+    const logits2 = sn.randn([3001, 37], { seed: 161, requiresGrad: true });
+    sn.crossEntropy(logits2, sn.softmax(sn.randn([3001, 37], { seed: 162 }))).backward();
+    keep('crossEntropy probs dlogits', logits2.grad!);
+  });
+
   // Optimizer updates split into slices: 3 steps of each on a 200003-float parameter.
   const makeOpts: [string, (ps: sn.Tensor[]) => sn.optim.Optimizer][] = [
     ['SGD', (ps) => new sn.optim.SGD(ps, { lr: 0.1, weightDecay: 1e-3 })],

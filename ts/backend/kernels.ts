@@ -208,7 +208,10 @@ export type RangeKernel = Extract<keyof Kernels,
   | 'maxpool2d_nhwc_fwd_f32' | 'maxpool2d_nhwc_bwd_f32' | 'avgpool2d_nhwc_fwd_f32' | 'avgpool2d_nhwc_bwd_f32'
   | 'l2pool2d_nhwc_fwd_f32' | 'l2pool2d_nhwc_bwd_f32' | 'global_avgpool_nhwc_fwd_f32' | 'global_avgpool_nhwc_bwd_f32'
   | 'adaptive_avgpool2d_nhwc_fwd_f32' | 'adaptive_avgpool2d_nhwc_bwd_f32'
-  | 'sgd_f32' | 'sgd_momentum_f32' | 'sgd_momentum_ema_f32' | 'sgd_nesterov_f32' | 'adam_f32' | 'rmsprop_f32'>;
+  | 'sgd_f32' | 'sgd_momentum_f32' | 'sgd_momentum_ema_f32' | 'sgd_nesterov_f32' | 'adam_f32' | 'rmsprop_f32'
+  | 'reduce_axis_f32' | 'broadcast_axis_f32' | 'softmax_axis_fwd_f32' | 'softmax_axis_bwd_f32'
+  | 'softmax_fwd_f32' | 'log_softmax_fwd_f32' | 'softmax_bwd_f32' | 'log_softmax_bwd_f32'
+  | 'cross_entropy_labels_bwd_f32' | 'cross_entropy_probs_bwd_f32'>;
 
 /** The exports that run as thread slices through Backend.runParts. */
 export type PartKernel = Extract<keyof Kernels, `${string}_part` | 'gemm_f32' | 'add_partials_f32'> | RangeKernel;
