@@ -258,10 +258,12 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
     jobs.push({ case: seg.name, lib: 'tfjs-wasm', flops: s.flops, run: s.tf });
     jobs.push({ case: seg.name, lib: 'ort-web', flops: s.flops, run: s.ort });
   });
-  // The native anchor: PyTorch's ResNet-18 on one thread, timed in the same rounds (its own
-  // random weights: the time does not depend on them). Wall clock only (another process).
+  // The native anchor: PyTorch's ResNet-18 on as many threads as simdnet (SIMDNET_THREADS,
+  // default 1), timed in the same rounds (its own random weights: the time does not depend
+  // on them). Wall clock only (another process).
+  const torchThreads = Number(process.env.SIMDNET_THREADS ?? 1);
   const torch = opts.clock === 'wall' ? await torchResnet18() : { missing: 'timed by wall clock only (--clock=cpu counts this process)' };
-  if ('run' in torch) jobs.splice(Object.keys(runs).length, 0, { case: FULL, lib: 'pytorch (native)', flops, run: () => torch.run(1) });
+  if ('run' in torch) jobs.splice(Object.keys(runs).length, 0, { case: FULL, lib: 'pytorch (native)', flops, run: () => torch.run(torchThreads) });
   // Extra warm-up, all jobs in turn: V8 compiles the peers' large wasm modules' hot functions
   // in background threads, whose CPU time would otherwise land in the first rounds' samples.
   for (let pass = 0; pass < PREWARM_PASSES; pass++) for (const j of jobs) await j.run();
@@ -282,12 +284,12 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
   }
   if ('run' in torch) {
     const p = find(FULL, 'pytorch (native)');
-    ratios.push([FULL, 'simdnet ÷ pytorch native, 1 thread (time)', fmt(mine.ms / p.ms, 2) + '×', fmt(mine.minMs / p.minMs, 2) + '×',
+    ratios.push([FULL, `simdnet ÷ pytorch native, ${torchThreads} thread${torchThreads > 1 ? 's' : ''} (time)`, fmt(mine.ms / p.ms, 2) + '×', fmt(mine.minMs / p.minMs, 2) + '×',
       `${fmt(mine.gflops, 1)} vs ${fmt(p.gflops, 1)} GFLOP/s`]);
     torch.close();
   }
   const notes: string[] = [];
-  notes.push('run' in torch ? `native anchor: ${torch.info}, torchvision's resnet18 (random weights, eval, NCHW), torch.set_num_threads(1)` : `PyTorch not installed or not usable: skipped (${torch.missing})`);
+  notes.push('run' in torch ? `native anchor: ${torch.info}, torchvision's resnet18 (random weights, eval, NCHW), torch.set_num_threads(${torchThreads})` : `PyTorch not installed or not usable: skipped (${torch.missing})`);
   notes.push(`load average (1, 5, 15 min) before: ${load0.map((v) => v.toFixed(2)).join(', ')}; after: ${load1.map((v) => v.toFixed(2)).join(', ')} (2 cores, shared)`);
   notes.push(`FLOPs: ${(flops / 1e9).toFixed(3)} G per image (2 × multiply-adds of the 20 convolutions and the FC layer)`);
   if (opts.rounds < 11) notes.push(`only ${opts.rounds} rounds: on a loaded machine single samples of the full network vary by tens of per cent; --rounds=15 gives steadier medians`);

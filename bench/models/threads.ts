@@ -108,7 +108,7 @@ function lenetCase(): Case {
 // Inference at batch 1, 224²: the inference copy (fuseForInference: folded batch norm, fused
 // activations, Winograd), as a user runs a zoo model.
 function inferenceCase(name: string, model: nn.Module): Case & { model: nn.Module; x: ReturnType<typeof tensor> } {
-  const flops = model.profile([224, 224, 3]).reduce((s, r) => s + r.flops, 0);
+  const flops = model.profile([1, 224, 224, 3]).reduce((s, r) => s + r.flops, 0);
   const fused = noGrad(() => nn.fuseForInference(model.eval()));
   const x = tensor(randomArray(224 * 224 * 3, 3), [1, 224, 224, 3]);
   return { name, flops, model, x, run: () => tidy(() => void noGrad(() => fused.call(x)).dataSync()) };
