@@ -83,4 +83,20 @@ describe('dwconv2d', () => {
       checkCase(geo(2, 5, 17, c, c, 5, 3, 1, s, 1, d, c).pads(1, 0, 0, 2).epi(true, 1), 3);
     }
   });
+
+  it('3×3 and 5×5 at stride 1 and 2 (the specialised forwards): odd sizes, pads 0-2, tails', () => {
+    seed(15);
+    const cs: i32[] = [1, 3, 5, 13, 33];
+    for (let t = 0; t < cs.length; t++) {
+      const c = cs[t];
+      for (let k = 3; k <= 5; k += 2) {
+        for (let s = 1; s <= 2; s++) {
+          const p = (t + k + s) % 3;
+          // Wide enough for interiors of several pixels, odd, one more row than columns.
+          checkCase(geo(1 + t % 2, 9 + 2 * (t % 2), 13 + 2 * s, c, c, k, k, s, s, 1, 1, c)
+            .pads(p, (p + 1) % 3, p, 2 - p).epi((t + s) % 2 == 0, (t + k) % 2), 2);
+        }
+      }
+    }
+  });
 });
