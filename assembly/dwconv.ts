@@ -225,22 +225,27 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
 // @ts-ignore: decorator
 @inline function dw_pixels(mode: i32, P: i32, xt: usize, wt: usize, bias: usize, y: usize,
   C: i32, nkh: i32, nkw: i32, ps: usize, hstep: usize, wstep: usize, wrow: usize,
-  act: i32): void {
-  let c = 0;
-  for (; c + 4 <= C; c += 4) dw_lanes(mode, P, 4, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
-  for (; c < C; c++) dw_lanes(mode, P, 1, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
+  act: i32, c0: i32, c1: i32): void {
+  let c = c0;
+  for (; c + 4 <= c1; c += 4) dw_lanes(mode, P, 4, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
+  for (; c < c1; c++) dw_lanes(mode, P, 1, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
 }
 
-// The shared traversal: x is x or dx, w is w or dw, y is y or dy (see dw_lanes), over the
-// output rows n·OH + oh in [row0, row1) (a threaded forward part; backward runs take all).
+// The shared traversal: x is x or dx, w is w or dw, y is y or dy (see dw_lanes), over
+// channels [c0, c1) and, forward and backward-filter, the output rows n·OH + oh in
+// [row0, row1); backward-data, the input rows n·H + ih in [row0, row1): the output rows of
+// those images with their taps clipped to those rows. A part changes which elements are
+// written, never the order in which any element sums (so threaded parts are bit-identical).
 // @ts-ignore: decorator
 @inline function dw_run(mode: i32, x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
-  act: i32, row0: i32, row1: i32): void {
-  if (mode == DW_BWD_DATA) memory.fill(x, 0, <usize>N * H * W * C << 2);
-  if (mode == DW_BWD_FILTER) memory.fill(w, 0, <usize>KH * KW * C << 2);
+  act: i32, row0: i32, row1: i32, c0: i32, c1: i32): void {
   const cb = <usize>C << 2;
+  if (mode == DW_BWD_DATA && row1 > row0) memory.fill(x + <usize>row0 * W * cb, 0, <usize>(row1 - row0) * W * cb);
+  if (mode == DW_BWD_FILTER) {
+    for (let t = 0; t < KH * KW; t++) memory.fill(w + <usize>t * cb + (<usize>c0 << 2), 0, <usize>(c1 - c0) << 2);
+  }
   const ps = <usize>strideW * cb;
   const hstep = <usize>dilH * W * cb;
   const wstep = <usize>dilW * cb;
@@ -258,11 +263,18 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
   // 8-pixel path at 5×5/1.
   const slide = mode == DW_FWD && KW == 3 && strideW == 1 && dilW == 1;
   const walk = mode == DW_FWD && (KW == 5 || (KW == 3 && strideW == 2)) && strideW <= 2 && dilW == 1 && owHi > owLo;
-  for (let row = row0; row < row1; row++) {
+  const bwdData = mode == DW_BWD_DATA;
+  const rA = bwdData ? row0 / H * OH : row0;
+  const rB = bwdData ? (row1 <= row0 ? rA : ((row1 - 1) / H + 1) * OH) : row1;
+  for (let row = rA; row < rB; row++) {
     const n = row / OH, oh = row - n * OH;
     const ih0 = oh * strideH - padTop;
-    const khLo = tap_lo(ih0, dilH, KH), khHi = tap_hi(ih0, dilH, H, KH, khLo);
+    // Input rows [lo, hi) of this image are this run's.
+    const lo = bwdData ? max(row0 - n * H, 0) : 0;
+    const hi = bwdData ? min(row1 - n * H, H) : H;
+    const khLo = tap_lo(ih0 - lo, dilH, KH), khHi = tap_hi(ih0, dilH, hi, KH, khLo);
     const nkh = khHi - khLo;
+    if (bwdData && nkh == 0) continue;
     const xrow = (n * H + ih0 + khLo * dilH) * W;  // pixel index of (n, first valid ih, 0)
     const wkh = w + (<usize>(khLo * KW) * C << 2);
     const yrow = y + (<usize>((n * OH + oh) * OW) * C << 2);
@@ -288,17 +300,17 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
         ow += 4;
       } else if (ow >= owLo && ow + 8 <= owHi) {
         const xt = x + (<usize>(xrow + iw0) * C << 2);
-        dw_pixels(mode, 8, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act);
+        dw_pixels(mode, 8, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act, c0, c1);
         ow += 8;
       } else if (ow >= owLo && ow + 4 <= owHi) {
         const xt = x + (<usize>(xrow + iw0) * C << 2);
-        dw_pixels(mode, 4, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act);
+        dw_pixels(mode, 4, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act, c0, c1);
         ow += 4;
       } else {
         const kwLo = tap_lo(iw0, dilW, KW), kwHi = tap_hi(iw0, dilW, W, KW, kwLo);
         const xt = x + (<usize>(xrow + iw0 + kwLo * dilW) * C << 2);
         const wt = wkh + (<usize>kwLo * cb);
-        dw_pixels(mode, 1, xt, wt, bias, yp, C, nkh, kwHi - kwLo, ps, hstep, wstep, wrow, act);
+        dw_pixels(mode, 1, xt, wt, bias, yp, C, nkh, kwHi - kwLo, ps, hstep, wstep, wrow, act, c0, c1);
         ow++;
       }
     }
@@ -325,24 +337,43 @@ export function dwconv2d_nhwc_fwd_f32_part(x: usize, w: usize, bias: usize, y: u
   act: i32, part: i32, parts: i32): void {
   const nrows = N * OH;
   dw_run(DW_FWD, x, w, bias, y, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop,
-    padLeft, dilH, dilW, act, part_start(nrows, part, parts, 1), part_start(nrows, part + 1, parts, 1));
+    padLeft, dilH, dilW, act, part_start(nrows, part, parts, 1), part_start(nrows, part + 1, parts, 1), 0, C);
 }
 
-// dx[N, H, W, C] from dy[N, OH, OW, C]; dx overwritten. Not partitioned: the taps of
-// neighbouring output rows overlap in dx.
+// dx[N, H, W, C] from dy[N, OH, OW, C]; dx overwritten.
 export function dwconv2d_nhwc_bwd_data_f32(dy: usize, w: usize, dx: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
-  dw_run(DW_BWD_DATA, dx, w, 0, dy, N, H, W, C, OH, OW, KH, KW,
-    strideH, strideW, padTop, padLeft, dilH, dilW, 0, 0, N * OH);
+  dwconv2d_nhwc_bwd_data_f32_part(dy, w, dx, N, H, W, C, OH, OW, KH, KW,
+    strideH, strideW, padTop, padLeft, dilH, dilW, 0, 1);
+}
+
+// Part `part` of `parts` of dwconv2d_nhwc_bwd_data_f32: the input rows n·H + ih of that part.
+export function dwconv2d_nhwc_bwd_data_f32_part(dy: usize, w: usize, dx: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  part: i32, parts: i32): void {
+  const nrows = N * H;
+  dw_run(DW_BWD_DATA, dx, w, 0, dy, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop,
+    padLeft, dilH, dilW, 0, part_start(nrows, part, parts, 1), part_start(nrows, part + 1, parts, 1), 0, C);
 }
 
 // dw[KH, KW, 1, C] from x and dy; dw overwritten.
 export function dwconv2d_nhwc_bwd_filter_f32(x: usize, dy: usize, dw: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32): void {
-  dw_run(DW_BWD_FILTER, x, dw, 0, dy, N, H, W, C, OH, OW, KH, KW,
-    strideH, strideW, padTop, padLeft, dilH, dilW, 0, 0, N * OH);
+  dwconv2d_nhwc_bwd_filter_f32_part(x, dy, dw, N, H, W, C, OH, OW, KH, KW,
+    strideH, strideW, padTop, padLeft, dilH, dilW, 0, 1);
+}
+
+// Part `part` of `parts` of dwconv2d_nhwc_bwd_filter_f32: the channels of that part
+// (boundaries on multiples of 4), each summed over every pixel as in one call.
+export function dwconv2d_nhwc_bwd_filter_f32_part(x: usize, dy: usize, dw: usize,
+  N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
+  strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
+  part: i32, parts: i32): void {
+  dw_run(DW_BWD_FILTER, x, dw, 0, dy, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop,
+    padLeft, dilH, dilW, 0, 0, N * OH, part_start(C, part, parts, 4), part_start(C, part + 1, parts, 4));
 }
 
 // The depthwise transposed convolution y[N, OH, OW, C] = act(conv_transpose(x, w) + bias)

@@ -1,6 +1,7 @@
 import {
   dwconv2d_nhwc_fwd_f32, dwconv2d_nhwc_fwd_f32_part, dwconv2d_nhwc_bwd_data_f32,
-  dwconv2d_nhwc_bwd_filter_f32, dwconv_transpose2d_nhwc_fwd_f32,
+  dwconv2d_nhwc_bwd_data_f32_part, dwconv2d_nhwc_bwd_filter_f32, dwconv2d_nhwc_bwd_filter_f32_part,
+  dwconv_transpose2d_nhwc_fwd_f32,
 } from '../../assembly/dwconv';
 import { seed, randBuf } from './helpers';
 import { Geo, geo, refFwd, refData, refFilter, epilogue, f64of, outBuf, check, checkFd } from './conv_ref';
@@ -8,6 +9,14 @@ import { Geo, geo, refFwd, refData, refFilter, epilogue, f64of, outBuf, check, c
 // The depthwise kernels (groups = C = K) against the scalar f64 reference convolution of
 // conv_ref.ts, their gradients also against central finite differences, the forward's
 // threaded parts bit for bit against one call, and the depthwise transposed convolution.
+
+// a and b hold the same bits over n + 1 floats (the one past the end: nothing written there).
+function sameBits(a: usize, b: usize, n: i32): bool {
+  for (let i = 0; i <= n; i++) if (load<u32>(a + (<usize>i << 2)) != load<u32>(b + (<usize>i << 2))) return false;
+  return true;
+}
+
+const PARTS: i32[] = [2, 3, 7];
 
 function checkCase(g: Geo, samples: i32): void {
   const d = g.toString();
@@ -21,7 +30,6 @@ function checkCase(g: Geo, samples: i32): void {
     g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act);
   check(y, refFwd(g, X, Wt, g.bias ? B : null, g.act), d + ' fwd');
   // Parts over output rows, run one after another into a noisy output: bit-identical.
-  const PARTS: i32[] = [2, 3, 7];
   for (let pi = 0; pi < PARTS.length; pi++) {
     const parts = PARTS[pi];
     const got = outBuf(yn);
@@ -46,6 +54,22 @@ function checkCase(g: Geo, samples: i32): void {
     g.sh, g.sw, g.pt, g.pl, g.dh, g.dw);
   check(dw, refFilter(g, X, GY), d + ' bwd_filter');
   checkFd(false, g, X, Wt, B, GY, Wt, dw, samples, d + ' bwd_filter');
+
+  // The backward's threaded parts (data: input rows; filter: channels), one after another
+  // into noisy outputs: bit-identical to one call.
+  for (let pi = 0; pi < PARTS.length; pi++) {
+    const parts = PARTS[pi];
+    const gotX = outBuf(xn), gotW = outBuf(wn);
+    for (let part = 0; part < parts; part++) {
+      dwconv2d_nhwc_bwd_data_f32_part(gy, w, gotX, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
+        g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, part, parts);
+      dwconv2d_nhwc_bwd_filter_f32_part(x, gy, gotW, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
+        g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, part, parts);
+    }
+    expect(sameBits(gotX, dx, xn)).toBe(true, d + ' bwd_data in ' + parts.toString() + ' parts');
+    expect(sameBits(gotW, dw, wn)).toBe(true, d + ' bwd_filter in ' + parts.toString() + ' parts');
+    heap.free(gotX); heap.free(gotW);
+  }
 
   // The transposed convolution of the same geometry: input shaped like y, output like x.
   const yt = outBuf(xn);

@@ -196,7 +196,9 @@ export interface Kernels {
   dwconv2d_nhwc_fwd_f32(x: P, w: P, bias: P, y: P, ...g: [...DW, act: I]): void;
   dwconv2d_nhwc_fwd_f32_part(x: P, w: P, bias: P, y: P, ...g: [...DW, act: I, ...Part]): void;
   dwconv2d_nhwc_bwd_data_f32(dy: P, w: P, dx: P, ...g: DW): void;
+  dwconv2d_nhwc_bwd_data_f32_part(dy: P, w: P, dx: P, ...g: [...DW, ...Part]): void;
   dwconv2d_nhwc_bwd_filter_f32(x: P, dy: P, dw: P, ...g: DW): void;
+  dwconv2d_nhwc_bwd_filter_f32_part(x: P, dy: P, dw: P, ...g: [...DW, ...Part]): void;
   dwconv_transpose2d_nhwc_fwd_f32(x: P, w: P, bias: P, y: P, ...g: [...DW, act: I]): void;
 }
 

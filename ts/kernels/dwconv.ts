@@ -1,6 +1,8 @@
 // Launcher of assembly/dwconv.ts: depthwise convolution (groups = C = K), direct SIMD loops
-// along the channels, no scratch. The forward splits by output rows; the backward kernels
-// run whole (their taps overlap between output rows). conv.ts decides when they run.
+// along the channels, no scratch. On the thread pool the forward splits by output rows, the
+// data gradient by input rows (each part sums its rows' taps in one call's order), the
+// filter gradient by channels (blocks of 4): bit-identical for any thread count. conv.ts
+// decides when they run.
 import { getBackend } from '../backend/index';
 import { convFlops, type ConvGeometry } from './conv';
 
@@ -18,9 +20,19 @@ export function dwconvFwd(x: number, w: number, bias: number, y: number, g: Conv
   be.runParts('dwconv2d_nhwc_fwd_f32_part', parts, (p) => [x, w, bias, y, ...args, +relu, p, parts]);
 }
 
-export const dwconvBwdData = (dy: number, w: number, dx: number, g: ConvGeometry): void => getBackend().k.dwconv2d_nhwc_bwd_data_f32(dy, w, dx, ...dwArgs(g));
+export function dwconvBwdData(dy: number, w: number, dx: number, g: ConvGeometry): void {
+  const be = getBackend();
+  const parts = be.parts(convFlops(g), g.N * g.H);
+  const args = dwArgs(g);
+  be.runParts('dwconv2d_nhwc_bwd_data_f32_part', parts, (p) => [dy, w, dx, ...args, p, parts]);
+}
 
-export const dwconvBwdFilter = (x: number, dy: number, dw: number, g: ConvGeometry): void => getBackend().k.dwconv2d_nhwc_bwd_filter_f32(x, dy, dw, ...dwArgs(g));
+export function dwconvBwdFilter(x: number, dy: number, dw: number, g: ConvGeometry): void {
+  const be = getBackend();
+  const parts = be.parts(convFlops(g), Math.ceil(g.C / 4));
+  const args = dwArgs(g);
+  be.runParts('dwconv2d_nhwc_bwd_filter_f32_part', parts, (p) => [x, dy, dw, ...args, p, parts]);
+}
 
 /** The depthwise transposed convolution (its geometry as the transposed convolution's). */
 export const dwconvTransposeFwd = (x: number, w: number, bias: number, y: number, g: ConvGeometry, relu: boolean): void =>
