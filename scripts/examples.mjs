@@ -25,7 +25,7 @@ export function extractExamples(root) {
     for (const m of src.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
       const lines = m[0].split('\n').map((l) => l.replace(/^\s*\/?\*\*?\/?\s?/, '').replace(/\s*\*\/$/, ''));
       const after = src.slice(m.index + m[0].length).split('\n').find((l) => l.trim() !== '') ?? '';
-      const name = /(?:function\*?|class|interface|type|const|let)\s+(\w+)|^\s*(?:(?:public|protected|static|override|readonly|async|get|set)\s+)*(\w+)\s*[(<:=]/.exec(after);
+      const name = /(?:function\*?|class|interface|type|const|let)\s+(\w+)|^\s*(?:(?:public|protected|static|override|readonly|async|get|set)\s+)*(\w+)\??\s*[(<:=]/.exec(after);
       const startLine = src.slice(0, m.index).split('\n').length;
       let inExample = false;
       let fence = null;
