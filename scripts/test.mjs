@@ -102,6 +102,21 @@ if (want('onnx')) {
   });
 }
 
+if (want('fuzz')) {
+  // The fuzz suite (tests/fuzz/): 10,000 generated calls of every public entry, seeded; a
+  // time limit turns a hang into a failure (the case being run is in build/fuzz-current.json).
+  const { bundleFuzz } = await import('./fuzz.mjs');
+  const file = await bundleFuzz();
+  console.log('\n=== fuzz ===');
+  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000, maxBuffer: 1 << 26 });
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  const m = /^fuzz: (\d+) cases/m.exec(r.stdout);
+  const ok = r.status === 0 && /^fuzz: passed/m.test(r.stdout);
+  if (r.error) console.log(`fuzz: stopped (${r.error.message}): a hang? see build/fuzz-current.json`);
+  results.push({ name: `fuzz (${m ? m[1] : 0} cases)`, passed: ok ? 1 : 0, failed: ok ? 0 : 1 });
+}
+
 if (want('runtimes')) {
   // The built package in Node (installed from the packed tarball), Deno, Bun, Chromium, Firefox,
   // workerd and EdgeVM; after 'node', whose bundles of the test files Deno, Bun and Chromium run.

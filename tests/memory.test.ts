@@ -1,9 +1,16 @@
 // The allocator against a model: random alloc/free runs never overlap, stay 16-byte
-// aligned, reuse freed space, and report out-of-memory as a clear Error.
+// aligned, reuse freed space, and report out-of-memory as a clear Error. Then, on the
+// package: sn.memory() shows live tensors, bytes in use, linear memory size and peak; fit
+// warns when live tensors keep growing; the out-of-memory Error counts the live tensors and
+// points to tidy() and dispose() (issue 11). This file's process has 64 MiB of linear
+// memory at most.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as sn from 'simdnet';
 import { Allocator, ALIGN } from '../ts/backend/memory';
 import { Rng } from '../ts/tensor/rng';
+
+await sn.init({ maxMemoryMB: 64 });
 
 function makeHeap(maxBytes: number) {
   let cap = 65536;
@@ -84,4 +91,64 @@ test('out of memory is a clear Error and leaves the heap usable', () => {
   a.free(p);
   a.free(q);
   assert.equal(a.stats().inUse, 0);
+});
+
+await sn.init({ maxMemoryMB: 64 });
+
+test('sn.memory() counts live tensors and bytes', () => {
+  const m0 = sn.memory();
+  for (const k of ['tensors', 'bytesInUse', 'scratchBytes', 'peakBytes', 'linearMemoryBytes', 'maxBytes'] as const) assert.equal(typeof m0[k], 'number', k);
+  const a = sn.zeros([1000]);
+  const v = a.reshapeView([10, 100]);
+  const m1 = sn.memory();
+  assert.equal(m1.tensors, m0.tensors + 2);
+  assert.equal(m1.bytesInUse, m0.bytesInUse + 4000);
+  assert.ok(m1.peakBytes >= m1.bytesInUse);
+  assert.ok(m1.linearMemoryBytes >= m1.bytesInUse);
+  a.dispose();
+  v.dispose();
+  assert.deepEqual([sn.memory().tensors, sn.memory().bytesInUse], [m0.tensors, m0.bytesInUse]);
+});
+
+test('fit warns once when live tensors keep growing across steps', async () => {
+  const net = new sn.nn.Sequential(new sn.nn.Linear(2, 2));
+  const x = sn.randn([100, 2], { seed: 1 });
+  const y = Array.from({ length: 100 }, (_, i) => i % 2);
+  const opt = new sn.optim.SGD(net.parameters(), { lr: 0.01 });
+  const leaked: sn.Tensor[] = [];
+  const warned: string[] = [];
+  const orig = console.warn;
+  console.warn = (m: string) => void warned.push(m);
+  try {
+    await sn.fit(net, { x, y }, { epochs: 1, batchSize: 1, optimizer: opt, progress: false });
+    assert.deepEqual(warned, [], 'no warning when every step is tidy');
+    const leaky = (o: sn.Tensor, l: Int32Array) => {
+      leaked.push(sn.keep(sn.zeros([4])));
+      return sn.crossEntropy(o, l);
+    };
+    await sn.fit(net, { x, y }, { epochs: 1, batchSize: 1, optimizer: opt, loss: leaky, progress: false });
+  } finally {
+    console.warn = orig;
+  }
+  assert.equal(warned.length, 1, warned.join('\n'));
+  assert.match(warned[0], /^simdnet\.fit: live tensors keep growing .* tidy\(\)/);
+  sn.dispose(leaked);
+  opt.dispose();
+  net.dispose();
+  x.dispose();
+});
+
+test('out of memory says how many tensors are alive and points to tidy() and dispose()', { skip: sn.memory().maxBytes === 64 * 2 ** 20 ? false : 'another file initialised the shared backend first (one process for every file)' }, () => {
+  const before = sn.memory();
+  const held: sn.Tensor[] = [];
+  try {
+    for (let i = 0; i < 20; i++) held.push(sn.empty([2 ** 20])); // 4 MiB each
+    assert.fail('64 MiB should run out');
+  } catch (e) {
+    assert.match((e as Error).message, new RegExp(`^simdnet\\.empty: out of memory for \\[1048576\\]: .* ${before.tensors + held.length} tensors are alive: dispose\\(\\) .* tidy\\(\\)`));
+  }
+  sn.dispose(held);
+  assert.equal(sn.memory().bytesInUse, before.bytesInUse);
+  // Memory is usable again.
+  sn.zeros([2 ** 20]).dispose();
 });

@@ -1,6 +1,6 @@
 // simdnet: convolutional networks whose compute runs in WebAssembly SIMD kernels.
 export { init, backendInfo, simdSupported, isInitialized, type InitOptions, type BackendInfo } from './backend/index';
-export { Tensor, tidy, keep, dispose, empty, type Shape } from './tensor/tensor';
+export { Tensor, tidy, keep, dispose, empty, memory, type Shape, type MemoryInfo } from './tensor/tensor';
 export { noGrad, isGradEnabled } from './tensor/autograd';
 export { seed } from './tensor/rng';
 export { tensor, scalar, zeros, ones, full, rand, randn, type CreateOptions, type RandomOptions } from './ops/creation';

@@ -103,6 +103,14 @@ export class Backend {
     return this.scratchPtr[thread];
   }
 
+  /** Bytes held by the scratch blocks (allocated sizes). */
+  scratchBytes(): number {
+    let n = 0;
+    for (let t = 0; t < this.scratchSize.length; t++) if (this.scratchSize[t] > 0) n += this.allocator.sizeOf(this.scratchPtr[t]) ?? 0;
+    return n;
+  }
+
+
   /** Threads running kernel slices now (1 without a pool or after it failed). */
   get threads(): number {
     return this.pool && !this.pool.failure ? Math.min(this.pool.size, this.threadLimit) : 1;
@@ -199,11 +207,27 @@ export class Backend {
 
 let backend: Backend | null = null;
 let pending: Promise<Backend> | null = null;
+let firstOptions: InitOptions = {};
 
-/** Loads the kernels once; later calls return the same backend. */
+/**
+ * Loads the kernels once; later calls return the same backend. Options apply at the first
+ * call: a later call with other options warns that they are ignored.
+ */
 export function init(options: InitOptions = {}): Promise<Backend> {
+  options ??= {};
+  if (backend || pending) {
+    const differ = (['maxMemoryMB', 'threads', 'threadTimeoutMs', 'wasm', 'threadsWasm'] as const).filter(
+      (key) => options[key] !== undefined && options[key] !== firstOptions[key],
+    );
+    if (differ.length)
+      console.warn(
+        `simdnet.init: already initialised; the options of this call (${differ.map((k) => `${k}: ${describeOption(options[k])}`).join(', ')}) are ignored — ` +
+          `options apply at the first init() (${describeFirst()})`,
+      );
+  }
   if (backend) return Promise.resolve(backend);
   if (!pending) {
+    firstOptions = { ...options };
     pending = create(options).then(
       (b) => (backend = b),
       (err) => {
@@ -215,10 +239,21 @@ export function init(options: InitOptions = {}): Promise<Backend> {
   return pending;
 }
 
+function describeOption(v: unknown): string {
+  return typeof v === 'number' || typeof v === 'string' ? JSON.stringify(v) : Object.prototype.toString.call(v);
+}
+
+function describeFirst(): string {
+  const b = backend;
+  return b ? `threads ${b.threads}, maxMemoryMB ${(b.maxPages * PAGE) / 2 ** 20}` : 'still loading';
+}
+
 async function create(options: InitOptions): Promise<Backend> {
   if (!simdSupported()) throw new Error('simdnet.init: this runtime does not support WebAssembly SIMD (v128)');
   const maxMB = options.maxMemoryMB ?? 4096;
-  if (!(maxMB > 0)) throw new Error(`simdnet.init: maxMemoryMB must be a positive number, got ${maxMB}`);
+  // At least 1 MiB (the kernels' static data and a heap); at most 4 GiB, the wasm32 limit.
+  if (typeof maxMB !== 'number' || !(maxMB >= 1 && maxMB <= 4096))
+    throw new Error(`simdnet.init: maxMemoryMB must be a number from 1 to 4096 (MiB), got ${describeOption(maxMB)}`);
   const maxPages = Math.min(WASM32_MAX_PAGES, Math.floor((maxMB * 1024 * 1024) / PAGE));
   const requested = options.threads ?? 1;
   if (requested !== 'auto' && !(Number.isInteger(requested) && requested >= 1))

@@ -61,6 +61,10 @@ export class Allocator {
     this.addHole(ptr, size);
   }
 
+  /** Size of a live block as allocated (aligned), or undefined. */
+  sizeOf(ptr: number): number | undefined {
+    return this.live.get(ptr);
+  }
 
   stats(): AllocatorStats {
     return {

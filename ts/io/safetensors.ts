@@ -45,7 +45,7 @@ function fail(msg: string): never {
  */
 export function encodeSafetensors(tensors: Record<string, Tensor | { shape: readonly number[]; data: Float32Array }>, metadata?: Record<string, string>): Uint8Array {
   const names = Object.keys(tensors).sort();
-  const header: Record<string, unknown> = {};
+  const header: Record<string, unknown> = Object.create(null); // a tensor may be named __proto__
   if (metadata) header.__metadata__ = metadata;
   let offset = 0;
   const datas: Float32Array[] = [];
@@ -103,9 +103,11 @@ export function decodeSafetensors(bytes: Uint8Array): {
   if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('header must be a JSON object');
   const dataStart = 8 + hlen;
   const dataLen = bytes.length - dataStart;
-  const metadata: Record<string, string> = {};
+  // Null-prototype maps: an entry named __proto__ is a tensor like any other, not the
+  // object's prototype.
+  const metadata: Record<string, string> = Object.create(null);
   const spans: [number, number, string][] = [];
-  const tensors: Record<string, TensorEntry> = {};
+  const tensors: Record<string, TensorEntry> = Object.create(null);
   for (const [name, v] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) fail('__metadata__ must be an object of strings');

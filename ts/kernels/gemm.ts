@@ -1,6 +1,6 @@
 // Launcher of assembly/gemm.ts: the thread split of a GEMM and its scratch.
-import { getBackend } from '../backend/index';
-import { epilogueOf, type EpilogueArg } from './epilogue';
+import { getBackend, OP } from '../backend/index';
+import { ACT, epilogueOf, type Epilogue, type EpilogueArg } from './epilogue';
 
 /**
  * C = act(alpha·op(A)·op(B) + beta·C + bias + residual) (bias over columns, the residual
@@ -15,6 +15,8 @@ export function gemm(
   a: number, b: number, c: number, opts: { beta?: number; bias?: number; relu?: EpilogueArg; alpha?: number } = {},
 ): void {
   const be = getBackend();
+  if (M === 0 || N === 0) return; // an empty product: nothing to write
+  if (K === 0) return emptySum(M * N, N, c, opts.beta ?? 0, opts.bias ?? 0, epilogueOf(opts.relu ?? false));
   const lda = transA ? M : K;
   const ldb = transB ? K : N;
   const alpha = opts.alpha ?? 1;
@@ -50,4 +52,21 @@ function splitAt(total: number, p: number, parts: number, align: number): number
   if (p <= 0) return 0;
   if (p >= parts) return total;
   return Math.min(total, Math.round((total * p) / parts / align) * align);
+}
+
+// K = 0, an empty sum: C = act(beta·C + bias + residual), as PyTorch gives zeros (plus bias)
+// for [M, 0]·[0, N]; the GEMM kernel's packing loops need K ≥ 1. The activation kernels
+// compute what the fused epilogue does (the same formulas).
+function emptySum(n: number, N: number, c: number, beta: number, bias: number, e: Epilogue): void {
+  const k = getBackend().k;
+  if (!beta) k.fill_f32(c, 0, n);
+  else k.binary_scalar_f32(OP.MUL, c, beta, c, n);
+  if (bias) k.binary_rows_f32(OP.ADD, c, bias, c, n / N, N);
+  if (e.res) k.binary_f32(OP.ADD, c, e.res, c, n);
+  if (e.act === ACT.relu) k.relu_fwd_f32(c, c, n);
+  else if (e.act === ACT.clip) k.clip_fwd_f32(c, c, n, e.p0, e.p1);
+  else if (e.act === ACT.hardswish) k.hard_swish_fwd_f32(c, c, n);
+  else if (e.act === ACT.hardsigmoid) k.hard_sigmoid_fwd_f32(c, c, n, e.p0, e.p1);
+  else if (e.act === ACT.sigmoid) k.sigmoid_fwd_f32(c, c, n);
+  else if (e.act === ACT.leakyRelu) k.leaky_relu_fwd_f32(c, c, n, e.p0);
 }

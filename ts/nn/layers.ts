@@ -14,7 +14,7 @@ import { adaptiveAvgPool2d, globalMaxPool } from '../ops/pool';
 import { layerNorm, groupNorm, localResponseNorm } from '../ops/norm';
 import { logSoftmax } from '../ops/loss';
 import { resize, type ResizeOptions } from '../ops/resize';
-import { checkNumber } from '../ops/check';
+import { checkNumber, optionsOf } from '../ops/check';
 import { pair, type Padding, type Pair, type RoundMode } from '../ops/window';
 import { Module } from './module';
 import { initTensor, type Init } from './init';
@@ -52,13 +52,16 @@ export class Linear extends Module {
     readonly options: LinearOptions = {},
   ) {
     super();
-    checkNumber('Linear', 'inFeatures', inFeatures, { integer: true, min: 1 });
-    checkNumber('Linear', 'outFeatures', outFeatures, { integer: true, min: 1 });
-    this.weight = this.param('weight', initTensor([inFeatures, outFeatures], options.init ?? 'he'));
-    this.bias = options.bias === false ? null : this.param('bias', zeros([outFeatures]));
+    checkNumber('Linear', 'inFeatures', inFeatures, { integer: true, min: 1, max: 2 ** 30 });
+    checkNumber('Linear', 'outFeatures', outFeatures, { integer: true, min: 1, max: 2 ** 30 });
+    const o = optionsOf('Linear', options);
+    if (inFeatures * outFeatures > 2 ** 30)
+      throw opError('Linear', `arguments 'inFeatures' ${inFeatures} and 'outFeatures' ${outFeatures} give weights of ${inFeatures * outFeatures} elements, more than 4 GiB of memory holds`);
+    this.weight = this.param('weight', initTensor([inFeatures, outFeatures], o.init ?? 'he'));
+    this.bias = o.bias === false ? null : this.param('bias', zeros([outFeatures]));
   }
   forward(x: Tensor): Tensor {
-    return linear(x, this.weight, this.bias, { activation: this.options.activation });
+    return linear(x, this.weight, this.bias, { activation: this.options?.activation });
   }
   override flops(inShape: readonly number[]): number {
     return 2 * (inShape[0] ?? 1) * this.inFeatures * this.outFeatures;
@@ -108,15 +111,19 @@ abstract class ConvLayer extends Module {
     fans?: (kh: number, kw: number, groups: number) => [number, number],
   ) {
     super();
-    checkNumber(name, 'inChannels', inChannels, { integer: true, min: 1 });
-    checkNumber(name, 'outChannels', outChannels, { integer: true, min: 1 });
+    opts = optionsOf(name, opts);
+    checkNumber(name, 'inChannels', inChannels, { integer: true, min: 1, max: 2 ** 30 });
+    checkNumber(name, 'outChannels', outChannels, { integer: true, min: 1, max: 2 ** 30 });
     const groups = checkNumber(name, 'groups', opts.groups ?? 1, { integer: true, min: 1 });
     if (inChannels % groups !== 0 || outChannels % groups !== 0)
       throw opError(name, `groups=${groups} must divide inChannels=${inChannels} and outChannels=${outChannels}`);
     this.groups = groups;
     this.kernel = pair(name, 'kernel', kernel, 1, 1);
     const [kh, kw] = this.kernel;
-    this.weight = this.param('weight', initTensor(weightShape(kh, kw, groups), opts.init ?? 'he', fans?.(kh, kw, groups)));
+    const shape = weightShape(kh, kw, groups);
+    if (shape.reduce((x, y) => x * y, 1) > 2 ** 30)
+      throw opError(name, `arguments 'kernel' [${kh}, ${kw}], inChannels ${inChannels} and outChannels ${outChannels} give weights [${shape.join(', ')}], more than 4 GiB of memory holds`);
+    this.weight = this.param('weight', initTensor(shape, opts.init ?? 'he', fans?.(kh, kw, groups)));
     this.bias = opts.bias === false ? null : this.param('bias', zeros([outChannels]));
   }
 }
@@ -143,7 +150,7 @@ export class Conv2d extends ConvLayer {
     super('Conv2d', inChannels, outChannels, kernel, options, (kh, kw, g) => [kh, kw, inChannels / g, outChannels]);
   }
   forward(x: Tensor): Tensor {
-    const o = this.options;
+    const o = this.options ?? {};
     return conv2d(x, this.weight, {
       stride: o.stride, padding: o.padding, dilation: o.dilation, groups: o.groups,
       bias: this.bias, activation: o.activation, roundMode: o.roundMode,
@@ -195,7 +202,7 @@ export class ConvTranspose2d extends ConvLayer {
       (kh, kw, g) => [(kh * kw * inChannels) / g, kh * kw * outChannels]);
   }
   forward(x: Tensor): Tensor {
-    const o = this.options;
+    const o = this.options ?? {};
     return convTranspose2d(x, this.weight, { stride: o.stride, padding: o.padding, outputPadding: o.outputPadding, dilation: o.dilation, groups: o.groups, bias: this.bias });
   }
   override flops(inShape: readonly number[]): number {
@@ -426,7 +433,7 @@ export class BatchNorm2d extends Module {
     } = {},
   ) {
     super();
-    checkNumber('BatchNorm2d', 'channels', channels, { integer: true, min: 1 });
+    checkNumber('BatchNorm2d', 'channels', channels, { integer: true, min: 1, max: 2 ** 30 });
     this.weight = this.param('weight', ones([channels]));
     this.bias = this.param('bias', zeros([channels]));
     this.buffer('runningMean', zeros([channels]));

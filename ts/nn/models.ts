@@ -1,12 +1,34 @@
 // The course's networks, NHWC. Convolutions that a ReLU follows fuse it (activation: 'relu'),
 // so summary() lists the layers the way the lecture tables do.
 import { opError } from '../backend/index';
-import { Tensor } from '../tensor/tensor';
+import { Tensor, disposeOnThrow } from '../tensor/tensor';
+import { checkNumber, optionsOf } from '../ops/check';
 import { concat } from '../ops/shape';
 import { softmax } from '../ops/loss';
 import { Module, Sequential } from './module';
 import { Conv2d, ConvTranspose2d, Linear, ReLU, MaxPool2d, Flatten, Dropout, BatchNorm2d, GlobalAvgPool, Sigmoid } from './layers';
 import { Graph, Inception, basicBlock, type InceptionChannels } from './blocks';
+
+// A builder checks its options, and frees every tensor it made if a layer throws part-way
+// (vgg11({ classes: 0 }) kept 112 MB of convolution weights).
+const SIZES = ['classes', 'inChannels', 'inputSize', 'width'] as const;
+function builder<O extends object, R>(name: string, build: (options: O) => R): (options?: O) => R {
+  return (options?: O) => {
+    const o = optionsOf(name, options);
+    for (const key of SIZES) {
+      const v = (o as Record<string, unknown>)[key];
+      if (v !== undefined) checkNumber(name, key, v, { integer: true, min: 1 });
+    }
+    try {
+      return disposeOnThrow(() => build(o));
+    } catch (e) {
+      // A layer's Error (out of memory, a size it rejects) named for the builder and its options.
+      if (e instanceof Error && e.message.startsWith('simdnet.') && !e.message.startsWith(`simdnet.${name}:`))
+        throw opError(name, `options ${JSON.stringify(o)} cannot be built: ${e.message}`);
+      throw e;
+    }
+  };
+}
 
 export interface ModelOptions {
   classes?: number;
@@ -19,7 +41,7 @@ export interface ModelOptions {
  * Layers are named conv1, relu1, pool1, conv2, relu2, pool2, flatten, fc1, relu3, fc2,
  * relu4, fc3 for `capture()`.
  */
-export function lenet5(options: ModelOptions = {}): Sequential {
+function lenet5Of(options: ModelOptions = {}): Sequential {
   const classes = options.classes ?? 10;
   // Named for capture() ('conv1', 'pool2', …); parameter names stay '0.weight', … .
   return new Sequential(
@@ -39,7 +61,7 @@ const out = (n: number, k: number, s: number, p: number): number => Math.floor((
  * AlexNet (Krizhevsky et al. 2012) as one tower (torchvision's layout): 5 convolutions,
  * 3 max pools, 3 dense layers with dropout. 61,100,840 parameters at 224×224, 1000 classes.
  */
-export function alexnet(options: ModelOptions & { inputSize?: number } = {}): Sequential {
+function alexnetOf(options: ModelOptions & { inputSize?: number } = {}): Sequential {
   const size = options.inputSize ?? 224;
   const classes = options.classes ?? 1000;
   const relu = { activation: 'relu' as const };
@@ -91,16 +113,16 @@ function vgg(cfg: (number | 'M')[], options: ModelOptions & { inputSize?: number
 }
 
 /** VGG-11 (Simonyan & Zisserman 2014, configuration A). */
-export const vgg11 = (options: ModelOptions & { inputSize?: number; batchNorm?: boolean } = {}): Sequential => vgg(VGG.vgg11, options);
+export const vgg11 = builder('vgg11', (options: ModelOptions & { inputSize?: number; batchNorm?: boolean } = {}): Sequential => vgg(VGG.vgg11, options));
 
 /** VGG-16 (configuration D): 138,357,544 parameters at 224×224, 1000 classes. */
-export const vgg16 = (options: ModelOptions & { inputSize?: number; batchNorm?: boolean } = {}): Sequential => vgg(VGG.vgg16, options);
+export const vgg16 = builder('vgg16', (options: ModelOptions & { inputSize?: number; batchNorm?: boolean } = {}): Sequential => vgg(VGG.vgg16, options));
 
 /**
  * GoogLeNet / Inception v1 (Szegedy et al. 2014) without the auxiliary heads: the stem,
  * nine Inception modules with 1×1 reductions, global average pooling, dropout 0.4.
  */
-export function googlenet(options: ModelOptions = {}): Sequential {
+function googlenetOf(options: ModelOptions = {}): Sequential {
   const relu = { activation: 'relu' as const };
   const pool = () => new MaxPool2d(3, { stride: 2, roundMode: 'ceil' });
   const mods: [number, InceptionChannels][] = [
@@ -142,9 +164,9 @@ function resnet(blocks: number[], options: ModelOptions): Sequential {
 }
 
 /** ResNet-18 (He et al. 2015): 11,689,512 parameters for 1000 classes. */
-export const resnet18 = (options: ModelOptions = {}): Sequential => resnet([2, 2, 2, 2], options);
+export const resnet18 = builder('resnet18', (options: ModelOptions = {}): Sequential => resnet([2, 2, 2, 2], options));
 /** ResNet-34: 21,797,672 parameters for 1000 classes. */
-export const resnet34 = (options: ModelOptions = {}): Sequential => resnet([3, 4, 6, 3], options);
+export const resnet34 = builder('resnet34', (options: ModelOptions = {}): Sequential => resnet([3, 4, 6, 3], options));
 
 /**
  * A small U-Net (Ronneberger et al. 2015) for segmentation: two down-sampling stages, a
@@ -153,7 +175,7 @@ export const resnet34 = (options: ModelOptions = {}): Sequential => resnet([3, 4
  * convolutional: the output is [N, H, W, classes] logits, one softmax per pixel (see
  * pixelSoftmax); H and W must be multiples of 4.
  */
-export function unet(options: ModelOptions & { width?: number } = {}): Module {
+function unetOf(options: ModelOptions & { width?: number } = {}): Module {
   const w = options.width ?? 16;
   const cin = options.inChannels ?? 1;
   const classes = options.classes ?? 2;
@@ -189,7 +211,7 @@ export function pixelSoftmax(logits: Tensor): Tensor {
  * transposed convolutions back, sigmoid output in [0, 1]; train it with MSE against its
  * input. H and W must be multiples of 4.
  */
-export function convAutoencoder(options: { inChannels?: number; width?: number } = {}): Sequential {
+function convAutoencoderOf(options: { inChannels?: number; width?: number } = {}): Sequential {
   const c = options.inChannels ?? 1;
   const w = options.width ?? 16;
   return new Sequential(
@@ -199,5 +221,11 @@ export function convAutoencoder(options: { inChannels?: number; width?: number }
     new ConvTranspose2d(w, c, 3, { stride: 2, padding: 1, outputPadding: 1 }), new Sigmoid(),
   );
 }
+
+export const lenet5 = builder('lenet5', lenet5Of);
+export const alexnet = builder('alexnet', alexnetOf);
+export const googlenet = builder('googlenet', googlenetOf);
+export const unet = builder('unet', unetOf);
+export const convAutoencoder = builder('convAutoencoder', convAutoencoderOf);
 
 export { mobilenetV2, mobilenetV3Small, mobilenetV3Large } from './mobilenet';

@@ -252,7 +252,7 @@ function powScalar(x: Tensor, p: number): Tensor {
  * ```
  */
 export function neg(x: Tensor): Tensor {
-  return mul(x, -1);
+  return mul(checkTensor('neg', 'x', x), -1);
 }
 
 /**

@@ -2,10 +2,11 @@
 // groups (depthwise when groups == channels), and the transposed convolution.
 import { opError, fmtShape } from '../backend/index';
 import { conv2dBwdData, conv2dBwdFilter, conv2dFwd, convTranspose2dBwdData, convTranspose2dBwdFilter, convTranspose2dFwd, type ConvGeometry, type WinogradWeightsOf } from '../kernels/conv';
-import { sumRows } from '../kernels/elementwise';
+import { sumRows, fillValue, binaryRows, OP } from '../kernels/elementwise';
+import { reluFwd } from '../kernels/activation';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
-import { checkTensor, checkRank, checkNumber } from './check';
+import { checkTensor, checkRank, checkNumber, optionsOf } from './check';
 import { windowGeometry, pair, type Padding, type Pair, type RoundMode, type Window } from './window';
 import { reluBackwardInPlace } from './activation';
 import type { WinogradCache } from './winograd';
@@ -75,6 +76,7 @@ export function conv2dInference(x: Tensor, w: Tensor, winograd: WinogradCache, o
 
 function convolve(x: Tensor, w: Tensor, options: Conv2dOptions, winograd: WinogradCache | null): Tensor {
   const op = 'conv2d';
+  options = optionsOf(op, options);
   const groups = checkConvInputs(op, x, w, options.groups);
   const [N, H, W, C] = x.shape;
   const [KH, KW, Cg, K] = w.shape;
@@ -88,6 +90,7 @@ function convolve(x: Tensor, w: Tensor, options: Conv2dOptions, winograd: Winogr
   const win = windowGeometry(op, H, W, { kernel: [KH, KW], stride: options.stride, dilation: options.dilation, padding: options.padding, roundMode: options.roundMode });
   const g = geometry(N, H, W, C, win, K, groups);
   const y = empty([N, g.OH, g.OW, K]);
+  if (y.size === 0 || C === 0) return emptyConv(op, x, w, bias, relu, y);
   const inputs = bias ? [x, w, bias] : [x, w];
   const transformed: WinogradWeightsOf | undefined = winograd && !x.requiresGrad ? (tile) => winograd.weights(w, tile) : undefined;
   conv2dFwd(x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr, g, relu, transformed);
@@ -112,6 +115,31 @@ function convolve(x: Tensor, w: Tensor, options: Conv2dOptions, winograd: Winogr
   });
 }
 
+// A convolution with no input channels or an empty output sums over nothing: the output is
+// the bias (ReLU'd) or zeros, as in PyTorch; dx and dw are zeros, db sums dy. The kernels
+// are not called (their loops divide by these sizes).
+function emptyConv(op: string, x: Tensor, w: Tensor, bias: Tensor | null, relu: boolean, y: Tensor): Tensor {
+  const K = y.shape[3];
+  const rows = y.size / Math.max(K, 1);
+  fillValue(y.ptr, 0, y.size);
+  if (bias && y.size > 0) binaryRows(OP.ADD, y.ptr, bias.ptr, y.ptr, rows, K);
+  if (relu) reluFwd(y.ptr, y.ptr, y.size);
+  const zerosLike = (t: Tensor): Tensor => {
+    const z = empty(t.shape);
+    fillValue(z.ptr, 0, z.size);
+    return z;
+  };
+  return record(op, bias ? [x, w, bias] : [x, w], y, (dyIn) => {
+    const dy = relu ? reluBackwardInPlace(dyIn, y) : dyIn;
+    let db: Tensor | null = null;
+    if (bias?.requiresGrad) {
+      db = zerosLike(bias);
+      if (rows > 0) sumRows(dy.ptr, db.ptr, rows, K);
+    }
+    return [x.requiresGrad ? zerosLike(x) : null, w.requiresGrad ? zerosLike(w) : null, db];
+  });
+}
+
 export interface ConvTranspose2dOptions {
   stride?: Pair;
   /** Cropped from the full output, as in PyTorch: a number, [h, w], or [top, bottom, left, right] (ONNX's asymmetric pads). */
@@ -131,12 +159,14 @@ export interface ConvTranspose2dOptions {
  */
 export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOptions = {}): Tensor {
   const op = 'convTranspose2d';
+  options = optionsOf(op, options);
   const groups = checkConvInputs(op, x, w, options.groups);
   const [N, H, W, C] = x.shape;
   const [KH, KW, Kg, Cw] = w.shape;
   if (Cw !== C || C % groups !== 0)
     throw opError(op, `argument 'w' ${fmtShape(w.shape)} must end in the ${C} input channels of x ${fmtShape(x.shape)} (divisible by groups=${groups})`);
   const K = Kg * groups;
+  if (KH < 1 || KW < 1 || K < 1) throw opError(op, `argument 'w' ${fmtShape(w.shape)} has an empty kernel`);
   const bias = checkBias(op, options.bias, K);
   const relu = checkActivation(op, options.activation);
   const [sh, sw] = pair(op, 'stride', options.stride, 1, 1);
@@ -150,6 +180,7 @@ export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOp
   if (OH < 1 || OW < 1) throw opError(op, `the output would be empty (${OH}×${OW}) for x ${fmtShape(x.shape)}, w ${fmtShape(w.shape)}`);
   const g: ConvGeometry = { N, H, W, C, OH, OW, KH, KW, K, sh, sw, padTop: ph, padLeft: pw, dh, dw, groups };
   const y = empty([N, OH, OW, K]);
+  if (y.size === 0 || C === 0) return emptyConv(op, x, w, bias, relu, y);
   convTranspose2dFwd(x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr, g, relu);
   const inputs = bias ? [x, w, bias] : [x, w];
   return record(op, inputs, y, (dyIn) => {

@@ -1,7 +1,8 @@
 // Making tensors: from data, constants and seeded random values.
 import { getBackend, opError, fmtShape, f32Index } from '../backend/index';
 import * as E from '../kernels/elementwise';
-import { Tensor, empty, shapeSize, type Shape } from '../tensor/tensor';
+import { Tensor, empty, shapeSize, checkShape, checkValues, type Shape } from '../tensor/tensor';
+import { checkNumber, optionsOf } from './check';
 import { rng, Rng } from '../tensor/rng';
 
 export interface CreateOptions {
@@ -15,35 +16,43 @@ function finish(t: Tensor, opts?: CreateOptions): Tensor {
 
 /** A tensor holding a copy of `data` (length must equal the product of `shape`). */
 export function tensor(data: ArrayLike<number>, shape?: Shape, opts?: CreateOptions): Tensor {
-  if (data === null || typeof data !== 'object' || typeof (data as ArrayLike<number>).length !== 'number')
-    throw opError('tensor', `argument 'data' must be an array or typed array of numbers`);
+  return tensorOf('tensor', data, shape, opts);
+}
+
+function tensorOf(op: string, data: ArrayLike<number>, shape: Shape | undefined, opts: CreateOptions | undefined): Tensor {
+  checkValues(op, 'data', data);
   const s = shape ?? [data.length];
-  if (!Array.isArray(s)) throw opError('tensor', `argument 'shape' must be an array of integers`);
-  for (const d of s) if (!Number.isInteger(d) || d < 0) throw opError('tensor', `shape ${fmtShape(s)} must hold non-negative integers`);
+  checkShape(op, s);
   if (shapeSize(s) !== data.length)
-    throw opError('tensor', `data has ${data.length} elements but shape ${fmtShape(s)} needs ${shapeSize(s)}`);
-  const t = empty(s);
+    throw opError(op, `data has ${data.length} elements but shape ${fmtShape(s)} needs ${shapeSize(s)}`);
+  const t = empty(s, op);
   getBackend().f32().set(data, f32Index(t.ptr));
   return finish(t, opts);
 }
 
 /** A one-element tensor of rank 0. */
 export function scalar(v: number, opts?: CreateOptions): Tensor {
-  return tensor([v], [], opts);
+  if (typeof v !== 'number') throw opError('scalar', `argument 'v' must be a number, got ${typeof v} ${String(v)}`);
+  return tensorOf('scalar', [v], [], opts);
 }
 
-export function full(shape: Shape, value: number, opts?: CreateOptions): Tensor {
-  const t = empty(shape);
+function filled(op: string, shape: Shape, value: number, opts?: CreateOptions): Tensor {
+  if (typeof value !== 'number') throw opError(op, `argument 'value' must be a number, got ${typeof value} ${String(value)}`);
+  const t = empty(shape, op);
   E.fillValue(t.ptr, value, t.size);
   return finish(t, opts);
 }
 
+export function full(shape: Shape, value: number, opts?: CreateOptions): Tensor {
+  return filled('full', shape, value, opts);
+}
+
 export function zeros(shape: Shape, opts?: CreateOptions): Tensor {
-  return full(shape, 0, opts);
+  return filled('zeros', shape, 0, opts);
 }
 
 export function ones(shape: Shape, opts?: CreateOptions): Tensor {
-  return full(shape, 1, opts);
+  return filled('ones', shape, 1, opts);
 }
 
 export interface RandomOptions extends CreateOptions {
@@ -51,9 +60,9 @@ export interface RandomOptions extends CreateOptions {
   seed?: number;
 }
 
-function fillRandom(shape: Shape, opts: RandomOptions | undefined, draw: (r: Rng) => number): Tensor {
-  const t = empty(shape);
-  const r = opts?.seed !== undefined ? new Rng(opts.seed) : rng();
+function fillRandom(op: string, shape: Shape, opts: RandomOptions | undefined, draw: (r: Rng) => number): Tensor {
+  const r = opts?.seed !== undefined ? new Rng(checkNumber(op, 'seed', opts.seed, { integer: true })) : rng();
+  const t = empty(shape, op);
   const vals = new Float32Array(t.size);
   for (let i = 0; i < vals.length; i++) vals[i] = draw(r);
   getBackend().f32().set(vals, f32Index(t.ptr));
@@ -62,14 +71,17 @@ function fillRandom(shape: Shape, opts: RandomOptions | undefined, draw: (r: Rng
 
 /** Uniform in [low, high) (default [0, 1)). */
 export function rand(shape: Shape, opts?: RandomOptions & { low?: number; high?: number }): Tensor {
-  const low = opts?.low ?? 0;
-  const high = opts?.high ?? 1;
-  return fillRandom(shape, opts, (r) => low + (high - low) * r.next());
+  const o = optionsOf('rand', opts);
+  const low = checkNumber('rand', 'low', o.low ?? 0);
+  const high = checkNumber('rand', 'high', o.high ?? 1);
+  if (low > high) throw opError('rand', `argument 'low' (${low}) must be <= 'high' (${high})`);
+  return fillRandom('rand', shape, o, (r) => low + (high - low) * r.next());
 }
 
 /** Normal with the given mean and standard deviation (default 0 and 1). */
 export function randn(shape: Shape, opts?: RandomOptions & { mean?: number; std?: number }): Tensor {
-  const mean = opts?.mean ?? 0;
-  const std = opts?.std ?? 1;
-  return fillRandom(shape, opts, (r) => mean + std * r.normal());
+  const o = optionsOf('randn', opts);
+  const mean = checkNumber('randn', 'mean', o.mean ?? 0);
+  const std = checkNumber('randn', 'std', o.std ?? 1, { min: 0 });
+  return fillRandom('randn', shape, o, (r) => mean + std * r.normal());
 }

@@ -142,6 +142,7 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor | null, options: { activ
   const op = 'linear';
   checkTensor(op, 'x', x);
   checkTensor(op, 'w', w);
+  options = optionsOf(op, options);
   if (x.rank !== 2 || w.rank !== 2 || x.shape[1] !== w.shape[0])
     throw opError(op, `argument 'x' ${fmtShape(x.shape)} must be [N, in] and 'w' ${fmtShape(w.shape)} [in, out] with the same 'in'`);
   const [N, I] = x.shape;

@@ -6,7 +6,7 @@ import * as Rd from '../kernels/reduce';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
 import { tensor } from './creation';
-import { checkTensor, checkNumber, checkOptions, sameShape } from './check';
+import { checkTensor, checkNumber, checkOptions, sameShape, optionsOf } from './check';
 import { normAxis } from './strided';
 
 /** Class labels: integers (one per row) or a Tensor [N, C] of target distributions. */
@@ -62,6 +62,8 @@ export const logSoftmax = (x: Tensor, options?: SoftmaxOptions | null): Tensor =
 
 // Integer labels into an i32 block (a tensor-sized allocation freed with the loss).
 function labelBlock(op: string, labels: Labels, rows: number, cols: number): Tensor {
+  if (labels === null || typeof labels !== 'object' || typeof (labels as ArrayLike<number>).length !== 'number')
+    throw opError(op, `argument 'labels' must be class indices (Int32Array or numbers) or a Tensor, got ${labels === null ? 'null' : typeof labels}`);
   const n = (labels as ArrayLike<number>).length;
   if (n !== rows) throw opError(op, `argument 'labels' has ${n} entries, the scores have ${rows} rows`);
   const t = empty([rows]);
@@ -106,6 +108,11 @@ export function crossEntropy(logits: Tensor, labels: Labels): Tensor {
   if (logits.rank !== 2) throw opError(op, `argument 'logits' must be [N, classes], got ${fmtShape(logits.shape)}`);
   const [rows, cols] = logits.shape;
   if (rows === 0) throw opError(op, `argument 'logits' ${fmtShape(logits.shape)} has no rows`);
+  if (labels instanceof Tensor) {
+    checkTensor(op, 'labels', labels);
+    if (!sameShape(labels.shape, logits.shape))
+      throw opError(op, `target distributions 'labels' ${fmtShape(labels.shape)} must have the shape of 'logits' ${fmtShape(logits.shape)}`);
+  }
   const probs = empty(logits.shape);
   const losses = empty([rows]);
   let total: number;
@@ -113,9 +120,6 @@ export function crossEntropy(logits: Tensor, labels: Labels): Tensor {
   let saved: Tensor[];
   const inputs = [logits];
   if (labels instanceof Tensor) {
-    checkTensor(op, 'labels', labels);
-    if (!sameShape(labels.shape, logits.shape))
-      throw opError(op, `target distributions 'labels' ${fmtShape(labels.shape)} must have the shape of 'logits' ${fmtShape(logits.shape)}`);
     total = L.crossEntropyProbsFwd(logits.ptr, labels.ptr, losses.ptr, probs.ptr, rows, cols);
     bwd = (dl, scale) => L.crossEntropyProbsBwd(probs.ptr, labels.ptr, dl.ptr, rows, cols, scale);
     saved = [probs];
@@ -198,6 +202,7 @@ export function mseLoss(pred: Tensor, target: Tensor): Tensor {
 export function hingeLoss(scores: Tensor, labels: Labels, options: { margin?: number } = {}): Tensor {
   const op = 'hingeLoss';
   checkTensor(op, 'scores', scores);
+  options = optionsOf(op, options);
   if (scores.rank !== 2) throw opError(op, `argument 'scores' must be [N, classes], got ${fmtShape(scores.shape)}`);
   const margin = checkNumber(op, 'margin', options.margin ?? 1);
   const [rows, cols] = scores.shape;

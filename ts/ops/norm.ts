@@ -6,7 +6,7 @@ import * as Nm from '../kernels/norm';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
 import { rng } from '../tensor/rng';
-import { checkTensor, checkNumber, checkOptions, sameShape } from './check';
+import { checkTensor, checkNumber, checkOptions, sameShape, optionsOf } from './check';
 import { reshape } from './shape';
 
 /** Options of batchNorm. */
@@ -35,6 +35,7 @@ export interface BatchNormOptions {
 export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, runningMean: Tensor, runningVar: Tensor, options: BatchNormOptions): Tensor {
   const op = 'batchNorm';
   checkTensor(op, 'x', x);
+  options = optionsOf(op, options);
   if (x.rank < 2) throw opError(op, `argument 'x' must have a channel axis last (e.g. [N, H, W, C]), got ${fmtShape(x.shape)}`);
   const C = x.shape[x.rank - 1];
   for (const [name, t] of [['gamma', gamma], ['beta', beta], ['runningMean', runningMean], ['runningVar', runningVar]] as const) {
@@ -101,6 +102,7 @@ export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, runningMean: T
 export function dropout(x: Tensor, options: { p?: number; training: boolean; seed?: number }): Tensor {
   const op = 'dropout';
   checkTensor(op, 'x', x);
+  options = optionsOf(op, options);
   const p = checkNumber(op, 'p', options.p ?? 0.5, { min: 0, max: 1 });
   if (!options.training || p === 0) return reshape(x, x.shape);
   const seed = options.seed ?? rng().nextU32();

@@ -33,7 +33,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
  */
 export function flatten(x: Tensor): Tensor {
   checkTensor('flatten', 'x', x);
-  return reshape(x, [x.shape[0] ?? 1, -1]);
+  // The rest counted, not inferred: -1 cannot be inferred when the batch is empty.
+  return reshape(x, x.rank === 0 ? [1, 1] : [x.shape[0], x.shape.slice(1).reduce((a, b) => a * b, 1)]);
 }
 
 // A view under another op's name (squeeze, unsqueeze): no copy, the gradient reshaped back.

@@ -75,9 +75,10 @@ export function windowGeometry(
   const s = pair(op, 'stride', opts.stride, 1, 1);
   const d = pair(op, 'dilation', opts.dilation, 1, 1);
   // 'same' fixes the output size itself (ceil(in/stride)); only explicit padding can misfit.
-  const mode = opts.padding === 'same' ? 'floor' : (opts.roundMode ?? 'floor');
-  if (mode !== 'exact' && mode !== 'floor' && mode !== 'ceil')
-    throw opError(op, `argument 'roundMode' must be 'exact', 'floor' or 'ceil', got ${JSON.stringify(mode)}`);
+  const asked = opts.roundMode ?? 'floor';
+  if (asked !== 'exact' && asked !== 'floor' && asked !== 'ceil')
+    throw opError(op, `argument 'roundMode' must be 'exact', 'floor' or 'ceil', got ${JSON.stringify(asked)}`);
+  const mode = opts.padding === 'same' ? 'floor' : asked;
   const [pt, pb, pl, pr] = pads(op, opts.padding ?? 'valid', H, W, k, s, d);
   const spanH = d[0] * (k[0] - 1) + 1;
   const spanW = d[1] * (k[1] - 1) + 1;

@@ -30,6 +30,7 @@ export class WinogradWeights {
     readonly tile: WinogradTile,
   ) {
     checkTensor('winograd', 'w', w);
+    if (tile !== 'f4x4' && tile !== 'f2x2') throw opError('winograd', `argument 'tile' must be 'f4x4' or 'f2x2', got ${JSON.stringify(tile)}`);
     if (w.rank !== 4 || w.shape[0] !== 3 || w.shape[1] !== 3) throw opError('winograd', `argument 'w' must be [3, 3, C, K], got ${fmtShape(w.shape)}`);
     const [, , C, K] = w.shape;
     this.t = keep(empty([winogradWeightsSize(tile, C, K)]));

@@ -4,7 +4,7 @@ import { opError } from '../backend/index';
 import * as O from '../kernels/optim';
 import { Tensor, keep } from '../tensor/tensor';
 import { zeros } from '../ops/creation';
-import { checkNumber } from '../ops/check';
+import { checkNumber, checkTensor, optionsOf } from '../ops/check';
 
 export abstract class Optimizer {
   /** Learning rate; schedulers and callbacks change it between steps. */
@@ -15,10 +15,13 @@ export abstract class Optimizer {
 
   /** L2 weight decay λ: every update uses g + λw. */
   readonly weightDecay: number;
+  private readonly name: string;
 
   constructor(params: Tensor[], lr: number, weightDecay: number | undefined, name: string) {
-    if (!Array.isArray(params) || params.length === 0 || !params.every((p) => p instanceof Tensor))
+    if (!Array.isArray(params) || params.length === 0)
       throw opError(name, `argument 'params' must be a non-empty array of tensors (model.parameters())`);
+    params.forEach((p, i) => checkTensor(name, `params[${i}]`, p));
+    this.name = name;
     this.params = params;
     this.lr = checkNumber(name, 'lr', lr, { min: 0 });
     this.weightDecay = checkNumber(name, 'weightDecay', weightDecay ?? 0, { min: 0 });
@@ -35,14 +38,18 @@ export abstract class Optimizer {
   /** One update of every parameter that has a gradient. */
   step(): void {
     this.t++;
-    for (const p of this.params) {
+    for (const [i, p] of this.params.entries()) {
       if (!p.grad) continue;
+      checkTensor(`${this.name}.step`, `params[${i}]`, p);
+      checkTensor(`${this.name}.step`, `params[${i}].grad`, p.grad);
+      if (p.grad.size !== p.size) throw opError(`${this.name}.step`, `params[${i}].grad has ${p.grad.size} elements, the parameter ${p.size}`);
       let s = this.state.get(p);
       if (!s) {
         s = Array.from({ length: this.slots }, () => keep(zeros(p.shape)));
         this.state.set(p, s);
       }
       this.update(p.ptr, p.grad.ptr, s.map((t) => t.ptr), p.size);
+      p._bumpVersion(); // changed in place: a graph that read it can no longer run backward
     }
   }
 
@@ -72,13 +79,20 @@ export interface SGDOptions {
   weightDecay?: number;
 }
 
+// SGD's lr has no default (as in PyTorch), so its options are required.
+function sgdOptions(options: SGDOptions): SGDOptions {
+  if (options === null || typeof options !== 'object')
+    throw opError('SGD', `argument 'options' must be { lr, momentum?, ... } (lr has no default), got ${options === null ? 'null' : typeof options}`);
+  return options;
+}
+
 export class SGD extends Optimizer {
   protected readonly slots: number;
   readonly momentum: number;
   readonly form: 'lecture' | 'classical';
   readonly nesterov: boolean;
   constructor(params: Tensor[], options: SGDOptions) {
-    super(params, options?.lr, options?.weightDecay, 'SGD');
+    super(params, sgdOptions(options).lr, options.weightDecay, 'SGD');
     this.momentum = checkNumber('SGD', 'momentum', options.momentum ?? 0, { min: 0, max: 1 });
     this.nesterov = !!options.nesterov;
     const form = options.form ?? (this.nesterov ? 'classical' : 'lecture');
@@ -110,9 +124,11 @@ export class Adam extends Optimizer {
   readonly beta2: number;
   readonly eps: number;
   constructor(params: Tensor[], options: AdamOptions = {}) {
-    super(params, options.lr ?? 1e-3, options.weightDecay, 'Adam');
-    this.beta1 = checkNumber('Adam', 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1 });
-    this.beta2 = checkNumber('Adam', 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1 });
+    super(params, optionsOf('Adam', options).lr ?? 1e-3, options?.weightDecay, 'Adam');
+    options ??= {};
+    // PyTorch's ranges: 0 <= beta < 1 (beta = 1 divides by 1 − beta^t = 0), eps >= 0.
+    this.beta1 = checkNumber('Adam', 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1, maxExclusive: true });
+    this.beta2 = checkNumber('Adam', 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1, maxExclusive: true });
     this.eps = checkNumber('Adam', 'eps', options.eps ?? 1e-8, { min: 0, minExclusive: true });
   }
   protected update(p: number, g: number, s: number[], n: number): void {
@@ -136,7 +152,8 @@ export class RMSProp extends Optimizer {
   readonly rho: number;
   readonly eps: number;
   constructor(params: Tensor[], options: RMSPropOptions = {}) {
-    super(params, options.lr ?? 1e-3, options.weightDecay, 'RMSProp');
+    super(params, optionsOf('RMSProp', options).lr ?? 1e-3, options?.weightDecay, 'RMSProp');
+    options ??= {};
     this.rho = checkNumber('RMSProp', 'rho', options.rho ?? 0.9, { min: 0, max: 1 });
     this.eps = checkNumber('RMSProp', 'eps', options.eps ?? 1e-8, { min: 0, minExclusive: true });
   }

@@ -3,13 +3,15 @@
 // walks the graph in reverse topological order and accumulates gradients.
 import { opError, fmtShape } from '../backend/index';
 import * as E from '../kernels/elementwise';
-import { Tensor, empty, untracked, keep } from './tensor';
+import { Tensor, empty, untracked, keep, checkTensorArg } from './tensor';
 
 export interface GradNode {
   op: string;
   inputs: readonly Tensor[];
   /** Tensors only the backward pass needs (e.g. max-pool argmax); freed with the output. */
   saved?: Tensor[];
+  /** The inputs' versions when the op ran: an in-place write since makes backward() raise. */
+  versions?: number[];
   /** Given dL/d(output), returns dL/d(input) for each input (null where not needed). */
   backward(dy: Tensor): (Tensor | null)[];
 }
@@ -62,7 +64,7 @@ export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boole
 export function record(op: string, inputs: readonly Tensor[], out: Tensor, backward: GradNode['backward'], saved?: Tensor[]): Tensor {
   if (needsGrad(inputs)) {
     out.requiresGrad = true;
-    out._node = { op, inputs, backward, saved };
+    out._node = { op, inputs, backward, saved, versions: inputs.map((t) => t._version) };
     if (saved) for (const t of saved) keep(t);
   } else if (saved) {
     for (const t of saved) t.dispose();
@@ -71,6 +73,8 @@ export function record(op: string, inputs: readonly Tensor[], out: Tensor, backw
 }
 
 export function runBackward(root: Tensor, dy?: Tensor): void {
+  checkTensorArg('backward', 'this', root);
+  if (dy !== undefined) checkTensorArg('backward', 'dy', dy);
   if (!root.requiresGrad) throw opError('backward', `tensor ${fmtShape(root.shape)} does not require grad: no input of its graph has requiresGrad`);
   if (dy) {
     if (dy.size !== root.size || dy.shape.length !== root.shape.length || dy.shape.some((d, i) => d !== root.shape[i]))
@@ -89,6 +93,14 @@ export function runBackward(root: Tensor, dy?: Tensor): void {
     if (top[0].isDisposed)
       throw opError('backward', `a tensor of the graph (shape ${fmtShape(top[0].shape)}) was disposed before backward(): keep intermediates alive until backward() has run`);
     const node = top[0]._node;
+    if (node && top[1] === 0 && node.versions) {
+      // Version counters (as PyTorch's): an input changed in place after the op read it
+      // would give silently wrong gradients.
+      node.inputs.forEach((x, j) => {
+        if (!x.isDisposed && x._version !== node.versions![j])
+          throw opError('backward', `input ${j} of ${node.op} (shape ${fmtShape(x.shape)}) was modified in place (assign() or an optimizer step) after ${node.op} used it: run the forward pass again after changing it`);
+      });
+    }
     if (node && top[1] < node.inputs.length) {
       const next = node.inputs[top[1]++];
       if (next.requiresGrad && !seen.has(next)) {

@@ -1,7 +1,7 @@
 // Checks a function's analytic gradients against central finite differences, with the
 // difference quotients and the projection taken in f64 (the forward runs in f32 kernels).
-import { getBackend, f32Index } from '../backend/index';
-import { Tensor, tidy } from './tensor';
+import { getBackend, f32Index, opError } from '../backend/index';
+import { Tensor, tidy, checkTensorArg } from './tensor';
 import { noGrad } from './autograd';
 import { Rng } from './rng';
 
@@ -50,6 +50,10 @@ export interface GradcheckResult {
  * ```
  */
 export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], options: GradcheckOptions = {}): GradcheckResult {
+  if (typeof fn !== 'function') throw opError('gradcheck', `argument 'fn' must be a function, got ${typeof fn}`);
+  if (!Array.isArray(inputs) || inputs.length === 0) throw opError('gradcheck', `argument 'inputs' must be a non-empty array of tensors`);
+  inputs.forEach((x, i) => checkTensorArg('gradcheck', `inputs[${i}]`, x));
+  options ??= {};
   const eps = options.eps ?? 1e-2;
   const atol = options.atol ?? 1e-3;
   const rtol = options.rtol ?? 1e-2;

@@ -9,11 +9,19 @@ export type Shape = readonly number[];
 // One block of floats; views made by reshape share it and it is freed with the last one.
 class Storage {
   refs = 1;
+  /** Bumped by every in-place write (assign, an optimizer step): backward() compares it. */
+  version = 0;
   constructor(
     readonly ptr: number,
     readonly size: number,
   ) {}
 }
+
+// Tensors this copy of the package made: a `{ shape, size, ptr }` object, a tensor of
+// another copy (another module instance: its own memory) or Object.create(Tensor.prototype)
+// is not one of them.
+const made = new WeakSet<object>();
+let liveTensors = 0;
 
 const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
 
@@ -33,13 +41,32 @@ export class Tensor {
     this.storage = storage;
     this.shape = Object.freeze(shape.slice());
     this.size = storage.size;
+    made.add(this);
+    liveTensors++;
     track(this);
+    for (const log of creationLogs) log.push(this);
   }
 
   /** Byte offset of the data in linear memory; throws once the tensor is disposed. */
   get ptr(): number {
     if (!this.storage) throw new Error(`simdnet: tensor of shape ${fmtShape(this.shape)} was used after dispose()`);
     return this.storage.ptr;
+  }
+
+  // The pointer, or an Error naming `op` once the tensor is disposed.
+  private livePtr(op: string): number {
+    if (!this.storage) throw opError(op, `this tensor (shape ${fmtShape(this.shape)}) was used after dispose()`);
+    return this.storage.ptr;
+  }
+
+  /** @internal how many in-place writes the values have had (shared by reshaped views) */
+  get _version(): number {
+    return this.storage?.version ?? -1;
+  }
+
+  /** @internal marks an in-place write of the values (assign, an optimizer step) */
+  _bumpVersion(): void {
+    if (this.storage) this.storage.version++;
   }
 
   get rank(): number {
@@ -52,7 +79,7 @@ export class Tensor {
 
   /** A copy of the values. */
   dataSync(): Float32Array {
-    const p = f32Index(this.ptr);
+    const p = f32Index(this.livePtr('dataSync'));
     return getBackend().f32().slice(p, p + this.size);
   }
 
@@ -62,8 +89,9 @@ export class Tensor {
 
   /** The value of a one-element tensor. */
   item(): number {
+    const ptr = this.livePtr('item');
     if (this.size !== 1) throw opError('item', `tensor has ${this.size} elements (shape ${fmtShape(this.shape)}), item() needs exactly 1`);
-    return getBackend().f32()[f32Index(this.ptr)];
+    return getBackend().f32()[f32Index(ptr)];
   }
 
   /** Nested arrays, for printing and tests. */
@@ -79,9 +107,12 @@ export class Tensor {
 
   /** Overwrites the values from a flat array of the same size. */
   assign(values: ArrayLike<number>): this {
+    const ptr = this.livePtr('assign');
+    checkValues('assign', 'values', values);
     if (values.length !== this.size)
       throw opError('assign', `values have ${values.length} elements, tensor ${fmtShape(this.shape)} has ${this.size}`);
-    getBackend().f32().set(values, f32Index(this.ptr));
+    getBackend().f32().set(values, f32Index(ptr));
+    this._bumpVersion();
     return this;
   }
 
@@ -99,6 +130,7 @@ export class Tensor {
     const st = this.storage;
     if (!st) return;
     this.storage = null;
+    liveTensors--;
     if (this._node?.saved) for (const t of this._node.saved) t.dispose();
     this._node = null;
     if (--st.refs === 0) getBackend().free(st.ptr);
@@ -123,8 +155,9 @@ export class Tensor {
 
   /** A new leaf with the same values and no history. */
   detach(): Tensor {
+    const ptr = this.livePtr('detach');
     const t = empty(this.shape);
-    E.copy(this.ptr, t.ptr, this.size);
+    E.copy(ptr, t.ptr, this.size);
     return t;
   }
 
@@ -139,11 +172,48 @@ export function shapeSize(shape: Shape): number {
   return n;
 }
 
-function checkShape(op: string, shape: Shape): void {
+/** Largest dimension: kernels take sizes as 32-bit signed integers. */
+const MAX_DIM = 2 ** 31 - 1;
+/** Largest tensor: 4 GiB of linear memory holds at most 2^30 floats. */
+const MAX_SIZE = 2 ** 30;
+
+export function checkShape(op: string, shape: Shape): void {
   if (!Array.isArray(shape))
-    throw opError(op, `shape must be an array of integers, got ${String(shape)}`);
+    throw opError(op, `argument 'shape' must be an array of integers, got ${String(shape)}`);
   for (const d of shape)
-    if (!Number.isInteger(d) || d < 0) throw opError(op, `shape ${fmtShape(shape)} must hold non-negative integers`);
+    if (!Number.isInteger(d) || d < 0) throw opError(op, `argument 'shape' ${fmtShape(shape)} must hold non-negative integers`);
+  for (const d of shape)
+    if (d > MAX_DIM) throw opError(op, `argument 'shape' ${fmtShape(shape)} has a dimension of 2^31 or more (sizes are 32-bit)`);
+  if (shapeSize(shape) > MAX_SIZE)
+    throw opError(op, `out of memory: argument 'shape' ${fmtShape(shape)} has ${shapeSize(shape)} elements, more than 4 GiB of linear memory holds (2^30 floats)`);
+}
+
+/** Values to store: an array or typed array of numbers (NaN and ±Infinity are numbers). */
+export function checkValues(op: string, arg: string, values: unknown): void {
+  if (values === null || typeof values !== 'object' || typeof (values as ArrayLike<number>).length !== 'number')
+    throw opError(op, `argument '${arg}' must be an array or typed array of numbers, got ${values === null ? 'null' : typeof values}`);
+  if (ArrayBuffer.isView(values)) return;
+  const a = values as ArrayLike<unknown>;
+  for (let i = 0; i < a.length; i++)
+    if (typeof a[i] !== 'number') throw opError(op, `argument '${arg}'[${i}] must be a number, got ${typeof a[i]} ${String(a[i])}`);
+}
+
+/**
+ * x as a live Tensor of this copy of the package, or an Error naming op and argument: a
+ * tensor from another copy (each has its own memory), an object shaped like a tensor, or
+ * a disposed tensor would read or write the wrong memory.
+ */
+export function checkTensorArg(op: string, arg: string, x: unknown): Tensor {
+  if (!made.has(x as object)) {
+    const ctor = x !== null && typeof x === 'object' ? (x as object).constructor?.name : undefined;
+    const o = x as { dataSync?: unknown; shape?: unknown };
+    if (x !== null && typeof x === 'object' && !(x instanceof Tensor) && typeof o.dataSync === 'function' && Array.isArray(o.shape))
+      throw opError(op, `argument '${arg}' is a Tensor from another copy of simdnet (two bundles each carrying the package?); a tensor lives in its own copy's memory: make it with this copy's functions`);
+    throw opError(op, `argument '${arg}' must be a Tensor, got ${x instanceof Tensor ? 'an object with the Tensor prototype that simdnet did not make' : x === null ? 'null' : Array.isArray(x) ? `array(${x.length})` : typeof x === 'object' ? (ctor ?? 'object') : `${typeof x} ${String(x)}`}`);
+  }
+  const t = x as Tensor;
+  if (t.isDisposed) throw opError(op, `argument '${arg}' (shape ${fmtShape(t.shape)}) was used after dispose()`);
+  return t;
 }
 
 // Resolves one -1 in a target shape and checks the element count.
@@ -161,10 +231,17 @@ export function inferShape(op: string, shape: Shape, size: number, from: Shape):
 }
 
 /** An uninitialised tensor (its values are whatever the memory held). */
-export function empty(shape: Shape): Tensor {
-  checkShape('empty', shape);
+export function empty(shape: Shape, op = 'empty'): Tensor {
+  checkShape(op, shape);
   const size = shapeSize(shape);
-  const ptr = getBackend().alloc(size * 4);
+  let ptr: number;
+  try {
+    ptr = getBackend().alloc(size * 4);
+  } catch (e) {
+    const m = /out of memory: (.*)$/.exec((e as Error).message);
+    if (!m) throw e;
+    throw opError(op, `out of memory for ${fmtShape(shape)}: ${m[1]}. ${liveTensors} tensors are alive: dispose() those you no longer need, or run each step inside tidy() (sn.memory() shows the count)`);
+  }
   return new Tensor(new Storage(ptr, size), shape);
 }
 
@@ -192,6 +269,7 @@ export function keep<T extends Tensor>(t: T): T {
  * returned tensor moves to the enclosing scope.
  */
 export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw opError('tidy', `argument 'fn' must be a function, got ${fn === null ? 'null' : typeof fn}`);
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;
@@ -202,9 +280,13 @@ export function tidy<T>(fn: () => T): T {
     for (const t of scope) t.dispose();
     throw e;
   }
-  if (result && typeof (result as { then?: unknown }).then === 'function')
-    throw new Error('simdnet.tidy: fn must be synchronous (it returned a Promise); await outside tidy');
   scopes.pop();
+  if (result && typeof (result as { then?: unknown }).then === 'function') {
+    // What fn made before its first await is freed; what it makes later belongs to the
+    // enclosing scope (the scope is closed either way).
+    for (const t of scope) t.dispose();
+    throw opError('tidy', 'fn must be synchronous (it returned a Promise): await outside tidy(), and tidy() each synchronous step');
+  }
   const returned = new Set<Tensor>();
   collect(result, returned, 0);
   for (const t of scope) if (!returned.has(t)) t.dispose();
@@ -214,8 +296,9 @@ export function tidy<T>(fn: () => T): T {
 
 function collect(x: unknown, out: Set<Tensor>, depth: number): void {
   if (depth > 4 || x === null || typeof x !== 'object') return;
-  if (x instanceof Tensor) out.add(x);
-  else if (Array.isArray(x)) for (const v of x) collect(v, out, depth + 1);
+  if (x instanceof Tensor) {
+    if (made.has(x)) out.add(x);
+  } else if (Array.isArray(x)) for (const v of x) collect(v, out, depth + 1);
   else if (Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) collect(v, out, depth + 1);
 }
 
@@ -234,4 +317,54 @@ export function untracked<T>(fn: () => T): T {
   } finally {
     scopes.push(...saved);
   }
+}
+
+// ---- creation logs: what a constructor made, freed if it throws part-way ----
+
+const creationLogs: Tensor[][] = [];
+
+/**
+ * Runs fn; if it throws, disposes every tensor created while it ran (kept or not), so a
+ * model builder or layer that fails part-way leaves no parameters behind.
+ */
+export function disposeOnThrow<T>(fn: () => T): T {
+  const log: Tensor[] = [];
+  creationLogs.push(log);
+  try {
+    return fn();
+  } catch (e) {
+    for (const t of log) t.dispose();
+    throw e;
+  } finally {
+    creationLogs.splice(creationLogs.lastIndexOf(log), 1);
+  }
+}
+
+export interface MemoryInfo {
+  /** Tensors not yet disposed (each reshaped view counts). */
+  tensors: number;
+  /** Bytes in live blocks: tensors, optimizer state, kernels' scratch. */
+  bytesInUse: number;
+  /** Of which the kernels' reusable scratch blocks. */
+  scratchBytes: number;
+  /** The highest bytesInUse so far. */
+  peakBytes: number;
+  /** Size of linear memory now (it grows, never shrinks). */
+  linearMemoryBytes: number;
+  /** What linear memory may grow to (init's maxMemoryMB). */
+  maxBytes: number;
+}
+
+/** Where memory goes: live tensors, bytes in use, linear memory size, peak. */
+export function memory(): MemoryInfo {
+  const b = getBackend();
+  const s = b.stats();
+  return {
+    tensors: liveTensors,
+    bytesInUse: s.inUse,
+    scratchBytes: b.scratchBytes(),
+    peakBytes: s.peak,
+    linearMemoryBytes: s.capacity,
+    maxBytes: b.maxPages * 65536,
+  };
 }

@@ -1,7 +1,7 @@
 // fit / evaluate / predict: batching, seeded shuffling, loss and metrics, validation,
 // callbacks and progress. Every step runs inside tidy(), so memory stays flat.
 import { opError, fmtShape } from '../backend/index';
-import { Tensor, tidy } from '../tensor/tensor';
+import { Tensor, tidy, memory } from '../tensor/tensor';
 import { checkTensor, describe, sameShape } from '../ops/check';
 import { noGrad } from '../tensor/autograd';
 import { Rng } from '../tensor/rng';
@@ -127,6 +127,29 @@ function snapshotOf(model: Module): () => () => void {
   };
 }
 
+// Every step runs in tidy(), so live tensors stay level unless a custom loss, model or
+// callback keeps tensors: warn once when the count rises at 3 checkpoints (every 25 steps)
+// in a row, before the out-of-memory error.
+function leakWatch(): (epoch: number, step: number) => void {
+  let last = -1;
+  let rises = 0;
+  let warned = false;
+  let n = 0;
+  return (epoch, step) => {
+    if (warned || ++n % 25 !== 0) return;
+    const live = memory().tensors;
+    rises = last >= 0 && live > last ? rises + 1 : 0;
+    if (rises >= 3) {
+      warned = true;
+      console.warn(
+        `simdnet.fit: live tensors keep growing (${live} at epoch ${epoch + 1}, step ${step + 1}, +${live - last} in the last 25 steps): ` +
+          'a custom loss, model or callback keeps tensors; dispose() them or wrap the work in tidy() (sn.memory() shows the count)',
+      );
+    }
+    last = live;
+  };
+}
+
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
@@ -152,6 +175,7 @@ export async function fit(model: Module, data: Dataset | { x: Tensor; y: Labels 
   const history: History = { epochs: [] };
   const progress = options.progress === false ? null : new Progress();
   for (const c of callbacks) c.onTrainBegin?.(state);
+  const leaks = leakWatch();
 
   for (let epoch = 0; epoch < epochs && !state.stop; epoch++) {
     model.train();
@@ -182,6 +206,7 @@ export async function fit(model: Module, data: Dataset | { x: Tensor; y: Labels 
         x.dispose();
       }
       if (!Number.isFinite(l)) throw opError(op, `the loss became ${l} at epoch ${epoch + 1}, step ${step + 1}: lower the learning rate`);
+      leaks(epoch, step);
       lossSum += l * (end - start);
       seen += end - start;
       correct1 += c1;
