@@ -74,14 +74,13 @@ export function matmul(a: JsTensor, b: JsTensor, tA: boolean, tB: boolean): JsTe
 
 export function reduce(op: 'sum' | 'mean', x: JsTensor, axis0: boolean): JsTensor | null {
   if (!axis0) {
-    if (op === 'mean' && x.data.length === 0) return null;
+    if (op === 'mean' && x.data.length === 0) return { shape: [], data: Float32Array.of(NaN) }; // PyTorch: nan
     let s = 0;
     for (const v of x.data) s += v;
     return { shape: [], data: Float32Array.of(op === 'sum' ? s : s / x.data.length) };
   }
   if (x.shape.length < 1) return null;
   const rows = x.shape[0];
-  if (op === 'mean' && rows === 0) return null;
   const rest = x.shape.slice(1);
   const cols = size(rest);
   const out = new Float32Array(cols);
@@ -179,6 +178,7 @@ export function pool2d(kind: 'max' | 'avg', x: JsTensor, o: WindowOpts & { kerne
   const k = pair(o.kernel, 0);
   if (!k || k.some((v) => v < 1)) return null;
   const [N, H, W, C] = x.shape;
+  if (H === 0 || W === 0) return null;
   const g = geometry(H, W, k[0], k[1], { ...o, stride: o.stride ?? k });
   if (!g) return null;
   // simdnet's rule: padding smaller than the kernel (a window sees at least one cell).

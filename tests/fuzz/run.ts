@@ -122,24 +122,6 @@ function invariants(before: { tensors: number; bytes: number }): string | null {
 
 // ---- classification ----
 
-// Defects of issue 11 that other changes fix (c1-ops: item 11, c2-ops: item 10): counted
-// and printed as pending, not failed, until they land; then their counts are 0 and the
-// entry here is to be deleted.
-const leadingOnes = (a: string, b: string): boolean => a.split(',').filter((d) => d !== '1' && d !== '').join() === b.split(',').filter((d) => d !== '1' && d !== '').join();
-const PENDING: { item: string; match: (name: string, args: unknown[], detail: string) => boolean }[] = [
-  {
-    item: 'issue 11 item 11: broadcast result rank (c1-ops)',
-    match: (name, _args, detail) => {
-      const m = /^shape \[([\d,]*)\] vs \[([\d,]*)\]/.exec(detail);
-      return ['add', 'sub', 'mul', 'div'].includes(name) && !!m && m[1] !== m[2] && leadingOnes(m[1], m[2]);
-    },
-  },
-  {
-    item: 'issue 11 item 10: avgPool2d ceil mode counts cells past the input (c2-ops)',
-    match: (name, args) => name === 'avgPool2d' && JSON.stringify(args).includes('"roundMode":"ceil"'),
-  },
-];
-const pending = new Map<string, number>();
 
 type Outcome = 'clear error' | 'checked against reference' | 'result' | 'crash' | 'unclear error' | 'invalid input accepted' | 'wrong result' | 'leak or corruption';
 const FAILURES: Outcome[] = ['crash', 'unclear error', 'invalid input accepted', 'wrong result', 'leak or corruption'];
@@ -223,11 +205,6 @@ const prop = fc.asyncProperty(caseArb, async ({ name, args }) => {
   const e = byName.get(name)!;
   if (++n % 10 === 0) writeFileSync('build/fuzz-current.json', JSON.stringify({ seed: SEED, case: n, name, args }));
   const r = await runCase(e, args);
-  const known = r.outcome === 'wrong result' ? PENDING.find((p) => p.match(name, args, r.detail ?? '')) : undefined;
-  if (known) {
-    pending.set(known.item, (pending.get(known.item) ?? 0) + 1);
-    return;
-  }
   if (!shrinking) count(e.category, r.outcome);
   if (FAILURES.includes(r.outcome)) {
     shrinking = true;
@@ -242,7 +219,6 @@ const total = (o: Outcome) => [...counts.values()].reduce((s, m) => s + (m.get(o
 console.log(`fuzz: ${report.numRuns} cases in ${seconds.toFixed(1)} s, seed ${SEED} (npm run fuzz -- --cases N --seed S)`);
 for (const [cat, m] of [...counts.entries()].sort()) console.log(`  ${cat.padEnd(12)} ${all.filter((o) => m.get(o)).map((o) => `${o} ${m.get(o)}`).join(', ')}`);
 console.log(`  ${'all'.padEnd(12)} ${all.map((o) => `${o} ${total(o)}`).join(', ')}`);
-for (const [item, c] of pending) console.log(`  PENDING ${item}: ${c} cases`);
 if (report.failed) {
   console.log(`FAILED after ${report.numRuns} cases: seed ${report.seed}, path "${report.counterexamplePath}"`);
   console.log(`shrunk case: ${fc.stringify(report.counterexample)}`);

@@ -25,6 +25,8 @@ export interface Pool2dOptions {
 function geometry(op: string, x: Tensor, o: Pool2dOptions): { g: Window; N: number; H: number; W: number; C: number } {
   checkTensor(op, 'x', x);
   checkRank(op, 'x', x, 4);
+  // As PyTorch: a window over an empty image has no cell to pool (a batch of 0 is fine).
+  if (x.shape[1] === 0 || x.shape[2] === 0) throw opError(op, `argument 'x' ${fmtShape(x.shape)} has an empty height or width`);
   if (!o || typeof o !== 'object') throw opError(op, `argument 'options' must be an object with a 'kernel'`);
   const kernel = pair(op, 'kernel', o.kernel, 0, 1);
   const g = windowGeometry(op, x.shape[1], x.shape[2], { kernel, stride: o.stride ?? kernel, dilation: o.dilation, padding: o.padding, roundMode: o.roundMode });

@@ -29,8 +29,10 @@ export interface Window {
 export function pair(op: string, arg: string, v: Pair | undefined, dflt: number, min: number): [number, number] {
   const p: [number, number] = v === undefined ? [dflt, dflt] : typeof v === 'number' ? [v, v] : v;
   if (!Array.isArray(p) || p.length !== 2) throw opError(op, `argument '${arg}' must be a number or [h, w], got ${JSON.stringify(v)}`);
-  checkNumber(op, arg, p[0], { integer: true, min });
-  checkNumber(op, arg, p[1], { integer: true, min });
+  // Kernels index with 32-bit integers: a size of 2^24 or more would overflow them (a
+  // kernel of 2^31 looped forever); no window needs one.
+  checkNumber(op, arg, p[0], { integer: true, min, max: 2 ** 24 - 1 });
+  checkNumber(op, arg, p[1], { integer: true, min, max: 2 ** 24 - 1 });
   return p;
 }
 

@@ -218,6 +218,7 @@ export function checkTensorArg(op: string, arg: string, x: unknown): Tensor {
 
 // Resolves one -1 in a target shape and checks the element count.
 export function inferShape(op: string, shape: Shape, size: number, from: Shape): number[] {
+  if (!Array.isArray(shape)) throw opError(op, `argument 'shape' must be an array of integers, got ${shape === null ? 'null' : typeof shape}`);
   const out = shape.slice();
   const free = out.indexOf(-1);
   if (free >= 0) {
