@@ -5,7 +5,7 @@ import * as E from '../kernels/elementwise';
 import { gemm } from '../kernels/gemm';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
-import { checkTensor, checkOptions } from './check';
+import { checkTensor, checkOptions, optionsOf } from './check';
 
 /** Options of matmul. */
 export interface MatmulOptions {
