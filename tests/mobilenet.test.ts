@@ -40,6 +40,6 @@ test('mobilenetV2 and V3 train: a forward and backward pass on 2 × 64 × 64 × 
 });
 
 test('mobilenet builders reject a bad class count by name', () => {
-  assert.throws(() => sn.nn.models.mobilenetV2({ classes: 0 }), /simdnet\.mobilenetV2: classes/);
-  assert.throws(() => sn.nn.models.mobilenetV3Large({ classes: 2.5 }), /simdnet\.mobilenetV3Large: classes/);
+  assert.throws(() => sn.nn.models.mobilenetV2({ classes: 0 }), /simdnet\.mobilenetV2: argument 'classes'/);
+  assert.throws(() => sn.nn.models.mobilenetV3Large({ classes: 2.5 }), /simdnet\.mobilenetV3Large: argument 'classes'/);
 });

@@ -253,3 +253,41 @@ test('init() again with other options says so', async () => {
     console.warn = orig;
   }
 });
+
+// Found by the fuzz suite on the ops that landed after issue 11's list.
+test('winogradConv2d: null options, bad weights, an unknown activation and an empty image', () => {
+  const w = sn.randn([3, 3, 4, 3], { seed: 1 });
+  const wt = new sn.WinogradWeights(w, 'f4x4');
+  const x = sn.randn([1, 5, 5, 4], { seed: 2 });
+  const y = sn.winogradConv2d(x, wt, null as never); // the defaults, as conv2d's null options
+  assert.deepEqual(y.shape, [1, 3, 3, 3]);
+  y.dispose();
+  const before = sn.memory().tensors;
+  assert.throws(() => sn.winogradConv2d(x, {} as never), err('winogradConv2d', "'wt'"));
+  assert.throws(() => sn.winogradConv2d(x, wt, { activation: 'gelu' as never }), err('winogradConv2d', "'activation'"));
+  assert.throws(() => sn.winogradConv2d(x, wt, { bias: { shape: [3] } as never }), err('winogradConv2d', "'bias'"));
+  const empty = sn.zeros([0, 5, 5, 4]);
+  const e = sn.winogradConv2d(empty, wt);
+  assert.deepEqual(e.shape, [0, 3, 3, 3]);
+  e.dispose();
+  empty.dispose();
+  const w0 = sn.zeros([3, 3, 0, 2]);
+  assert.throws(() => new sn.WinogradWeights(w0, 'f2x2'), err('winograd', "'w'"));
+  w0.dispose();
+  wt.dispose();
+  assert.throws(() => sn.winogradConv2d(x, wt), err('winogradConv2d', 'disposed'));
+  assert.equal(sn.memory().tensors, before - 1); // the transformed weights given back
+  x.dispose();
+  w.dispose();
+});
+
+test('groupNorm with no channels rejects 2^31 groups before sizing its statistics', () => {
+  const x = sn.zeros([1, 1, 1, 0]);
+  assert.throws(() => sn.groupNorm(x, 2 ** 31), err('groupNorm', "'groups'"));
+  x.dispose();
+});
+
+test('the MobileNet builders check their options as the other builders do', () => {
+  assert.throws(() => sn.nn.models.mobilenetV3Small({ inputSize: NaN } as never), err('mobilenetV3Small', "'inputSize'"));
+  assert.throws(() => sn.nn.models.mobilenetV2(3 as never), err('mobilenetV2', "'options'"));
+});

@@ -24,7 +24,7 @@
 import fc from 'fast-check';
 import type * as SN from 'simdnet';
 import * as R from './reference';
-import { anyShape, badNumber, int, mostly, num, options, pairArb, padding, roundMode, shapeOf, tensor, tensorOr, dim } from './args';
+import { optional as optionalOf, anyShape, badNumber, int, mostly, num, options, pairArb, padding, roundMode, shapeOf, tensor, tensorOr, dim } from './args';
 
 type Sn = typeof SN;
 type T = SN.Tensor;
@@ -136,6 +136,7 @@ export const TABLE: Entry[] = [
   { name: 'zeros', category: 'tensor', args: ['shape'], gen: fc.tuple(mostly(anyShape, fc.constantFrom([-1], [1.5], null, [2 ** 31], [2 ** 31, 0], [NaN]))), call: (sn, s) => sn.zeros(s) },
   { name: 'full', category: 'tensor', args: ['shape', 'value'], gen: fc.tuple(anyShape, num(-5, 5)), call: (sn, s, v) => sn.full(s, v), invalid: (_s, v) => typeof v !== 'number',
     ref: (s, v) => (typeof v === 'number' ? { shape: s, data: new Float32Array(s.reduce((a: number, b: number) => a * b, 1)).fill(v) } : null) },
+  ...(['ones', 'empty'] as const).map((name): Entry => ({ name, category: 'tensor', args: ['shape'], gen: fc.tuple(mostly(anyShape, fc.constantFrom([-1], [1.5], null, [2 ** 31], [2 ** 31, 0], [NaN]))), call: (sn, s) => sn[name](s) })),
   { name: 'scalar', category: 'tensor', args: ['v'], gen: fc.tuple(num(-5, 5)), call: (sn, v) => sn.scalar(v), invalid: (v) => typeof v !== 'number' },
   { name: 'randn', category: 'tensor', args: ['shape', 'std', 'mean', 'seed'], gen: fc.tuple(anyShape, options({ std: num(0, 3), mean: num(-1, 1), seed: int(0, 100) })),
     call: (sn, s, opt) => sn.randn(s, opt), invalid: (_s, opt) => notNumberIn(o(opt, 'std'), 0, Infinity) || notNumberIn(o(opt, 'mean'), -Infinity, Infinity) || (o(opt, 'seed') !== undefined && !Number.isInteger(o(opt, 'seed'))) },
@@ -215,6 +216,16 @@ export const TABLE: Entry[] = [
   })),
   { name: 'globalAvgPool', category: 'ops', args: ['x'], gen: fc.tuple(tensorOr(shapeOf(4))), call: (sn, x) => sn.globalAvgPool(x) },
   { name: 'upsampleNearest', category: 'ops', args: ['x', 'options', 'scale'], gen: fc.tuple(tensorOr(shapeOf(4)), options({ scale: pairArb(1, 3) })), call: (sn, x, opt) => sn.upsampleNearest(x, opt) },
+  { name: 'resize', category: 'ops', args: ['x', 'options', 'size', 'scale', 'mode', 'coordinate', 'nearestMode'],
+    gen: fc.tuple(tensorOr(shapeOf(4)), mostly(fc.oneof(fc.record({ size: pairArb(0, 5) }), fc.record({ scale: mostly(fc.oneof(fc.double({ min: 0.2, max: 3, noNaN: true }), fc.tuple(fc.double({ min: 0.2, max: 3, noNaN: true }), fc.double({ min: 0.2, max: 3, noNaN: true }))), fc.constantFrom(0, -1, NaN, 1e300, 'x', [2])) }), fc.record({ size: pairArb(1, 3), scale: fc.constant(2) })).chain((r) =>
+      fc.record({ mode: optionalOf(mostly(fc.constantFrom('nearest', 'bilinear'), fc.constantFrom('bogus', 1))), coordinate: optionalOf(mostly(fc.constantFrom('half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'), fc.constantFrom('bogus', null))), nearestMode: optionalOf(mostly(fc.constantFrom('floor', 'ceil', 'round_prefer_floor', 'round_prefer_ceil'), fc.constantFrom('bogus'))) }).map((m) => ({ ...r, ...m }))),
+    fc.constantFrom(null, undefined, {}, 'x'))),
+    call: (sn, x, opt) => sn.resize(x, opt) },
+  { name: 'lpPool2d', category: 'ops', args: ['x', 'options', 'kernel', 'stride', 'padding', 'roundMode', 'p'],
+    gen: fc.tuple(tensorOr(shapeOf(4)), poolOptions({ p: fc.option(mostly(fc.constant(2), fc.constantFrom(1, 3, 'x')), { nil: undefined }) })), call: (sn, x, opt) => sn.lpPool2d(x, opt) },
+  { name: 'winogradConv2d', category: 'ops', ops: ['winogradConv2d', 'winograd'], args: ['x', 'w', 'wt', 'tile', 'padding', 'bias', 'activation'],
+    gen: fc.tuple(dim, dim).chain(([c, k]) => fc.tuple(tensorOr(fc.oneof(shapeOf(4), fc.tuple(dim, dim, dim).map(([n, h, w]) => [n, h + 2, w + 2, c]))), tensorOr(fc.oneof(fc.constant([3, 3, c, k]), shapeOf(4)), { grad: false }), mostly(fc.constantFrom('f4x4', 'f2x2'), fc.constantFrom('f6x6', null)), options({ padding: mostly(fc.constantFrom('valid', 'same', 0, 1), fc.constantFrom('bogus', -1)), activation: mostly(fc.constantFrom('relu', null), fc.constant('gelu')) }))),
+    call: (sn, x, w, tile, opt) => { const wt = new sn.WinogradWeights(w, tile); try { return sn.winogradConv2d(x, wt, opt); } finally { wt.dispose(); } } },
   { name: 'batchNorm', category: 'ops', args: ['x', 'gamma', 'beta', 'runningMean', 'runningVar', 'eps', 'momentum', 'training'],
     gen: fc.tuple(dim, dim).chain(([n, c]) => fc.tuple(tensorOr(fc.constant([n, 2, 2, c])), ...[0, 1, 2, 3].map(() => tensorOr(fc.constant([c]), { grad: false })), options({ eps: num(0, 1), momentum: num(0, 1), training: fc.boolean() }))),
     call: (sn, x, g, b, m, v, opt) => sn.batchNorm(x, g, b, m, v, opt) },
@@ -251,11 +262,11 @@ export const TABLE: Entry[] = [
   { name: 'Dropout', category: 'layers', ops: ['Dropout', 'dropout'], args: ['p', 'x'], gen: fc.tuple(num(0, 1), tensorOr(anyShape)), call: (sn, p, x) => new sn.nn.Dropout(p).call(x) },
 
   // ---- model builders (the large ones only with options that must fail before building) ----
-  { name: 'models', category: 'models', ops: ['lenet5', 'convAutoencoder', 'unet', 'alexnet', 'vgg11', 'vgg16', 'resnet18', 'resnet34', 'googlenet', 'Linear', 'Conv2d', 'conv2d'], args: ['classes', 'inChannels', 'inputSize', 'width', 'options'],
+  { name: 'models', category: 'models', ops: ['lenet5', 'convAutoencoder', 'unet', 'alexnet', 'vgg11', 'vgg16', 'resnet18', 'resnet34', 'googlenet', 'mobilenetV2', 'mobilenetV3Small', 'mobilenetV3Large', 'Linear', 'Conv2d', 'conv2d'], args: ['classes', 'inChannels', 'inputSize', 'width', 'options'],
     gen: fc.oneof(
       fc.tuple(fc.constant('lenet5'), options({ classes: int(1, 12), inChannels: int(1, 3) })),
       fc.tuple(fc.constantFrom('convAutoencoder', 'unet'), fc.record({ width: int(1, 3), inChannels: fc.option(int(1, 3), { nil: undefined }) })),
-      fc.tuple(fc.constantFrom('alexnet', 'vgg11', 'vgg16', 'resnet18', 'resnet34', 'googlenet'), fc.constantFrom('classes', 'inChannels', 'inputSize'), badNumber).map(([b, key, v]) => [b, { [key]: v }]),
+      fc.tuple(fc.constantFrom('alexnet', 'vgg11', 'vgg16', 'resnet18', 'resnet34', 'googlenet', 'mobilenetV2', 'mobilenetV3Small', 'mobilenetV3Large'), fc.constantFrom('classes', 'inChannels', 'inputSize'), badNumber).map(([b, key, v]) => [b, { [key]: v }]),
     ),
     call: (sn, b, opt) => { const m = (sn.nn.models as unknown as Record<string, (o: unknown) => SN.nn.Module>)[b](opt); m.dispose(); return null; },
     invalid: (_b, opt) => ['classes', 'inChannels', 'inputSize', 'width'].some((k) => o(opt, k) !== undefined && !posInt(o(opt, k))), check: () => null },

@@ -2,7 +2,6 @@
 // torchvision's so that their parameters have torchvision's names (features.3.conv.1.0.weight,
 // classifier.3.bias, …): a torchvision state dict maps onto them name for name, with only the
 // layouts changed (OIHW → HWIO, [out, in] → [in, out]).
-import { opError } from '../backend/index';
 import { Tensor } from '../tensor/tensor';
 import { add, mul } from '../ops/arith';
 import { adaptiveAvgPool2d, globalAvgPool } from '../ops/pool';
@@ -10,6 +9,7 @@ import { Module, Sequential, callChild } from './module';
 import { Conv2d, BatchNorm2d, Dropout, Hardsigmoid, Hardswish, Linear, ReLU, ReLU6 } from './layers';
 import { Graph } from './blocks';
 import type { ModelOptions } from './models';
+import { builder } from './builder';
 
 type Act = 'relu' | 'relu6' | 'hardswish' | null;
 const activation = (a: Act): Module[] => (a === 'relu' ? [new ReLU()] : a === 'relu6' ? [new ReLU6()] : a === 'hardswish' ? [new Hardswish()] : []);
@@ -66,19 +66,14 @@ function headed(features: Sequential, classifier: Sequential): Graph<{ features:
   return new Graph({ features, classifier }, (call, x) => call('classifier', globalAvgPool(call('features', x))));
 }
 
-const checkClasses = (name: string, o: ModelOptions): number => {
-  const classes = o.classes ?? 1000;
-  if (!Number.isInteger(classes) || classes < 1) throw opError(name, `classes must be a positive integer, got ${classes}`);
-  return classes;
-};
 
 /**
  * MobileNetV2: 3,504,872 parameters for 1000 classes (torchvision's count). Input NHWC
  * 224×224×3 (any size ≥ 32), ImageNet-normalised (mean [0.485, 0.456, 0.406], std [0.229,
  * 0.224, 0.225] on [0, 1] pixels).
  */
-export function mobilenetV2(options: ModelOptions = {}): Graph<{ features: Sequential; classifier: Sequential }> {
-  const classes = checkClasses('mobilenetV2', options);
+export const mobilenetV2 = builder('mobilenetV2', (options: ModelOptions = {}): Graph<{ features: Sequential; classifier: Sequential }> => {
+  const classes = options.classes ?? 1000;
   const bn = { eps: 1e-5, momentum: 0.1 };
   // expansion t, channels c, repeats n, first stride s
   const settings = [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1]];
@@ -100,7 +95,7 @@ export function mobilenetV2(options: ModelOptions = {}): Graph<{ features: Seque
   }
   layers.push(convBnAct(cin, 1280, 1, { act: 'relu6', ...bn }));
   return headed(new Sequential(...layers), new Sequential(new Dropout(0.2), new Linear(1280, classes)));
-}
+});
 
 // input channels, kernel, expanded channels, output channels, squeeze-excite, activation, stride
 type Bneck = [number, number, number, number, boolean, 'relu' | 'hardswish', number];
@@ -127,7 +122,7 @@ const V3: Record<'small' | 'large', { blocks: Bneck[]; last: number }> = {
 };
 
 function mobilenetV3(kind: 'small' | 'large', options: ModelOptions): Graph<{ features: Sequential; classifier: Sequential }> {
-  const classes = checkClasses(`mobilenetV3${kind === 'small' ? 'Small' : 'Large'}`, options);
+  const classes = options.classes ?? 1000;
   const bn = { eps: 1e-3, momentum: 0.01 };
   const { blocks, last } = V3[kind];
   const layers: Module[] = [convBnAct(options.inChannels ?? 3, 16, 3, { stride: 2, act: 'hardswish', ...bn })];
@@ -149,9 +144,9 @@ function mobilenetV3(kind: 'small' | 'large', options: ModelOptions): Graph<{ fe
  * MobileNetV3-small: 2,542,856 parameters for 1000 classes (torchvision's count). Input NHWC
  * 224×224×3, ImageNet-normalised as mobilenetV2.
  */
-export const mobilenetV3Small = (options: ModelOptions = {}): Graph<{ features: Sequential; classifier: Sequential }> => mobilenetV3('small', options);
+export const mobilenetV3Small = builder('mobilenetV3Small', (options: ModelOptions = {}): Graph<{ features: Sequential; classifier: Sequential }> => mobilenetV3('small', options));
 /**
  * MobileNetV3-large: 5,483,032 parameters for 1000 classes (torchvision's count). Input NHWC
  * 224×224×3, ImageNet-normalised as mobilenetV2.
  */
-export const mobilenetV3Large = (options: ModelOptions = {}): Graph<{ features: Sequential; classifier: Sequential }> => mobilenetV3('large', options);
+export const mobilenetV3Large = builder('mobilenetV3Large', (options: ModelOptions = {}): Graph<{ features: Sequential; classifier: Sequential }> => mobilenetV3('large', options));

@@ -1,34 +1,13 @@
 // The course's networks, NHWC. Convolutions that a ReLU follows fuse it (activation: 'relu'),
 // so summary() lists the layers the way the lecture tables do.
 import { opError } from '../backend/index';
-import { Tensor, disposeOnThrow } from '../tensor/tensor';
-import { checkNumber, optionsOf } from '../ops/check';
+import { Tensor } from '../tensor/tensor';
 import { concat } from '../ops/shape';
 import { softmax } from '../ops/loss';
 import { Module, Sequential } from './module';
 import { Conv2d, ConvTranspose2d, Linear, ReLU, MaxPool2d, Flatten, Dropout, BatchNorm2d, GlobalAvgPool, Sigmoid } from './layers';
 import { Graph, Inception, basicBlock, type InceptionChannels } from './blocks';
-
-// A builder checks its options, and frees every tensor it made if a layer throws part-way
-// (vgg11({ classes: 0 }) kept 112 MB of convolution weights).
-const SIZES = ['classes', 'inChannels', 'inputSize', 'width'] as const;
-function builder<O extends object, R>(name: string, build: (options: O) => R): (options?: O) => R {
-  return (options?: O) => {
-    const o = optionsOf(name, options);
-    for (const key of SIZES) {
-      const v = (o as Record<string, unknown>)[key];
-      if (v !== undefined) checkNumber(name, key, v, { integer: true, min: 1 });
-    }
-    try {
-      return disposeOnThrow(() => build(o));
-    } catch (e) {
-      // A layer's Error (out of memory, a size it rejects) named for the builder and its options.
-      if (e instanceof Error && e.message.startsWith('simdnet.') && !e.message.startsWith(`simdnet.${name}:`))
-        throw opError(name, `options ${JSON.stringify(o)} cannot be built: ${e.message}`);
-      throw e;
-    }
-  };
-}
+import { builder } from './builder';
 
 export interface ModelOptions {
   classes?: number;

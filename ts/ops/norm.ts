@@ -206,7 +206,9 @@ export function groupNorm(x: Tensor, groups: number, options?: NormOptions | nul
   if (x.rank < 2) throw opError(op, `argument 'x' must be [N, ..., C] (channels last), got ${fmtShape(x.shape)}`);
   const C = x.shape[x.rank - 1];
   checkNumber(op, 'groups', groups, { integer: true, min: 1 });
-  if (C % groups !== 0) throw opError(op, `argument 'groups' (${groups}) must divide the channels of x ${fmtShape(x.shape)} (${C})`);
+  // (with no channels, more than one group would only size the statistics)
+  if (C % groups !== 0 || groups > Math.max(C, 1))
+    throw opError(op, `argument 'groups' (${groups}) must divide the channels of x ${fmtShape(x.shape)} (${C})`);
   const N = x.shape[0];
   const P = N * C === 0 ? 0 : x.size / (N * C);
   return groupStats(op, x, N, P, C, groups, [C], options);

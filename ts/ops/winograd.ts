@@ -4,7 +4,7 @@
 import { opError, fmtShape } from '../backend/index';
 import { winogradFwd, winogradWeights, winogradWeightsSize, type WinogradTile } from '../kernels/winograd';
 import { Tensor, empty, keep } from '../tensor/tensor';
-import { checkTensor, checkRank } from './check';
+import { checkTensor, checkRank, optionsOf } from './check';
 import { windowGeometry, type Padding } from './window';
 
 export { winogradChoice, type WinogradTile } from '../kernels/winograd';
@@ -33,6 +33,7 @@ export class WinogradWeights {
     if (tile !== 'f4x4' && tile !== 'f2x2') throw opError('winograd', `argument 'tile' must be 'f4x4' or 'f2x2', got ${JSON.stringify(tile)}`);
     if (w.rank !== 4 || w.shape[0] !== 3 || w.shape[1] !== 3) throw opError('winograd', `argument 'w' must be [3, 3, C, K], got ${fmtShape(w.shape)}`);
     const [, , C, K] = w.shape;
+    if (C === 0 || K === 0) throw opError('winograd', `argument 'w' ${fmtShape(w.shape)} has no input or output channels`);
     this.t = keep(empty([winogradWeightsSize(tile, C, K)]));
     winogradWeights(tile, w.ptr, this.t.ptr, C, K);
     this.C = C;
@@ -87,13 +88,20 @@ export function winogradConv2d(x: Tensor, wt: WinogradWeights, options: { paddin
   const op = 'winogradConv2d';
   checkTensor(op, 'x', x);
   checkRank(op, 'x', x, 4);
+  if (!(wt instanceof WinogradWeights) || wt.t.isDisposed)
+    throw opError(op, `argument 'wt' must be live WinogradWeights, got ${wt instanceof WinogradWeights ? 'disposed ones' : typeof wt}`);
+  options = optionsOf(op, options);
   const [N, H, W, C] = x.shape;
   if (C !== wt.C) throw opError(op, `argument 'x' ${fmtShape(x.shape)} has ${C} channels, the weights expect ${wt.C}`);
   if (x.requiresGrad) throw opError(op, 'Winograd convolution is for inference: its input must not require a gradient');
   const bias = options.bias ?? null;
+  if (bias) checkTensor(op, 'bias', bias);
+  if (options.activation !== undefined && options.activation !== null && options.activation !== 'relu')
+    throw opError(op, `argument 'activation' must be 'relu' or null, got ${JSON.stringify(options.activation)}`);
   if (bias && (bias.rank !== 1 || bias.shape[0] !== wt.K)) throw opError(op, `argument 'bias' must have shape [${wt.K}], got ${fmtShape(bias.shape)}`);
   const g = windowGeometry(op, H, W, { kernel: [3, 3], padding: options.padding, roundMode: 'floor' });
   const y = empty([N, g.OH, g.OW, wt.K]);
+  if (y.size === 0) return y;
   const geometry = { N, H, W, C, OH: g.OH, OW: g.OW, KH: 3, KW: 3, K: wt.K, sh: 1, sw: 1, padTop: g.padTop, padLeft: g.padLeft, dh: 1, dw: 1, groups: 1 };
   winogradFwd(wt.tile, x.ptr, wt.t.ptr, bias ? bias.ptr : 0, y.ptr, geometry, options.activation === 'relu');
   return y;
