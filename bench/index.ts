@@ -24,6 +24,7 @@ const SUITES: Record<string, () => Promise<{ run: (o: Options) => Promise<SuiteR
   upsample: () => import('./kernels/upsample'),
   lenet: () => import('./models/lenet'),
   resnet18: () => import('./models/resnet18'),
+  mobilenet: () => import('./models/mobilenet'),
   threads: () => import('./models/threads'),
 };
 

@@ -43,3 +43,79 @@ test('mobilenet builders reject a bad class count by name', () => {
   assert.throws(() => sn.nn.models.mobilenetV2({ classes: 0 }), /simdnet\.mobilenetV2: argument 'classes'/);
   assert.throws(() => sn.nn.models.mobilenetV3Large({ classes: 2.5 }), /simdnet\.mobilenetV3Large: argument 'classes'/);
 });
+
+// A model whose batch norms hold non-trivial running statistics, in eval mode.
+function withStats(net: sn.nn.Module, x: sn.Tensor): sn.nn.Module {
+  net.train();
+  sn.noGrad(() => sn.tidy(() => void net.call(x)));
+  net.eval();
+  return net;
+}
+
+test('fuseForInference: MobileNetV2/V3 and ResNet-18 equal the unfused model within 1e-5; no batch norm, activation, add or squeeze-excite layer left', () => {
+  const builds = [
+    ['mobilenetV2', () => sn.nn.models.mobilenetV2({ classes: 10 })],
+    ['mobilenetV3Small', () => sn.nn.models.mobilenetV3Small({ classes: 10 })],
+    ['mobilenetV3Large', () => sn.nn.models.mobilenetV3Large({ classes: 10 })],
+    ['resnet18', () => sn.nn.models.resnet18({ classes: 10 })],
+  ] as const;
+  for (const [name, make] of builds) {
+    sn.seed(5);
+    const shape = [2, 64, 64, 3];
+    const x = sn.randn(shape, { seed: 6 });
+    const net = withStats(make(), x);
+    const want = sn.noGrad(() => sn.tidy(() => net.call(x).dataSync()));
+    const fused = sn.nn.fuseForInference(net);
+    const got = sn.tidy(() => fused.call(x).dataSync());
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i])));
+    assert.ok(worst < 1e-5, `${name}: fused output differs by ${worst}`);
+    const left = fused.profile(shape).map((r) => r.type).filter((t) => /BatchNorm|ReLU|Hardswish|Hardsigmoid|SqueezeExcitation|InvertedResidual|^Residual$/.test(t));
+    assert.deepEqual(left, [], `${name}: layers left unfused`);
+    fused.dispose();
+    net.dispose();
+    x.dispose();
+  }
+});
+
+test('conv2d and linear fuse ReLU6, HardSwish, HardSigmoid, Sigmoid, LeakyReLU, clip and a residual: the separate ops\' values', () => {
+  sn.seed(7);
+  const acts = [
+    ['relu6', (t: sn.Tensor) => sn.relu6(t)],
+    ['hardswish', (t: sn.Tensor) => sn.hardSwish(t)],
+    ['sigmoid', (t: sn.Tensor) => sn.sigmoid(t)],
+    [{ hardsigmoid: [0.2, 0.5] }, (t: sn.Tensor) => sn.hardSigmoid(t, { alpha: 0.2, beta: 0.5 })],
+    [{ leakyRelu: 0.1 }, (t: sn.Tensor) => sn.leakyRelu(t, 0.1)],
+    [{ clip: [-0.5, 0.75] }, (t: sn.Tensor) => sn.clip(t, -0.5, 0.75)],
+  ] as const;
+  sn.noGrad(() => sn.tidy(() => {
+    // kernel, stride, channels out, groups (12 in: im2col, 1×1 and depthwise paths)
+    const cases = [[1, 3, 13, 1], [3, 1, 7, 1], [3, 2, 5, 1], [1, 1, 17, 1], [5, 1, 9, 1], [3, 1, 12, 12], [5, 2, 12, 12]];
+    for (const [k, s, K, groups] of cases) {
+      const x = sn.randn([2, 11, 9, 12]);
+      const w = sn.randn([k, k, 12 / groups, K]);
+      const b = sn.randn([K]);
+      const o = { stride: s, padding: (k - 1) >> 1, bias: b, groups };
+      const plain = sn.conv2d(x, w, o);
+      const r = sn.randn(plain.shape);
+      for (const [a, f] of acts) {
+        const want = f(sn.add(plain, r)).dataSync();
+        const got = sn.conv2d(x, w, { ...o, activation: a as never, residual: r }).dataSync();
+        assert.deepEqual(got, want, `conv ${k}×${k}/${s} ${JSON.stringify(a)}`);
+      }
+    }
+    const x = sn.randn([7, 19]);
+    const w = sn.randn([19, 13]);
+    const b = sn.randn([13]);
+    const r = sn.randn([7, 13]);
+    const plain = sn.linear(x, w, b);
+    for (const [a, f] of acts) assert.deepEqual(sn.linear(x, w, b, { activation: a as never, residual: r }).dataSync(), f(sn.add(plain, r)).dataSync(), `linear ${JSON.stringify(a)}`);
+  }));
+  const x = sn.randn([1, 5, 5, 2]);
+  const w = sn.randn([3, 3, 2, 4], { requiresGrad: true });
+  assert.throws(() => sn.conv2d(x, w, { activation: 'hardswish' }), /simdnet\.conv2d: activation "hardswish" is fused for inference only/);
+  assert.throws(() => sn.conv2d(x, w, { activation: 'tanh' as never }), /simdnet\.conv2d: argument 'activation' must be/);
+  assert.throws(() => sn.noGrad(() => sn.conv2d(x, w, { residual: sn.zeros([1, 5, 5, 4]) })), /simdnet\.conv2d: argument 'residual' \[1, 5, 5, 4\] must have the output's shape \[1, 3, 3, 4\]/);
+  x.dispose();
+  w.dispose();
+});

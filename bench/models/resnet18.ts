@@ -111,8 +111,8 @@ function im2colOnly(fused: nn.Module): number {
   const visit = (m: nn.Module): void => {
     if (m instanceof nn.FusedConv2d) {
       const o = m.conv.options;
-      const act = m.relu || o.activation === 'relu' ? 'relu' : null;
-      m.forward = (x: Tensor) => conv2d(x, m.weight, { stride: o.stride, padding: o.padding, dilation: o.dilation, groups: o.groups, roundMode: o.roundMode, bias: m.bias, activation: act });
+      m.run = (x: Tensor, residual: Tensor | null, activation: typeof m.activation) =>
+        conv2d(x, m.weight, { stride: o.stride, padding: o.padding, dilation: o.dilation, groups: o.groups, roundMode: o.roundMode, bias: m.bias, activation, residual });
       n++;
       return;
     }

@@ -18,7 +18,7 @@ import { getBackend, type PartKernel } from '../backend/index';
 import { directBwdFilter, directFwd, isFewChannels } from './conv_direct';
 import { dwconvBwdData, dwconvBwdFilter, dwconvFwd, dwconvTransposeFwd, isDepthwise } from './dwconv';
 import { winogradFwd, winogradTileFor, type WinogradTile } from './winograd';
-import { epilogueOf, type EpilogueArg } from './epilogue';
+import { ACT, epilogueOf, epiloguePasses, type EpilogueArg } from './epilogue';
 
 /**
  * Geometry of a convolution: input [N, H, W, C], output [N, OH, OW, K], kernel KH × KW,
@@ -46,16 +46,19 @@ export type WinogradWeightsOf = (tile: WinogradTile) => number;
 /**
  * y = act(conv(x, w) + bias + residual); bias 0 for none; `epi` ReLU or not, or a full
  * epilogue. `winograd` lets 3×3 stride-1 layers take Winograd. The few-channel direct
- * kernels take no residual and the depthwise ones only ReLU: those cases run the
- * im2col + GEMM path, whose epilogue has everything.
+ * kernels take no residual (such layers run im2col + GEMM).
  */
 export function conv2dFwd(x: number, w: number, bias: number, y: number, g: ConvGeometry, epi: EpilogueArg, winograd?: WinogradWeightsOf): void {
   const e = epilogueOf(epi);
   const tile = winograd ? winogradTileFor(g) : null;
   if (tile) winogradFwd(tile, x, winograd!(tile), bias, y, g, e);
   else if (isFewChannels(g) && !e.res) directFwd(x, w, bias, y, g, e);
-  else if (isDepthwise(g.C, g.K, g.groups) && e.act <= 1 && !e.res) dwconvFwd(x, w, bias, y, g, e.act === 1);
-  else {
+  else if (isDepthwise(g.C, g.K, g.groups)) {
+    // The depthwise kernels fuse ReLU only: other epilogues as separate passes.
+    const fused = e.act <= ACT.relu && !e.res;
+    dwconvFwd(x, w, bias, y, g, fused && e.act === ACT.relu);
+    if (!fused) epiloguePasses(e, y, g.N * g.OH * g.OW * g.K);
+  } else {
     const k = getBackend().k;
     dense('conv2d_nhwc_fwd_f32_part', [x, w, bias, y], g, [e.act, e.p0, e.p1, e.res], k.conv2d_nhwc_fwd_f32_scratch_bytes(...convArgs(g)));
   }

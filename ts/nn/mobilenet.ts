@@ -27,7 +27,7 @@ function divisible(v: number, d = 8): number {
 }
 
 /** An inverted residual: body(x) (+ x when the shapes allow); the body is the child `name` ('conv' in V2, 'block' in V3). */
-class InvertedResidual extends Module {
+export class InvertedResidual extends Module {
   constructor(
     readonly body: Sequential,
     readonly residual: boolean,

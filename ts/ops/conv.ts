@@ -10,6 +10,8 @@ import { checkTensor, checkRank, checkNumber, optionsOf } from './check';
 import { windowGeometry, pair, type Padding, type Pair, type RoundMode, type Window } from './window';
 import { reluBackwardInPlace } from './activation';
 import type { WinogradCache } from './winograd';
+import { fusedEpilogue, type FusedActivation } from './epilogue';
+import { ACT, epiloguePasses } from '../kernels/epilogue';
 
 export interface Conv2dOptions {
   stride?: Pair;
@@ -18,8 +20,10 @@ export interface Conv2dOptions {
   groups?: number;
   /** Bias [Cout], added in the GEMM epilogue. */
   bias?: Tensor | null;
-  /** Fused activation (inference and training): 'relu'. */
-  activation?: 'relu' | null;
+  /** Fused activation: 'relu' (inference and training), or any FusedActivation when no gradient is recorded. */
+  activation?: FusedActivation | null;
+  /** Added before the activation (y = act(conv + bias + residual)), shape [N, OH, OW, Cout]; inference only. */
+  residual?: Tensor | null;
   roundMode?: RoundMode;
 }
 
@@ -86,14 +90,19 @@ function convolve(x: Tensor, w: Tensor, options: Conv2dOptions, winograd: Winogr
     throw opError(op, `argument 'w' ${fmtShape(w.shape)} must have ${C / groups} input channels (x ${fmtShape(x.shape)} has ${C}, groups=${groups})`);
   if (KH < 1 || KW < 1 || K < 1) throw opError(op, `argument 'w' ${fmtShape(w.shape)} has an empty kernel`);
   const bias = checkBias(op, options.bias, K);
-  const relu = checkActivation(op, options.activation);
   const win = windowGeometry(op, H, W, { kernel: [KH, KW], stride: options.stride, dilation: options.dilation, padding: options.padding, roundMode: options.roundMode });
   const g = geometry(N, H, W, C, win, K, groups);
-  const y = empty([N, g.OH, g.OW, K]);
-  if (y.size === 0 || C === 0) return emptyConv(op, x, w, bias, relu, y);
   const inputs = bias ? [x, w, bias] : [x, w];
+  const epi = fusedEpilogue(op, options.activation, options.residual, [N, g.OH, g.OW, K], inputs);
+  const relu = epi.act === ACT.relu;
+  const y = empty([N, g.OH, g.OW, K]);
+  if (y.size === 0 || C === 0) {
+    const out = emptyConv(op, x, w, bias, relu, y);
+    if (!relu && (epi.act !== ACT.none || epi.res)) epiloguePasses(epi, y.ptr, y.size);
+    return out;
+  }
   const transformed: WinogradWeightsOf | undefined = winograd && !x.requiresGrad ? (tile) => winograd.weights(w, tile) : undefined;
-  conv2dFwd(x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr, g, relu, transformed);
+  conv2dFwd(x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr, g, epi, transformed);
   return record(op, inputs, y, (dyIn) => {
     const dy = relu ? reluBackwardInPlace(dyIn, y) : dyIn;
     let dx: Tensor | null = null;

@@ -6,6 +6,8 @@ import { gemm } from '../kernels/gemm';
 import { Tensor, empty } from '../tensor/tensor';
 import { record } from '../tensor/autograd';
 import { checkTensor, checkOptions, optionsOf } from './check';
+import { fusedEpilogue, type FusedActivation } from './epilogue';
+import { ACT } from '../kernels/epilogue';
 
 /** Options of matmul. */
 export interface MatmulOptions {
@@ -128,7 +130,9 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions | null): Te
 }
 
 /**
- * y = x·w + b for x [N, in], w [in, out], b [out]: one GEMM with the bias in its epilogue.
+ * y = act(x·w + b + residual) for x [N, in], w [in, out], b [out]: one GEMM with the bias,
+ * residual and activation in its epilogue ('relu' also when training; other activations and
+ * the residual [N, out] for inference).
  *
  * @example
  * ```ts
@@ -138,7 +142,7 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions | null): Te
  * console.log(sn.linear(x, w, b, { activation: 'relu' }).shape); // [8, 3]
  * ```
  */
-export function linear(x: Tensor, w: Tensor, b?: Tensor | null, options: { activation?: 'relu' | null } = {}): Tensor {
+export function linear(x: Tensor, w: Tensor, b?: Tensor | null, options: { activation?: FusedActivation | null; residual?: Tensor | null } = {}): Tensor {
   const op = 'linear';
   checkTensor(op, 'x', x);
   checkTensor(op, 'w', w);
@@ -151,10 +155,10 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor | null, options: { activ
     checkTensor(op, 'b', b);
     if (b.rank !== 1 || b.shape[0] !== O) throw opError(op, `argument 'b' must have shape [${O}], got ${fmtShape(b.shape)}`);
   }
-  const relu = options.activation === 'relu';
-  if (options.activation != null && !relu) throw opError(op, `argument 'activation' must be 'relu' or null, got ${JSON.stringify(options.activation)}`);
+  const epi = fusedEpilogue(op, options.activation, options.residual, [N, O], [x, w, b]);
+  const relu = epi.act === ACT.relu;
   const y = empty([N, O]);
-  gemm(false, false, N, O, I, x.ptr, w.ptr, y.ptr, { bias: b ? b.ptr : 0, relu });
+  gemm(false, false, N, O, I, x.ptr, w.ptr, y.ptr, { bias: b ? b.ptr : 0, relu: epi });
   return record(op, b ? [x, w, b] : [x, w], y, (dyIn) => {
     if (relu) A.reluBwd(y.ptr, dyIn.ptr, dyIn.ptr, dyIn.size);
     const dy = dyIn;

@@ -202,6 +202,11 @@ function emitUnit(e: Emitter, m: Module, ins: Emitted[], inT: Tensor[], outT: Te
   const x = ins[0];
   const where = m.constructor.name;
   const relu = (name: string, on: boolean) => ({ name: on ? e.node('Relu', [name]) : name });
+  // A fused inference copy's epilogue: ReLU is written as a Relu node; other fused activations are not.
+  const fusedAct = (a: unknown): boolean => {
+    if (a !== 'relu' && a != null) throw saveError(`${where}: the fused activation ${JSON.stringify(a)} is not written; save the model before fuseForInference`);
+    return a === 'relu';
+  };
   if (m instanceof nn.Conv2d || m instanceof nn.FusedConv2d) {
     const conv = m instanceof nn.FusedConv2d ? m.conv : m;
     const o = conv.options;
@@ -211,7 +216,7 @@ function emitUnit(e: Emitter, m: Module, ins: Emitted[], inT: Tensor[], outT: Te
     const y = e.node('Conv', [x.name, w, ...b], {
       kernel_shape: conv.kernel, strides: pairOf(o.stride, 1), dilations: pairOf(o.dilation, 1), group: o.groups ?? 1, ...padAttrs(o.padding, where),
     });
-    return relu(y, o.activation === 'relu' || (m instanceof nn.FusedConv2d && m.relu));
+    return relu(y, o.activation === 'relu' || (m instanceof nn.FusedConv2d && fusedAct(m.activation)));
   }
   if (m instanceof nn.ConvTranspose2d) {
     const o = m.options;
@@ -234,7 +239,7 @@ function emitUnit(e: Emitter, m: Module, ins: Emitted[], inT: Tensor[], outT: Te
       w = w.with([C * H * W, lin.outFeatures], w.data);
     }
     const b = lin.bias ? [e.init('bias', data(lin.bias))] : [];
-    return relu(e.node('Gemm', [x.name, e.init('weight', w), ...b]), !!fl || lin.options.activation === 'relu');
+    return relu(e.node('Gemm', [x.name, e.init('weight', w), ...b]), (!!fl && fusedAct((m as { activation?: unknown }).activation)) || lin.options.activation === 'relu');
   }
   if (m instanceof nn.BatchNorm2d) {
     return { name: e.node('BatchNormalization', [x.name, e.init('scale', data(m.weight)), e.init('bias', data(m.bias)), e.init('mean', data(m.runningMean)), e.init('var', data(m.runningVar))], {
