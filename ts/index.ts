@@ -14,6 +14,7 @@ export {
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './tensor/gradcheck';
 export { linear } from './ops/linalg';
 export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv';
+export type { FusedActivation } from './ops/epilogue';
 export {
   relu, leakyRelu, elu, sigmoid, tanh, softplus, exp, sign, relu6, clip, hardSigmoid, hardSwish, silu, gelu, logSigmoid,
   sqrt, log, abs, prelu,

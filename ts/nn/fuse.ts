@@ -48,7 +48,18 @@ export class FusedConv2d extends Module {
   // Transformed weights for the Winograd tiles the convolution launcher picks (3×3 stride 1).
   private readonly winograd = new WinogradCache();
 
-  /** act(conv(x) + bias + residual), `activation` overriding the layer's own (a residual block's). */
+  /**
+   * act(conv(x) + bias + residual), `activation` overriding the layer's own (a residual block's).
+   *
+   * @example
+   * ```ts
+   * const conv = new sn.nn.Conv2d(4, 4, 3, { padding: 1 });
+   * const f = new sn.nn.FusedConv2d(conv, null, null);
+   * const x = sn.randn([1, 5, 5, 4], { seed: 1 });
+   * const y = sn.noGrad(() => f.run(x, x, 'relu6')); // relu6(conv(x) + bias + x)
+   * console.log(y.shape); // [1, 5, 5, 4]
+   * ```
+   */
   run(x: Tensor, residual: Tensor | null, activation: FusedActivation | null): Tensor {
     const o = this.conv.options;
     return conv2dInference(x, this.weight, this.winograd, {
