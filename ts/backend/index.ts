@@ -13,6 +13,7 @@ export type { ThreadPool } from './threads';
 const PAGE = 65536;
 const WASM32_MAX_PAGES = 65536; // 4 GiB
 
+/** Options of init. */
 export interface InitOptions {
   /** Where the kernels come from: a compiled Module (edge runtimes), bytes, a Response, or a URL. */
   wasm?: WasmSource;
@@ -212,6 +213,12 @@ let firstOptions: InitOptions = {};
 /**
  * Loads the kernels once; later calls return the same backend. Options apply at the first
  * call: a later call with other options warns that they are ignored.
+ *
+ * @example
+ * ```ts
+ * await sn.init(); // once, before the first tensor; { threads: 'auto' } runs kernels on workers
+ * console.log(sn.isInitialized(), sn.backendInfo().threadsReason);
+ * ```
  */
 export function init(options: InitOptions = {}): Promise<Backend> {
   options ??= {};
@@ -311,6 +318,14 @@ export function getBackend(): Backend {
   return backend;
 }
 
+/**
+ * True once init() has finished.
+ *
+ * @example
+ * ```ts
+ * console.log(sn.isInitialized()); // true after `await sn.init()`
+ * ```
+ */
 export function isInitialized(): boolean {
   return backend !== null;
 }
@@ -321,11 +336,21 @@ const SIMD_PROBE = new Uint8Array([
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11,
 ]);
 
+/**
+ * Whether this runtime runs WebAssembly SIMD (v128), which simdnet needs; callable before init().
+ *
+ * @example
+ * ```ts
+ * if (!sn.simdSupported()) console.log('this browser is too old for simdnet');
+ * ```
+ */
 export function simdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
 }
 
+/** What backendInfo() reports. */
 export interface BackendInfo {
+  /** Always true (init() fails without SIMD). */
   simd: boolean;
   /** Threads running kernel slices (1: the calling thread alone). */
   threads: number;
@@ -333,12 +358,25 @@ export interface BackendInfo {
   threadsRequested: number | 'auto';
   /** Why `threads` is what it is (e.g. "the page is not cross-origin isolated"). */
   threadsReason: string;
+  /** The wasm linear memory's current size in bytes. */
   memoryBytes: number;
+  /** Bytes allocated to live tensors and scratch. */
   memoryInUse: number;
+  /** The largest memoryInUse so far. */
   memoryPeak: number;
+  /** The limit the memory may grow to (init's maxMemoryMB). */
   maxMemoryBytes: number;
 }
 
+/**
+ * The backend's threads and memory (after init()).
+ *
+ * @example
+ * ```ts
+ * const info = sn.backendInfo();
+ * console.log(`${info.threads} thread(s), ${(info.memoryInUse / 2 ** 20).toFixed(1)} MiB in use`);
+ * ```
+ */
 export function backendInfo(): BackendInfo {
   const b = getBackend();
   const s = b.stats();

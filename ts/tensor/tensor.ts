@@ -4,6 +4,7 @@ import { getBackend, opError, fmtShape, f32Index } from '../backend/index';
 import * as E from '../kernels/elementwise';
 import { runBackward, type GradNode } from './autograd';
 
+/** A tensor's dimensions, outermost first (images are NHWC: [batch, height, width, channels]). */
 export type Shape = readonly number[];
 
 // One block of floats; views made by reshape share it and it is freed with the last one.
@@ -25,12 +26,28 @@ let liveTensors = 0;
 
 const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
 
+/**
+ * A float32 n-dimensional array in WebAssembly memory, with autograd. Make one with sn.tensor,
+ * sn.zeros, sn.randn…; free it with dispose() or inside sn.tidy().
+ *
+ * @example
+ * ```ts
+ * const x = sn.tensor([1, 2, 3, 4], [2, 2], { requiresGrad: true });
+ * const y = sn.sum(sn.mul(x, x));
+ * y.backward();
+ * console.log(x.shape, x.rank, x.size, x.grad?.toArray()); // [2, 2] 2 4 [[2, 4], [6, 8]]
+ * ```
+ */
 export class Tensor {
+  /** The dimensions, outermost first. */
   readonly shape: Shape;
+  /** The number of elements (the product of the shape). */
   readonly size: number;
+  /** Always 'float32'. */
   readonly dtype = 'float32' as const;
   /** Gradient accumulated by backward() for tensors that require it. */
   grad: Tensor | null = null;
+  /** Whether backward() accumulates a gradient into `grad` (set by the `requiresGrad` option). */
   requiresGrad = false;
   /** @internal the op that produced this tensor, for backward() */
   _node: GradNode | null = null;
@@ -69,32 +86,65 @@ export class Tensor {
     if (this.storage) this.storage.version++;
   }
 
+  /** The number of dimensions. */
   get rank(): number {
     return this.shape.length;
   }
 
+  /** True once dispose() freed the memory. */
   get isDisposed(): boolean {
     return this.storage === null;
   }
 
-  /** A copy of the values. */
+  /**
+   * A copy of the values.
+   *
+   * @example
+   * ```ts
+   * const v = sn.tensor([1, 2, 3]).dataSync();
+   * console.log(v instanceof Float32Array, v[2]); // true 3
+   * ```
+   */
   dataSync(): Float32Array {
     const p = f32Index(this.livePtr('dataSync'));
     return getBackend().f32().slice(p, p + this.size);
   }
 
+  /**
+   * A copy of the values, as a promise (the same as dataSync; for code written against TF.js).
+   *
+   * @example
+   * ```ts
+   * const v = await sn.tensor([1, 2]).data();
+   * console.log(v); // Float32Array [1, 2]
+   * ```
+   */
   async data(): Promise<Float32Array> {
     return this.dataSync();
   }
 
-  /** The value of a one-element tensor. */
+  /**
+   * The value of a one-element tensor.
+   *
+   * @example
+   * ```ts
+   * console.log(sn.sum(sn.tensor([1, 2, 3])).item()); // 6
+   * ```
+   */
   item(): number {
     const ptr = this.livePtr('item');
     if (this.size !== 1) throw opError('item', `tensor has ${this.size} elements (shape ${fmtShape(this.shape)}), item() needs exactly 1`);
     return getBackend().f32()[f32Index(ptr)];
   }
 
-  /** Nested arrays, for printing and tests. */
+  /**
+   * Nested arrays, for printing and tests.
+   *
+   * @example
+   * ```ts
+   * console.log(sn.tensor([1, 2, 3, 4], [2, 2]).toArray()); // [[1, 2], [3, 4]]
+   * ```
+   */
   toArray(): unknown {
     const d = this.dataSync();
     const build = (dim: number, off: number): unknown => {
@@ -105,7 +155,16 @@ export class Tensor {
     return build(0, 0);
   }
 
-  /** Overwrites the values from a flat array of the same size. */
+  /**
+   * Overwrites the values from a flat array of the same size.
+   *
+   * @example
+   * ```ts
+   * const w = sn.zeros([2]);
+   * w.assign([0.5, -0.5]);
+   * console.log(w.toArray()); // [0.5, -0.5]
+   * ```
+   */
   assign(values: ArrayLike<number>): this {
     const ptr = this.livePtr('assign');
     checkValues('assign', 'values', values);
@@ -116,7 +175,15 @@ export class Tensor {
     return this;
   }
 
-  /** A tensor sharing these values with another shape (no copy; -1 infers one dimension). */
+  /**
+   * A tensor sharing these values with another shape (no copy; -1 infers one dimension).
+   *
+   * @example
+   * ```ts
+   * const x = sn.tensor([1, 2, 3, 4]);
+   * console.log(x.reshapeView([2, -1]).toArray()); // [[1, 2], [3, 4]]
+   * ```
+   */
   reshapeView(shape: Shape): Tensor {
     const s = inferShape('reshape', shape, this.size, this.shape);
     const st = this.storage;
@@ -125,7 +192,16 @@ export class Tensor {
     return new Tensor(st, s);
   }
 
-  /** Frees the memory (once the last view is disposed). Safe to call twice. */
+  /**
+   * Frees the memory (once the last view is disposed). Safe to call twice.
+   *
+   * @example
+   * ```ts
+   * const x = sn.zeros([1024, 1024]);
+   * x.dispose();
+   * console.log(x.isDisposed); // true
+   * ```
+   */
   dispose(): void {
     const st = this.storage;
     if (!st) return;
@@ -148,12 +224,28 @@ export class Tensor {
   /**
    * Back-propagates from this tensor: a scalar seeds with 1, otherwise pass dy of the same
    * shape. Gradients accumulate into `.grad` of every tensor with requiresGrad.
+   *
+   * @example
+   * ```ts
+   * const w = sn.tensor([2], [1], { requiresGrad: true });
+   * sn.mul(w, w).backward(sn.tensor([1]));  // a non-scalar output takes its gradient dy
+   * console.log(w.grad?.item()); // 4
+   * ```
    */
   backward(dy?: Tensor): void {
     runBackward(this, dy);
   }
 
-  /** A new leaf with the same values and no history. */
+  /**
+   * A new leaf with the same values and no history.
+   *
+   * @example
+   * ```ts
+   * const x = sn.tensor([1], [1], { requiresGrad: true });
+   * const y = sn.mul(x, 3).detach();
+   * console.log(y.requiresGrad); // false: backward stops here
+   * ```
+   */
   detach(): Tensor {
     const ptr = this.livePtr('detach');
     const t = empty(this.shape);
@@ -161,6 +253,14 @@ export class Tensor {
     return t;
   }
 
+  /**
+   * `Tensor([2, 3])`: the shape, for printing.
+   *
+   * @example
+   * ```ts
+   * console.log(String(sn.zeros([2, 3]))); // Tensor([2, 3])
+   * ```
+   */
   toString(): string {
     return `Tensor(${fmtShape(this.shape)})`;
   }
@@ -231,7 +331,15 @@ export function inferShape(op: string, shape: Shape, size: number, from: Shape):
   return out;
 }
 
-/** An uninitialised tensor (its values are whatever the memory held). */
+/**
+ * An uninitialised tensor (its values are whatever the memory held).
+ *
+ * @example
+ * ```ts
+ * const scratch = sn.empty([4]); // values undefined until written
+ * scratch.assign([1, 2, 3, 4]);
+ * ```
+ */
 export function empty(shape: Shape, op = 'empty'): Tensor {
   checkShape(op, shape);
   const size = shapeSize(shape);
@@ -258,7 +366,19 @@ function untrack(t: Tensor): void {
   for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i].delete(t)) return;
 }
 
-/** Keeps a tensor alive past the end of the enclosing tidy(). */
+/**
+ * Keeps a tensor alive past the end of the enclosing tidy().
+ *
+ * @example
+ * ```ts
+ * const cache: sn.Tensor[] = [];
+ * sn.tidy(() => {
+ *   cache.push(sn.keep(sn.ones([2])));
+ *   sn.zeros([1000]); // freed when tidy returns
+ * });
+ * console.log(cache[0].isDisposed); // false
+ * ```
+ */
 export function keep<T extends Tensor>(t: T): T {
   untrack(t);
   return t;
@@ -268,6 +388,13 @@ export function keep<T extends Tensor>(t: T): T {
  * Runs fn and disposes every tensor created inside it, except those it returns (a tensor,
  * or tensors inside a returned array or plain object) and those passed to keep(). A
  * returned tensor moves to the enclosing scope.
+ *
+ * @example
+ * ```ts
+ * const x = sn.randn([4, 3], { seed: 1 });
+ * const y = sn.tidy(() => sn.relu(sn.add(sn.mul(x, 2), 1))); // the intermediates are freed
+ * console.log(y.shape); // [4, 3]
+ * ```
  */
 export function tidy<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw opError('tidy', `argument 'fn' must be a function, got ${fn === null ? 'null' : typeof fn}`);
@@ -303,7 +430,16 @@ function collect(x: unknown, out: Set<Tensor>, depth: number): void {
   else if (Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) collect(v, out, depth + 1);
 }
 
-/** Disposes a tensor or every tensor in an array or plain object. */
+/**
+ * Disposes a tensor or every tensor in an array or plain object.
+ *
+ * @example
+ * ```ts
+ * const grads = { w: sn.zeros([3]), b: [sn.zeros([1])] };
+ * sn.dispose(grads);
+ * console.log(grads.w.isDisposed, grads.b[0].isDisposed); // true true
+ * ```
+ */
 export function dispose(x: unknown): void {
   const s = new Set<Tensor>();
   collect(x, s, 0);
@@ -341,6 +477,7 @@ export function disposeOnThrow<T>(fn: () => T): T {
   }
 }
 
+/** What memory() reports. */
 export interface MemoryInfo {
   /** Tensors not yet disposed (each reshaped view counts). */
   tensors: number;
@@ -356,7 +493,17 @@ export interface MemoryInfo {
   maxBytes: number;
 }
 
-/** Where memory goes: live tensors, bytes in use, linear memory size, peak. */
+/**
+ * Where memory goes: live tensors, bytes in use, linear memory size, peak.
+ *
+ * @example
+ * ```ts
+ * const before = sn.memory().tensors;
+ * const x = sn.zeros([256, 256]);
+ * console.log(sn.memory().tensors - before, sn.memory().bytesInUse >= 256 * 256 * 4); // 1 true
+ * x.dispose();
+ * ```
+ */
 export function memory(): MemoryInfo {
   const b = getBackend();
   const s = b.stats();
