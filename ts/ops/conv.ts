@@ -13,10 +13,15 @@ import type { WinogradCache } from './winograd';
 import { fusedEpilogue, type FusedActivation } from './epilogue';
 import { ACT, epiloguePasses } from '../kernels/epilogue';
 
+/** Options of conv2d. */
 export interface Conv2dOptions {
+  /** Step of the window [sh, sw] (a number for both; default 1). */
   stride?: Pair;
+  /** 'valid' (default), 'same', or explicit pads: p, [ph, pw] or [top, bottom, left, right]. */
   padding?: Padding;
+  /** Spacing of the kernel's taps (default 1). */
   dilation?: Pair;
+  /** Channel groups: Cin and Cout split into `groups` independent convolutions (Cin for depthwise). */
   groups?: number;
   /** Bias [Cout], added in the GEMM epilogue. */
   bias?: Tensor | null;
@@ -65,7 +70,18 @@ function cropPads(op: string, p: Pair | [number, number, number, number] | undef
   return [h, h, w, w];
 }
 
-/** y[N, OH, OW, Cout] = conv(x[N, H, W, Cin], w[KH, KW, Cin/groups, Cout]) (+ bias, activation). */
+/**
+ * y[N, OH, OW, Cout] = conv(x[N, H, W, Cin], w[KH, KW, Cin/groups, Cout]) (+ bias, activation).
+ *
+ * @example
+ * ```ts
+ * const x = sn.randn([1, 28, 28, 1], { seed: 1 });       // NHWC
+ * const w = sn.randn([3, 3, 1, 8], { seed: 2 });         // HWIO: [KH, KW, Cin, Cout]
+ * console.log(sn.conv2d(x, w, { padding: 'same' }).shape); // [1, 28, 28, 8]
+ * const dw = sn.randn([3, 3, 1, 8], { seed: 3 });         // depthwise: Cin/groups = 1
+ * console.log(sn.conv2d(sn.relu(sn.conv2d(x, w)), dw, { groups: 8, stride: 2, bias: sn.zeros([8]), activation: 'relu' }).shape); // [1, 12, 12, 8]
+ * ```
+ */
 export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
   return convolve(x, w, options, null);
 }
@@ -149,15 +165,21 @@ function emptyConv(op: string, x: Tensor, w: Tensor, bias: Tensor | null, relu: 
   });
 }
 
+/** Options of convTranspose2d. */
 export interface ConvTranspose2dOptions {
+  /** Stride of the convolution this one transposes (the upsampling factor). */
   stride?: Pair;
   /** Cropped from the full output, as in PyTorch: a number, [h, w], or [top, bottom, left, right] (ONNX's asymmetric pads). */
   padding?: Pair | [number, number, number, number];
   /** Extra rows/columns at the bottom/right of the output (to pick among sizes a stride allows). */
   outputPadding?: Pair;
+  /** Spacing of the kernel's taps (default 1). */
   dilation?: Pair;
+  /** Channel groups (default 1). */
   groups?: number;
+  /** Bias [Cout]. */
   bias?: Tensor | null;
+  /** Fused activation: 'relu'. */
   activation?: 'relu' | null;
 }
 
@@ -165,6 +187,13 @@ export interface ConvTranspose2dOptions {
  * The transposed ("fractionally strided") convolution: the gradient of conv2d with respect
  * to its input, run forward. x[N, H, W, Cin], w[KH, KW, Cout/groups, Cin] (the HWIO weights
  * of the conv it transposes), output [N, (H−1)·s − 2p + d·(KH−1) + op + 1, …, Cout].
+ *
+ * @example
+ * ```ts
+ * const x = sn.randn([1, 7, 7, 16], { seed: 1 });
+ * const w = sn.randn([2, 2, 8, 16], { seed: 2 }); // [KH, KW, Cout, Cin]
+ * console.log(sn.convTranspose2d(x, w, { stride: 2 }).shape); // [1, 14, 14, 8]
+ * ```
  */
 export function convTranspose2d(x: Tensor, w: Tensor, options: ConvTranspose2dOptions = {}): Tensor {
   const op = 'convTranspose2d';
