@@ -26,12 +26,25 @@ function activationOf(m: Module | undefined): FusedActivation | null {
   return null;
 }
 
-/** A convolution whose weights and bias carry a folded batch norm (inference only). */
+/**
+ * A convolution whose weights and bias carry a folded batch norm (inference only).
+ *
+ * @example
+ * ```ts
+ * const net = new sn.nn.Sequential(new sn.nn.Conv2d(3, 8, 3, { padding: 1, bias: false }), new sn.nn.BatchNorm2d(8), new sn.nn.ReLU());
+ * const fast = sn.nn.fuseForInference(net.eval());
+ * console.log(fast.namedModules().some(([, m]) => m instanceof sn.nn.FusedConv2d)); // true: conv + BN + ReLU in one
+ * ```
+ */
 export class FusedConv2d extends Module {
+  /** The convolution's weights with the batch norm folded in (HWIO). */
   readonly weight: Tensor;
+  /** The folded bias [Cout]. */
   readonly bias: Tensor;
+  /** The activation run in the convolution's epilogue, or null. */
   readonly activation: FusedActivation | null;
   constructor(
+    /** The convolution it was made from (its stride, padding, groups). */
     readonly conv: Conv2d,
     bn: BatchNorm2d | null,
     activation: FusedActivation | null,
@@ -219,6 +232,17 @@ function fuseModule(m: Module, made: FusedConv2d[]): Module {
  * (and its activation) goes into the epilogue of the body's last convolution; Linear +
  * activation is one GEMM; squeeze-excite blocks run as one step. Layers without a pattern
  * are shared with `model`; disposing the result frees only the folded weights it made.
+ *
+ * @example
+ * ```ts
+ * const net = sn.nn.models.resnet18({ classes: 10 }).eval();
+ * const fast = sn.nn.fuseForInference(net);
+ * const x = sn.rand([1, 64, 64, 3], { seed: 1 });
+ * const a = net.call(x), b = fast.call(x);
+ * console.log(sn.max(sn.abs(sn.sub(a, b))).item() < 1e-3); // true: the same logits up to rounding
+ * fast.dispose(); // frees the folded weights only
+ * net.dispose();
+ * ```
  */
 export function fuseForInference(model: Module): Module {
   const made: FusedConv2d[] = [];

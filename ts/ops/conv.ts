@@ -29,6 +29,7 @@ export interface Conv2dOptions {
   activation?: FusedActivation | null;
   /** Added before the activation (y = act(conv + bias + residual)), shape [N, OH, OW, Cout]; inference only. */
   residual?: Tensor | null;
+  /** How an output size that does not divide evenly rounds (default 'floor'). */
   roundMode?: RoundMode;
 }
 

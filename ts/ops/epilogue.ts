@@ -15,7 +15,18 @@ import { checkTensor } from './check';
  */
 export type FusedActivation =
   | 'relu' | 'relu6' | 'hardswish' | 'sigmoid'
-  | { clip: [number, number] } | { hardsigmoid: [number, number] } | { leakyRelu: number };
+  | {
+      /** [min, max] */
+      clip: [number, number];
+    }
+  | {
+      /** [alpha, beta] */
+      hardsigmoid: [number, number];
+    }
+  | {
+      /** The slope below 0. */
+      leakyRelu: number;
+    };
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const pairOf = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && finite(v[0]) && finite(v[1]);
