@@ -16,7 +16,17 @@ rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 copyFileSync('build/simdnet.wasm', 'dist/simdnet.wasm');
 copyFileSync('build/simdnet-threads.wasm', 'dist/simdnet-threads.wasm');
+// sn.image.decode's PNG/JPEG decoders: their own file, imported on the first decode(), so the
+// entries do not grow by them (ts/image/codecs.ts has the figures).
+const lazyCodecs = {
+  name: 'lazy-codecs',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/codecs$/ }, (a) => (a.importer.endsWith('decode.ts') ? { path: './image-codecs.js', external: true } : undefined));
+  },
+};
+await build({ entryPoints: { 'image-codecs': 'ts/image/codecs.ts' }, bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', outdir: 'dist', minify: true, logLevel: 'warning' });
 await build({
+  plugins: [lazyCodecs],
   entryPoints: ['ts/index.ts'],
   bundle: true,
   format: 'esm',
@@ -39,7 +49,7 @@ const noNodeBuiltins = {
     }));
   },
 };
-const entry = { bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', outdir: 'dist', sourcemap: true, logLevel: 'warning', plugins: [noNodeBuiltins] };
+const entry = { bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', outdir: 'dist', sourcemap: true, logLevel: 'warning', plugins: [noNodeBuiltins, lazyCodecs] };
 // simdnet/edge: `import wasm from './simdnet.wasm'` stays an import, for workerd and Vercel Edge.
 await build({ ...entry, entryPoints: { edge: 'ts/entries/edge.ts' }, loader: { '.wasm': 'copy' }, assetNames: '[name]' });
 // simdnet/inline: the wasm as bytes in the bundle (es2022: no Uint8Array.fromBase64, Node 20 lacks it).

@@ -27,8 +27,8 @@ export { batchNorm, dropout, layerNorm, groupNorm, localResponseNorm, type Batch
 export * as nn from './nn/index';
 export * as optim from './optim/index';
 export * as data from './data/index';
+export * as image from './image/index';
 export * as io from './io/index';
 export { fit, evaluate, predict, type FitOptions, type History, type Metric, type LossName, type LossFn } from './train/fit';
 export { EarlyStopping, StepLR, ReduceLROnPlateau, type Callback, type EpochLogs } from './train/callbacks';
 export { winogradConv2d, winogradChoice, WinogradWeights, type WinogradTile } from './ops/winograd';
-export * as image from './image/index';
