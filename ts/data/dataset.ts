@@ -15,6 +15,23 @@ export interface Dataset {
   length: number;
 }
 
+/** One sample of a LazyDataset: its values (sampleShape, flattened) and a class index or a target distribution. */
+export interface Sample {
+  x: ArrayLike<number> | Tensor;
+  y: number | ArrayLike<number>;
+}
+
+/**
+ * A dataset read one sample at a time, e.g. from files (sn.data.imageFolder): fit and
+ * evaluate ask only for the samples of the next batch, so it need not fit in memory. A Tensor
+ * returned as `x` is disposed once copied into the batch.
+ */
+export interface LazyDataset {
+  length: number;
+  sampleShape: number[];
+  get(index: number): Sample | Promise<Sample>;
+}
+
 export function makeDataset(x: Float32Array, sampleShape: number[], y: Int32Array): Dataset {
   const per = sampleShape.reduce((a, b) => a * b, 1);
   if (x.length !== per * y.length)

@@ -1,4 +1,5 @@
-export { makeDataset, subset, split, batchTensor, type Dataset } from './dataset';
+export { makeDataset, subset, split, batchTensor, type Dataset, type LazyDataset, type Sample } from './dataset';
+export { imageFolder, type ImageFolderOptions } from './folder';
 export { mnistFromDigits, loadMnist } from './mnist';
 export {
   randomCrop, randomTranslation, randomRotation, randomAffine, randomFlip, randomBrightness, randomContrast,

@@ -3,7 +3,7 @@ export {
   Linear, Conv2d, ConvTranspose2d, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, Softplus, Flatten,
   MaxPool2d, AvgPool2d, LPPool2d, GlobalAvgPool, Upsample, BatchNorm2d, Dropout,
   ReLU6, Hardsigmoid, Hardswish, SiLU, GELU, LogSigmoid, PReLU, Hardtanh,
-  LayerNorm, GroupNorm, InstanceNorm2d, LocalResponseNorm, AdaptiveAvgPool2d, GlobalMaxPool, LogSoftmax,
+  LayerNorm, GroupNorm, InstanceNorm2d, LocalResponseNorm, AdaptiveAvgPool2d, GlobalMaxPool, LogSoftmax, Softmax,
   ConstantPad2d, ZeroPad2d, ReflectionPad2d, ReplicationPad2d,
   type LinearOptions, type Conv2dLayerOptions, type ConvTranspose2dLayerOptions,
 } from './layers';

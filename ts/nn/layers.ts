@@ -12,7 +12,7 @@ import { flatten, pad } from '../ops/shape';
 import { maxPool2d, avgPool2d, lpPool2d, globalAvgPool, upsampleNearest, type Pool2dOptions } from '../ops/pool';
 import { adaptiveAvgPool2d, globalMaxPool } from '../ops/pool';
 import { layerNorm, groupNorm, localResponseNorm } from '../ops/norm';
-import { logSoftmax } from '../ops/loss';
+import { logSoftmax, softmax } from '../ops/loss';
 import { resize, type ResizeOptions } from '../ops/resize';
 import { checkNumber, optionsOf } from '../ops/check';
 import { pair, type Padding, type Pair, type RoundMode } from '../ops/window';
@@ -819,5 +819,12 @@ export class ReplicationPad2d extends Lambda {
   constructor(padding: number | [number, number, number, number]) {
     const pads = pad2d('ReplicationPad2d', padding);
     super((x) => pad(x, pads, { mode: 'edge' }));
+  }
+}
+
+/** Softmax along options.axis (default the last): turns a classifier's logits into probabilities (for inference; train on logits with crossEntropy). */
+export class Softmax extends Lambda {
+  constructor(options: { axis?: number } = {}) {
+    super((x) => softmax(x, options));
   }
 }

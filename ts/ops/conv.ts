@@ -47,6 +47,11 @@ function checkConvInputs(op: string, x: Tensor, w: Tensor, groups: number | unde
   return checkNumber(op, 'groups', groups ?? 1, { integer: true, min: 1 });
 }
 
+// A channel mismatch whose x has the expected channels in dimension 1 is an NCHW tensor.
+function nchwHint(x: Tensor, channels: number): string {
+  return x.shape[1] === channels && x.shape[3] !== channels ? `; x looks NCHW; simdnet is NHWC: permute(x, [0, 2, 3, 1])` : '';
+}
+
 function checkBias(op: string, bias: Tensor | null | undefined, K: number): Tensor | null {
   if (!bias) return null;
   checkTensor(op, 'bias', bias);
@@ -104,7 +109,7 @@ function convolve(x: Tensor, w: Tensor, options: Conv2dOptions, winograd: Winogr
   if (C % groups !== 0 || K % groups !== 0)
     throw opError(op, `groups=${groups} must divide the input channels (x ${fmtShape(x.shape)}) and output channels (w ${fmtShape(w.shape)})`);
   if (Cg !== C / groups)
-    throw opError(op, `argument 'w' ${fmtShape(w.shape)} must have ${C / groups} input channels (x ${fmtShape(x.shape)} has ${C}, groups=${groups})`);
+    throw opError(op, `argument 'w' ${fmtShape(w.shape)} must have ${C / groups} input channels (x ${fmtShape(x.shape)} has ${C}, groups=${groups})${nchwHint(x, Cg * groups)}`);
   if (KH < 1 || KW < 1 || K < 1) throw opError(op, `argument 'w' ${fmtShape(w.shape)} has an empty kernel`);
   const bias = checkBias(op, options.bias, K);
   const win = windowGeometry(op, H, W, { kernel: [KH, KW], stride: options.stride, dilation: options.dilation, padding: options.padding, roundMode: options.roundMode });

@@ -1,1 +1,1 @@
-export { Optimizer, SGD, Adam, RMSProp, type SGDOptions, type AdamOptions, type RMSPropOptions } from './optimizer';
+export { Optimizer, SGD, Adam, RMSProp, type SGDOptions, type AdamOptions, type RMSPropOptions, type OptimizerState } from './optimizer';

@@ -1,10 +1,21 @@
 // Optimizers: each step runs one SIMD update kernel per parameter over its flat values,
 // with the optimizer's state (velocity, moments) kept in wasm memory beside it.
-import { opError } from '../backend/index';
+import { opError, fmtShape } from '../backend/index';
 import * as O from '../kernels/optim';
 import { Tensor, keep } from '../tensor/tensor';
-import { zeros } from '../ops/creation';
-import { checkNumber, checkTensor, optionsOf } from '../ops/check';
+import { zeros, tensor } from '../ops/creation';
+import { checkNumber, checkTensor, optionsOf, describe } from '../ops/check';
+
+/** What Optimizer.stateDict() returns. */
+export interface OptimizerState {
+  /** The optimizer's class name (SGD, Adam, RMSProp). */
+  type: string;
+  /** Updates done (Adam's bias corrections depend on it). */
+  step: number;
+  lr: number;
+  /** State tensors' values by `<parameter index>.<slot>`. */
+  state: Record<string, Float32Array>;
+}
 
 export abstract class Optimizer {
   /** Learning rate; schedulers and callbacks change it between steps. */
@@ -51,6 +62,46 @@ export abstract class Optimizer {
       this.update(p.ptr, p.grad.ptr, s.map((t) => t.ptr), p.size);
       p._bumpVersion(); // changed in place: a graph that read it can no longer run backward
     }
+  }
+
+  /**
+   * The optimizer's state to save and restore (with the model's weights, to resume training
+   * exactly): its kind, step count, learning rate, and per parameter (by index in `params`)
+   * its state tensors' values, keyed `<param>.<slot>`.
+   */
+  stateDict(): OptimizerState {
+    const state: Record<string, Float32Array> = {};
+    this.params.forEach((p, i) => this.state.get(p)?.forEach((t, slot) => (state[`${i}.${slot}`] = t.dataSync())));
+    return { type: this.constructor.name, step: this.t, lr: this.lr, state };
+  }
+
+  /** Restores what stateDict() returned, for the same parameters (count and shapes) and the same kind of optimizer. */
+  loadStateDict(sd: OptimizerState): void {
+    const op = `${this.constructor.name}.loadStateDict`;
+    if (!sd || typeof sd !== 'object' || !sd.state || typeof sd.state !== 'object') throw opError(op, `argument 'state' must be what stateDict() returned, got ${describe(sd)}`);
+    if (sd.type !== this.constructor.name) throw opError(op, `the state is of a ${sd.type}, this is a ${this.constructor.name}`);
+    const step = checkNumber(op, 'state.step', sd.step, { integer: true, min: 0 });
+    const lr = checkNumber(op, 'state.lr', sd.lr, { min: 0 });
+    const slots = new Map<number, Float32Array[]>();
+    for (const [key, v] of Object.entries(sd.state)) {
+      const m = /^(\d+)\.(\d+)$/.exec(key);
+      const i = m ? +m[1] : -1;
+      if (!m || i >= this.params.length || +m[2] >= this.slots) throw opError(op, `unexpected entry '${key}' (${this.params.length} parameters, ${this.slots} state tensors each)`);
+      const p = this.params[i];
+      if (!v || v.length !== p.size) throw opError(op, `entry '${key}' has ${v?.length} values, parameter ${i} ${fmtShape(p.shape)} has ${p.size}`);
+      const list = slots.get(i) ?? [];
+      list[+m[2]] = Float32Array.from(v);
+      slots.set(i, list);
+    }
+    for (const [i, list] of slots)
+      if (list.filter(Boolean).length !== this.slots) throw opError(op, `parameter ${i} has ${list.filter(Boolean).length} state tensors, a ${this.constructor.name} keeps ${this.slots}`);
+    this.dispose();
+    for (const [i, list] of slots) {
+      const p = this.params[i];
+      this.state.set(p, list.map((d) => keep(tensor(d, p.shape))));
+    }
+    this.t = step;
+    this.lr = lr;
   }
 
   /** Frees the optimizer's state. */

@@ -1,5 +1,7 @@
 // Callbacks for fit(): early stopping, learning-rate schedules on epochs or on a plateau.
 import { opError } from '../backend/index';
+import type { Module } from '../nn/module';
+import type { Optimizer } from '../optim/optimizer';
 
 export interface EpochLogs {
   epoch: number;
@@ -15,7 +17,26 @@ export interface EpochLogs {
   [metric: string]: number | undefined;
 }
 
+/** One step's logs: the batch's own loss and accuracy, not a running mean. */
+export interface BatchLogs {
+  epoch: number;
+  /** The batch's index in its epoch (0-based). */
+  batch: number;
+  /** Batches per epoch (NaN for a stream of batches). */
+  batches: number;
+  /** Steps since this fit() began. */
+  iteration: number;
+  /** Samples in the batch. */
+  size: number;
+  loss: number;
+  accuracy: number;
+}
+
 export interface TrainState {
+  readonly model: Module;
+  readonly optimizer: Optimizer;
+  /** The epoch running (0-based). */
+  epoch: number;
   /** The optimizer's learning rate; callbacks may change it. */
   lr: number;
   /** Set to true to end training after this epoch. */
@@ -24,13 +45,15 @@ export interface TrainState {
   snapshot(): () => void;
 }
 
+/** Hooks fit() calls (and awaits when they return a Promise). */
 export interface Callback {
-  onTrainBegin?(state: TrainState): void;
-  onEpochEnd?(logs: EpochLogs, state: TrainState): void;
-  onTrainEnd?(state: TrainState): void;
+  onTrainBegin?(state: TrainState): void | Promise<void>;
+  onBatchEnd?(logs: BatchLogs, state: TrainState): void | Promise<void>;
+  onEpochEnd?(logs: EpochLogs, state: TrainState): void | Promise<void>;
+  onTrainEnd?(state: TrainState): void | Promise<void>;
 }
 
-type Monitor = 'loss' | 'valLoss' | 'accuracy' | 'valAccuracy';
+export type Monitor = 'loss' | 'valLoss' | 'accuracy' | 'valAccuracy';
 
 function better(monitor: Monitor, a: number, b: number, minDelta: number): boolean {
   return monitor.endsWith('ccuracy') ? a > b + minDelta : a < b - minDelta;

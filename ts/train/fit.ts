@@ -2,20 +2,22 @@
 // callbacks and progress. Every step runs inside tidy(), so memory stays flat.
 import { opError, fmtShape } from '../backend/index';
 import { Tensor, tidy, memory } from '../tensor/tensor';
-import { checkTensor, describe, sameShape } from '../ops/check';
 import { noGrad } from '../tensor/autograd';
 import { Rng } from '../tensor/rng';
-import { crossEntropy, mseLoss, hingeLoss, oneHot, type Labels } from '../ops/loss';
+import { crossEntropy, mseLoss, hingeLoss, oneHot, softmax } from '../ops/loss';
 import { concat, slice } from '../ops/shape';
 import type { Module } from '../nn/module';
 import type { Optimizer } from '../optim/optimizer';
-import { makeDataset, batchTensor, type Dataset } from '../data/dataset';
+import type { Dataset, LazyDataset } from '../data/dataset';
 import type { Transform } from '../data/augment';
-import type { Callback, EpochLogs, TrainState } from './callbacks';
-import { Progress } from './progress';
+import { checkTensor, describe, sameShape } from '../ops/check';
+import type { BatchLogs, Callback, EpochLogs, TrainState } from './callbacks';
+import { Progress, hasTerminal } from './progress';
+import { sourceOf, type BatchStream, type Data, type ReadyBatch, type Source, type Targets } from './data';
 
 export type LossName = 'crossEntropy' | 'mse' | 'hinge';
-export type LossFn = (output: Tensor, labels: Int32Array) => Tensor;
+/** A loss of the outputs and the batch's targets: class indices, or distributions [B, classes] when the data has them. */
+export type LossFn = (output: Tensor, labels: Int32Array | Tensor) => Tensor;
 export type Metric = 'accuracy' | 'top5';
 
 export interface FitOptions {
@@ -24,45 +26,31 @@ export interface FitOptions {
   optimizer: Optimizer;
   loss?: LossName | LossFn;
   metrics?: Metric[];
-  validation?: Dataset | { x: Tensor; y: Labels };
+  validation?: Data;
   shuffle?: boolean;
   seed?: number;
   augment?: Transform;
   callbacks?: Callback[];
-  /** A progress bar on a terminal, periodic lines otherwise; false for silence. */
+  /**
+   * The epoch to start at (0-based; Keras' initial_epoch), to resume from a checkpoint:
+   * epochs `initialEpoch` … `epochs − 1` run, shuffled as they would have been.
+   */
+  initialEpoch?: number;
+  /** Aborting stops training before the next step; fit then resolves with `history.aborted` true. */
+  signal?: AbortSignal;
+  /** After every step, with that batch's own loss. */
+  onBatchEnd?: (logs: BatchLogs) => void | Promise<void>;
+  /** After every epoch (and its validation). */
+  onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
+  /** A progress bar; on by default only where stdout is a terminal, false for silence. */
   progress?: boolean;
   onProgress?: (p: { epoch: number; epochs: number; step: number; steps: number; loss: number; imagesPerSecond: number }) => void;
 }
 
 export interface History {
   epochs: EpochLogs[];
-}
-
-function toDataset(op: string, d: Dataset | { x: Tensor; y: Labels }): Dataset {
-  if (d === null || typeof d !== 'object') throw opError(op, `argument 'data' must be a Dataset or { x: Tensor, y: labels }, got ${describe(d)}`);
-  if ('sampleShape' in d) {
-    checkLabels(op, 'data.y', d.y);
-    return d;
-  }
-  checkTensor(op, 'data.x', d.x);
-  if (d.x.rank < 1) throw opError(op, `argument 'data.x' ${fmtShape(d.x.shape)} must be [N, ...]`);
-  const y = checkLabels(op, 'data.y', d.y instanceof Tensor ? checkTensor(op, 'data.y', d.y).dataSync() : d.y);
-  if (y.length !== d.x.shape[0]) throw opError(op, `data.y has ${y.length} labels, data.x ${fmtShape(d.x.shape)} has ${d.x.shape[0]} samples`);
-  return makeDataset(d.x.dataSync(), d.x.shape.slice(1), y);
-}
-
-// Class labels as Int32Array: every one a non-negative integer (Int32Array.from would read
-// NaN and 0.5 as 0, 2.9 as 2).
-function checkLabels(op: string, arg: string, y: unknown): Int32Array {
-  if (y === null || typeof y !== 'object' || typeof (y as ArrayLike<number>).length !== 'number')
-    throw opError(op, `argument '${arg}' must be an array of class indices, got ${describe(y)}`);
-  const a = y as ArrayLike<unknown>;
-  for (let i = 0; i < a.length; i++) {
-    const l = a[i];
-    if (typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l > 0x7fffffff)
-      throw opError(op, `argument '${arg}'[${i}] = ${typeof l === 'number' ? l : describe(l)} is not a class index (a non-negative integer)`);
-  }
-  return y instanceof Int32Array ? y : Int32Array.from(a as ArrayLike<number>);
+  /** True when options.signal stopped training. */
+  aborted?: boolean;
 }
 
 function checkModel(op: string, model: unknown): void {
@@ -84,9 +72,10 @@ function lossOf(op: string, loss: LossName | LossFn | undefined): LossFn {
     case 'crossEntropy':
       return crossEntropy;
     case 'hinge':
-      return (o, y) => hingeLoss(o, y);
+      return (o, y) => hingeLoss(o, y instanceof Tensor ? classesOf(y, o.shape[1]) : y);
     case 'mse':
       return (o, y) => {
+        if (y instanceof Tensor) return mseLoss(o, y);
         // MSE against one-hot targets of the labels.
         checkTensor('mseLoss', 'output', o);
         if (o.rank !== 2 || o.shape[0] !== y.length)
@@ -101,8 +90,21 @@ function lossOf(op: string, loss: LossName | LossFn | undefined): LossFn {
   }
 }
 
+// The most likely class of each row of distributions [B, C].
+function classesOf(y: Tensor, C: number): Int32Array {
+  const v = y.dataSync();
+  const out = new Int32Array(v.length / C);
+  for (let i = 0; i < out.length; i++) {
+    let best = 0;
+    for (let j = 1; j < C; j++) if (v[i * C + j] > v[i * C + best]) best = j;
+    out[i] = best;
+  }
+  return out;
+}
+
 // Counts of correct top-1 and top-5 predictions in a batch of scores [B, C].
-function countCorrect(scores: Float32Array, labels: Int32Array, C: number): [number, number] {
+function countCorrect(scores: Float32Array, y: Int32Array | Tensor, C: number): [number, number] {
+  const labels = y instanceof Tensor ? classesOf(y, C) : y;
   let top1 = 0;
   let top5 = 0;
   for (let i = 0; i < labels.length; i++) {
@@ -152,146 +154,232 @@ function leakWatch(): (epoch: number, step: number) => void {
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+// A macrotask turn without setTimeout's clamping (up to 4 ms in browsers): what lets an
+// abort() from a timer or a message land between two steps.
+const G = globalThis as { setImmediate?: (f: () => void) => void; MessageChannel?: typeof MessageChannel };
+const yieldQuickly = (): Promise<void> =>
+  new Promise((r) => {
+    if (G.setImmediate) return G.setImmediate(r);
+    if (!G.MessageChannel) return setTimeout(r, 0);
+    const ch = new G.MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      r();
+    };
+    ch.port2.postMessage(null);
+  });
 
-/** Trains `model` on `data` and returns the per-epoch logs. */
-export async function fit(model: Module, data: Dataset | { x: Tensor; y: Labels }, options: FitOptions): Promise<History> {
+const next = async <T>(it: AsyncIterator<T> | Iterator<T>): Promise<IteratorResult<T>> => it.next();
+
+// Sums of a pass over batches: loss weighted by batch size, top-1 and top-5 hits.
+class Meter {
+  loss = 0;
+  seen = 0;
+  top1 = 0;
+  top5 = 0;
+  add(loss: number, out: Tensor, y: Int32Array | Tensor, n: number): [number, number] {
+    const [a, b] = countCorrect(out.dataSync(), y, out.shape[1]);
+    this.loss += loss * n;
+    this.seen += n;
+    this.top1 += a;
+    this.top5 += b;
+    return [a, b];
+  }
+  result(metrics: Metric[]): { loss: number; accuracy?: number; top5?: number } {
+    const n = Math.max(this.seen, 1);
+    const r: { loss: number; accuracy?: number; top5?: number } = { loss: this.loss / n };
+    if (metrics.includes('accuracy')) r.accuracy = this.top1 / n;
+    if (metrics.includes('top5')) r.top5 = this.top5 / n;
+    return r;
+  }
+}
+
+const isPromise = (v: unknown): v is Promise<unknown> => !!v && typeof (v as { then?: unknown }).then === 'function';
+
+/**
+ * Trains `model` on `data` and returns the per-epoch logs. `data` is tensors { x, y } (y:
+ * class indices, or one-hot / soft targets [N, classes]), a Dataset, a LazyDataset read
+ * sample by sample, or an (async) iterable of { x, y } batches (a function returning one
+ * for each epoch).
+ */
+export async function fit(model: Module, data: Data, options: FitOptions): Promise<History> {
   const op = 'fit';
   checkModel(op, model);
   if (options === null || typeof options !== 'object') throw opError(op, `argument 'options' must be an object ({ epochs, optimizer, ... }), got ${describe(options)}`);
-  const train = toDataset(op, data);
-  const val = options.validation ? toDataset(op, options.validation) : null;
+  const train = sourceOf(op, data);
+  const val = options.validation ? sourceOf(op, options.validation) : null;
   const epochs = options.epochs;
   if (!Number.isInteger(epochs) || epochs < 1) throw opError(op, `options.epochs must be a positive integer, got ${epochs}`);
   const batchSize = checkBatchSize(op, options.batchSize, 32);
   if (!options.optimizer || typeof options.optimizer.step !== 'function') throw opError(op, 'options.optimizer must be an optimizer (sn.optim.SGD, Adam, RMSProp)');
+  const initialEpoch = options.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs)
+    throw opError(op, `options.initialEpoch must be an integer in [0, epochs = ${epochs}), got ${initialEpoch}`);
+  const signal = options.signal;
+  if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean')) throw opError(op, `options.signal must be an AbortSignal, got ${describe(signal)}`);
   const opt = options.optimizer;
   const lossFn = lossOf(op, options.loss);
   const metrics = options.metrics ?? ['accuracy'];
   const callbacks = options.callbacks ?? [];
   const rng = new Rng(options.seed ?? 0);
-  const order = Int32Array.from({ length: train.length }, (_, i) => i);
-  const steps = Math.ceil(train.length / batchSize);
-  const state: TrainState = { lr: opt.lr, stop: false, snapshot: snapshotOf(model) };
+  const order = train.length === null ? null : Int32Array.from({ length: train.length }, (_, i) => i);
+  const steps = train.length === null ? NaN : Math.ceil(train.length / batchSize);
+  const state: TrainState = { lr: opt.lr, stop: false, snapshot: snapshotOf(model), model, optimizer: opt, epoch: initialEpoch };
   const history: History = { epochs: [] };
-  const progress = options.progress === false ? null : new Progress();
-  for (const c of callbacks) c.onTrainBegin?.(state);
+  const progress = options.progress ?? hasTerminal() ? new Progress() : null;
+  const shuffle = options.shuffle !== false && order !== null;
+  // The shuffles of the epochs skipped by initialEpoch, so the orders continue as they would.
+  if (shuffle) for (let e = 0; e < initialEpoch; e++) rng.shuffle(order);
+  for (const c of callbacks) await c.onTrainBegin?.(state);
+  let iteration = 0;
   const leaks = leakWatch();
 
-  for (let epoch = 0; epoch < epochs && !state.stop; epoch++) {
+  for (let epoch = initialEpoch; epoch < epochs && !state.stop && !signal?.aborted; epoch++) {
+    state.epoch = epoch;
     model.train();
     opt.lr = state.lr;
-    if (options.shuffle !== false) rng.shuffle(order);
+    if (shuffle) rng.shuffle(order);
     const t0 = now();
-    let lossSum = 0;
-    let seen = 0;
-    let correct1 = 0;
-    let correct5 = 0;
+    const meter = new Meter();
     let lastYield = t0;
-    for (let step = 0; step < steps; step++) {
-      const start = step * batchSize;
-      const end = Math.min(start + batchSize, train.length);
-      const { x, y } = batchTensor(train, order, start, end, options.augment);
-      let l: number, c1: number, c5: number;
-      try {
-        [l, c1, c5] = tidy(() => {
-          const out = model.call(x);
-          const loss = lossFn(out, y);
-          opt.zeroGrad();
-          loss.backward();
-          opt.step();
-          const [a, b] = countCorrect(out.dataSync(), y, out.shape[1]);
-          return [loss.item(), a, b];
-        });
-      } finally {
-        x.dispose();
+    const it = train.batches(order, batchSize, options.augment);
+    try {
+      for (let step = 0; ; step++) {
+        if (signal) await yieldQuickly();
+        if (signal?.aborted) break;
+        const r = await next(it);
+        if (r.done) break;
+        const { x, y, size } = r.value;
+        let l: number;
+        let c1: number;
+        try {
+          [l, c1] = tidy(() => {
+            const out = model.call(x);
+            const loss = lossFn(out, y);
+            opt.zeroGrad();
+            loss.backward();
+            opt.step();
+            const v = loss.item();
+            return [v, meter.add(v, out, y, size)[0]];
+          });
+        } finally {
+          x.dispose();
+          if (y instanceof Tensor) y.dispose();
+        }
+        if (!Number.isFinite(l)) throw opError(op, `the loss became ${l} at epoch ${epoch + 1}, step ${step + 1}: lower the learning rate`);
+        leaks(epoch, step);
+        const t = now();
+        const ips = (meter.seen / (t - t0)) * 1000;
+        const batchLogs: BatchLogs = { epoch, batch: step, batches: steps, iteration: iteration++, size, loss: l, accuracy: c1 / size };
+        const pending = [options.onBatchEnd?.(batchLogs), ...callbacks.map((c) => c.onBatchEnd?.(batchLogs, state))].filter(isPromise);
+        if (pending.length) await Promise.all(pending);
+        progress?.update(epoch, epochs, step + 1, steps, meter.loss / meter.seen, meter.top1 / meter.seen, ips);
+        if (t - lastYield > 100) {
+          options.onProgress?.({ epoch, epochs, step: step + 1, steps, loss: meter.loss / meter.seen, imagesPerSecond: ips });
+          if (!signal) await yieldToEventLoop();
+          lastYield = now();
+        }
       }
-      if (!Number.isFinite(l)) throw opError(op, `the loss became ${l} at epoch ${epoch + 1}, step ${step + 1}: lower the learning rate`);
-      leaks(epoch, step);
-      lossSum += l * (end - start);
-      seen += end - start;
-      correct1 += c1;
-      correct5 += c5;
-      const t = now();
-      const ips = (seen / (t - t0)) * 1000;
-      progress?.update(epoch, epochs, step + 1, steps, lossSum / seen, correct1 / seen, ips);
-      if (t - lastYield > 100) {
-        options.onProgress?.({ epoch, epochs, step: step + 1, steps, loss: lossSum / seen, imagesPerSecond: ips });
-        await yieldToEventLoop();
-        lastYield = now();
-      }
+    } finally {
+      // An abort or an error mid-epoch: let the data source clean up (a generator's finally).
+      await it.return?.();
     }
+    if (signal?.aborted) break;
     const seconds = (now() - t0) / 1000;
-    const logs: EpochLogs = { epoch, loss: lossSum / seen, lr: opt.lr, seconds, imagesPerSecond: seen / seconds };
-    if (metrics.includes('accuracy')) logs.accuracy = correct1 / seen;
-    if (metrics.includes('top5')) logs.top5 = correct5 / seen;
+    const m = meter.result(metrics);
+    const logs: EpochLogs = { epoch, loss: m.loss, lr: opt.lr, seconds, imagesPerSecond: meter.seen / seconds };
+    if (m.accuracy !== undefined) logs.accuracy = m.accuracy;
+    if (m.top5 !== undefined) logs.top5 = m.top5;
     if (val) {
-      const v = evaluate(model, val, { batchSize: Math.max(batchSize, 256), loss: options.loss, metrics });
+      const v = await evaluateSource(model, val, Math.max(batchSize, 256), lossOf(op, options.loss), metrics);
       logs.valLoss = v.loss;
       if (v.accuracy !== undefined) logs.valAccuracy = v.accuracy;
       if (v.top5 !== undefined) logs.valTop5 = v.top5;
     }
     history.epochs.push(logs);
     progress?.epochEnd(logs, epochs);
-    options.onProgress?.({ epoch, epochs, step: steps, steps, loss: logs.loss, imagesPerSecond: logs.imagesPerSecond });
-    for (const c of callbacks) c.onEpochEnd?.(logs, state);
+    options.onProgress?.({ epoch, epochs, step: meter.seen, steps: meter.seen, loss: logs.loss, imagesPerSecond: logs.imagesPerSecond });
+    await options.onEpochEnd?.(logs);
+    for (const c of callbacks) await c.onEpochEnd?.(logs, state);
     await yieldToEventLoop();
   }
-  for (const c of callbacks) c.onTrainEnd?.(state);
+  if (signal?.aborted) history.aborted = true;
+  for (const c of callbacks) await c.onTrainEnd?.(state);
   return history;
 }
 
-/** Loss and metrics of `model` (in eval mode) over a dataset. */
-export function evaluate(
-  model: Module,
-  data: Dataset | { x: Tensor; y: Labels },
-  options: { batchSize?: number; loss?: LossName | LossFn; metrics?: Metric[] } = {},
-): { loss: number; accuracy?: number; top5?: number } {
-  checkModel('evaluate', model);
-  options ??= {};
-  const d = toDataset('evaluate', data);
-  const lossFn = lossOf('evaluate', options.loss);
-  const bs = checkBatchSize('evaluate', options?.batchSize, 256);
-  const metrics = options.metrics ?? ['accuracy'];
+// evaluate's loop over any source (streams and lazy datasets are awaited).
+async function evaluateSource(model: Module, src: Source, bs: number, lossFn: LossFn, metrics: Metric[]): Promise<{ loss: number; accuracy?: number; top5?: number }> {
+  const order = src.length === null ? null : Int32Array.from({ length: src.length }, (_, i) => i);
+  const it = src.batches(order, bs);
+  const meter = new Meter();
   const wasTraining = model.training;
   model.eval();
-  const order = Int32Array.from({ length: d.length }, (_, i) => i);
-  let lossSum = 0;
-  let c1 = 0;
-  let c5 = 0;
   try {
-    for (let start = 0; start < d.length; start += bs) {
-      const end = Math.min(start + bs, d.length);
-      const { x, y } = batchTensor(d, order, start, end);
-      try {
-        noGrad(() =>
-          tidy(() => {
-            const out = model.call(x);
-            lossSum += lossFn(out, y).item() * (end - start);
-            const [a, b] = countCorrect(out.dataSync(), y, out.shape[1]);
-            c1 += a;
-            c5 += b;
-          }),
-        );
-      } finally {
-        x.dispose();
-      }
-    }
+    for (let r = await next(it); !r.done; r = await next(it)) evalBatch(model, r.value, lossFn, meter);
+  } finally {
+    model.train(wasTraining);
+    await it.return?.();
+  }
+  return meter.result(metrics);
+}
+
+function evalBatch(model: Module, { x, y, size }: ReadyBatch, lossFn: LossFn, meter: Meter): void {
+  try {
+    noGrad(() =>
+      tidy(() => {
+        const out = model.call(x);
+        meter.add(lossFn(out, y).item(), out, y, size);
+      }),
+    );
+  } finally {
+    x.dispose();
+    if (y instanceof Tensor) y.dispose();
+  }
+}
+
+type EvalOptions = { batchSize?: number; loss?: LossName | LossFn; metrics?: Metric[] };
+type EvalResult = { loss: number; accuracy?: number; top5?: number };
+
+/**
+ * Loss and metrics of `model` (in eval mode) over a dataset: at once for data in memory,
+ * as a Promise for a LazyDataset or a stream of batches.
+ */
+export function evaluate(model: Module, data: Dataset | { x: Tensor; y: Targets }, options?: EvalOptions): EvalResult;
+export function evaluate(model: Module, data: LazyDataset | BatchStream, options?: EvalOptions): Promise<EvalResult>;
+export function evaluate(model: Module, data: Data, options: EvalOptions = {}): EvalResult | Promise<EvalResult> {
+  checkModel('evaluate', model);
+  options ??= {};
+  const src = sourceOf('evaluate', data);
+  const lossFn = lossOf('evaluate', options.loss);
+  const bs = checkBatchSize('evaluate', options.batchSize, 256);
+  const metrics = options.metrics ?? ['accuracy'];
+  if (src.length === null || (data as Partial<LazyDataset>).get) return evaluateSource(model, src, bs, lossFn, metrics);
+  const order = Int32Array.from({ length: src.length }, (_, i) => i);
+  const it = src.batches(order, bs) as Iterator<ReadyBatch>;
+  const meter = new Meter();
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    for (let r = it.next(); !r.done; r = it.next()) evalBatch(model, r.value, lossFn, meter);
   } finally {
     model.train(wasTraining);
   }
-  const n = Math.max(d.length, 1);
-  const r: { loss: number; accuracy?: number; top5?: number } = { loss: lossSum / n };
-  if (metrics.includes('accuracy')) r.accuracy = c1 / n;
-  if (metrics.includes('top5')) r.top5 = c5 / n;
-  return r;
+  return meter.result(metrics);
 }
 
-/** Runs the model in eval mode over x in batches; returns the stacked outputs. */
-export function predict(model: Module, x: Tensor, options: { batchSize?: number } = {}): Tensor {
+export interface PredictOptions {
+  batchSize?: number;
+  /** Softmax over the outputs' last axis: class probabilities instead of logits. */
+  probabilities?: boolean;
+}
+
+/** Runs the model in eval mode over x in batches; returns the stacked outputs (logits, or probabilities if asked). */
+export function predict(model: Module, x: Tensor, options: PredictOptions = {}): Tensor {
   checkModel('predict', model);
   options ??= {};
   checkTensor('predict', 'x', x);
-  const bs = checkBatchSize('predict', options?.batchSize, 256);
+  const bs = checkBatchSize('predict', options.batchSize, 256);
   if (x.rank < 1) throw opError('predict', `argument 'x' ${fmtShape(x.shape)} must be [N, ...]`);
   const N = x.shape[0];
   if (!(N > 0)) throw opError('predict', `argument 'x' ${fmtShape(x.shape)} has no samples`);
@@ -303,7 +391,7 @@ export function predict(model: Module, x: Tensor, options: { batchSize?: number 
     for (let start = 0; start < N; start += bs) {
       const end = Math.min(start + bs, N);
       const input = (xb = noGrad(() => slice(x, { begin: [start], end: [end], axes: [0] })));
-      const yb: unknown = noGrad(() => tidy(() => model.call(input)));
+      const yb: unknown = noGrad(() => tidy(() => (options.probabilities ? softmax(model.call(input)) : model.call(input))));
       if (!(yb instanceof Tensor) || yb.rank < 1 || yb.shape[0] !== end - start || (outs.length > 0 && !sameShape(outs[0].shape.slice(1), yb.shape.slice(1)))) {
         if (yb instanceof Tensor && yb !== input) yb.dispose();
         throw opError('predict', `the model returned ${describe(yb)} for a batch ${fmtShape(input.shape)}: predict needs one output row per sample, the same shape for every batch`);

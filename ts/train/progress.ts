@@ -4,6 +4,11 @@ import type { EpochLogs } from './callbacks';
 
 type Out = { isTTY?: boolean; write(s: string): unknown; columns?: number };
 
+/** Whether stdout is a terminal (fit prints progress by default only there). */
+export function hasTerminal(): boolean {
+  return !!(globalThis as { process?: { stdout?: Out } }).process?.stdout?.isTTY;
+}
+
 export class Progress {
   private readonly out: Out | null;
   private readonly tty: boolean;
