@@ -36,7 +36,7 @@ export function png(bytes: Uint8Array): Decoded {
     for (let y = 0; y < height; y++)
       for (let x = 0; x < width; x++) {
         const bit = x * d;
-        const v = (src[y * perRow + (bit >> 3)] >> (8 - d - (bit & 7))) & top;
+        const v = (src[y * perRow + Math.floor(bit / 8)] >> (8 - d - (bit % 8))) & top;
         data[y * width + x] = Math.round((v * 255) / top);
       }
     return { data, width, height, channels: 1 };
