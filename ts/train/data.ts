@@ -158,7 +158,7 @@ function streamSource(op: string, d: BatchStream): Source {
         const N = b.x.shape[0];
         let y: Int32Array | Distribution;
         try {
-          y = targetsOf(op, b.y, N, b.x.shape, `batch ${n}'s y`);
+          y = targetsOf(op, b.y, N, b.x.shape, `batch ${n}.y`);
         } finally {
           if (b.y instanceof Tensor) b.y.dispose();
         }
