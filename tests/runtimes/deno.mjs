@@ -28,7 +28,7 @@ export async function run({ root, consumer, fixture, testFiles }) {
   await smoke('npm:simdnet', '--allow-read', 'npm:simdnet');
   await smoke('simdnet', '--allow-read', 'simdnet (bare, node_modules)');
   await smoke(relative(consumer, join(root, 'dist/index.js')), '--allow-read', 'dist/index.js (relative import)');
-  await smoke('simdnet/inline', '--allow-read=digits.json,lenet5.safetensors,expected.json', 'simdnet/inline (read access to the fixture only)');
+  await smoke('simdnet/inline', '--allow-read=digits.json,lenet5.safetensors,expected.json,images.json,images.bin', 'simdnet/inline (read access to the fixture only)');
   // The JSR package (scripts/jsr.mjs stages it from dist/): `deno publish --dry-run` type-checks
   // its declarations and public API the way JSR will.
   const jsr = await exec(process.execPath, ['scripts/jsr.mjs'], { cwd: root, env: { DENO: deno } });

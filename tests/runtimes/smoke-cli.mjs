@@ -8,4 +8,5 @@ const sn = await import(process.argv[2]);
 const digits = JSON.parse(await readFile('digits.json', 'utf8'));
 const weights = new Uint8Array(await readFile('lenet5.safetensors'));
 const { logits } = JSON.parse(await readFile('expected.json', 'utf8'));
-console.log(JSON.stringify(await runTests(smokeTests(sn, { weights, ...digits, logits }))));
+const images = { ...JSON.parse(await readFile('images.json', 'utf8')), bytes: new Uint8Array(await readFile('images.bin')) };
+console.log(JSON.stringify(await runTests(smokeTests(sn, { weights, ...digits, logits, images }))));

@@ -22,15 +22,45 @@ export function digitsTensor(sn, pixels) {
   return sn.tensor(Float32Array.from(pixels, (v) => v / 255), [pixels.length / 784, 28, 28, 1]);
 }
 
-/** The fixture from a server: lenet5.safetensors, digits.json and expected.json under `base`. */
+/** The fixture from a server: lenet5.safetensors, digits.json, expected.json, images.json and images.bin under `base`. */
 export async function fetchFixture(base) {
   const get = (file) => fetch(new URL(file, base));
-  const [weights, digits, expected] = await Promise.all([
+  const [weights, digits, expected, images, bytes] = await Promise.all([
     get('lenet5.safetensors').then((r) => r.arrayBuffer()),
     get('digits.json').then((r) => r.json()),
     get('expected.json').then((r) => r.json()),
+    get('images.json').then((r) => r.json()),
+    get('images.bin').then((r) => r.arrayBuffer()),
   ]);
-  return { weights: new Uint8Array(weights), ...digits, logits: expected.logits };
+  return { weights: new Uint8Array(weights), ...digits, logits: expected.logits, images: { ...images, bytes: new Uint8Array(bytes) } };
+}
+
+// The image files of one format through `toTensor(bytes, file)` ([1, 28, 28, 1] each), npm
+// start's normalisation and the softmax: the probabilities and the labels, file by file.
+async function classify(sn, net, images, format, toTensor) {
+  const own = images.files.filter((f) => f.format === format);
+  const xs = [];
+  for (const f of own) xs.push(await toTensor(images.bytes.subarray(f.offset, f.offset + f.length), f));
+  const x = sn.concat(xs, 0);
+  const xn = sn.image.normalize(x, [images.mean], [images.std]);
+  const p = sn.predict(net, xn, { probabilities: true });
+  const probs = Array.from(p.dataSync());
+  sn.dispose([...xs, x, xn, p]);
+  return { probs, labels: own.map((f) => f.label) };
+}
+
+const argmaxRows = (v, C) => Array.from({ length: v.length / C }, (_, i) => {
+  let best = 0;
+  for (let j = 1; j < C; j++) if (v[i * C + j] > v[i * C + best]) best = j;
+  return best;
+});
+
+// A page's own decoders: the file as a Blob, createImageBitmap, drawn on an OffscreenCanvas.
+async function viaCanvas(sn, bytes, format) {
+  const bitmap = await createImageBitmap(new Blob([bytes], { type: format === 'png' ? 'image/png' : 'image/jpeg' }));
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  canvas.getContext('2d').drawImage(bitmap, 0, 0);
+  return sn.image.fromPixels(canvas, { channels: 1 });
 }
 
 export function smokeTests(sn, fixture) {
@@ -62,6 +92,39 @@ export function smokeTests(sn, fixture) {
       net.dispose();
       check(d <= LOGITS_TOL, `logits differ from Node's by ${d}`);
     }],
+    ["sn.image.decode classifies the PNG and JPEG digit files with Node's probabilities", async () => {
+      check(fixture.images, 'the fixture has no image files');
+      const net = lenet();
+      try {
+        for (const format of ['png', 'jpeg']) {
+          const { probs, labels } = await classify(sn, net, fixture.images, format, (bytes) => sn.image.decode(bytes, { channels: 1 }));
+          const d = maxRelDiff(probs, fixture.images.probabilities[format]);
+          check(d <= LOGITS_TOL, `${format}: probabilities differ from Node's by ${d}`);
+          const right = argmaxRows(probs, 10).filter((c, i) => c === labels[i]).length;
+          check(right >= 9, `${format}: ${right} of ${labels.length} held-out digits classified right`);
+        }
+      } finally {
+        net.dispose();
+      }
+    }],
+    ...(typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function' ? [
+      ["sn.image.fromPixels on a canvas: the browser's PNG pixels give Node's probabilities, its JPEG decoder Node's classes", async () => {
+        const net = lenet();
+        try {
+          const png = await classify(sn, net, fixture.images, 'png', (bytes) => viaCanvas(sn, bytes, 'png'));
+          const d = maxRelDiff(png.probs, fixture.images.probabilities.png);
+          check(d <= LOGITS_TOL, `png via canvas: probabilities differ from Node's by ${d}`);
+          // JPEG decoders may round the inverse DCT differently: the same classes, close probabilities.
+          const jpg = await classify(sn, net, fixture.images, 'jpeg', (bytes) => viaCanvas(sn, bytes, 'jpeg'));
+          const want = argmaxRows(fixture.images.probabilities.jpeg, 10);
+          check(JSON.stringify(argmaxRows(jpg.probs, 10)) === JSON.stringify(want), `jpeg via canvas: classes ${argmaxRows(jpg.probs, 10)}, Node's ${want}`);
+          const far = Math.max(...jpg.probs.map((v, i) => Math.abs(v - fixture.images.probabilities.jpeg[i])));
+          check(far <= 0.05, `jpeg via canvas: a probability differs from Node's by ${far}`);
+        } finally {
+          net.dispose();
+        }
+      }],
+    ] : []),
     ['one SGD step on the digits lowers the loss', () => {
       const net = lenet();
       const opt = new sn.optim.SGD(net.parameters(), { lr: 0.01 });

@@ -17,7 +17,7 @@ export async function run({ root, consumer, fixtureDir }) {
   copyFileSync(join(HERE, 'snippets/worker.js'), join(src, 'worker.js'));
   copyFileSync(join(HERE, 'smoke.js'), join(src, 'smoke.js'));
   copyFileSync(join(fixtureDir, 'lenet5.safetensors'), join(src, 'lenet5.bin'));
-  for (const f of ['digits.json', 'expected.json']) copyFileSync(join(fixtureDir, f), join(src, f));
+  for (const f of ['digits.json', 'expected.json', 'images.json', 'images.bin']) copyFileSync(join(fixtureDir, f), join(src, f));
   copyFileSync(join(HERE, 'workerd/config.capnp'), join(out, 'config.capnp'));
   const common = { bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', outdir: out, loader: { '.wasm': 'copy', '.bin': 'copy' }, assetNames: '[name]', logLevel: 'error' };
   // wrangler's conditions; the plain service takes the default entry.

@@ -14,6 +14,7 @@ const edge :Workerd.Worker = (
     (name = "edge.js", esModule = embed "edge.js"),
     (name = "simdnet.wasm", wasm = embed "simdnet.wasm"),
     (name = "lenet5.bin", data = embed "lenet5.bin"),
+    (name = "images.bin", data = embed "images.bin"),
   ],
   compatibilityDate = "2026-04-01",
 );
@@ -23,6 +24,7 @@ const plain :Workerd.Worker = (
     (name = "plain.js", esModule = embed "plain.js"),
     (name = "simdnet.wasm", wasm = embed "simdnet.wasm"),
     (name = "lenet5.bin", data = embed "lenet5.bin"),
+    (name = "images.bin", data = embed "images.bin"),
   ],
   compatibilityDate = "2026-04-01",
 );

@@ -1,9 +1,11 @@
-// The fixture as Worker modules (lenet5.bin is a Data module: an ArrayBuffer).
+// The fixture as Worker modules (lenet5.bin and images.bin are Data modules: ArrayBuffers).
 import weights from './lenet5.bin';
 import digits from './digits.json';
 import expected from './expected.json';
+import images from './images.json';
+import imageBytes from './images.bin';
 
-export const fixture = { weights: new Uint8Array(weights), ...digits, logits: expected.logits };
+export const fixture = { weights: new Uint8Array(weights), ...digits, logits: expected.logits, images: { ...images, bytes: new Uint8Array(imageBytes) } };
 
 /** The results as one line for the runner, and a failed test when one failed. */
 export function report(results) {
