@@ -1,8 +1,9 @@
 // What fit and evaluate read: in-memory tensors or datasets, lazy datasets read sample by
 // sample, and (async) iterables of batches. Each becomes a sequence of batches
 // { x: Tensor, y: class indices or target distributions } that the caller disposes.
-import { opError, fmtShape, getBackend, f32Index } from '../backend/index';
-import { Tensor, empty } from '../tensor/tensor';
+import { opError, fmtShape } from '../backend/index';
+import { Tensor } from '../tensor/tensor';
+import { tensor } from '../ops/creation';
 import { checkTensor, describe } from '../ops/check';
 import type { Labels } from '../ops/loss';
 import { makeDataset, type Dataset, type LazyDataset, type Sample } from '../data/dataset';
@@ -81,13 +82,8 @@ function checkLabels(op: string, arg: string, a: ArrayLike<unknown>): Int32Array
   return a instanceof Int32Array ? a : Int32Array.from(a as ArrayLike<number>);
 }
 
-const put = (x: Tensor, values: Float32Array): void => getBackend().f32().set(values, f32Index(x.ptr));
-
-function tensorOf(shape: number[], values: Float32Array): Tensor {
-  const t = empty(shape);
-  put(t, values);
-  return t;
-}
+// Batches reach linear memory through tensor() (ts/train does not write memory itself).
+const tensorOf = (shape: number[], values: Float32Array): Tensor => tensor(values, shape);
 
 function readyTargets(y: Int32Array | Distribution, idx: ArrayLike<number>): Int32Array | Tensor {
   if (y instanceof Int32Array) return Int32Array.from(idx, (j) => y[j]);
