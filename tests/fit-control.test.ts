@@ -210,3 +210,46 @@ test('an NCHW input says how to make it NHWC; predict gives probabilities; nn.So
   sn.dispose([nchw, x, logits, p, want, q]);
   net.dispose();
 });
+
+test('progress is printed by default only on a terminal: none here, where output is a pipe or a page', async () => {
+  const G = globalThis as { process?: { stdout?: { isTTY?: boolean; write: (...a: unknown[]) => boolean } } };
+  const out = G.process?.stdout;
+  if (out?.isTTY) return; // run by hand on a terminal: the bar is the default there
+  const printed: string[] = [];
+  const log = console.log;
+  const write = out?.write;
+  console.log = (...a: unknown[]) => void printed.push(a.join(' '));
+  // (the test runner's own messages to stdout are bytes: they pass through)
+  if (out && write) out.write = (s: unknown, ...rest: unknown[]) => (typeof s === 'string' ? (printed.push(s), true) : write.call(out, s, ...rest));
+  const net = sn.nn.models.lenet5();
+  const opt = new sn.optim.SGD(net.parameters(), { lr: 0.01 });
+  const { x, y } = data();
+  try {
+    const h = await sn.fit(net, { x, y }, { epochs: 1, batchSize: 64, optimizer: opt });
+    assert.equal(h.epochs.length, 1);
+  } finally {
+    console.log = log;
+    if (out && write) out.write = write;
+    x.dispose();
+    opt.dispose();
+    net.dispose();
+  }
+  assert.deepEqual(printed.filter((l) => /epoch|loss/.test(l)), []);
+  // asked for, it prints (plain lines without a terminal)
+  const net2 = sn.nn.models.lenet5();
+  const opt2 = new sn.optim.SGD(net2.parameters(), { lr: 0.01 });
+  const d2 = data();
+  console.log = (...a: unknown[]) => void printed.push(a.join(' '));
+  // (the test runner's own messages to stdout are bytes: they pass through)
+  if (out && write) out.write = (s: unknown, ...rest: unknown[]) => (typeof s === 'string' ? (printed.push(s), true) : write.call(out, s, ...rest));
+  try {
+    await sn.fit(net2, d2, { epochs: 1, batchSize: 64, optimizer: opt2, progress: true });
+  } finally {
+    console.log = log;
+    if (out && write) out.write = write;
+    d2.x.dispose();
+    opt2.dispose();
+    net2.dispose();
+  }
+  assert.ok(printed.some((l) => /epoch 1\/1/.test(l)), `printed: ${JSON.stringify(printed)}`);
+});

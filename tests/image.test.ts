@@ -127,3 +127,67 @@ test('in a browser, fromPixels reads a canvas and an ImageBitmap: a PNG drawn th
   assert.deepEqual(values(t4), Array.from(id.data));
   sn.dispose([fromBytes, t4]);
 });
+
+// Bilinear in plain JavaScript, f64: PyTorch's interpolate rules (half-pixel centres, or
+// align_corners), the source coordinate clamped at 0 and the neighbour at the edge.
+function bilinearRef(x: Float32Array, [N, H, W, C]: number[], OH: number, OW: number, alignCorners: boolean): number[] {
+  const src = (o: number, inn: number, out: number): [number, number, number] => {
+    const s = alignCorners ? (out > 1 ? (o * (inn - 1)) / (out - 1) : 0) : Math.max((o + 0.5) * (inn / out) - 0.5, 0);
+    const i0 = Math.min(Math.floor(s), inn - 1);
+    const i1 = Math.min(i0 + 1, inn - 1);
+    return [i0, i1, i1 === i0 ? 0 : s - i0];
+  };
+  const y: number[] = [];
+  for (let n = 0; n < N; n++)
+    for (let oh = 0; oh < OH; oh++) {
+      const [h0, h1, wh] = src(oh, H, OH);
+      for (let ow = 0; ow < OW; ow++) {
+        const [w0, w1, ww] = src(ow, W, OW);
+        for (let c = 0; c < C; c++) {
+          const at = (h: number, w: number) => x[((n * H + h) * W + w) * C + c];
+          y.push((1 - wh) * ((1 - ww) * at(h0, w0) + ww * at(h0, w1)) + wh * ((1 - ww) * at(h1, w0) + ww * at(h1, w1)));
+        }
+      }
+    }
+  return y;
+}
+
+test('image.resize: bilinear (half-pixel centres, or alignCorners) against a reference, up and down; nearest; a square size; errors', () => {
+  const shape = [2, 5, 7, 3];
+  const x = sn.randn(shape, { seed: 4 });
+  const xv = x.dataSync();
+  for (const [OH, OW] of [[9, 4], [3, 11], [5, 7], [1, 1]] as const)
+    for (const alignCorners of [false, true]) {
+      const y = sn.image.resize(x, [OH, OW], { alignCorners });
+      assert.deepEqual(y.shape, [2, OH, OW, 3]);
+      const want = bilinearRef(xv, shape, OH, OW, alignCorners);
+      const got = y.dataSync();
+      const err = Math.max(...want.map((v, i) => Math.abs(v - got[i])));
+      assert.ok(err < 1e-5, `${OH}×${OW} alignCorners ${alignCorners}: max error ${err}`);
+      y.dispose();
+    }
+  // nearest: PyTorch's (floor of o·in/out)
+  const n = sn.image.resize(x, 10, { mode: 'nearest' });
+  assert.deepEqual(n.shape, [2, 10, 10, 3]);
+  const nv = n.dataSync();
+  for (const [oh, ow, c] of [[0, 0, 0], [9, 9, 2], [3, 7, 1]]) {
+    const [h, w] = [Math.floor((oh * 5) / 10), Math.floor((ow * 7) / 10)];
+    assert.equal(nv[((1 * 10 + oh) * 10 + ow) * 3 + c], xv[((1 * 5 + h) * 7 + w) * 3 + c]);
+  }
+  n.dispose();
+  // differentiable: the gradient of a sum is each input pixel's total weight (rows sum to 1)
+  const g = sn.randn([1, 4, 4, 1], { seed: 5, requiresGrad: true });
+  sn.sum(sn.image.resize(g, [8, 8])).backward();
+  assert.ok(Math.abs(g.grad!.dataSync().reduce((a, b) => a + b, 0) - 64) < 1e-4);
+  g.dispose();
+  const before = sn.memory().tensors;
+  const hwc = sn.zeros([5, 7, 3]);
+  assert.throws(() => sn.image.resize(hwc, 4), /simdnet\.image\.resize: argument 'x' must be NHWC images/);
+  hwc.dispose();
+  assert.throws(() => sn.image.resize(x, [0, 4]), /simdnet\.image\.resize: argument 'size' must be >= 1/);
+  assert.throws(() => sn.image.resize(x, [4] as never), /simdnet\.image\.resize: argument 'size' must be a number or \[height, width\]/);
+  assert.throws(() => sn.image.resize(x, 4, { mode: 'bicubic' as never }), /simdnet\.image\.resize: argument 'mode'/);
+  assert.throws(() => sn.image.resize(x, 4, { antialias: true } as never), /simdnet\.image\.resize: unknown option 'antialias'/);
+  assert.equal(sn.memory().tensors, before);
+  x.dispose();
+});

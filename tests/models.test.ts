@@ -129,3 +129,33 @@ test('fuseForInference folds batch norm and ReLU: ResNet-18 and VGG outputs unch
     x.dispose();
   }
 });
+
+test('the builders state their input (size, other sizes, preprocessing) and summary() uses it', () => {
+  const cases: [string, () => sn.nn.Module, number[], RegExp][] = [
+    ['lenet5', () => models.lenet5(), [28, 28, 1], /MNIST.*0\.1307.*0\.3081/],
+    ['resnet18', () => models.resnet18({ classes: 10 }), [224, 224, 3], /0\.485, 0\.456, 0\.406.*0\.229, 0\.224, 0\.225/],
+    ['mobilenetV3Small', () => models.mobilenetV3Small({ classes: 10 }), [224, 224, 3], /ImageNet/],
+    ['unet', () => models.unet({ classes: 2, inChannels: 1, width: 4 }), [64, 64, 1], /no normalisation/],
+    ['convAutoencoder', () => models.convAutoencoder({ inChannels: 1 }), [28, 28, 1], /no normalisation/],
+  ];
+  for (const [name, build, shape, pre] of cases) {
+    const net = build();
+    try {
+      const input = net.input!;
+      assert.deepEqual(input.shape, shape, name);
+      assert.equal(input.mean.length, shape[2], `${name}: one mean per channel`);
+      assert.equal(input.std.length, shape[2], `${name}: one std per channel`);
+      assert.match(input.preprocess, pre, name);
+      const s = net.summary();
+      assert.match(s.split('\n')[0], new RegExp(`^input: \\[${shape.join(', ')}\\] NHWC per sample \\(.+\\); `), name);
+      // the stated input is one the model takes
+      const y = sn.tidy(() => sn.noGrad(() => net.eval().call(sn.zeros([1, ...shape]))).shape);
+      assert.equal(y[0], 1, name);
+    } finally {
+      net.dispose();
+    }
+  }
+  const plain = new sn.nn.Sequential(new sn.nn.Flatten());
+  assert.equal(plain.input, null);
+  assert.throws(() => plain.summary(), /simdnet\.summary: argument 'inputShape' is needed/);
+});

@@ -2,4 +2,4 @@
 export { filterGrid, activationGrid, type GridSource, type GridOptions, type PixelGrid } from './grid';
 export { fromPixels, toPixels, type RawPixels, type PixelSource, type PixelImage, type FromPixelsOptions, type ToPixelsOptions } from './pixels';
 export { decode } from './decode';
-export { grayscale, normalize } from './transform';
+export { grayscale, normalize, resize, type ImageResizeOptions } from './transform';

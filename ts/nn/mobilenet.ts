@@ -9,7 +9,9 @@ import { Module, Sequential, callChild } from './module';
 import { Conv2d, BatchNorm2d, Dropout, Hardsigmoid, Hardswish, Linear, ReLU, ReLU6 } from './layers';
 import { Graph } from './blocks';
 import type { ModelOptions } from './models';
-import { builder } from './builder';
+import { builder, imagenetInput } from './builder';
+
+const mobileInput = (o: ModelOptions) => imagenetInput(224, o.inChannels ?? 3, 'other sizes too (adaptive pooling before the classifier), at least 32×32');
 
 type Act = 'relu' | 'relu6' | 'hardswish' | null;
 const activation = (a: Act): Module[] => (a === 'relu' ? [new ReLU()] : a === 'relu6' ? [new ReLU6()] : a === 'hardswish' ? [new Hardswish()] : []);
@@ -95,7 +97,7 @@ export const mobilenetV2 = builder('mobilenetV2', (options: ModelOptions = {}): 
   }
   layers.push(convBnAct(cin, 1280, 1, { act: 'relu6', ...bn }));
   return headed(new Sequential(...layers), new Sequential(new Dropout(0.2), new Linear(1280, classes)));
-});
+}, mobileInput);
 
 // input channels, kernel, expanded channels, output channels, squeeze-excite, activation, stride
 type Bneck = [number, number, number, number, boolean, 'relu' | 'hardswish', number];
@@ -144,9 +146,9 @@ function mobilenetV3(kind: 'small' | 'large', options: ModelOptions): Graph<{ fe
  * MobileNetV3-small: 2,542,856 parameters for 1000 classes (torchvision's count). Input NHWC
  * 224×224×3, ImageNet-normalised as mobilenetV2.
  */
-export const mobilenetV3Small = builder('mobilenetV3Small', (options: ModelOptions = {}): Graph<{ features: Sequential; classifier: Sequential }> => mobilenetV3('small', options));
+export const mobilenetV3Small = builder('mobilenetV3Small', (options: ModelOptions = {}): Graph<{ features: Sequential; classifier: Sequential }> => mobilenetV3('small', options), mobileInput);
 /**
  * MobileNetV3-large: 5,483,032 parameters for 1000 classes (torchvision's count). Input NHWC
  * 224×224×3, ImageNet-normalised as mobilenetV2.
  */
-export const mobilenetV3Large = builder('mobilenetV3Large', (options: ModelOptions = {}): Graph<{ features: Sequential; classifier: Sequential }> => mobilenetV3('large', options));
+export const mobilenetV3Large = builder('mobilenetV3Large', (options: ModelOptions = {}): Graph<{ features: Sequential; classifier: Sequential }> => mobilenetV3('large', options), mobileInput);

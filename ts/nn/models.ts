@@ -4,10 +4,10 @@ import { opError } from '../backend/index';
 import { Tensor } from '../tensor/tensor';
 import { concat } from '../ops/shape';
 import { softmax } from '../ops/loss';
-import { Module, Sequential } from './module';
+import { Module, Sequential, type ModelInput } from './module';
 import { Conv2d, ConvTranspose2d, Linear, ReLU, MaxPool2d, Flatten, Dropout, BatchNorm2d, GlobalAvgPool, Sigmoid } from './layers';
 import { Graph, Inception, basicBlock, type InceptionChannels } from './blocks';
-import { builder } from './builder';
+import { builder, imagenetInput, unitInput } from './builder';
 
 export interface ModelOptions {
   classes?: number;
@@ -91,11 +91,17 @@ function vgg(cfg: (number | 'M')[], options: ModelOptions & { inputSize?: number
   return new Sequential(...layers);
 }
 
+// Inputs: VGG's dense layers are sized for inputSize; global average pooling takes any size.
+const vggInput = (o: ModelOptions & { inputSize?: number }): ModelInput =>
+  imagenetInput(o.inputSize ?? 224, o.inChannels ?? 3, `only ${o.inputSize ?? 224}×${o.inputSize ?? 224} (inputSize, a multiple of 32): the first dense layer is sized for it`);
+const pooledInput = (o: ModelOptions): ModelInput =>
+  imagenetInput(224, o.inChannels ?? 3, 'other sizes too (global average pooling before the classifier), as long as every stage keeps at least one pixel');
+
 /** VGG-11 (Simonyan & Zisserman 2014, configuration A). */
-export const vgg11 = builder('vgg11', (options: ModelOptions & { inputSize?: number; batchNorm?: boolean } = {}): Sequential => vgg(VGG.vgg11, options));
+export const vgg11 = builder('vgg11', (options: ModelOptions & { inputSize?: number; batchNorm?: boolean } = {}): Sequential => vgg(VGG.vgg11, options), vggInput);
 
 /** VGG-16 (configuration D): 138,357,544 parameters at 224×224, 1000 classes. */
-export const vgg16 = builder('vgg16', (options: ModelOptions & { inputSize?: number; batchNorm?: boolean } = {}): Sequential => vgg(VGG.vgg16, options));
+export const vgg16 = builder('vgg16', (options: ModelOptions & { inputSize?: number; batchNorm?: boolean } = {}): Sequential => vgg(VGG.vgg16, options), vggInput);
 
 /**
  * GoogLeNet / Inception v1 (Szegedy et al. 2014) without the auxiliary heads: the stem,
@@ -143,9 +149,9 @@ function resnet(blocks: number[], options: ModelOptions): Sequential {
 }
 
 /** ResNet-18 (He et al. 2015): 11,689,512 parameters for 1000 classes. */
-export const resnet18 = builder('resnet18', (options: ModelOptions = {}): Sequential => resnet([2, 2, 2, 2], options));
+export const resnet18 = builder('resnet18', (options: ModelOptions = {}): Sequential => resnet([2, 2, 2, 2], options), pooledInput);
 /** ResNet-34: 21,797,672 parameters for 1000 classes. */
-export const resnet34 = builder('resnet34', (options: ModelOptions = {}): Sequential => resnet([3, 4, 6, 3], options));
+export const resnet34 = builder('resnet34', (options: ModelOptions = {}): Sequential => resnet([3, 4, 6, 3], options), pooledInput);
 
 /**
  * A small U-Net (Ronneberger et al. 2015) for segmentation: two down-sampling stages, a
@@ -201,10 +207,19 @@ function convAutoencoderOf(options: { inChannels?: number; width?: number } = {}
   );
 }
 
-export const lenet5 = builder('lenet5', lenet5Of);
-export const alexnet = builder('alexnet', alexnetOf);
-export const googlenet = builder('googlenet', googlenetOf);
-export const unet = builder('unet', unetOf);
-export const convAutoencoder = builder('convAutoencoder', convAutoencoderOf);
+export const lenet5 = builder('lenet5', lenet5Of, (o: ModelOptions): ModelInput => {
+  const c = o.inChannels ?? 1;
+  return {
+    shape: [28, 28, c],
+    sizes: 'only 28×28: the first dense layer is sized for it',
+    mean: new Array<number>(c).fill(0.1307),
+    std: new Array<number>(c).fill(0.3081),
+    preprocess: "MNIST-style digits (white on black) in [0, 1], then (v − 0.1307) / 0.3081 (MNIST's mean and std, as examples/lenet-mnist.mjs trains it; sn.image.normalize)",
+  };
+});
+export const alexnet = builder('alexnet', alexnetOf, (o: ModelOptions & { inputSize?: number }) => imagenetInput(o.inputSize ?? 224, o.inChannels ?? 3, `only ${o.inputSize ?? 224}×${o.inputSize ?? 224} (inputSize): the first dense layer is sized for it`));
+export const googlenet = builder('googlenet', googlenetOf, pooledInput);
+export const unet = builder('unet', unetOf, (o: ModelOptions) => unitInput(64, o.inChannels ?? 3, 'any H, W that are multiples of 4 (fully convolutional)'));
+export const convAutoencoder = builder('convAutoencoder', convAutoencoderOf, (o: { inChannels?: number }) => unitInput(28, o.inChannels ?? 1, 'any H, W that are multiples of 4 (fully convolutional)'));
 
 export { mobilenetV2, mobilenetV3Small, mobilenetV3Large } from './mobilenet';

@@ -38,6 +38,23 @@ let recorder: LayerRecord[] | null = null;
 let recordPrefix: string[] = [];
 
 /**
+ * What a model expects (set by the builders of sn.nn.models, as torchvision's weights state
+ * their transforms): one sample's size and how pixels are prepared for it.
+ */
+export interface ModelInput {
+  /** One sample, NHWC without the batch: [H, W, C]. summary() with no argument uses it. */
+  shape: [number, number, number];
+  /** Which other H, W the model takes (e.g. 'only 28×28', 'any multiple of 4'). */
+  sizes: string;
+  /** Per channel, applied to pixels in [0, 1] (what sn.image.decode and fromPixels give): (v − mean[c]) / std[c]. */
+  mean: number[];
+  /** Per channel, the divisor after the mean (see mean). */
+  std: number[];
+  /** The preprocessing in words (summary() prints it). */
+  preprocess: string;
+}
+
+/**
  * A layer or a network: named parameters (trainable tensors), buffers (running statistics) and
  * child modules, with forward() as its computation. Subclass it for a custom layer; call it with
  * call(x).
@@ -61,6 +78,8 @@ let recordPrefix: string[] = [];
 export abstract class Module {
   /** True in train() mode (dropout active, batch norm on batch statistics), false after eval(). */
   training = true;
+  /** The input this model expects, when a builder of sn.nn.models made it (null otherwise). */
+  input: ModelInput | null = null;
   /** A name for capture() besides the module's path (e.g. 'conv1'); see named(). */
   name: string | undefined = undefined;
   private _hooks: ForwardHook[] = [];
@@ -495,16 +514,21 @@ export abstract class Module {
 
   /**
    * A table of every leaf layer for an input of this shape (batch 1 if the first dimension
-   * is omitted): output shape, parameters, activation memory (float32) and FLOPs.
+   * is omitted): output shape, parameters, activation memory (float32) and FLOPs. Without a
+   * shape, a model of sn.nn.models uses its `input` (one sample), and the table starts with
+   * the input it expects and its preprocessing.
    *
    * @example
    * ```ts
    * const net = new sn.nn.Sequential(new sn.nn.Conv2d(1, 8, 3, { padding: 'same' }), new sn.nn.ReLU(), new sn.nn.Flatten(), new sn.nn.Linear(28 * 28 * 8, 10));
    * console.log(net.summary([1, 28, 28, 1])); // one row per layer: output shape, parameters, activations, FLOPs
+   * console.log(sn.nn.models.lenet5().summary()); // starts with 'input: [28, 28, 1] NHWC per sample (…); MNIST-style digits …'
    * ```
    */
-  summary(inputShape: readonly number[]): string {
-    const rows = this.profile(inputShape);
+  summary(inputShape?: readonly number[]): string {
+    const inp = this.input;
+    if (inputShape === undefined && !inp) throw opError('summary', `argument 'inputShape' is needed: this model does not state its input (only the builders of sn.nn.models do)`);
+    const rows = this.profile(inputShape ?? [1, ...inp!.shape]);
     const fmtN = (n: number) => n.toLocaleString('en-US');
     const table = [['layer', 'type', 'output shape', 'params', 'activations', 'FLOPs']];
     let params = 0;
@@ -522,7 +546,8 @@ export abstract class Module {
     const w = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
     const line = (r: string[]) => r.map((c, i) => (i >= 3 ? c.padStart(w[i]) : c.padEnd(w[i]))).join('  ');
     const sep = w.map((n) => '-'.repeat(n)).join('  ');
-    return [line(table[0]), sep, ...table.slice(1, -1).map(line), sep, line(table[table.length - 1])].join('\n');
+    const head = inp ? [`input: ${fmtShape(inp.shape)} NHWC per sample (${inp.sizes}); ${inp.preprocess}`, ''] : [];
+    return [...head, line(table[0]), sep, ...table.slice(1, -1).map(line), sep, line(table[table.length - 1])].join('\n');
   }
 
   /**
