@@ -110,7 +110,16 @@ test('grayscale and normalize: luma weights, per-channel mean and std, with grad
   sn.dispose([x, g, n]);
 });
 
-test('in a browser, fromPixels reads a canvas and an ImageBitmap: a PNG drawn there gives the pixels decode gives', { skip: typeof OffscreenCanvas === 'undefined' && 'no OffscreenCanvas (not a browser)' }, async () => {
+// Deno defines OffscreenCanvas and createImageBitmap, but getContext('2d') gives null there.
+function hasCanvas2d(): boolean {
+  try {
+    return typeof OffscreenCanvas === 'function' && typeof createImageBitmap === 'function' && !!new OffscreenCanvas(1, 1).getContext('2d');
+  } catch {
+    return false;
+  }
+}
+
+test('in a browser, fromPixels reads a canvas and an ImageBitmap: a PNG drawn there gives the pixels decode gives', { skip: !hasCanvas2d() && 'no 2-D canvas (not a browser; Deno has OffscreenCanvas without a 2d context)' }, async () => {
   const file = encodePng({ width: W, height: H, data: bytes(3), channels: 3, depth: 8 });
   const fromBytes = await sn.image.decode(file);
   const bitmap = await createImageBitmap(new Blob([file.slice()], { type: 'image/png' }));

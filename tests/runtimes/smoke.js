@@ -55,6 +55,16 @@ const argmaxRows = (v, C) => Array.from({ length: v.length / C }, (_, i) => {
   return best;
 });
 
+// A 2-D canvas to draw on: pages have one; Deno defines OffscreenCanvas and
+// createImageBitmap but its getContext('2d') gives null.
+function hasCanvas2d() {
+  try {
+    return typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function' && !!new OffscreenCanvas(1, 1).getContext('2d');
+  } catch {
+    return false;
+  }
+}
+
 // A page's own decoders: the file as a Blob, createImageBitmap, drawn on an OffscreenCanvas.
 async function viaCanvas(sn, bytes, format) {
   const bitmap = await createImageBitmap(new Blob([bytes], { type: format === 'png' ? 'image/png' : 'image/jpeg' }));
@@ -107,7 +117,7 @@ export function smokeTests(sn, fixture) {
         net.dispose();
       }
     }],
-    ...(typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function' ? [
+    ...(hasCanvas2d() ? [
       ["sn.image.fromPixels on a canvas: the browser's PNG pixels give Node's probabilities, its JPEG decoder Node's classes", async () => {
         const net = lenet();
         try {

@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { serve } from '../server.mjs';
+import { examplesPlugin } from '../../../scripts/examples.mjs';
 import { logitsResult, pass, failure } from '../util.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -28,7 +29,8 @@ async function buildPage({ root, out }) {
     outdir: dir,
     // Other Node built-ins stay imports; the files that reach them are skipped below.
     external: ['simdnet', 'node:*'],
-    plugins: [{ name: 'node-shims', setup: (b) => b.onResolve({ filter: /^node:(test|assert\/strict)$/ }, (a) => ({ path: SHIMS[a.path] })) }],
+    // examplesPlugin: tests/examples.test.ts's `simdnet-examples:all` (the API reference's @examples), as npm test's node step
+    plugins: [{ name: 'node-shims', setup: (b) => b.onResolve({ filter: /^node:(test|assert\/strict)$/ }, (a) => ({ path: SHIMS[a.path] })) }, examplesPlugin(root)],
     metafile: true, // its paths are relative to absWorkingDir
     absWorkingDir: root,
     logLevel: 'error',
