@@ -27,7 +27,7 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
 // @ts-ignore: decorator
 @inline function dw_lanes(mode: i32, P: i32, L: i32, c: i32, xt: usize, wt: usize,
   bias: usize, y: usize, C: i32, nkh: i32, nkw: i32, ps: usize, hstep: usize,
-  wstep: usize, wrow: usize, act: i32): void {
+  wstep: usize, wrow: usize, wcb: usize, act: i32): void {
   const o = <usize>c << 2;
   const cb = <usize>C << 2;
   const z = f32x4.splat(0);
@@ -78,7 +78,7 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
         st(L, wp, f32x4.add(ld(L, wp), s));
       }
       xp += wstep;
-      wp += cb;
+      wp += wcb;
     }
   }
   if (mode == DW_FWD) {
@@ -109,17 +109,17 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
 // w0: weights of that kernel row, kw 0, channel 0; y0: the first output pixel, channel 0.
 // @ts-ignore: decorator
 @inline function dw_fwd_row(K: i32, S: i32, L: i32, c: i32, x0: usize, w0: usize, bias: usize,
-  y0: usize, n: i32, C: i32, nkh: i32, hstep: usize, act: i32): void {
+  y0: usize, n: i32, C: i32, nkh: i32, hstep: usize, wrow: usize, wcb: usize, act: i32): void {
   const o = <usize>c << 2;
   const cb = <usize>C << 2;
   const sb = <usize>S * cb;
   const z = f32x4.splat(0);
   const bv = bias != 0 ? ld(L, bias + o) : z;
   for (let kh = 0; kh < nkh; kh++) {
-    const wp = w0 + <usize>(kh * K) * cb + o;
-    const w_0 = ld(L, wp), w_1 = ld(L, wp + cb), w_2 = ld(L, wp + 2 * cb);
+    const wp = w0 + <usize>kh * wrow + o;
+    const w_0 = ld(L, wp), w_1 = ld(L, wp + wcb), w_2 = ld(L, wp + 2 * wcb);
     let w_3 = z, w_4 = z;
-    if (K == 5) { w_3 = ld(L, wp + 3 * cb); w_4 = ld(L, wp + 4 * cb); }
+    if (K == 5) { w_3 = ld(L, wp + 3 * wcb); w_4 = ld(L, wp + 4 * wcb); }
     const ea = kh == nkh - 1 ? act : 0;  // the epilogue on the last pass only
     dw_walk(K, S, L, x0 + <usize>kh * hstep + o, y0 + o, w_0, w_1, w_2, w_3, w_4, kh == 0, bv, ea, n, cb, sb);
   }
@@ -171,10 +171,10 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
 
 // @ts-ignore: decorator
 @inline function dw_fwd_rows(K: i32, S: i32, x0: usize, w0: usize, bias: usize, y0: usize,
-  n: i32, C: i32, nkh: i32, hstep: usize, act: i32): void {
+  n: i32, C: i32, nkh: i32, hstep: usize, wrow: usize, wcb: usize, act: i32): void {
   let c = 0;
-  for (; c + 4 <= C; c += 4) dw_fwd_row(K, S, 4, c, x0, w0, bias, y0, n, C, nkh, hstep, act);
-  for (; c < C; c++) dw_fwd_row(K, S, 1, c, x0, w0, bias, y0, n, C, nkh, hstep, act);
+  for (; c + 4 <= C; c += 4) dw_fwd_row(K, S, 4, c, x0, w0, bias, y0, n, C, nkh, hstep, wrow, wcb, act);
+  for (; c < C; c++) dw_fwd_row(K, S, 1, c, x0, w0, bias, y0, n, C, nkh, hstep, wrow, wcb, act);
 }
 
 // Forward of 4 adjacent output pixels for a 3-wide kernel row at stride 1: neighbours
@@ -182,7 +182,7 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
 // tap. Column i feeds pixel j at tap i − j.
 // @ts-ignore: decorator
 @inline function dw_fwd_k3(L: i32, c: i32, xt: usize, wt: usize, bias: usize, y: usize,
-  C: i32, nkh: i32, hstep: usize, wrow: usize, act: i32): void {
+  C: i32, nkh: i32, hstep: usize, wrow: usize, wcb: usize, act: i32): void {
   const o = <usize>c << 2;
   const cb = <usize>C << 2;
   let a0 = f32x4.splat(0);
@@ -191,7 +191,7 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
   for (let kh = 0; kh < nkh; kh++) {
     let p = xt + <usize>kh * hstep + o;
     const wp = wt + <usize>kh * wrow + o;
-    const w0 = ld(L, wp), w1 = ld(L, wp + cb), w2 = ld(L, wp + 2 * cb);
+    const w0 = ld(L, wp), w1 = ld(L, wp + wcb), w2 = ld(L, wp + 2 * wcb);
     let v = ld(L, p);
     a0 = f32x4.add(a0, f32x4.mul(v, w0));
     p += cb; v = ld(L, p);
@@ -216,19 +216,19 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
 
 // @ts-ignore: decorator
 @inline function dw_k3_pixels(xt: usize, wt: usize, bias: usize, y: usize, C: i32,
-  nkh: i32, hstep: usize, wrow: usize, act: i32): void {
+  nkh: i32, hstep: usize, wrow: usize, wcb: usize, act: i32): void {
   let c = 0;
-  for (; c + 4 <= C; c += 4) dw_fwd_k3(4, c, xt, wt, bias, y, C, nkh, hstep, wrow, act);
-  for (; c < C; c++) dw_fwd_k3(1, c, xt, wt, bias, y, C, nkh, hstep, wrow, act);
+  for (; c + 4 <= C; c += 4) dw_fwd_k3(4, c, xt, wt, bias, y, C, nkh, hstep, wrow, wcb, act);
+  for (; c < C; c++) dw_fwd_k3(1, c, xt, wt, bias, y, C, nkh, hstep, wrow, wcb, act);
 }
 
 // @ts-ignore: decorator
 @inline function dw_pixels(mode: i32, P: i32, xt: usize, wt: usize, bias: usize, y: usize,
   C: i32, nkh: i32, nkw: i32, ps: usize, hstep: usize, wstep: usize, wrow: usize,
-  act: i32, c0: i32, c1: i32): void {
+  wcb: usize, act: i32, c0: i32, c1: i32): void {
   let c = c0;
-  for (; c + 4 <= c1; c += 4) dw_lanes(mode, P, 4, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
-  for (; c < c1; c++) dw_lanes(mode, P, 1, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, act);
+  for (; c + 4 <= c1; c += 4) dw_lanes(mode, P, 4, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, wcb, act);
+  for (; c < c1; c++) dw_lanes(mode, P, 1, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, wcb, act);
 }
 
 // The shared traversal: x is x or dx, w is w or dw, y is y or dy (see dw_lanes), over
@@ -240,7 +240,7 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
 @inline function dw_run(mode: i32, x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
-  act: i32, row0: i32, row1: i32, c0: i32, c1: i32): void {
+  act: i32, row0: i32, row1: i32, c0: i32, c1: i32, flip: bool): void {
   const cb = <usize>C << 2;
   if (mode == DW_BWD_DATA && row1 > row0) memory.fill(x + <usize>row0 * W * cb, 0, <usize>(row1 - row0) * W * cb);
   if (mode == DW_BWD_FILTER) {
@@ -249,7 +249,11 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
   const ps = <usize>strideW * cb;
   const hstep = <usize>dilH * W * cb;
   const wstep = <usize>dilW * cb;
-  const wrow = <usize>KW * cb;
+  // Weights tap by tap: forward from tap (0, 0), or flipped (the data gradient at stride 1
+  // as a forward of dy) backward from tap (KH − 1, KW − 1); steps wrap modulo 2^32.
+  const wcb = flip ? <usize>0 - cb : cb;
+  const wrow = <usize>KW * wcb;
+  const wb = flip ? w + <usize>(KH * KW - 1) * cb : w;
   // Interior columns [owLo, owHi): every kw tap inside [0, W).
   let owLo = padLeft <= 0 ? 0 : (padLeft + strideW - 1) / strideW;
   if (owLo > OW) owLo = OW;
@@ -276,17 +280,17 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
     const nkh = khHi - khLo;
     if (bwdData && nkh == 0) continue;
     const xrow = (n * H + ih0 + khLo * dilH) * W;  // pixel index of (n, first valid ih, 0)
-    const wkh = w + (<usize>(khLo * KW) * C << 2);
+    const wkh = wb + <usize>khLo * wrow;
     const yrow = y + (<usize>((n * OH + oh) * OW) * C << 2);
     const walkRow = walk && nkh > 0;
     if (walkRow) {
       const x0 = x + (<usize>(xrow + owLo * strideW - padLeft) * C << 2);
       const y0 = yrow + <usize>owLo * cb;
       const m = owHi - owLo;
-      if (KW == 3) dw_fwd_rows(3, 2, x0, wkh, bias, y0, m, C, nkh, hstep, act);
+      if (KW == 3) dw_fwd_rows(3, 2, x0, wkh, bias, y0, m, C, nkh, hstep, wrow, wcb, act);
       else {
-        if (strideW == 1) dw_fwd_rows(5, 1, x0, wkh, bias, y0, m, C, nkh, hstep, act);
-        else dw_fwd_rows(5, 2, x0, wkh, bias, y0, m, C, nkh, hstep, act);
+        if (strideW == 1) dw_fwd_rows(5, 1, x0, wkh, bias, y0, m, C, nkh, hstep, wrow, wcb, act);
+        else dw_fwd_rows(5, 2, x0, wkh, bias, y0, m, C, nkh, hstep, wrow, wcb, act);
       }
     }
     let ow = 0;
@@ -296,21 +300,21 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
       const yp = yrow + <usize>ow * cb;
       if (slide && ow >= owLo && ow + 4 <= owHi) {
         const xt = x + (<usize>(xrow + iw0) * C << 2);
-        dw_k3_pixels(xt, wkh, bias, yp, C, nkh, hstep, wrow, act);
+        dw_k3_pixels(xt, wkh, bias, yp, C, nkh, hstep, wrow, wcb, act);
         ow += 4;
       } else if (ow >= owLo && ow + 8 <= owHi) {
         const xt = x + (<usize>(xrow + iw0) * C << 2);
-        dw_pixels(mode, 8, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act, c0, c1);
+        dw_pixels(mode, 8, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, wcb, act, c0, c1);
         ow += 8;
       } else if (ow >= owLo && ow + 4 <= owHi) {
         const xt = x + (<usize>(xrow + iw0) * C << 2);
-        dw_pixels(mode, 4, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, act, c0, c1);
+        dw_pixels(mode, 4, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, wcb, act, c0, c1);
         ow += 4;
       } else {
         const kwLo = tap_lo(iw0, dilW, KW), kwHi = tap_hi(iw0, dilW, W, KW, kwLo);
         const xt = x + (<usize>(xrow + iw0 + kwLo * dilW) * C << 2);
-        const wt = wkh + (<usize>kwLo * cb);
-        dw_pixels(mode, 1, xt, wt, bias, yp, C, nkh, kwHi - kwLo, ps, hstep, wstep, wrow, act, c0, c1);
+        const wt = wkh + <usize>kwLo * wcb;
+        dw_pixels(mode, 1, xt, wt, bias, yp, C, nkh, kwHi - kwLo, ps, hstep, wstep, wrow, wcb, act, c0, c1);
         ow++;
       }
     }
@@ -337,7 +341,7 @@ export function dwconv2d_nhwc_fwd_f32_part(x: usize, w: usize, bias: usize, y: u
   act: i32, part: i32, parts: i32): void {
   const nrows = N * OH;
   dw_run(DW_FWD, x, w, bias, y, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop,
-    padLeft, dilH, dilW, act, part_start(nrows, part, parts, 1), part_start(nrows, part + 1, parts, 1), 0, C);
+    padLeft, dilH, dilW, act, part_start(nrows, part, parts, 1), part_start(nrows, part + 1, parts, 1), 0, C, false);
 }
 
 // dx[N, H, W, C] from dy[N, OH, OW, C]; dx overwritten.
@@ -349,13 +353,21 @@ export function dwconv2d_nhwc_bwd_data_f32(dy: usize, w: usize, dx: usize,
 }
 
 // Part `part` of `parts` of dwconv2d_nhwc_bwd_data_f32: the input rows n·H + ih of that part.
+// At stride 1 the data gradient is the forward of dy with the kernel flipped (pads
+// dil·(K − 1) − pad), so it runs the forward's row kernels: taps summed kh, kw descending.
 export function dwconv2d_nhwc_bwd_data_f32_part(dy: usize, w: usize, dx: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   part: i32, parts: i32): void {
   const nrows = N * H;
-  dw_run(DW_BWD_DATA, dx, w, 0, dy, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop,
-    padLeft, dilH, dilW, 0, part_start(nrows, part, parts, 1), part_start(nrows, part + 1, parts, 1), 0, C);
+  const r0 = part_start(nrows, part, parts, 1), r1 = part_start(nrows, part + 1, parts, 1);
+  if (strideH == 1 && strideW == 1) {
+    dw_run(DW_FWD, dy, w, 0, dx, N, OH, OW, C, H, W, KH, KW, 1, 1, dilH * (KH - 1) - padTop,
+      dilW * (KW - 1) - padLeft, dilH, dilW, 0, r0, r1, 0, C, true);
+  } else {
+    dw_run(DW_BWD_DATA, dx, w, 0, dy, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop,
+      padLeft, dilH, dilW, 0, r0, r1, 0, C, false);
+  }
 }
 
 // dw[KH, KW, 1, C] from x and dy; dw overwritten.
@@ -373,7 +385,7 @@ export function dwconv2d_nhwc_bwd_filter_f32_part(x: usize, dy: usize, dw: usize
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   part: i32, parts: i32): void {
   dw_run(DW_BWD_FILTER, x, dw, 0, dy, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop,
-    padLeft, dilH, dilW, 0, 0, N * OH, part_start(C, part, parts, 4), part_start(C, part + 1, parts, 4));
+    padLeft, dilH, dilW, 0, 0, N * OH, part_start(C, part, parts, 4), part_start(C, part + 1, parts, 4), false);
 }
 
 // The depthwise transposed convolution y[N, OH, OW, C] = act(conv_transpose(x, w) + bias)

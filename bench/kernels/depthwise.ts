@@ -1,25 +1,27 @@
-// Depthwise convolution (groups = C = K; the depthwise kernels of assembly/conv.ts through
-// sn.conv2d): 3×3 and 5×5, stride 1 and 2, on MobileNet's 112²×32 map at batch 1, forward
-// and backward (data and filter gradients apart, as the op's recorded backward runs them),
-// in GFLOP/s against the f32x4 peak measured in the same rounds; TensorFlow.js (wasm) and
-// onnxruntime-web as peers for the forward, tfjs for the backward where its wasm backend
+// Depthwise convolution (groups = C = K; the kernels of assembly/dwconv.ts through
+// sn.conv2d): 3×3 and 5×5, stride 1 and 2, on MobileNet's 112²×32 map at batch 1 and two
+// later MobileNet layers, forward and backward (data and filter gradients apart, as the
+// op's recorded backward runs them), in GFLOP/s against the f32x4 peak measured in the
+// same rounds; TensorFlow.js (wasm) and onnxruntime-web as peers for the forward, tfjs for the backward where its wasm backend
 // has the kernels (else an n/a row with its error). Single thread each.
 //
 // Adding a case is one entry in CASES (a ConvCase with groups = C = K).
 
-import { check, type Job, loadSimdnet, maxRelErr, naRow, type Options, randomArray, type Row, runJobs, type SuiteResult } from '../common';
+import { check, type Job, loadSimdnet, maxRelErr, naRow, type Options, pairedRatio, randomArray, type Row, runJobs, type SuiteResult } from '../common';
 import { ortWasm, registerTfjsGradients, tfjsWasm } from '../peers/index';
 import { convFlops, forwardJobs, operands, outSize, simdnetGradients, type ConvCase, type Tf } from './conv';
 
-const dw = (KH: number, stride: number): ConvCase => {
+const dw = (KH: number, stride: number, H = 112, C = 32): ConvCase => {
   const p = (KH - 1) / 2;
   return {
-    id: `dw ${KH}×${KH}/${stride} 112²×32`, N: 1, H: 112, W: 112, C: 32, K: 32, KH, KW: KH, stride,
-    pads: [p, p, p, p], groups: 32, tfPad: [[0, 0], [p, p], [p, p], [0, 0]],
+    id: `dw ${KH}×${KH}/${stride} ${H}²×${C}`, N: 1, H, W: H, C, K: C, KH, KW: KH, stride,
+    pads: [p, p, p, p], groups: C, tfPad: [[0, 0], [p, p], [p, p], [0, 0]],
   };
 };
 
-const CASES: ConvCase[] = [dw(3, 1), dw(3, 2), dw(5, 1), dw(5, 2)];
+// MobileNet's first depthwise map at both strides and both kernel sizes, then two
+// MobileNetV2/V3 layers: the 56²×144 stride-2 3×3 and the 14²×576 5×5.
+const CASES: ConvCase[] = [dw(3, 1), dw(3, 2), dw(5, 1), dw(5, 2), dw(3, 2, 56, 144), dw(5, 1, 14, 576)];
 
 /** tfjs's depthwise gradients (wrt x, wrt the filter) as jobs, or n/a rows with the error it throws. */
 function tfBackward(tf: Tf, c: ConvCase, x: Float32Array, w: Float32Array, dyData: Float32Array, dx: Float32Array, dwv: Float32Array, flops: number): { jobs: Job[]; na: Row[] } {
@@ -74,12 +76,26 @@ export async function run(opts: Options): Promise<SuiteResult> {
   }
   const rows = await runJobs('depthwise', jobs, opts);
   const all = [...rows, ...na];
+  // Per case: the forward's fraction of the peak, its speed against tfjs (paired by
+  // round) and the backward (data + filter gradients) over the forward, from medians.
+  const summary: string[] = [];
+  for (const c of CASES) {
+    const at = (kase: string, lib: string) => rows.find((r) => r.case === kase && r.lib === lib);
+    const fwd = at(c.id, 'simdnet');
+    if (!fwd) continue;
+    const tf = at(c.id, 'tfjs-wasm'), bd = at(`${c.id} bwd data`, 'simdnet'), bf = at(`${c.id} bwd filter`, 'simdnet');
+    const parts = [`${c.id}: forward ${fwd.gflops?.toFixed(1)} GFLOP/s, ${((fwd.ofPeak ?? NaN) * 100).toFixed(0)} % of the f32x4 peak`];
+    if (tf) parts.push(`${pairedRatio(tf, fwd).toFixed(2)}× tfjs-wasm`);
+    if (bd && bf) parts.push(`backward / forward ${((bd.ms + bf.ms) / fwd.ms).toFixed(2)}`);
+    summary.push(parts.join(', '));
+  }
   return {
     rows: [...new Set(all.map((r) => r.case))].flatMap((c) => all.filter((r) => r.case === c)),
     notes: [
       'GFLOP/s = 2·N·OH·OW·C·KH·KW per forward, per data gradient and per filter gradient; best of roof against the f32x4 mul+add peak',
       'simdnet and tfjs on tensors already in wasm memory; ort-web (NCHW, group = C) copies the input in and the output out per run',
-      'backward / forward of a case: compare its "bwd data" + "bwd filter" rows with its forward row',
+      'backward / forward of a case: its "bwd data" + "bwd filter" medians over its forward median; N× tfjs-wasm: tfjs time / simdnet time, median over rounds',
+      ...summary,
     ],
   };
 }
