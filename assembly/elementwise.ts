@@ -3,6 +3,7 @@
 // alias inputs (each element is read before it is written).
 
 import { ld, st, pow_f32x4, load_f32x4_n, store_f32x4_n } from './simd_math';
+import { part_start } from './conv_common';
 
 // Op codes, shared with ts/backend/kernels.ts. Each public kernel passes a literal code
 // to an @inline loop, so the optimiser folds the switch away: one loop, no twins.
@@ -95,19 +96,40 @@ export function binary_scalar_f32(op: i32, a: usize, s: f32, out: usize, n: i32)
   else binary_scalar(OP_POW, a, s, out, n);
 }
 
+// Rows [r0, r1) of the d0·d1·d2 output rows of binary_strided_f32: the row's index (i0, i1,
+// i2) is divided out once, then counted on.
 // @ts-ignore: decorator
 @inline function binary_strided(op: i32, a: usize, b: usize, out: usize,
-  d0: i32, d1: i32, d2: i32, d3: i32, a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32): void {
-  let o = out;
+  d0: i32, d1: i32, d2: i32, d3: i32, a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32,
+  r0: i32, r1: i32): void {
+  if (r0 >= r1) return;
   const row = <usize>d3 << 2;
-  for (let i0 = 0; i0 < d0; i0++)
-    for (let i1 = 0; i1 < d1; i1++)
-      for (let i2 = 0; i2 < d2; i2++) {
-        const pa = a + (<usize>(i0 * a0 + i1 * a1 + i2 * a2) << 2);
-        const pb = b + (<usize>(i0 * b0 + i1 * b1 + i2 * b2) << 2);
-        binary_row_strided(op, pa, a3, pb, b3, o, d3);
-        o += row;
-      }
+  let o = out + <usize>r0 * row;
+  let i2 = r0 % d2;
+  let i1 = (r0 / d2) % d1;
+  let i0 = r0 / d2 / d1;
+  for (let r = r0; r < r1; r++) {
+    const pa = a + (<usize>(i0 * a0 + i1 * a1 + i2 * a2) << 2);
+    const pb = b + (<usize>(i0 * b0 + i1 * b1 + i2 * b2) << 2);
+    binary_row_strided(op, pa, a3, pb, b3, o, d3);
+    o += row;
+    if (++i2 == d2) {
+      i2 = 0;
+      if (++i1 == d1) { i1 = 0; i0++; }
+    }
+  }
+}
+
+function binary_strided_rows(op: i32, a: usize, b: usize, out: usize,
+  d0: i32, d1: i32, d2: i32, d3: i32, a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32,
+  r0: i32, r1: i32): void {
+  if (op == OP_ADD) binary_strided(OP_ADD, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3, r0, r1);
+  else if (op == OP_SUB) binary_strided(OP_SUB, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3, r0, r1);
+  else if (op == OP_MUL) binary_strided(OP_MUL, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3, r0, r1);
+  else if (op == OP_DIV) binary_strided(OP_DIV, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3, r0, r1);
+  else if (op == OP_MIN) binary_strided(OP_MIN, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3, r0, r1);
+  else if (op == OP_MAX) binary_strided(OP_MAX, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3, r0, r1);
+  else binary_strided(OP_POW, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3, r0, r1);
 }
 
 // Numpy broadcasting over (up to) 4 dimensions: out[i0,i1,i2,i3] (contiguous) =
@@ -116,13 +138,17 @@ export function binary_scalar_f32(op: i32, a: usize, s: f32, out: usize, n: i32)
 // a bias or squeeze-excite scale along the channels runs as whole SIMD rows.
 export function binary_strided_f32(op: i32, a: usize, b: usize, out: usize,
   d0: i32, d1: i32, d2: i32, d3: i32, a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32): void {
-  if (op == OP_ADD) binary_strided(OP_ADD, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
-  else if (op == OP_SUB) binary_strided(OP_SUB, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
-  else if (op == OP_MUL) binary_strided(OP_MUL, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
-  else if (op == OP_DIV) binary_strided(OP_DIV, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
-  else if (op == OP_MIN) binary_strided(OP_MIN, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
-  else if (op == OP_MAX) binary_strided(OP_MAX, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
-  else binary_strided(OP_POW, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
+  binary_strided_rows(op, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3, 0, d0 * d1 * d2);
+}
+
+// Part `part` of `parts` of binary_strided_f32: an even share of the d0·d1·d2 output rows
+// (each row is computed as in one call).
+export function binary_strided_f32_part(op: i32, a: usize, b: usize, out: usize,
+  d0: i32, d1: i32, d2: i32, d3: i32, a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32,
+  part: i32, parts: i32): void {
+  const rows = d0 * d1 * d2;
+  binary_strided_rows(op, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3,
+    part_start(rows, part, parts, 1), part_start(rows, part + 1, parts, 1));
 }
 
 // out = cond ≠ 0 ? a : b over n floats (NaN in cond counts as true, as a nonzero).

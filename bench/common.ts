@@ -11,6 +11,8 @@
 // mul+add peak) or bytes (streaming kernels: GB/s against the memory-copy bandwidth). Bytes
 // are the op's compulsory traffic: each input read once, each output written once.
 
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { init, type Backend } from '../ts/backend/index';
@@ -231,17 +233,31 @@ export interface Simdnet {
 
 let simdnet: Promise<Simdnet> | null = null;
 
+// Compiles the threaded kernels next to the bundle when missing or older than a source.
+export function threadsWasm(): URL {
+  const url = new URL('./simdnet-threads.wasm', import.meta.url);
+  const sources = [...readdirSync('assembly').filter((f) => f.endsWith('.ts')).map((f) => `assembly/${f}`), 'asconfig.json'];
+  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
+  if (!existsSync(url) || statSync(url).mtimeMs < newest) {
+    console.error('bench: compiling the threaded wasm');
+    execFileSync('node_modules/.bin/asc', ['--config', 'asconfig.json', '--target', 'threads'], { stdio: 'inherit' });
+  }
+  return url;
+}
+
 /**
  * Loads build/simdnet.wasm (next to the bundled bench), or the file named by the
- * SIMDNET_WASM environment variable, through the library's own backend.
+ * SIMDNET_WASM environment variable, through the library's own backend. `threads` (or
+ * SIMDNET_THREADS=n) loads the threaded build with a pool of that many threads; suites
+ * that compare thread counts pick one per job with setThreads. The first call of the
+ * process decides.
  */
-export function loadSimdnet(): Promise<Simdnet> {
+export function loadSimdnet(opts: { threads?: number } = {}): Promise<Simdnet> {
   simdnet ??= (async () => {
     const file = process.env.SIMDNET_WASM;
     const url = file ? pathToFileURL(resolve(file)) : new URL('./simdnet.wasm', import.meta.url);
-    // SIMDNET_THREADS=n runs simdnet's kernels on n threads (the threaded build beside it).
-    const threads = Number(process.env.SIMDNET_THREADS ?? 1);
-    const backend = await init(threads > 1 ? { wasm: url, threads, threadsWasm: new URL('./simdnet-threads.wasm', import.meta.url) } : { wasm: url });
+    const threads = opts.threads ?? Number(process.env.SIMDNET_THREADS ?? 1);
+    const backend = await init(threads > 1 ? { wasm: url, threads, threadsWasm: threadsWasm() } : { wasm: url });
     return { backend, fns: backend.k as unknown as KernelFns };
   })();
   return simdnet;

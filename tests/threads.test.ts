@@ -68,6 +68,32 @@ function scenarios(): Results {
       keep(`conv ${c.name} dw`, wi.grad!);
       keep(`conv ${c.name} db`, b.grad!);
     });
+
+    // Elementwise arithmetic, broadcasts, activations (forward and backward) and permutes on
+    // odd sizes large enough to split into parts (ts/kernels/{elementwise,activation,transpose}).
+    const shape = [3, 67, 65, 23];
+    const e = sn.randn(shape, { seed: 90 });
+    const f = sn.randn(shape, { seed: 91 });
+    keep('add same shape', sn.add(e, f));
+    keep('mul scalar', sn.mul(e, 1.7));
+    keep('mul [3,1,1,23] channel scale', sn.mul(e, sn.randn([3, 1, 1, 23], { seed: 92 })));
+    keep('add [3,67,65,1] per pixel', sn.add(e, sn.randn([3, 67, 65, 1], { seed: 93 })));
+    keep('div bias [23]', sn.div(e, sn.add(sn.abs(sn.randn([23], { seed: 94 })), 0.5)));
+    const acts: [string, (t: sn.Tensor) => sn.Tensor][] = [
+      ['relu', sn.relu], ['relu6', sn.relu6], ['hardSwish', sn.hardSwish], ['hardSigmoid', (t) => sn.hardSigmoid(t)],
+      ['sigmoid', sn.sigmoid], ['silu', sn.silu], ['gelu', (t) => sn.gelu(t)], ['exp', sn.exp], ['tanh', sn.tanh],
+      ['clip', (t) => sn.clip(t, -0.5, 0.7)], ['leakyRelu', (t) => sn.leakyRelu(t, 0.1)],
+    ];
+    acts.forEach(([name, act], i) => {
+      const xi = sn.randn([5, 67, 65, 17], { seed: 100 + i, requiresGrad: true });
+      const y = act(xi);
+      y.backward(sn.randn(y.shape, { seed: 120 + i }));
+      keep(`${name} y`, y);
+      keep(`${name} dx`, xi.grad!);
+    });
+    keep('permute NHWC→NCHW', sn.permute(e, [0, 3, 1, 2]));
+    keep('permute NCHW→NHWC', sn.permute(e, [0, 2, 3, 1]));
+    keep('permute RGB NCHW→NHWC', sn.permute(sn.randn([9, 3, 111, 113], { seed: 95 }), [0, 2, 3, 1]));
   });
 
   // Pooling, forward and backward, split by images (a batch of 8 odd-sized maps, 93k floats).

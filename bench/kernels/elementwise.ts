@@ -9,10 +9,17 @@
 // permute cases need sn.permute). Activation forwards come from the activation family's
 // list (./activation.ts ACTIVATIONS): adding an activation there adds it here too.
 //
-//   npm run bench -- elementwise [--sizes=N] (batch N of 64×64×64 maps; default 64 = 64 MiB)
+// Every case runs on 1 thread and on 2 (the threaded build, setThreads per job, interleaved
+// in the same rounds). The copy roof is one thread's f32x4 copy loop over 64 MiB: the
+// fractions of 1-thread rows are the criterion, 2-thread rows show what the pool adds.
+// The default batch is 64 MiB per tensor, beyond every cache (as the copy roof); --extra
+// adds batches of 1 and 4 maps (256 KiB and 1 MiB per tensor, in L2/L3), around where the
+// launchers start splitting between threads (ts/kernels/elementwise.ts, activation.ts).
+//
+//   npm run bench -- elementwise [--sizes=N] [--extra] (batch N of 64×64×64 maps; default 64 = 64 MiB)
 
 import * as sn from '../../ts/index';
-import { loadSimdnet, type Options, runJobs, type SuiteResult } from '../common';
+import { loadSimdnet, type Job, type Options, runJobs, type SuiteResult } from '../common';
 import { activationCases, streamShape } from './activation';
 import { input, optionalOp, opJobs, sizeOf, type OpCase } from './ops';
 
@@ -36,17 +43,35 @@ function cases(shape: number[]): OpCase[] {
   ];
 }
 
+/** Each job twice, on 1 thread and on 2 (setThreads before the call), when the pool exists. */
+function perThreads(jobs: Job[], setThreads: ((n: number) => unknown) | null): Job[] {
+  if (!setThreads) return jobs;
+  return jobs.flatMap((j) => [1, 2].map((t) => ({
+    ...j,
+    lib: `${t} thread${t > 1 ? 's' : ''}`,
+    run: () => {
+      setThreads(t);
+      return j.run();
+    },
+  })));
+}
+
 export async function run(opts: Options): Promise<SuiteResult> {
-  await loadSimdnet();
-  const shape = streamShape(opts);
-  const { jobs, na, free } = opJobs('elementwise', [...cases(shape), ...activationCases(shape, false)]);
+  const { backend } = await loadSimdnet({ threads: 2 });
+  const pool = !!backend.pool;
+  const shapes = [streamShape(opts), ...(opts.extra ? [[4, 32, 32, 64], [1, 32, 32, 64]] : [])];
+  const all = opJobs('elementwise', shapes.flatMap((shape) => [...cases(shape), ...activationCases(shape, false)]));
+  const jobs = perThreads(all.jobs, pool ? (n) => backend.setThreads(n) : null);
   const rows = await runJobs('elementwise', jobs, opts);
-  free();
+  all.free();
+  if (pool) backend.setThreads(2);
   return {
-    rows: [...rows, ...na],
+    rows: [...rows, ...all.na],
     notes: [
       'GB/s counts compulsory traffic (inputs read once, outputs written once; a broadcast operand at its own size); each op allocates its output per call, as in use',
-      '"bwd" rows: the backward the op records (mul: both gradients; bias add: dy passed on and its column sums)',
+      'best of roof = best sample ÷ the best 1-thread f32x4 copy of 64 MiB (bytes read + written, as the ops) in the same rounds',
+      pool ? '1 thread / 2 threads: the threaded build, setThreads before each call; results are bit-identical (tests/threads.test.ts)'
+        : 'one thread only: the threaded build did not load here',
     ],
   };
 }

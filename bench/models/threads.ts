@@ -17,12 +17,11 @@
 // This machine is shared (2 vCPUs, other processes come and go): a second thread only helps
 // while the other vCPU is free, so the run prints the load average before and after.
 
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { conv2d, crossEntropy, init, isInitialized, backendInfo, matmul, nn, noGrad, optim, randn, seed, tensor, tidy } from '../../ts/index';
 import { getBackend } from '../../ts/backend/index';
-import { backwardOf, fmt, randomArray, runJobs, table, type Job, type Options, type Row } from '../common';
+import { backwardOf, fmt, randomArray, runJobs, table, threadsWasm, type Job, type Options, type Row } from '../common';
 import { parallelPeakJob, roofJobs } from '../roofs';
 import { ortSession, ortWasm } from '../peers/index';
 import { nhwcToNchw } from '../peers/layout';
@@ -30,18 +29,6 @@ import { onnxNet, unitsOf } from '../peers/resnet18';
 import { torchResnet18 } from '../peers/torch';
 
 const PEAK = 'f32x4 peak (throughput)';
-
-// Compiles the threaded kernels next to the bundle when missing or older than a source.
-function threadsWasm(): URL {
-  const url = new URL('./simdnet-threads.wasm', import.meta.url);
-  const sources = [...readdirSync('assembly').filter((f) => f.endsWith('.ts')).map((f) => `assembly/${f}`), 'asconfig.json'];
-  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
-  if (!existsSync(url) || statSync(url).mtimeMs < newest) {
-    console.error('bench: compiling the threaded wasm');
-    execFileSync('node_modules/.bin/asc', ['--config', 'asconfig.json', '--target', 'threads'], { stdio: 'inherit' });
-  }
-  return url;
-}
 
 // GEMM 1024 through the raw kernel of the single-threaded build, on its own memory.
 async function singleBuildGemm(n: number): Promise<() => void> {

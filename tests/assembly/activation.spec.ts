@@ -472,3 +472,4 @@ describe('activation: clip, relu6, hard sigmoid/swish, silu, gelu, log-sigmoid, 
     }
   });
 });
+

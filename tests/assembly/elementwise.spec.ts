@@ -2,6 +2,7 @@ import {
   binary_f32, binary_scalar_f32, binary_rows_f32, axpy_f32, fill_f32, copy_f32, sum_f32,
   sum_rows_f32, copy_rows_f32, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MIN, OP_MAX, OP_POW,
   binary_strided_f32, where_fwd_f32, where_bwd_f32, minmax_bwd_f32,
+  binary_strided_f32_part,
 } from '../../assembly/elementwise';
 import { randBuf, zeroBuf, copyBuf, at, outBuf, GUARD } from './helpers';
 
@@ -213,5 +214,32 @@ describe('elementwise', () => {
       expect(Math.abs(sum_f32(a, n) - want)).toBeLessThan(1e-9);
       heap.free(a);
     }
+  });
+  it('binary_strided_f32_part: 1–7 parts of a per-image channel scale give the reference values and the bits of one call', () => {
+    let wrong = 0;
+    // [2, 3, 5, C] × a per-image channel scale [2, 1, 1, C] (squeeze-excite), split by rows
+    const CS: i32[] = [1, 5, 8, 13];
+    for (let q = 0; q < CS.length; q++) {
+      const C = CS[q];
+      const n = 30 * C;
+      const a = randBuf(n);
+      const b = randBuf(2 * C);
+      const one = outBuf(n);
+      binary_strided_f32(OP_MUL, a, b, one, 2, 3, 5, C, 15 * C, 5 * C, C, 1, C, 0, 0, 1);
+      for (let parts = 1; parts <= 7; parts++) {
+        const out = outBuf(n);
+        for (let p = 0; p < parts; p++) binary_strided_f32_part(OP_MUL, a, b, out, 2, 3, 5, C, 15 * C, 5 * C, C, 1, C, 0, 0, 1, p, parts);
+        for (let i0 = 0; i0 < 2; i0++)
+          for (let j = 0; j < 15 * C; j++) {
+            const i = i0 * 15 * C + j;
+            if (at(out, i) != at(a, i) * at(b, i0 * C + j % C)) wrong++;
+            if (reinterpret<u32>(at(out, i)) != reinterpret<u32>(at(one, i))) wrong++;
+          }
+        if (at(out, n) != GUARD) wrong++;
+        heap.free(out);
+      }
+      heap.free(a); heap.free(b); heap.free(one);
+    }
+    expect(wrong).toBe(0);
   });
 });

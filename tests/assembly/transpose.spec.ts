@@ -1,7 +1,7 @@
 // Data-movement kernels against scalar index arithmetic on odd sizes (tails of the 4×4
 // blocks and of the 16×64 tiles), each output followed by a guard.
 import {
-  transpose_2d_f32, copy_strided_f32, add_strided_f32, gather_fwd_f32, gather_bwd_f32,
+  transpose_2d_f32, transpose_2d_f32_part, copy_strided_f32, add_strided_f32, gather_fwd_f32, gather_bwd_f32,
 } from '../../assembly/transpose';
 import { seed, randBuf, zeroBuf, at, GUARD, outBuf } from './helpers';
 
@@ -130,5 +130,31 @@ describe('transpose', () => {
       expect(at(dx, m)).toBe(GUARD);
       heap.free(ix); heap.free(src); heap.free(dst); heap.free(dy); heap.free(dx);
     }
+  });
+  it('transpose_2d across its 16×256 tiles, three-channel shuffles, and split into 1–5 parts', () => {
+    seed(33);
+    const RS: i32[] = [3, 5, 18, 261, 300];
+    const CS: i32[] = [3, 7, 16, 259, 520];
+    let wrong = 0;
+    for (let i = 0; i < RS.length; i++)
+      for (let j = 0; j < CS.length; j++) {
+        const R = RS[i];
+        const C = CS[j];
+        const B = R * C > 20000 ? 1 : 3;
+        const n = B * R * C;
+        const src = randBuf(n);
+        for (let parts = 1; parts <= 5; parts += 2) {
+          const dst = outBuf(n);
+          if (parts == 1) transpose_2d_f32(src, dst, B, R, C);
+          else for (let p = 0; p < parts; p++) transpose_2d_f32_part(src, dst, B, R, C, p, parts);
+          for (let b = 0; b < B; b++)
+            for (let r = 0; r < R; r++)
+              for (let c = 0; c < C; c++) if (at(dst, (b * C + c) * R + r) != at(src, (b * R + r) * C + c)) wrong++;
+          if (at(dst, n) != GUARD) wrong++;
+          heap.free(dst);
+        }
+        heap.free(src);
+      }
+    expect(wrong).toBe(0);
   });
 });

@@ -29,6 +29,7 @@ export interface Kernels {
   binary_f32(op: I, a: P, b: P, out: P, n: I): void;
   binary_scalar_f32(op: I, a: P, s: F, out: P, n: I): void;
   binary_strided_f32(op: I, a: P, b: P, out: P, d0: I, d1: I, d2: I, d3: I, a0: I, a1: I, a2: I, a3: I, b0: I, b1: I, b2: I, b3: I): void;
+  binary_strided_f32_part(op: I, a: P, b: P, out: P, d0: I, d1: I, d2: I, d3: I, a0: I, a1: I, a2: I, a3: I, b0: I, b1: I, b2: I, b3: I, ...p: Part): void;
   where_fwd_f32(cond: P, a: P, b: P, out: P, n: I): void;
   where_bwd_f32(cond: P, dy: P, da: P, db: P, n: I): void;
   minmax_bwd_f32(isMax: I, a: P, b: P, dy: P, da: P, db: P, n: I): void;
@@ -180,6 +181,7 @@ export interface Kernels {
   conv2d_nhwc_direct_bwd_filter_f32_part(x: P, dy: P, dw: P, ...g: [...G1, ...Part]): void;
   // transpose.ts
   transpose_2d_f32(src: P, dst: P, B: I, R: I, C: I): void;
+  transpose_2d_f32_part(src: P, dst: P, B: I, R: I, C: I, ...p: Part): void;
   copy_strided_f32(src: P, dst: P, d0: I, d1: I, d2: I, d3: I, s0: I, s1: I, s2: I, s3: I, t0: I, t1: I, t2: I, t3: I): void;
   add_strided_f32(src: P, dst: P, d0: I, d1: I, d2: I, d3: I, s0: I, s1: I, s2: I, s3: I, t0: I, t1: I, t2: I, t3: I): void;
   gather_fwd_f32(src: P, idx: P, dst: P, outer: I, nIdx: I, axisLen: I, inner: I): void;
@@ -213,7 +215,16 @@ export type RangeKernel = Extract<keyof Kernels,
   | 'sgd_f32' | 'sgd_momentum_f32' | 'sgd_momentum_ema_f32' | 'sgd_nesterov_f32' | 'adam_f32' | 'rmsprop_f32'
   | 'reduce_axis_f32' | 'broadcast_axis_f32' | 'softmax_axis_fwd_f32' | 'softmax_axis_bwd_f32'
   | 'softmax_fwd_f32' | 'log_softmax_fwd_f32' | 'softmax_bwd_f32' | 'log_softmax_bwd_f32'
-  | 'cross_entropy_labels_bwd_f32' | 'cross_entropy_probs_bwd_f32'>;
+  | 'cross_entropy_labels_bwd_f32' | 'cross_entropy_probs_bwd_f32'
+  | 'binary_f32' | 'binary_scalar_f32' | 'exp_fwd_f32' | 'relu_fwd_f32' | 'relu_bwd_f32'
+  | 'leaky_relu_fwd_f32' | 'leaky_relu_bwd_f32' | 'elu_fwd_f32' | 'elu_bwd_f32' | 'sigmoid_fwd_f32'
+  | 'sigmoid_bwd_f32' | 'tanh_fwd_f32' | 'tanh_bwd_f32' | 'softplus_fwd_f32' | 'softplus_bwd_f32'
+  | 'sign_fwd_f32' | 'sign_bwd_f32' | 'clip_fwd_f32' | 'clip_bwd_f32' | 'relu6_fwd_f32'
+  | 'relu6_bwd_f32' | 'hard_sigmoid_fwd_f32' | 'hard_sigmoid_bwd_f32' | 'hard_swish_fwd_f32'
+  | 'hard_swish_bwd_f32' | 'silu_fwd_f32' | 'silu_bwd_f32' | 'gelu_fwd_f32' | 'gelu_bwd_f32'
+  | 'gelu_tanh_fwd_f32' | 'gelu_tanh_bwd_f32' | 'log_sigmoid_fwd_f32' | 'log_sigmoid_bwd_f32'
+  | 'sqrt_fwd_f32' | 'sqrt_bwd_f32' | 'log_fwd_f32' | 'log_bwd_f32' | 'abs_fwd_f32' | 'abs_bwd_f32'
+  | 'pow_scalar_fwd_f32' | 'pow_scalar_bwd_f32'>;
 
 /** The exports that run as thread slices through Backend.runParts. */
 export type PartKernel = Extract<keyof Kernels, `${string}_part` | 'gemm_f32' | 'add_partials_f32'> | RangeKernel;
