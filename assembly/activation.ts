@@ -168,11 +168,29 @@ import {
   return v128.and(dy, f32x4.le(f32x4.abs(s), one));
 }
 
+// The ops of a few compares and multiplies are bound by memory, not arithmetic: their loops
+// run 4 vectors per iteration (V8 checks for interrupts once per loop iteration: one check
+// per 64 bytes instead of 16). The others keep one vector per iteration (less code).
+// @ts-ignore: decorator
+@inline function cheap(op: i32): bool {
+  return op == A_RELU || op == A_LEAKY || op == A_SIGN || op == A_CLIP || op == A_RELU6 ||
+    op == A_HARDSIGMOID || op == A_HARDSWISH || op == A_ABS;
+}
+
 // @ts-ignore: decorator
 @inline function map_fwd(op: i32, x: usize, y: usize, n: i32, param: f32, param2: f32 = 0): void {
   const p = f32x4.splat(param);
   const q = f32x4.splat(param2);
   let i = 0;
+  if (cheap(op))
+    for (; i + 16 <= n; i += 16) {
+      const o = <usize>i << 2;
+      const y0 = fwd(op, v128.load(x + o), p, q);
+      const y1 = fwd(op, v128.load(x + o, 16), p, q);
+      const y2 = fwd(op, v128.load(x + o, 32), p, q);
+      const y3 = fwd(op, v128.load(x + o, 48), p, q);
+      v128.store(y + o, y0); v128.store(y + o, y1, 16); v128.store(y + o, y2, 32); v128.store(y + o, y3, 48);
+    }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     v128.store(y + o, fwd(op, v128.load(x + o), p, q));
@@ -189,6 +207,15 @@ import {
   const p = f32x4.splat(param);
   const q = f32x4.splat(param2);
   let i = 0;
+  if (cheap(op))
+    for (; i + 16 <= n; i += 16) {
+      const o = <usize>i << 2;
+      const g0 = bwd(op, v128.load(s + o), v128.load(dy + o), p, q);
+      const g1 = bwd(op, v128.load(s + o, 16), v128.load(dy + o, 16), p, q);
+      const g2 = bwd(op, v128.load(s + o, 32), v128.load(dy + o, 32), p, q);
+      const g3 = bwd(op, v128.load(s + o, 48), v128.load(dy + o, 48), p, q);
+      v128.store(dx + o, g0); v128.store(dx + o, g1, 16); v128.store(dx + o, g2, 32); v128.store(dx + o, g3, 48);
+    }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     v128.store(dx + o, bwd(op, v128.load(s + o), v128.load(dy + o), p, q));
@@ -209,6 +236,14 @@ export function exp_fwd_f32(x: usize, y: usize, n: i32): void { map_fwd(A_EXP, x
 export function relu_fwd_f32(a: usize, out: usize, n: i32): void {
   const z = f32x4.splat(0);
   let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const o = <usize>i << 2;
+    const y0 = f32x4.pmax(v128.load(a + o), z);
+    const y1 = f32x4.pmax(v128.load(a + o, 16), z);
+    const y2 = f32x4.pmax(v128.load(a + o, 32), z);
+    const y3 = f32x4.pmax(v128.load(a + o, 48), z);
+    v128.store(out + o, y0); v128.store(out + o, y1, 16); v128.store(out + o, y2, 32); v128.store(out + o, y3, 48);
+  }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     v128.store(out + o, f32x4.pmax(v128.load(a + o), z));
