@@ -75,6 +75,7 @@ def cases():
     c["resize_nearest"] = (nn.Upsample(scale_factor=2, mode="nearest"), [2, 6, 5, 7])
     c["resize_bilinear"] = (nn.Upsample(scale_factor=R.choice([1.5, 2.0]), mode="bilinear", align_corners=False), [2, 6, 5, 7])
     c["resize_bilinear_corners"] = (Fn(lambda x: F.interpolate(x, size=(9, 4), mode="bilinear", align_corners=True)), [2, 6, 5, 7])
+    c["matmul_batched"] = (Fn(lambda x: torch.matmul(x, x.transpose(2, 3)) + torch.matmul(x[:, :1], x.transpose(2, 3))), [2, 6, 5, 7])
     c["expand_tile"] = (Fn(lambda x: x.mean(1, keepdim=True).expand(-1, 6, -1, -1) + x.mean(2, keepdim=True).repeat(1, 1, 5, 1)), [2, 6, 5, 7])
     return c
 

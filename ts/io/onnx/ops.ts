@@ -281,8 +281,9 @@ function matmul(ctx: Ctx): Exec {
   if (B && B.rank === 2) return dense(ctx, B, null, 1, { w: B, transB: false, c: null, beta: 1 });
   return ([a, b]) => {
     const [x, y] = [tensorIn(ctx, a, 0), tensorIn(ctx, b, 1)];
-    if (x.shape.length !== 2 || y.shape.length !== 2)
-      throw onnxError(`${ctx.where}: MatMul of ${JSON.stringify(x.shape)} and ${JSON.stringify(y.shape)}: only 2-D products are supported yet (batched matmul is not)`);
+    if (x.shape.length < 2 || y.shape.length < 2)
+      throw onnxError(`${ctx.where}: MatMul of ${JSON.stringify(x.shape)} and ${JSON.stringify(y.shape)}: 1-D operands are not supported`);
+    // Batched (rank > 2, broadcast batch dimensions) as numpy's matmul.
     return [tval(run(ctx, (p, q) => sn.matmul(p, q), plainOf(ctx.where, x), plainOf(ctx.where, y)), 'plain')];
   };
 }
