@@ -13,7 +13,7 @@ export {
 } from './ops/shape';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './tensor/gradcheck';
 export { linear } from './ops/linalg';
-export { conv2d, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv';
+export { conv2d, conv2dInference, convTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './ops/conv';
 export type { FusedActivation } from './ops/epilogue';
 export {
   relu, leakyRelu, elu, sigmoid, tanh, softplus, exp, sign, relu6, clip, hardSigmoid, hardSwish, silu, gelu, logSigmoid,
@@ -33,4 +33,4 @@ export { fit, evaluate, predict, type FitOptions, type History, type Metric, typ
 export type { Batch, BatchStream, Data, Targets } from './train/data';
 export { ModelCheckpoint, saveCheckpoint, loadCheckpoint, type ModelCheckpointOptions } from './train/checkpoint';
 export { EarlyStopping, StepLR, ReduceLROnPlateau, type Callback, type EpochLogs, type BatchLogs, type TrainState } from './train/callbacks';
-export { winogradConv2d, winogradChoice, WinogradWeights, type WinogradTile } from './ops/winograd';
+export { winogradConv2d, winogradChoice, WinogradWeights, WinogradCache, type WinogradTile } from './ops/winograd';

@@ -76,6 +76,8 @@ def cases():
     c["resize_bilinear"] = (nn.Upsample(scale_factor=R.choice([1.5, 2.0]), mode="bilinear", align_corners=False), [2, 6, 5, 7])
     c["resize_bilinear_corners"] = (Fn(lambda x: F.interpolate(x, size=(9, 4), mode="bilinear", align_corners=True)), [2, 6, 5, 7])
     c["matmul_batched"] = (Fn(lambda x: torch.matmul(x, x.transpose(2, 3)) + torch.matmul(x[:, :1], x.transpose(2, 3))), [2, 6, 5, 7])
+    c["gelu_erf"] = (nn.GELU(), [2, 6, 5, 7])  # Div, Erf, Add, Mul, Mul: one GELU in simdnet
+    c["erf"] = (Fn(lambda x: torch.erf(x * R.uniform(0.5, 2.0)) + x), [2, 6, 5, 7])
     c["expand_tile"] = (Fn(lambda x: x.mean(1, keepdim=True).expand(-1, 6, -1, -1) + x.mean(2, keepdim=True).repeat(1, 1, 5, 1)), [2, 6, 5, 7])
     return c
 
@@ -91,7 +93,10 @@ def helper_cases(out, manifest):
         g = helper.make_graph(nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", *in_shape[1:]])],
                               [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N"] + [f"d{i}" for i in range(out_rank - 1)])], inits)
         m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
-        onnx.checker.check_model(m)
+        if opset <= 17:  # onnx 1.12's checker knows opsets up to 17
+            onnx.checker.check_model(m)
+        else:
+            m.ir_version = 9 if opset <= 20 else 10
         onnx.save(m, os.path.join(out, f"{name}.onnx"))
         manifest[name] = {"ops": sorted({n.op_type for n in nodes}), "input": in_shape, "opset": opset}
 
@@ -104,6 +109,25 @@ def helper_cases(out, manifest):
     save("sum_mean", [helper.make_node("Sum", ["input", "b", "input"], ["s"]), helper.make_node("Mean", ["s", "b"], ["output"])], [b], [2, 6, 5, 7], 4)
     sc = numpy_helper.from_array(np.array([1, 1, 2, 3], np.float32), "sc")
     save("upsample_opset9", [helper.make_node("Upsample", ["input", "sc"], ["output"], mode="nearest")], [sc], [2, 6, 5, 7], 4, opset=9)
+    # ConvTranspose with asymmetric pads [top, left, bottom, right] (PyTorch only writes symmetric ones).
+    w = numpy_helper.from_array(rng.standard_normal((6, 4, 3, 3)).astype(np.float32), "w")
+    pads = [R.randint(0, 2) for _ in range(4)]
+    save("conv_transpose_asymmetric", [helper.make_node("ConvTranspose", ["input", "w"], ["output"], strides=[2, 2], pads=pads, output_padding=[1, 0])],
+         [w], [2, 6, 5, 7], 4)
+    # Opsets PyTorch 1.13 cannot write: 18 (reductions take axes as an input), 20 (Gelu), 21.
+    axes = numpy_helper.from_array(np.array([2, 3], np.int64), "axes")
+    save("reduce_opset18", [helper.make_node("ReduceMean", ["input", "axes"], ["m"], keepdims=1),
+                            helper.make_node("ReduceMax", ["input", "axes"], ["x"], keepdims=1),
+                            helper.make_node("Add", ["m", "x"], ["output"])], [axes], [2, 6, 5, 7], 4, opset=18)
+    save("gelu_opset20", [helper.make_node("Gelu", ["input"], ["e"]), helper.make_node("Gelu", ["input"], ["t"], approximate="tanh"),
+                          helper.make_node("Add", ["e", "t"], ["output"])], [], [2, 6, 5, 7], 4, opset=20)
+    save("conv_relu_opset21", [helper.make_node("Conv", ["input", "w3"], ["c"], pads=[1, 1, 1, 1]), helper.make_node("Relu", ["c"], ["output"])],
+         [numpy_helper.from_array(rng.standard_normal((4, 6, 3, 3)).astype(np.float32), "w3")], [2, 6, 5, 7], 4, opset=21)
+    # HardSwish is an operator from opset 14 (PyTorch writes HardSigmoid and Mul at 13); Dropout
+    # in an inference graph (PyTorch drops it on export).
+    save("hardswish_opset14", [helper.make_node("HardSwish", ["input"], ["output"])], [], [2, 6, 5, 7], 4, opset=14)
+    ratio = numpy_helper.from_array(np.array(R.uniform(0.1, 0.6), np.float32), "ratio")
+    save("dropout_inference", [helper.make_node("Dropout", ["input", "ratio"], ["output"])], [ratio], [2, 6, 5, 7], 4)
     save("argmax", [helper.make_node("ArgMax", ["input"], ["i"], axis=1, keepdims=0), helper.make_node("Cast", ["i"], ["output"], to=1)], [], [2, 6, 5, 7], 3)
 
 

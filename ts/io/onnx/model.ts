@@ -1,8 +1,8 @@
 // loadOnnx: ONNX bytes → an nn.Module that runs the graph on simdnet's ops. At import the
 // graph goes through: constant folding (initializers, Constant nodes and everything computed
-// from them only), dead-node removal, ReLU fusion into the convolution or dense layer before
-// it, weights converted to simdnet's layouts as parameters, and one dry run at batch 1 that
-// checks every node runs (shape inference with the real ops) before the model is returned.
+// from them only), dead-node removal, PyTorch's Erf-based GELU pattern as one GELU, ReLU
+// fusion into the convolution or dense layer before it, weights converted to simdnet's
+// layouts as parameters, and one dry run at batch 1 that checks every node runs (shape inference with the real ops) before the model is returned.
 // Shape arithmetic that depends on the input (Shape → Gather → Concat → Reshape) runs on
 // small JavaScript arrays at each call.
 import * as sn from '../../index';
@@ -76,6 +76,7 @@ export class OnnxModel extends sn.nn.Module {
 
   private build(g: OnnxGraph): void {
     const live = liveNodes(g, this.consts);
+    fuseGelu(live, g, this.consts);
     const fused = fuseRelu(live, g);
     const names = new Set<string>();
     const model = this;
@@ -207,6 +208,11 @@ export class OnnxModel extends sn.nn.Module {
     return encodeModel(m);
   }
 
+  override loadStateDict(state: Parameters<sn.nn.Module['loadStateDict']>[0], strict = true): void {
+    for (const [, layer] of this.children()) (layer as OnnxLayer).dropCaches(); // new weights
+    super.loadStateDict(state, strict);
+  }
+
   override dispose(): void {
     super.dispose();
     for (const t of this.constTensors.values()) t.dispose();
@@ -276,10 +282,49 @@ function liveNodes(g: OnnxGraph, consts: Map<string, Const>): OnnxNode[] {
   return g.nodes.filter((n) => live.has(n));
 }
 
-/** Conv/ConvTranspose/Gemm/MatMul whose only consumer is a Relu: the Relu goes into its epilogue. */
-function fuseRelu(nodes: OnnxNode[], g: OnnxGraph): Set<OnnxNode> {
+/** Consumers of each value among `nodes`. */
+function consumersOf(nodes: OnnxNode[]): Map<string, OnnxNode[]> {
   const consumers = new Map<string, OnnxNode[]>();
   for (const n of nodes) for (const i of n.inputs) if (i) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  return consumers;
+}
+
+/**
+ * PyTorch's exact GELU as exported before opset 20 — Div(x, √2) → Erf → Add(·, 1) → Mul(x, ·)
+ * → Mul(·, 0.5) — becomes one Gelu node (sn.gelu: one pass instead of five, and erf exact to
+ * float precision rather than Erf's polynomial).
+ */
+function fuseGelu(nodes: OnnxNode[], g: OnnxGraph, consts: Map<string, Const>): void {
+  const consumers = consumersOf(nodes);
+  const outputs = new Set(g.outputs.map((o) => o.name));
+  const only = (v: string): OnnxNode | null => {
+    const c = consumers.get(v) ?? [];
+    return c.length === 1 && !outputs.has(v) ? c[0] : null;
+  };
+  const other = (n: OnnxNode, v: string): string | null => (n.inputs.length !== 2 ? null : n.inputs[0] === v ? n.inputs[1] : n.inputs[1] === v ? n.inputs[0] : null);
+  const scalar = (name: string | null, v: number): boolean => {
+    const c = name ? consts.get(name) : undefined;
+    return !!c && c.size === 1 && Math.abs(c.data[0] - v) <= 1e-6 * v;
+  };
+  for (const div of [...nodes]) {
+    if (div.op !== 'Div' || !scalar(div.inputs[1], Math.SQRT2) || consts.has(div.inputs[0])) continue;
+    const x = div.inputs[0];
+    const erf = only(div.outputs[0]);
+    if (erf?.op !== 'Erf') continue;
+    const add = only(erf.outputs[0]);
+    if (add?.op !== 'Add' || !scalar(other(add, erf.outputs[0]), 1)) continue;
+    const mul = only(add.outputs[0]);
+    if (mul?.op !== 'Mul' || other(mul, add.outputs[0]) !== x) continue;
+    const half = only(mul.outputs[0]);
+    if (half?.op !== 'Mul' || !scalar(other(half, mul.outputs[0]), 0.5)) continue;
+    nodes.splice(nodes.indexOf(erf), 1, { op: 'Gelu', name: erf.name, inputs: [x], outputs: [half.outputs[0]], attrs: new Map() });
+    for (const n of [div, add, mul, half]) nodes.splice(nodes.indexOf(n), 1);
+  }
+}
+
+/** Conv/ConvTranspose/Gemm/MatMul whose only consumer is a Relu: the Relu goes into its epilogue. */
+function fuseRelu(nodes: OnnxNode[], g: OnnxGraph): Set<OnnxNode> {
+  const consumers = consumersOf(nodes);
   const fused = new Set<OnnxNode>();
   const outputs = new Set(g.outputs.map((o) => o.name));
   for (const n of nodes) {

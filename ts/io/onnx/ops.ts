@@ -16,8 +16,33 @@ export class OnnxLayer extends sn.nn.Module {
   /** Where each parameter and buffer came from in the file, and how to write it back there. */
   readonly sources: { tensor: Tensor; from: Const; back: (values: Float32Array) => Float32Array }[] = [];
   flopsOf: ((inShape: readonly number[], outShape: readonly number[]) => number) | null = null;
+  private winograd: sn.WinogradCache | null = null;
   constructor(readonly opType: string) {
     super();
+  }
+  /**
+   * Transformed Winograd weights for inference runs (no gradient recorded, eval mode), made
+   * on first use. Dropped whenever the weights may change: a run that records gradients or
+   * is in training mode, train()/eval(), loadStateDict on the model, dispose.
+   */
+  inferenceWeights(): sn.WinogradCache | null {
+    if (this.training || sn.isGradEnabled()) {
+      this.dropCaches();
+      return null;
+    }
+    return (this.winograd ??= new sn.WinogradCache());
+  }
+  dropCaches(): void {
+    this.winograd?.dispose();
+    this.winograd = null;
+  }
+  override train(on = true): this {
+    this.dropCaches();
+    return super.train(on);
+  }
+  override dispose(): void {
+    super.dispose();
+    this.dropCaches();
   }
   addParam(name: string, t: Tensor): Tensor {
     return this.param(name, t);
@@ -167,7 +192,12 @@ function conv(ctx: Ctx): Exec {
     const t = nhwcOf(ctx.where, tensorIn(ctx, x, 0));
     if (t.shape[3] !== Cg * groups)
       throw onnxError(`${ctx.where}: input has ${t.shape[3]} channels, the weight ${JSON.stringify(w.shape)} with group=${groups} expects ${Cg * groups}`);
-    const y = run(ctx, (xt) => sn.conv2d(xt, weight, { stride, dilation, groups, padding: pad(t.shape[1], t.shape[2]), bias, activation, roundMode: 'floor' }), t);
+    const o: sn.Conv2dOptions = { stride, dilation, groups, padding: pad(t.shape[1], t.shape[2]), bias, activation, roundMode: 'floor' };
+    // 3×3 stride-1 layers may run through Winograd with weights transformed once (as fuseForInference's).
+    const y = run(ctx, (xt) => {
+      const cache = ctx.layer.inferenceWeights();
+      return cache ? sn.conv2dInference(xt, weight, cache, o) : sn.conv2d(xt, weight, o);
+    }, t);
     return [tval(y, 'nhwc')];
   };
 }
@@ -183,8 +213,8 @@ function convTranspose(ctx: Ctx): Exec {
   if (ctx.attr('auto_pad', 'NOTSET') !== 'NOTSET' || ctx.attr<number[] | null>('output_shape', null))
     throw onnxError(`${ctx.where}: auto_pad and output_shape are not supported; export with explicit pads`);
   const pads = ctx.attr<number[]>('pads', [0, 0, 0, 0]);
-  if (pads.length !== 4 || pads[0] !== pads[2] || pads[1] !== pads[3])
-    throw onnxError(`${ctx.where}: pads ${JSON.stringify(pads)} are asymmetric; simdnet's convTranspose2d crops the same amount from both sides`);
+  if (pads.length !== 4 || pads.some((p) => !Number.isInteger(p) || p < 0))
+    throw onnxError(`${ctx.where}: pads ${JSON.stringify(pads)} must be 4 non-negative integers (2-D windows)`);
   const weight = param(ctx, 'weight', transposeConst(w, [2, 3, 1, 0]), undefined, w, untranspose([KH, KW, Kg, C], [2, 3, 1, 0]));
   const b = ctx.node.inputs[2] ? need(ctx, 2, 'bias') : null;
   const bias = b ? param(ctx, 'bias', b, [Kg * groups]) : null;
@@ -192,7 +222,7 @@ function convTranspose(ctx: Ctx): Exec {
   ctx.layer.flopsOf = (i) => 2 * i[0] * i[1] * i[2] * C * KH * KW * Kg;
   return ([x]) => {
     const t = nhwcOf(ctx.where, tensorIn(ctx, x, 0));
-    const y = run(ctx, (xt) => sn.convTranspose2d(xt, weight, { stride, dilation, groups, padding: [pads[0], pads[1]], outputPadding, bias, activation }), t);
+    const y = run(ctx, (xt) => sn.convTranspose2d(xt, weight, { stride, dilation, groups, padding: [pads[0], pads[2], pads[1], pads[3]], outputPadding, bias, activation }), t);
     return [tval(y, 'nhwc')];
   };
 }
@@ -657,6 +687,21 @@ function shape(ctx: Ctx): Exec {
   };
 }
 
+// erf(z) = sign(z)·(1 − t·P(t)·e^(−z²)), t = 1/(1 + p|z|): Abramowitz and Stegun 7.1.26,
+// absolute error below 1.5e-7, on simdnet's elementwise ops (so autograd differentiates it).
+// PyTorch's exact GELU before opset 20 (x/2·(1 + erf(x/√2))) does not come here: fuseGelu
+// (model.ts) maps that pattern onto sn.gelu.
+const ERF_P = 0.3275911;
+const ERF_A = [0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429];
+function erf(x: Tensor): Tensor {
+  const a = sn.abs(x);
+  const t = sn.div(1, sn.add(sn.mul(a, ERF_P), 1));
+  let poly: Tensor = sn.add(sn.mul(t, ERF_A[4]), ERF_A[3]);
+  for (const c of [ERF_A[2], ERF_A[1], ERF_A[0]]) poly = sn.add(sn.mul(poly, t), c);
+  const tail = sn.mul(sn.mul(poly, t), sn.exp(sn.neg(sn.mul(x, x))));
+  return sn.mul(sn.sign(x), sn.sub(1, tail));
+}
+
 export const OPS: Record<string, Builder> = {
   Conv: conv,
   ConvTranspose: convTranspose,
@@ -692,6 +737,7 @@ export const OPS: Record<string, Builder> = {
   Sqrt: unary(sn.sqrt),
   Log: unary(sn.log),
   Abs: unary(sn.abs),
+  Erf: unary(erf),
   Gelu: (ctx) => unary((x) => sn.gelu(x, { approximate: ctx.attr('approximate', 'none') as 'none' | 'tanh' }))(ctx),
   PRelu: prelu,
   Pow: binary(sn.pow),
