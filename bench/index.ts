@@ -26,6 +26,7 @@ const SUITES: Record<string, () => Promise<{ run: (o: Options) => Promise<SuiteR
   resnet18: () => import('./models/resnet18'),
   mobilenet: () => import('./models/mobilenet'),
   threads: () => import('./models/threads'),
+  onnx: () => import('./models/onnx'),
 };
 
 const USAGE = `usage: npm run bench -- <${Object.keys(SUITES).join('|')}>… [--json] [--rounds=N] [--sample-ms=N] [--clock=wall|cpu] [--sizes=a,b] [--only=regex] [--extra]`;
