@@ -6,7 +6,9 @@ export async function run({ root, consumer, fixture, testFiles }) {
   // Bun's postinstall moves the binary here (node_modules/.bin/bun links to it).
   const bun = requireBinary(join(root, 'node_modules/bun/bin/bun.exe'), 'npm install -D bun');
   const results = [logitsResult('bun: docs snippet (bun.ts)', await exec(bun, ['bun.ts'], { cwd: consumer }), fixture)];
-  for (const spec of ['simdnet', 'simdnet/inline']) results.push(...smokeResults(`bun ${spec}`, await exec(bun, ['smoke-cli.mjs', spec], { cwd: consumer })));
+  // simdnet/onnx imports `simdnet` itself: its smoke tests run with the main entry.
+  for (const [spec, onnx] of [['simdnet', 'simdnet/onnx'], ['simdnet/inline', null]])
+    results.push(...smokeResults(`bun ${spec}`, await exec(bun, ['smoke-cli.mjs', spec, ...(onnx ? [onnx] : [])], { cwd: consumer })));
   // All the node:test files, in one process (bun test runs every file in the same global
   // scope: each bundled TensorFlow.js copy re-registers its kernels, a warning only). Bun stops
   // a test after 5 s by default, node:test never: the large-model tests take longer.

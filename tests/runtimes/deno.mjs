@@ -24,9 +24,10 @@ export async function run({ root, consumer, fixture, testFiles }) {
   const results = [logitsResult('deno: docs snippet (deno.ts, npm:simdnet)', await exec(deno, ['run', '--allow-read', 'deno.ts'], { cwd: consumer }), fixture)];
   const check = await exec(deno, ['check', 'deno.ts'], { cwd: consumer });
   results.push(check.status === 0 ? pass('deno: deno check deno.ts (the package types)') : failure('deno: deno check deno.ts (the package types)', check.out));
-  const smoke = async (spec, read, label) => results.push(...smokeResults(`deno ${label}`, await exec(deno, ['run', read, 'smoke-cli.mjs', spec], { cwd: consumer })));
-  await smoke('npm:simdnet', '--allow-read', 'npm:simdnet');
-  await smoke('simdnet', '--allow-read', 'simdnet (bare, node_modules)');
+  // The ONNX smoke tests where simdnet/onnx's own `import 'simdnet'` reaches the same module.
+  const smoke = async (spec, read, label, onnx = []) => results.push(...smokeResults(`deno ${label}`, await exec(deno, ['run', read, 'smoke-cli.mjs', spec, ...onnx], { cwd: consumer })));
+  await smoke('npm:simdnet', '--allow-read', 'npm:simdnet', ['npm:simdnet/onnx']);
+  await smoke('simdnet', '--allow-read', 'simdnet (bare, node_modules)', ['simdnet/onnx']);
   await smoke(relative(consumer, join(root, 'dist/index.js')), '--allow-read', 'dist/index.js (relative import)');
   await smoke('simdnet/inline', '--allow-read=digits.json,lenet5.safetensors,expected.json,images.json,images.bin', 'simdnet/inline (read access to the fixture only)');
   // The JSR package (scripts/jsr.mjs stages it from dist/): `deno publish --dry-run` type-checks

@@ -9,7 +9,9 @@ import { exec, logitsResult, pass, failure, smokeResults, npmCommand } from './u
 
 export async function run({ consumer, fixture, root }) {
   const results = [logitsResult('node: docs snippet (node.mjs, bare specifier from the installed tarball)', await exec(process.execPath, ['node.mjs'], { cwd: consumer }), fixture)];
-  for (const spec of ['simdnet', 'simdnet/inline']) results.push(...smokeResults(`node ${spec}`, await exec(process.execPath, ['smoke-cli.mjs', spec], { cwd: consumer })));
+  // simdnet/onnx imports `simdnet` itself: its smoke tests run with the main entry.
+  for (const [spec, onnx] of [['simdnet', 'simdnet/onnx'], ['simdnet/inline', null]])
+    results.push(...smokeResults(`node ${spec}`, await exec(process.execPath, ['smoke-cli.mjs', spec, ...(onnx ? [onnx] : [])], { cwd: consumer })));
   // CommonJS: Node 20.19+ (package.json `engines`) loads the ES module through require().
   const cjs = await exec(process.execPath, ['-e', "const sn = require('simdnet'); sn.init().then(() => console.log(typeof sn.predict))"], { cwd: consumer });
   const cjsName = "node: require('simdnet') from CommonJS (Node ≥ 20.19, as package.json's engines says)";

@@ -1,9 +1,10 @@
 // The page's test runner. ?suite=tests: the node:test files, bundled for the page (node:test
 // and node:assert/strict replaced by the shims beside this file), one file after another.
-// ?suite=smoke: smoke.js on the fixture. Results go to window.__results and into the page.
+// ?suite=smoke: smoke.js on the fixture (simdnet and simdnet/onnx). Results go to window.__results and into the page.
 import * as sn from 'simdnet';
+import * as onnx from 'simdnet/onnx';
 import { takeRegistered } from './node-test.js';
-import { describeError, fetchFixture, runTests, smokeTests } from '../smoke.js';
+import { describeError, fetchFixture, onnxSmokeTests, runTests, smokeTests } from '../smoke.js';
 
 // A test of a Node-only API (e.g. sn.data.loadMnist reads node_modules) meets the stub that
 // the browser build has in place of node: modules; it is reported as skipped, with the reason.
@@ -33,7 +34,8 @@ async function testFiles() {
 }
 
 async function smoke() {
-  return runTests(smokeTests(sn, await fetchFixture(new URL('/build/runtimes/fixture/', location.href))));
+  const fixture = await fetchFixture(new URL('/build/runtimes/fixture/', location.href));
+  return runTests([...smokeTests(sn, fixture), ...onnxSmokeTests(sn, onnx, fixture)]);
 }
 
 function show(results, ms) {
