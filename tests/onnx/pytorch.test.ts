@@ -1,5 +1,6 @@
-// torchvision state dicts (safetensors, F32/F16/BF16) into the zoo's resnet18/34, vgg11/16
-// and alexnet through sn.io.fromPytorch: the outputs equal torchvision's within 1e-4.
+// torchvision state dicts (safetensors, F32/F16/BF16) into the zoo's resnet18/34, vgg11/16,
+// alexnet, mobilenetV2 and mobilenetV3Small/Large through sn.io.fromPytorch: the outputs
+// equal torchvision's within 1e-4 of their scale (eval mode).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,7 +13,12 @@ await sn.init();
 const skip = torchMissing();
 const DIR = 'build/pytorch';
 const SCRIPT = 'tests/onnx/torchvision_weights.py';
-const MODELS = ['resnet18', 'resnet34', 'vgg11', 'vgg16', 'alexnet'] as const;
+// torchvision name → the zoo's (the MobileNets' module paths are torchvision's names).
+const ZOO: Record<string, string> = {
+  resnet18: 'resnet18', resnet34: 'resnet34', vgg11: 'vgg11', vgg16: 'vgg16', alexnet: 'alexnet',
+  mobilenet_v2: 'mobilenetV2', mobilenet_v3_small: 'mobilenetV3Small', mobilenet_v3_large: 'mobilenetV3Large',
+};
+const MODELS = Object.keys(ZOO);
 
 function ensure(): void {
   const hash = createHash('sha256').update(readFileSync(SCRIPT)).digest('hex').slice(0, 16);
@@ -37,7 +43,7 @@ function nhwc(d: Float32Array, [N, C, H, W]: number[]): Float32Array {
 const cases: [string, string][] = [...MODELS.map((m) => [m, m] as [string, string]), ['resnet18', 'resnet18-f16'], ['resnet18', 'resnet18-bf16']];
 for (const [model, file] of cases) {
   test(`${file}: torchvision's state dict loads through fromPytorch and gives torchvision's output within 1e-4`, { skip: skip ?? false }, () => {
-    const net = sn.nn.models[model]();
+    const net = (sn.nn.models as unknown as Record<string, () => sn.nn.Module>)[ZOO[model]]();
     const { tensors } = sn.io.decodeSafetensors(new Uint8Array(readFileSync(`${DIR}/${file}.safetensors`)));
     net.loadStateDict(sn.io.fromPytorch(net, tensors));
     net.eval();

@@ -46,6 +46,9 @@ def main():
             if isinstance(m, torch.nn.BatchNorm2d):
                 m.running_mean.copy_(torch.randn(m.running_mean.shape, generator=g) * 0.1)
                 m.running_var.copy_(torch.rand(m.running_var.shape, generator=g) * 0.5 + 0.75)
+                if name.startswith("mobilenet"):  # and an affine part other than the identity
+                    m.weight.data.copy_(torch.rand(m.weight.shape, generator=g) * 0.5 + 0.75)
+                    m.bias.data.copy_(torch.randn(m.bias.shape, generator=g) * 0.1)
         model.eval()
         x = torch.randn(1, 3, 224, 224, generator=torch.Generator().manual_seed(0))
         x.numpy().astype("<f4").tofile(os.path.join(out_dir, f"{name}.input.f32"))

@@ -1,5 +1,6 @@
 // PyTorch weights into simdnet models built like torchvision's: names (conv1, layer1.0.bn1,
-// features.3, classifier.6, …) and layouts (OIHW → HWIO, [out, in] → [in, out], running_mean
+// features.3, classifier.6, …; for models that are not a Sequential, such as the MobileNets,
+// the module paths themselves) and layouts (OIHW → HWIO, [out, in] → [in, out], running_mean
 // → runningMean, num_batches_tracked dropped, and the first dense layer's rows from the C, H, W
 // order of a flattened NCHW map to simdnet's H, W, C).
 import { opError, fmtShape } from '../backend/index';
@@ -20,10 +21,21 @@ const fail = (m: string): never => {
   throw opError('fromPytorch', m);
 };
 
+const holdsWeights = (m: Module): boolean => m instanceof Conv2d || m instanceof ConvTranspose2d || m instanceof Linear || m instanceof BatchNorm2d;
+
 // Torch names of the leaf layers that hold weights, keyed by simdnet module.
 function torchNames(model: Module): Map<Module, string> {
   const names = new Map<Module, string>();
-  if (!(model instanceof Sequential)) fail(`the model must be a Sequential laid out like a torchvision model (resnet, vgg, alexnet), got ${model.constructor.name}`);
+  if (!(model instanceof Sequential)) {
+    // Models whose module paths are torchvision's (the MobileNets: features.3.conv.1.0, …).
+    const walk = (m: Module, path: string): void => {
+      if (holdsWeights(m)) names.set(m, path);
+      for (const [n, c] of m.children()) walk(c, path ? `${path}.${n}` : n);
+    };
+    walk(model, '');
+    if (names.size === 0) fail(`the model ${model.constructor.name} has no convolution, dense or batch-norm layer`);
+    return names;
+  }
   const layers = (model as Sequential).layers;
   if (layers.some((l) => l instanceof Residual)) {
     // torchvision ResNet: conv1, bn1, relu, maxpool, layer1…layer4 of blocks, avgpool, fc.
