@@ -23,7 +23,7 @@ export class OnnxLayer extends sn.nn.Module {
   /**
    * Transformed Winograd weights for inference runs (no gradient recorded, eval mode), made
    * on first use. Dropped whenever the weights may change: a run that records gradients or
-   * is in training mode, train()/eval(), loadStateDict on the model, dispose.
+   * is in training mode, train(), loadStateDict on the model, dispose.
    */
   inferenceWeights(): sn.WinogradCache | null {
     if (this.training || sn.isGradEnabled()) {
@@ -37,7 +37,7 @@ export class OnnxLayer extends sn.nn.Module {
     this.winograd = null;
   }
   override train(on = true): this {
-    this.dropCaches();
+    if (on) this.dropCaches(); // not on eval(): predict() calls it every time
     return super.train(on);
   }
   override dispose(): void {
