@@ -91,3 +91,33 @@ test('fine-tuning the last layer of an imported mobilenet_v3_small (the rest fro
   x.dispose();
   m.dispose();
 });
+
+test('the Winograd weights of an imported resnet18 follow its parameters (loadStateDict, training) and agree with a recording run', { skip: skip ?? false }, () => {
+  const m = loadOnnx(fixtureBytes(all['resnet18-op13']), { layout: 'NHWC' });
+  const x = sn.randn([1, 224, 224, 3], { seed: 3 });
+  const infer = () => sn.tidy(() => sn.predict(m, x).dataSync()); // no gradient: Winograd
+  const recorded = () => sn.tidy(() => m.call(x).dataSync()); // records: im2col, no cached weights
+  const before = infer();
+  assert.ok(relErr(before, recorded()) < 1e-4, 'Winograd and im2col agree');
+  infer(); // the cache again (the recording run dropped it)
+  // New weights for every convolution: the next inference must see them.
+  const state = Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k, { shape: t.shape, data: k.endsWith('weight') && t.rank === 4 ? t.dataSync().map((v) => -v) : t.dataSync() }]));
+  m.loadStateDict(state);
+  const after = infer();
+  assert.ok(relErr(before, after) > 1e-2, 'the output changed with the weights');
+  assert.ok(relErr(after, recorded()) < 1e-4, 'after loadStateDict, inference uses the new weights');
+  // A training step changes the weights in place.
+  infer();
+  const opt = new sn.optim.SGD(m.parameters(), { lr: 0.01 });
+  m.train();
+  sn.tidy(() => {
+    const loss = sn.mean(m.call(x));
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+  });
+  m.eval();
+  assert.ok(relErr(infer(), recorded()) < 1e-4, 'after a training step, inference uses the new weights');
+  x.dispose();
+  m.dispose();
+});
