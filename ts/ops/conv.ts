@@ -93,8 +93,18 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
 }
 
 /**
- * conv2d for an inference copy (nn.fuseForInference): when no gradient is recorded, 3×3
- * stride-1 layers may run through Winograd with weights transformed once into `winograd`.
+ * conv2d for an inference copy (nn.fuseForInference, loadOnnx): when no gradient is recorded,
+ * 3×3 stride-1 layers may run through Winograd with weights transformed once into `winograd`.
+ *
+ * @example
+ * ```ts
+ * const w = sn.randn([3, 3, 16, 16], { seed: 1 });
+ * const cache = new sn.WinogradCache();
+ * const x = sn.randn([1, 56, 56, 16], { seed: 2 });
+ * const y = sn.noGrad(() => sn.conv2dInference(x, w, cache, { padding: 1, activation: 'relu' }));
+ * console.log(y.shape); // [1, 56, 56, 16], as sn.conv2d up to rounding
+ * cache.dispose();
+ * ```
  */
 export function conv2dInference(x: Tensor, w: Tensor, winograd: WinogradCache, options: Conv2dOptions = {}): Tensor {
   return convolve(x, w, options, winograd);

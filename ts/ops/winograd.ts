@@ -57,15 +57,48 @@ export class WinogradWeights {
   }
 }
 
-/** The transformed weights of one convolution, per tile, made on first use (see conv2dInference). */
+/**
+ * The transformed weights of one convolution, per tile, made on first use (see
+ * conv2dInference). Valid while the weights' values stay the same: dispose it after changing them.
+ *
+ * @example
+ * ```ts
+ * const w = sn.randn([3, 3, 8, 16], { seed: 1 });
+ * const cache = new sn.WinogradCache();
+ * const x = sn.randn([1, 28, 28, 8], { seed: 2 });
+ * const y = sn.noGrad(() => sn.conv2dInference(x, w, cache, { padding: 'same' })); // transforms w once
+ * console.log(y.shape); // [1, 28, 28, 16]
+ * cache.dispose();
+ * ```
+ */
 export class WinogradCache {
   private readonly tiles = new Map<WinogradTile, WinogradWeights>();
-  /** Pointer to w's weights for `tile` (w must stay the same tensor for this cache's life). */
+  /**
+   * Pointer to w's weights for `tile` (w must stay the same tensor for this cache's life).
+   *
+   * @example
+   * ```ts
+   * const cache = new sn.WinogradCache();
+   * const p = cache.weights(sn.randn([3, 3, 4, 4], { seed: 1 }), 'f2x2'); // a wasm address
+   * console.log(p > 0); // true
+   * cache.dispose();
+   * ```
+   */
   weights(w: Tensor, tile: WinogradTile): number {
     let wt = this.tiles.get(tile);
     if (!wt) this.tiles.set(tile, (wt = new WinogradWeights(w, tile)));
     return wt.t.ptr;
   }
+  /**
+   * Frees every tile's transformed weights.
+   *
+   * @example
+   * ```ts
+   * const cache = new sn.WinogradCache();
+   * cache.weights(sn.randn([3, 3, 4, 4], { seed: 1 }), 'f2x2');
+   * cache.dispose();
+   * ```
+   */
   dispose(): void {
     for (const w of this.tiles.values()) w.dispose();
     this.tiles.clear();

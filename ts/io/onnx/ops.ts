@@ -24,6 +24,7 @@ export class OnnxLayer extends sn.nn.Module {
    * Transformed Winograd weights for inference runs (no gradient recorded, eval mode), made
    * on first use. Dropped whenever the weights may change: a run that records gradients or
    * is in training mode, train(), loadStateDict on the model, dispose.
+   * @internal
    */
   inferenceWeights(): sn.WinogradCache | null {
     if (this.training || sn.isGradEnabled()) {
@@ -32,6 +33,7 @@ export class OnnxLayer extends sn.nn.Module {
     }
     return (this.winograd ??= new sn.WinogradCache());
   }
+  /** @internal Frees the cached inference weights (the parameters changed). */
   dropCaches(): void {
     this.winograd?.dispose();
     this.winograd = null;
