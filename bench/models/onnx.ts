@@ -39,8 +39,14 @@ function foldedResnet18Dict(bytes: Uint8Array, eps: number): Record<string, { sh
     return { shape: [...c.shape], data: Float32Array.from(c.data) };
   };
   for (const n of g.nodes) {
-    // torch 1.13 names nodes by module path: '/layer1/layer1.0/conv1/Conv' → 'layer1.0.conv1'.
-    const path = n.name.split('/').filter(Boolean).slice(-2, -1)[0];
+    // torch 1.13 names nodes by scope, each level named from its parent's name:
+    // '/layer2/layer2.0/downsample/downsample.0/Conv' → 'layer2.0.downsample.0'.
+    const levels: string[] = [];
+    for (const p of n.name.split('/').filter(Boolean).slice(0, -1)) {
+      if (levels.length && p.startsWith(levels[levels.length - 1] + '.')) levels[levels.length - 1] = p;
+      else levels.push(p);
+    }
+    const path = levels.join('.');
     if (n.op === 'Conv') {
       const bn = path === 'conv1' ? 'bn1' : path.replace(/conv(\d)$/, 'bn$1').replace(/downsample\.0$/, 'downsample.1');
       const w = init(n.inputs[1]);
