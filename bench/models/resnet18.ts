@@ -33,8 +33,6 @@ import { nchwToNhwc, nhwcToNchw } from '../peers/layout';
 import { onnxNet, tfNet, unitOut, unitsFlops, unitsOf, type Unit } from '../peers/resnet18';
 import { profileKernels } from './profile';
 
-type TfTensor = import('@tensorflow/tfjs-core').Tensor;
-
 const SIZE = 224;
 const IN_SHAPE = [SIZE, SIZE, 3];
 const AGREE = 1e-3; // max |Δ| / max |ref| of the logits
@@ -129,7 +127,7 @@ function im2colOnly(fused: nn.Module): number {
 
 function describe(name: string, a: number[]): { shape: string; flops: number } {
   if (name.startsWith('conv2d_nhwc_fwd_f32')) { // whole or a thread part (same leading arguments)
-    const [, , , , N, H, W, C, OH, OW, KH, KW, K, sh] = a;
+    const [, , , , N, H, , C, OH, OW, KH, KW, K, sh] = a;
     return { shape: `${H}²×${C}→${K} ${KH}×${KW}/${sh}`, flops: 2 * N * OH * OW * K * KH * KW * C / a[19] };
   }
   if (name.startsWith('conv2d_nhwc_winograd_') && name.endsWith('_fwd_f32')) {
