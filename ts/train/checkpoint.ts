@@ -13,6 +13,15 @@ const OPT = 'optimizer/';
 /**
  * The model's weights and buffers, the optimizer's state and the epoch just finished as
  * safetensors bytes. Resume with loadCheckpoint, then fit with initialEpoch: epoch + 1.
+ *
+ * @example
+ * ```ts
+ * const model = new sn.nn.Sequential(new sn.nn.Linear(2, 2));
+ * const opt = new sn.optim.Adam(model.parameters());
+ * await sn.fit(model, { x: sn.ones([4, 2]), y: [0, 1, 0, 1] }, { epochs: 1, optimizer: opt, progress: false });
+ * const bytes = sn.saveCheckpoint(model, opt, { epoch: 0, metadata: { note: 'demo' } });
+ * console.log(bytes instanceof Uint8Array); // true (a safetensors file)
+ * ```
  */
 export function saveCheckpoint(model: Module, optimizer: Optimizer, info: { epoch: number; metadata?: Record<string, string> }): Uint8Array {
   const op = 'saveCheckpoint';
@@ -34,8 +43,27 @@ export function saveCheckpoint(model: Module, optimizer: Optimizer, info: { epoc
 /**
  * Restores a checkpoint into `model` and, when given, `optimizer` (the same architecture and
  * optimizer kind). Returns the epoch it was saved after and its metadata.
+ *
+ * @example
+ * ```ts
+ * const make = () => new sn.nn.Sequential(new sn.nn.Linear(2, 2));
+ * const model = make();
+ * const opt = new sn.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * await sn.fit(model, { x: sn.ones([4, 2]), y: [0, 1, 0, 1] }, { epochs: 2, optimizer: opt, progress: false });
+ * const bytes = sn.saveCheckpoint(model, opt, { epoch: 1 });
+ *
+ * const resumed = make();
+ * const opt2 = new sn.optim.SGD(resumed.parameters(), { lr: 0.1, momentum: 0.9 });
+ * const { epoch } = sn.loadCheckpoint(bytes, resumed, opt2);
+ * await sn.fit(resumed, { x: sn.ones([4, 2]), y: [0, 1, 0, 1] }, { epochs: 4, initialEpoch: epoch + 1, optimizer: opt2, progress: false });
+ * ```
  */
-export function loadCheckpoint(bytes: Uint8Array, model: Module, optimizer?: Optimizer): { epoch: number; metadata: Record<string, string> } {
+export function loadCheckpoint(bytes: Uint8Array, model: Module, optimizer?: Optimizer): {
+  /** The epoch the checkpoint was saved after (0-based). */
+  epoch: number;
+  /** The file's metadata: saveCheckpoint's `metadata` and its own entries (format, epoch, optimizer...). */
+  metadata: Record<string, string>;
+} {
   const op = 'loadCheckpoint';
   const { tensors, metadata } = decodeSafetensors(bytes);
   if (metadata.format !== 'simdnet-checkpoint') throw opError(op, `these bytes are not a checkpoint of saveCheckpoint/ModelCheckpoint (format '${metadata.format}'); weights alone load with sn.io.loadSafetensors`);
@@ -50,6 +78,7 @@ export function loadCheckpoint(bytes: Uint8Array, model: Module, optimizer?: Opt
   return { epoch: Number(metadata.epoch), metadata };
 }
 
+/** When and where ModelCheckpoint saves. */
 export interface ModelCheckpointOptions {
   /**
    * Receives each checkpoint (bytes of saveCheckpoint) and its epoch; may return a Promise,
@@ -64,7 +93,29 @@ export interface ModelCheckpointOptions {
   monitor?: Monitor;
 }
 
-/** Saves weights and optimizer state during fit (Keras' ModelCheckpoint). */
+/**
+ * Saves weights and optimizer state during fit (Keras' ModelCheckpoint).
+ *
+ * @example
+ * ```ts
+ * const model = new sn.nn.Sequential(new sn.nn.Linear(2, 2));
+ * const saved: number[] = [];
+ * const ckpt = new sn.ModelCheckpoint({ save: (bytes, logs) => void saved.push(logs.epoch), every: 2 });
+ * await sn.fit(model, { x: sn.ones([4, 2]), y: [0, 1, 0, 1] }, {
+ *   epochs: 4, optimizer: new sn.optim.Adam(model.parameters()), callbacks: [ckpt], progress: false,
+ * });
+ * console.log(saved, ckpt.lastSaved); // [1, 3] 3
+ * ```
+ *
+ * @example
+ * ```ts writes files
+ * const model = new sn.nn.Sequential(new sn.nn.Linear(2, 2));
+ * await sn.fit(model, { x: sn.ones([4, 2]), y: [0, 1, 0, 1] }, {
+ *   epochs: 3, optimizer: new sn.optim.Adam(model.parameters()), progress: false,
+ *   callbacks: [new sn.ModelCheckpoint({ path: 'ckpt-{epoch}.safetensors', monitor: 'loss' })],
+ * });
+ * ```
+ */
 export class ModelCheckpoint implements Callback {
   private best = NaN;
   /** The epoch of the last checkpoint written (0-based), -1 before any. */
@@ -74,9 +125,32 @@ export class ModelCheckpoint implements Callback {
     if (!opts || (typeof opts.save !== 'function' && typeof opts.path !== 'string')) throw opError(op, `give options.save (a function of the bytes) or options.path, got ${describe(opts)}`);
     if (opts.every !== undefined && !(Number.isInteger(opts.every) && opts.every >= 1)) throw opError(op, `options.every must be an integer >= 1, got ${opts.every}`);
   }
+  /**
+   * fit calls it before the first epoch: forgets the best value of an earlier fit.
+   *
+   * @example
+   * ```ts
+   * const ckpt = new sn.ModelCheckpoint({ save: () => {}, monitor: 'loss' });
+   * ckpt.onTrainBegin(); // as fit does
+   * ```
+   */
   onTrainBegin(): void {
     this.best = NaN;
   }
+  /**
+   * fit calls (and awaits) it after every epoch: saves when due (every N epochs, or an improved `monitor`).
+   *
+   * @example
+   * ```ts
+   * const model = new sn.nn.Sequential(new sn.nn.Linear(2, 2));
+   * let best: Uint8Array | null = null;
+   * await sn.fit(model, { x: sn.ones([4, 2]), y: [0, 1, 0, 1] }, {
+   *   epochs: 3, optimizer: new sn.optim.Adam(model.parameters()), progress: false,
+   *   callbacks: [new sn.ModelCheckpoint({ save: (bytes) => void (best = bytes), monitor: 'loss' })],
+   * });
+   * console.log(best !== null); // true
+   * ```
+   */
   async onEpochEnd(logs: EpochLogs, state: TrainState): Promise<void> {
     const m = this.opts.monitor;
     if (m) {

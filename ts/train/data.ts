@@ -14,7 +14,9 @@ export type Targets = Labels | ArrayLike<number> | ArrayLike<number>[];
 
 /** One batch of an iterable passed to fit or evaluate; fit disposes its tensors after the step (as TF.js's fitDataset does). */
 export interface Batch {
+  /** The batch's inputs [B, ...]. */
   x: Tensor;
+  /** The batch's targets: B class indices, or distributions [B, classes]. */
   y: Targets;
 }
 
@@ -22,7 +24,12 @@ export interface Batch {
 export type BatchStream = Iterable<Batch> | AsyncIterable<Batch> | (() => Iterable<Batch> | AsyncIterable<Batch>);
 
 /** Everything fit and evaluate read. */
-export type Data = Dataset | LazyDataset | { x: Tensor; y: Targets } | BatchStream;
+export type Data = Dataset | LazyDataset | {
+  /** The samples [N, ...]. */
+  x: Tensor;
+  /** Their targets: N class indices, or distributions [N, classes]. */
+  y: Targets;
+} | BatchStream;
 
 /** A batch ready for a step: y is Int32Array class indices or a Tensor [B, C] of distributions. */
 export interface ReadyBatch {

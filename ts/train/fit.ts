@@ -15,21 +15,34 @@ import type { BatchLogs, Callback, EpochLogs, TrainState } from './callbacks';
 import { Progress, hasTerminal } from './progress';
 import { sourceOf, type BatchStream, type Data, type ReadyBatch, type Source, type Targets } from './data';
 
+/** A built-in loss: cross-entropy of logits (the default), mean squared error (against one-hot targets of class indices), multi-class hinge. */
 export type LossName = 'crossEntropy' | 'mse' | 'hinge';
 /** A loss of the outputs and the batch's targets: class indices, or distributions [B, classes] when the data has them. */
 export type LossFn = (output: Tensor, labels: Int32Array | Tensor) => Tensor;
+/** A metric reported with the loss: top-1 or top-5 accuracy. */
 export type Metric = 'accuracy' | 'top5';
 
+/** What fit does: the epochs, optimizer and loss, validation, augmentation, callbacks. */
 export interface FitOptions {
+  /** Epochs to train (passes over the data). */
   epochs: number;
+  /** Samples per step (default 32). */
   batchSize?: number;
+  /** The optimizer over the model's parameters (e.g. new sn.optim.Adam(model.parameters())). */
   optimizer: Optimizer;
+  /** The loss (default 'crossEntropy' of the model's logits). */
   loss?: LossName | LossFn;
+  /** Metrics in the logs besides the loss (default ['accuracy']). */
   metrics?: Metric[];
+  /** Data evaluated after every epoch: valLoss, valAccuracy... in the logs. */
   validation?: Data;
+  /** Shuffle the samples every epoch (default true; streams of batches are read in their order). */
   shuffle?: boolean;
+  /** The shuffles' seed, for runs that repeat exactly. */
   seed?: number;
+  /** A transform of every training batch's values, NHWC (sn.data.randomFlip, compose...). */
   augment?: Transform;
+  /** Early stopping, learning-rate schedules, checkpoints. */
   callbacks?: Callback[];
   /**
    * The epoch to start at (0-based; Keras' initial_epoch), to resume from a checkpoint:
@@ -44,10 +57,13 @@ export interface FitOptions {
   onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
   /** A progress bar; on by default only where stdout is a terminal, false for silence. */
   progress?: boolean;
+  /** Progress of the running epoch, at most every 100 ms and after each epoch (for a UI of your own). */
   onProgress?: (p: { epoch: number; epochs: number; step: number; steps: number; loss: number; imagesPerSecond: number }) => void;
 }
 
+/** What fit resolves with. */
 export interface History {
+  /** The logs of every epoch run. */
   epochs: EpochLogs[];
   /** True when options.signal stopped training. */
   aborted?: boolean;
@@ -201,6 +217,17 @@ const isPromise = (v: unknown): v is Promise<unknown> => !!v && typeof (v as { t
  * class indices, or one-hot / soft targets [N, classes]), a Dataset, a LazyDataset read
  * sample by sample, or an (async) iterable of { x, y } batches (a function returning one
  * for each epoch).
+ *
+ * @example
+ * ```ts
+ * sn.seed(0);
+ * const model = new sn.nn.Sequential(new sn.nn.Linear(2, 8), new sn.nn.ReLU(), new sn.nn.Linear(8, 2));
+ * const x = sn.tensor([0, 0, 0, 1, 1, 0, 1, 1], [4, 2]);
+ * const history = await sn.fit(model, { x, y: [0, 1, 1, 0] }, {
+ *   epochs: 3, batchSize: 2, optimizer: new sn.optim.Adam(model.parameters(), { lr: 0.01 }), progress: false,
+ * });
+ * console.log(history.epochs.length, typeof history.epochs[2].loss); // 3 'number'
+ * ```
  */
 export async function fit(model: Module, data: Data, options: FitOptions): Promise<History> {
   const op = 'fit';
@@ -338,12 +365,21 @@ function evalBatch(model: Module, { x, y, size }: ReadyBatch, lossFn: LossFn, me
   }
 }
 
+/** evaluate's options: the batch size (default 256), the loss (default 'crossEntropy') and metrics (default ['accuracy']). */
 type EvalOptions = { batchSize?: number; loss?: LossName | LossFn; metrics?: Metric[] };
+/** evaluate's result: the mean loss and the metrics asked for. */
 type EvalResult = { loss: number; accuracy?: number; top5?: number };
 
 /**
  * Loss and metrics of `model` (in eval mode) over a dataset: at once for data in memory,
  * as a Promise for a LazyDataset or a stream of batches.
+ *
+ * @example
+ * ```ts
+ * const model = new sn.nn.Sequential(new sn.nn.Linear(2, 2));
+ * const r = sn.evaluate(model, { x: sn.tensor([1, 0, 0, 1], [2, 2]), y: [0, 1] });
+ * console.log(r.loss > 0, r.accuracy! >= 0); // true true
+ * ```
  */
 export function evaluate(model: Module, data: Dataset | { x: Tensor; y: Targets }, options?: EvalOptions): EvalResult;
 export function evaluate(model: Module, data: LazyDataset | BatchStream, options?: EvalOptions): Promise<EvalResult>;
@@ -368,13 +404,24 @@ export function evaluate(model: Module, data: Data, options: EvalOptions = {}): 
   return meter.result(metrics);
 }
 
+/** predict's options. */
 export interface PredictOptions {
+  /** Samples per forward pass (default 256). */
   batchSize?: number;
   /** Softmax over the outputs' last axis: class probabilities instead of logits. */
   probabilities?: boolean;
 }
 
-/** Runs the model in eval mode over x in batches; returns the stacked outputs (logits, or probabilities if asked). */
+/**
+ * Runs the model in eval mode over x in batches; returns the stacked outputs (logits, or probabilities if asked).
+ *
+ * @example
+ * ```ts
+ * const model = new sn.nn.Sequential(new sn.nn.Linear(3, 4));
+ * const p = sn.predict(model, sn.rand([5, 3]), { batchSize: 2, probabilities: true });
+ * console.log(p.shape); // [5, 4], each row sums to 1
+ * ```
+ */
 export function predict(model: Module, x: Tensor, options: PredictOptions = {}): Tensor {
   checkModel('predict', model);
   options ??= {};
