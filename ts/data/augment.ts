@@ -56,23 +56,49 @@ function bilinear(img: Float32Array, H: number, W: number, C: number, y: number,
   );
 }
 
+/** The random transforms' options. */
 export interface AugmentOptions {
+  /** The seed of the transform's own generator (default: a fixed one per kind of transform, so runs repeat). */
   seed?: number;
 }
 
-/** Zero-pads by `padding` pixels and crops back to the original size at a random offset. */
+/**
+ * Zero-pads by `padding` pixels and crops back to the original size at a random offset.
+ *
+ * @example
+ * ```ts
+ * const batch = new Float32Array(2 * 8 * 8 * 3).fill(1); // 2 images 8×8 RGB, NHWC
+ * sn.data.randomCrop(2, { seed: 1 })(batch, [2, 8, 8, 3]); // in place; some border rows/columns now 0
+ * ```
+ */
 export function randomCrop(padding: number, opts: AugmentOptions = {}): Transform {
   const rng = new Rng(opts.seed ?? 1);
   return warp(rng, (r) => [0, r.int(2 * padding + 1) - padding, r.int(2 * padding + 1) - padding], true);
 }
 
-/** Shifts by up to `maxPixels` in each direction (sub-pixel, bilinear). */
+/**
+ * Shifts by up to `maxPixels` in each direction (sub-pixel, bilinear).
+ *
+ * @example
+ * ```ts
+ * const batch = new Float32Array(2 * 8 * 8 * 1).fill(1);
+ * sn.data.randomTranslation(2, { seed: 1 })(batch, [2, 8, 8, 1]);
+ * ```
+ */
 export function randomTranslation(maxPixels: number, opts: AugmentOptions = {}): Transform {
   const rng = new Rng(opts.seed ?? 2);
   return warp(rng, (r) => [0, (r.next() * 2 - 1) * maxPixels, (r.next() * 2 - 1) * maxPixels]);
 }
 
-/** Rotates by a uniform angle in [-degrees, degrees] about the centre. */
+/**
+ * Rotates by a uniform angle in [-degrees, degrees] about the centre.
+ *
+ * @example
+ * ```ts
+ * const batch = new Float32Array(2 * 8 * 8 * 1).fill(1);
+ * sn.data.randomRotation(15, { seed: 1 })(batch, [2, 8, 8, 1]);
+ * ```
+ */
 export function randomRotation(degrees: number, opts: AugmentOptions = {}): Transform {
   const rng = new Rng(opts.seed ?? 3);
   return warp(rng, (r) => [((r.next() * 2 - 1) * degrees * Math.PI) / 180, 0, 0]);
@@ -81,6 +107,12 @@ export function randomRotation(degrees: number, opts: AugmentOptions = {}): Tran
 /**
  * Rotation in [-degrees, degrees], shift up to `translate` pixels and zoom in [1 − scale,
  * 1 + scale], composed into one affine map so the image is resampled once.
+ *
+ * @example
+ * ```ts
+ * const batch = new Float32Array(2 * 8 * 8 * 1).fill(1);
+ * sn.data.randomAffine({ degrees: 10, translate: 1, scale: 0.1, seed: 1 })(batch, [2, 8, 8, 1]);
+ * ```
  */
 export function randomAffine(options: { degrees?: number; translate?: number; scale?: number; seed?: number }): Transform {
   const rng = new Rng(options.seed ?? 8);
@@ -90,7 +122,16 @@ export function randomAffine(options: { degrees?: number; translate?: number; sc
   return warp(rng, (r) => [((r.next() * 2 - 1) * deg * Math.PI) / 180, (r.next() * 2 - 1) * tr, (r.next() * 2 - 1) * tr, 1 + (r.next() * 2 - 1) * sc]);
 }
 
-/** Mirrors left–right with probability p (not for digits, whose meaning changes). */
+/**
+ * Mirrors left–right with probability p (not for digits, whose meaning changes).
+ *
+ * @example
+ * ```ts
+ * const batch = new Float32Array([1, 2, 3]); // one 1×3 grey image
+ * sn.data.randomFlip(1)(batch, [1, 1, 3, 1]); // p = 1: always
+ * console.log(Array.from(batch)); // [3, 2, 1]
+ * ```
+ */
 export function randomFlip(p = 0.5, opts: AugmentOptions = {}): Transform {
   const rng = new Rng(opts.seed ?? 4);
   return (batch, shape) => {
@@ -130,17 +171,41 @@ function perImage(rng: Rng, draw: (r: Rng) => number, f: (v: number, k: number, 
   };
 }
 
-/** Adds a uniform offset in [-delta, delta] to each image. */
+/**
+ * Adds a uniform offset in [-delta, delta] to each image.
+ *
+ * @example
+ * ```ts
+ * const batch = new Float32Array(2 * 4 * 4 * 1).fill(0.5);
+ * sn.data.randomBrightness(0.1, { seed: 1 })(batch, [2, 4, 4, 1]); // each image's values now one value in [0.4, 0.6]
+ * ```
+ */
 export function randomBrightness(delta: number, opts: AugmentOptions = {}): Transform {
   return perImage(new Rng(opts.seed ?? 5), (r) => (r.next() * 2 - 1) * delta, (v, k) => v + k);
 }
 
-/** Scales each image's deviation from its mean by a factor in [lower, upper]. */
+/**
+ * Scales each image's deviation from its mean by a factor in [lower, upper].
+ *
+ * @example
+ * ```ts
+ * const batch = new Float32Array([0, 1, 0, 1]);
+ * sn.data.randomContrast(0.5, 1.5, { seed: 1 })(batch, [1, 2, 2, 1]); // the mean 0.5 stays
+ * ```
+ */
 export function randomContrast(lower: number, upper: number, opts: AugmentOptions = {}): Transform {
   return perImage(new Rng(opts.seed ?? 6), (r) => lower + (upper - lower) * r.next(), (v, k, m) => m + (v - m) * k, true);
 }
 
-/** Adds N(0, std²) noise to every value. */
+/**
+ * Adds N(0, std²) noise to every value.
+ *
+ * @example
+ * ```ts
+ * const batch = new Float32Array(16);
+ * sn.data.gaussianNoise(0.1, { seed: 1 })(batch, [1, 4, 4, 1]);
+ * ```
+ */
 export function gaussianNoise(std: number, opts: AugmentOptions = {}): Transform {
   const rng = new Rng(opts.seed ?? 7);
   return (batch) => {
@@ -148,14 +213,32 @@ export function gaussianNoise(std: number, opts: AugmentOptions = {}): Transform
   };
 }
 
-/** Applies transforms in order. */
+/**
+ * Applies transforms in order.
+ *
+ * @example
+ * ```ts
+ * const augment = sn.data.compose(sn.data.randomFlip(0.5, { seed: 1 }), sn.data.randomCrop(2, { seed: 2 }), sn.data.normalize(0.5, 0.25));
+ * const batch = new Float32Array(2 * 8 * 8 * 1).fill(0.5);
+ * augment(batch, [2, 8, 8, 1]); // or pass it to fit: { augment }
+ * ```
+ */
 export function compose(...ts: Transform[]): Transform {
   return (batch, shape) => {
     for (const t of ts) t(batch, shape);
   };
 }
 
-/** (v − mean) / std for every value: put it last, after transforms that fill with zeros. */
+/**
+ * (v − mean) / std for every value: put it last, after transforms that fill with zeros.
+ *
+ * @example
+ * ```ts
+ * const batch = new Float32Array([0, 0.5, 1]);
+ * sn.data.normalize(0.5, 0.5)(batch, [1, 1, 3, 1]);
+ * console.log(Array.from(batch)); // [-1, 0, 1]
+ * ```
+ */
 export function normalize(mean: number, std: number): Transform {
   if (!(std > 0)) throw opError('normalize', `argument 'std' must be > 0, got ${std}`);
   return (batch) => {

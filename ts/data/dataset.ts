@@ -12,12 +12,15 @@ export interface Dataset {
   sampleShape: number[];
   /** Integer class labels, one per sample. */
   y: Int32Array;
+  /** The number of samples. */
   length: number;
 }
 
 /** One sample of a LazyDataset: its values (sampleShape, flattened) and a class index or a target distribution. */
 export interface Sample {
+  /** The sample's values, sampleShape flattened (NHWC order for images). */
   x: ArrayLike<number> | Tensor;
+  /** A class index, or a target distribution over the classes. */
   y: number | ArrayLike<number>;
 }
 
@@ -27,11 +30,36 @@ export interface Sample {
  * returned as `x` is disposed once copied into the batch.
  */
 export interface LazyDataset {
+  /** The number of samples. */
   length: number;
+  /** Shape of one sample, e.g. [32, 32, 3]. */
   sampleShape: number[];
+  /**
+   * The sample at `index` (0 ≤ index < length), at once or as a Promise.
+   *
+   * @example
+   * ```ts
+   * const squares: sn.data.LazyDataset = {
+   *   length: 8,
+   *   sampleShape: [2],
+   *   get: (i) => ({ x: [i / 8, (i * i) / 64], y: i % 2 }),
+   * };
+   * const model = new sn.nn.Sequential(new sn.nn.Linear(2, 2));
+   * await sn.fit(model, squares, { epochs: 1, batchSize: 4, optimizer: new sn.optim.Adam(model.parameters()), progress: false });
+   * ```
+   */
   get(index: number): Sample | Promise<Sample>;
 }
 
+/**
+ * A Dataset of samples in one array (sample after sample) and their labels; checks the sizes agree.
+ *
+ * @example
+ * ```ts
+ * const d = sn.data.makeDataset(new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), [2], new Int32Array([0, 1, 1, 0]));
+ * console.log(d.length); // 4
+ * ```
+ */
 export function makeDataset(x: Float32Array, sampleShape: number[], y: Int32Array): Dataset {
   const per = sampleShape.reduce((a, b) => a * b, 1);
   if (x.length !== per * y.length)
@@ -39,7 +67,15 @@ export function makeDataset(x: Float32Array, sampleShape: number[], y: Int32Arra
   return { x, sampleShape, y, length: y.length };
 }
 
-/** The samples at `indices`, in that order. */
+/**
+ * The samples at `indices`, in that order.
+ *
+ * @example
+ * ```ts
+ * const d = sn.data.makeDataset(new Float32Array([10, 11, 12]), [1], new Int32Array([0, 1, 2]));
+ * console.log(Array.from(sn.data.subset(d, [2, 0]).x)); // [12, 10]
+ * ```
+ */
 export function subset(d: Dataset, indices: ArrayLike<number>): Dataset {
   const per = d.x.length / Math.max(d.length, 1);
   const x = new Float32Array(indices.length * per);
@@ -52,7 +88,16 @@ export function subset(d: Dataset, indices: ArrayLike<number>): Dataset {
   return { x, sampleShape: d.sampleShape, y, length: indices.length };
 }
 
-/** A seeded shuffle, then the first `trainSize` samples for training and the next `testSize` for testing. */
+/**
+ * A seeded shuffle, then the first `trainSize` samples for training and the next `testSize` for testing.
+ *
+ * @example
+ * ```ts
+ * const d = sn.data.makeDataset(new Float32Array(10), [1], new Int32Array(10));
+ * const { train, test } = sn.data.split(d, 7, 3, 42);
+ * console.log(train.length, test.length); // 7 3
+ * ```
+ */
 export function split(d: Dataset, trainSize: number, testSize: number, seed = 0): { train: Dataset; test: Dataset } {
   if (trainSize + testSize > d.length) throw opError('split', `train ${trainSize} + test ${testSize} exceeds the ${d.length} samples`);
   const idx = Int32Array.from({ length: d.length }, (_, i) => i);
@@ -60,7 +105,16 @@ export function split(d: Dataset, trainSize: number, testSize: number, seed = 0)
   return { train: subset(d, idx.subarray(0, trainSize)), test: subset(d, idx.subarray(trainSize, trainSize + testSize)) };
 }
 
-/** Copies the samples at indices [start, end) of `order` into a new batch tensor [B, ...sampleShape]. */
+/**
+ * Copies the samples at indices [start, end) of `order` into a new batch tensor [B, ...sampleShape].
+ *
+ * @example
+ * ```ts
+ * const d = sn.data.makeDataset(new Float32Array([1, 2, 3, 4, 5, 6]), [2], new Int32Array([0, 1, 2]));
+ * const { x, y } = sn.data.batchTensor(d, [2, 0, 1], 0, 2);
+ * console.log(x.toArray(), Array.from(y)); // [[5, 6], [1, 2]] [2, 0]
+ * ```
+ */
 export function batchTensor(d: Dataset, order: ArrayLike<number>, start: number, end: number, transform?: (batch: Float32Array, shape: number[]) => void): { x: Tensor; y: Int32Array } {
   const per = d.x.length / Math.max(d.length, 1);
   const B = end - start;

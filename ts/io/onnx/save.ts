@@ -97,6 +97,17 @@ function unwrapFused(m: Module): Module {
   return m.constructor.name === 'Fused' && c.length === 1 && c[0][0] === 'model' ? c[0][1] : m;
 }
 
+// Parts of a fused inference copy the writer has no nodes for: a residual or squeeze-excite
+// block run as one step, an epilogue other than ReLU. Checked before tracing, which records
+// the tape and so would stop inside the fused op with a training-time message.
+function checkWritable(m: Module, path: string): void {
+  const name = m.constructor.name;
+  const act = (m as { activation?: unknown }).activation;
+  if (name === 'FusedResidual' || name === 'FusedSqueezeExcite' || ((m instanceof sn.nn.FusedConv2d || name === 'FusedLinear') && act != null && act !== 'relu'))
+    throw saveError(`${path || 'the model'} (${name}${act != null ? `, activation ${JSON.stringify(act)}` : ''}) is a fused inference step with no ONNX form; save the model before fuseForInference`);
+  for (const [k, c] of m.children()) checkWritable(c, path ? `${path}.${k}` : k);
+}
+
 function trace(model: Module, x: Tensor): { y: Tensor; units: Map<Tensor, Unit> } {
   const units = new Map<Tensor, Unit>();
   const proto = sn.nn.Module.prototype;
@@ -160,6 +171,7 @@ export function saveOnnx(model: Module, options?: SaveOnnxOptions): Uint8Array {
   try {
     return sn.tidy(() => {
       const x = sn.zeros(shape);
+      checkWritable(unwrapFused(model), '');
       const { y, units } = trace(unwrapFused(model), x);
       const names = new Map<Tensor, Emitted>([[x, { name: inputName }]]);
       const emit = (t: Tensor): Emitted => {
