@@ -3,6 +3,7 @@
 import { opError } from '../backend/index';
 import { Rng } from '../tensor/rng';
 
+/** An augmentation: changes a batch of NHWC images [B, H, W, C] in place (fit's `augment`). */
 export type Transform = (batch: Float32Array, shape: number[]) => void;
 
 function dims(shape: number[]): [number, number, number, number] {

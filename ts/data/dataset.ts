@@ -5,6 +5,7 @@ import type { Tensor } from '../tensor/tensor';
 import { tensor } from '../ops/creation';
 import { Rng } from '../tensor/rng';
 
+/** Samples in memory: one float32 array and integer labels (what fit, evaluate, split and subset take). */
 export interface Dataset {
   /** All samples, sample after sample. */
   x: Float32Array;
@@ -98,7 +99,12 @@ export function subset(d: Dataset, indices: ArrayLike<number>): Dataset {
  * console.log(train.length, test.length); // 7 3
  * ```
  */
-export function split(d: Dataset, trainSize: number, testSize: number, seed = 0): { train: Dataset; test: Dataset } {
+export function split(d: Dataset, trainSize: number, testSize: number, seed = 0): {
+  /** The first `trainSize` shuffled samples. */
+  train: Dataset;
+  /** The next `testSize`. */
+  test: Dataset;
+} {
   if (trainSize + testSize > d.length) throw opError('split', `train ${trainSize} + test ${testSize} exceeds the ${d.length} samples`);
   const idx = Int32Array.from({ length: d.length }, (_, i) => i);
   new Rng(seed).shuffle(idx);
@@ -115,7 +121,12 @@ export function split(d: Dataset, trainSize: number, testSize: number, seed = 0)
  * console.log(x.toArray(), Array.from(y)); // [[5, 6], [1, 2]] [2, 0]
  * ```
  */
-export function batchTensor(d: Dataset, order: ArrayLike<number>, start: number, end: number, transform?: (batch: Float32Array, shape: number[]) => void): { x: Tensor; y: Int32Array } {
+export function batchTensor(d: Dataset, order: ArrayLike<number>, start: number, end: number, transform?: (batch: Float32Array, shape: number[]) => void): {
+  /** The samples [B, ...sampleShape]. */
+  x: Tensor;
+  /** Their labels. */
+  y: Int32Array;
+} {
   const per = d.x.length / Math.max(d.length, 1);
   const B = end - start;
   const shape = [B, ...d.sampleShape];

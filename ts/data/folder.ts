@@ -5,6 +5,7 @@ import { decodePixels } from '../image/decode';
 import type { FromPixelsOptions } from '../image/pixels';
 import type { LazyDataset } from './dataset';
 
+/** imageFolder's options: the file endings read and the channels of the images. */
 export interface ImageFolderOptions extends FromPixelsOptions {
   /** File name endings read (case-insensitive); default .png, .jpg, .jpeg. */
   extensions?: string[];
@@ -25,7 +26,14 @@ export interface ImageFolderOptions extends FromPixelsOptions {
  * await sn.fit(model, photos, { epochs: 5, optimizer: new sn.optim.Adam(model.parameters()) });
  * ```
  */
-export async function imageFolder(dir: string, options: ImageFolderOptions = {}): Promise<LazyDataset & { classes: string[]; files: string[]; labels: Int32Array }> {
+export async function imageFolder(dir: string, options: ImageFolderOptions = {}): Promise<LazyDataset & {
+  /** The class names (sub-folders), in label order. */
+  classes: string[];
+  /** Every image file's path. */
+  files: string[];
+  /** Every file's class index. */
+  labels: Int32Array;
+}> {
   const op = 'imageFolder';
   const fs = await import('node:fs/promises');
   const { join } = await import('node:path');

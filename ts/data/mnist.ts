@@ -42,7 +42,12 @@ export function mnistFromDigits(perClass: ArrayLike<number>[]): Dataset {
  * await sn.fit(model, train, { epochs: 1, optimizer: new sn.optim.Adam(model.parameters()), validation: test });
  * ```
  */
-export async function loadMnist(options: { trainSize?: number; testSize?: number; seed?: number } = {}): Promise<{ train: Dataset; test: Dataset }> {
+export async function loadMnist(options: { trainSize?: number; testSize?: number; seed?: number } = {}): Promise<{
+  /** trainSize digits (default 8000). */
+  train: Dataset;
+  /** testSize others (default 2000). */
+  test: Dataset;
+}> {
   const { createRequire } = await import('node:module');
   const fs = await import('node:fs/promises');
   const require = createRequire(import.meta.url);

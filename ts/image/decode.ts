@@ -26,6 +26,13 @@ function bytesOf(op: string, x: unknown): Uint8Array {
  * Decodes PNG or JPEG bytes to a tensor [1, H, W, C], values in [0, 1]. C is the file's own
  * (1 gray, 2 gray + alpha, 3 RGB, 4 RGBA) unless `channels` asks for 1, 3 or 4. Pure
  * JavaScript: the same pixels in Node, Deno, Bun, browsers and edge runtimes.
+ *
+ * @example
+ * ```ts reads a file
+ * import { readFile } from 'node:fs/promises';
+ * const photo = await sn.image.decode(await readFile('cat.jpg'), { channels: 3 });
+ * console.log(photo.shape); // [1, H, W, 3], values in [0, 1]
+ * ```
  */
 export async function decode(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, options: FromPixelsOptions = {}): Promise<Tensor> {
   const { values, height, width, channels } = await decodePixels('image.decode', bytes, options);

@@ -70,6 +70,13 @@ function rawOf(op: string, src: unknown): { data: ArrayLike<number>; width: numb
 /**
  * An image as a float tensor [1, height, width, channels] (NHWC), values scaled to [0, 1]
  * (bytes / 255, 16-bit values / 65535; floats kept as they are).
+ *
+ * @example
+ * ```ts
+ * const red = { data: new Uint8Array([255, 0, 0, 0, 0, 255]), width: 2, height: 1 }; // 2 RGB pixels
+ * const t = sn.image.fromPixels(red);
+ * console.log(t.shape, Array.from(t.dataSync())); // [1, 1, 2, 3] [1, 0, 0, 0, 0, 1]
+ * ```
  */
 export function fromPixels(source: PixelSource, options: FromPixelsOptions = {}): Tensor {
   const { values, height, width, channels } = pixelValues('image.fromPixels', source, options);
@@ -122,6 +129,12 @@ export interface ToPixelsOptions {
 /**
  * An image tensor [H, W, C] or [1, H, W, C] with C = 1 (gray), 3 (RGB) or 4 (RGBA) as RGBA
  * bytes: `ctx.putImageData(sn.image.toPixels(t), 0, 0)`.
+ *
+ * @example
+ * ```ts
+ * const img = sn.image.toPixels(sn.tensor([0, 1], [1, 2, 1])); // a black and a white gray pixel
+ * console.log(img.width, img.height, Array.from(img.data)); // 2 1 [0, 0, 0, 255, 255, 255, 255, 255]
+ * ```
  */
 export function toPixels(image: Tensor, options: ToPixelsOptions = {}): PixelImage {
   const op = 'image.toPixels';

@@ -20,7 +20,15 @@ function channelsOf(op: string, x: Tensor): number {
   return x.shape[3];
 }
 
-/** RGB(A) [N, H, W, 3 | 4] to luma [N, H, W, 1]: 0.299 R + 0.587 G + 0.114 B (ITU-R 601, as PIL and torchvision); alpha is ignored. */
+/**
+ * RGB(A) [N, H, W, 3 | 4] to luma [N, H, W, 1]: 0.299 R + 0.587 G + 0.114 B (ITU-R 601, as PIL and torchvision); alpha is ignored.
+ *
+ * @example
+ * ```ts
+ * const rgb = sn.tensor([1, 0, 0, 0, 0, 1], [1, 1, 2, 3]); // a red and a blue pixel
+ * console.log(sn.image.grayscale(rgb).dataSync()); // Float32Array [0.299, 0.114]
+ * ```
+ */
 export function grayscale(x: Tensor): Tensor {
   const op = 'image.grayscale';
   const C = channelsOf(op, x);
@@ -29,7 +37,16 @@ export function grayscale(x: Tensor): Tensor {
   return scoped(x, () => reshape(matmul(reshape(x, [N * H * W, C]), tensor([0.299, 0.587, 0.114, 0].slice(0, C), [C, 1])), [N, H, W, 1]));
 }
 
-/** (x − mean[c]) / std[c] for each channel c of NHWC images (torchvision's Normalize). */
+/**
+ * (x − mean[c]) / std[c] for each channel c of NHWC images (torchvision's Normalize).
+ *
+ * @example
+ * ```ts
+ * const x = sn.ones([1, 2, 2, 3]);
+ * const y = sn.image.normalize(x, [0.5, 0.5, 0.5], [0.25, 0.5, 0.5]);
+ * console.log(y.dataSync().slice(0, 3)); // Float32Array [2, 1, 1]
+ * ```
+ */
 export function normalize(x: Tensor, mean: ArrayLike<number>, std: ArrayLike<number>): Tensor {
   const op = 'image.normalize';
   const C = channelsOf(op, x);

@@ -12,6 +12,7 @@ export interface OptimizerState {
   type: string;
   /** Updates done (Adam's bias corrections depend on it). */
   step: number;
+  /** The learning rate. */
   lr: number;
   /** State tensors' values by `<parameter index>.<slot>`. */
   state: Record<string, Float32Array>;
@@ -33,8 +34,11 @@ export interface OptimizerState {
 export abstract class Optimizer {
   /** Learning rate; schedulers and callbacks change it between steps. */
   lr: number;
+  /** The parameters it updates (model.parameters()). */
   readonly params: Tensor[];
+  /** @internal Each parameter's state tensors (velocity, moments), in wasm memory. */
   protected readonly state = new Map<Tensor, Tensor[]>();
+  /** @internal Updates done. */
   protected t = 0;
 
   /** L2 weight decay λ: every update uses g + λw. */
@@ -194,7 +198,9 @@ export abstract class Optimizer {
   protected abstract update(param: number, grad: number, state: number[], n: number): void;
 }
 
+/** SGD's options; lr has no default. */
 export interface SGDOptions {
+  /** The learning rate η. */
   lr: number;
   /** γ; 0 is plain gradient descent. */
   momentum?: number;
@@ -231,8 +237,11 @@ function sgdOptions(options: SGDOptions): SGDOptions {
  */
 export class SGD extends Optimizer {
   protected readonly slots: number;
+  /** γ (0: plain gradient descent). */
   readonly momentum: number;
+  /** The momentum's form (SGDOptions.form). */
   readonly form: 'lecture' | 'classical';
+  /** Nesterov's look-ahead. */
   readonly nesterov: boolean;
   constructor(params: Tensor[], options: SGDOptions) {
     super(params, sgdOptions(options).lr, options.weightDecay, 'SGD');
@@ -254,11 +263,17 @@ export class SGD extends Optimizer {
   }
 }
 
+/** Adam's options (PyTorch's defaults). */
 export interface AdamOptions {
+  /** The learning rate (default 1e-3). */
   lr?: number;
+  /** Decay of the gradients' average (default 0.9). */
   beta1?: number;
+  /** Decay of the squared gradients' average (default 0.999). */
   beta2?: number;
+  /** Added to the denominator (default 1e-8). */
   eps?: number;
+  /** L2 weight decay λ: g += λw (default 0). */
   weightDecay?: number;
 }
 
@@ -277,8 +292,11 @@ export interface AdamOptions {
  */
 export class Adam extends Optimizer {
   protected readonly slots = 2;
+  /** Decay of the gradients' average. */
   readonly beta1: number;
+  /** Decay of the squared gradients' average. */
   readonly beta2: number;
+  /** Added to the denominator. */
   readonly eps: number;
   constructor(params: Tensor[], options: AdamOptions = {}) {
     super(params, optionsOf('Adam', options).lr ?? 1e-3, options?.weightDecay, 'Adam');
@@ -297,11 +315,15 @@ export class Adam extends Optimizer {
   }
 }
 
+/** RMSProp's options. */
 export interface RMSPropOptions {
+  /** The learning rate (default 1e-3). */
   lr?: number;
   /** Decay of the squared-gradient average. */
   rho?: number;
+  /** Added to the denominator (default 1e-8). */
   eps?: number;
+  /** L2 weight decay λ: g += λw (default 0). */
   weightDecay?: number;
 }
 
@@ -319,7 +341,9 @@ export interface RMSPropOptions {
  */
 export class RMSProp extends Optimizer {
   protected readonly slots = 1;
+  /** Decay of the squared-gradient average. */
   readonly rho: number;
+  /** Added to the denominator. */
   readonly eps: number;
   constructor(params: Tensor[], options: RMSPropOptions = {}) {
     super(params, optionsOf('RMSProp', options).lr ?? 1e-3, options?.weightDecay, 'RMSProp');
