@@ -8,11 +8,23 @@ import { Tensor } from '../tensor/tensor';
  * A tensor, or its values and shape (e.g. posted from a worker).
  * @example sn.image.activationGrid({ data: new Float32Array(2 * 5 * 5 * 3), shape: [2, 5, 5, 3] })
  */
-export type GridSource = Tensor | { data: ArrayLike<number>; shape: readonly number[] };
+/** What filterGrid and activationGrid read: a Tensor, or values and their shape. */
+export type GridSource = Tensor | {
+  /** The values, row-major. */
+  data: ArrayLike<number>;
+  /** Their shape. */
+  shape: readonly number[];
+};
 
+/** How filterGrid and activationGrid lay out and scale the tiles. */
 export interface GridOptions {
   /** Each tile scaled to its own min–max ('tile', default), all tiles to one ('all'), or a fixed range. */
-  normalize?: 'tile' | 'all' | { min: number; max: number };
+  normalize?: 'tile' | 'all' | {
+    /** The value shown black. */
+    min: number;
+    /** The value shown white. */
+    max: number;
+  };
   /** Pixels per value, an integer ≥ 1 (default 1). */
   scale?: number;
   /** Pixels between tiles (default 1). */

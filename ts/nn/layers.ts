@@ -822,7 +822,15 @@ export class ReplicationPad2d extends Lambda {
   }
 }
 
-/** Softmax along options.axis (default the last): turns a classifier's logits into probabilities (for inference; train on logits with crossEntropy). */
+/**
+ * Softmax along options.axis (default the last): turns a classifier's logits into probabilities (for inference; train on logits with crossEntropy).
+ *
+ * @example
+ * ```ts
+ * const probs = new sn.nn.Softmax().call(sn.tensor([0, 0, 1, 1], [2, 2]));
+ * console.log(probs.toArray()); // [[0.5, 0.5], [0.5, 0.5]]
+ * ```
+ */
 export class Softmax extends Lambda {
   constructor(options: { axis?: number } = {}) {
     super((x) => softmax(x, options));

@@ -9,8 +9,11 @@ import { Conv2d, ConvTranspose2d, Linear, ReLU, MaxPool2d, Flatten, Dropout, Bat
 import { Graph, Inception, basicBlock, type InceptionChannels } from './blocks';
 import { builder, imagenetInput, unitInput } from './builder';
 
+/** What every model builder takes. */
 export interface ModelOptions {
+  /** Outputs of the classifier (default 1000 for the ImageNet models, 10 for lenet5; unet's classes per pixel). */
   classes?: number;
+  /** Channels of the input images (default 3, 1 for lenet5 and convAutoencoder). */
   inChannels?: number;
 }
 
@@ -186,7 +189,15 @@ function unetOf(options: ModelOptions & { width?: number } = {}): Module {
   });
 }
 
-/** Per-pixel class probabilities of a segmentation output [N, H, W, classes]. */
+/**
+ * Per-pixel class probabilities of a segmentation output [N, H, W, classes].
+ *
+ * @example
+ * ```ts
+ * const logits = sn.zeros([1, 2, 2, 4]); // e.g. unet's output
+ * console.log(sn.nn.models.pixelSoftmax(logits).dataSync().slice(0, 4)); // Float32Array [0.25, 0.25, 0.25, 0.25]
+ * ```
+ */
 export function pixelSoftmax(logits: Tensor): Tensor {
   return softmax(logits);
 }
@@ -207,6 +218,10 @@ function convAutoencoderOf(options: { inChannels?: number; width?: number } = {}
   );
 }
 
+/**
+ * LeNet-5 with ReLU and max pooling, 28×28×1 → classes (default 10): 61,706 parameters. Its
+ * `input` states the size and MNIST normalisation it expects.
+ */
 export const lenet5 = builder('lenet5', lenet5Of, (o: ModelOptions): ModelInput => {
   const c = o.inChannels ?? 1;
   return {
@@ -217,9 +232,13 @@ export const lenet5 = builder('lenet5', lenet5Of, (o: ModelOptions): ModelInput 
     preprocess: "MNIST-style digits (white on black) in [0, 1], then (v − 0.1307) / 0.3081 (MNIST's mean and std, as examples/lenet-mnist.mjs trains it; sn.image.normalize)",
   };
 });
+/** AlexNet as one tower (torchvision's layout): 61,100,840 parameters at 224×224, 1000 classes. */
 export const alexnet = builder('alexnet', alexnetOf, (o: ModelOptions & { inputSize?: number }) => imagenetInput(o.inputSize ?? 224, o.inChannels ?? 3, `only ${o.inputSize ?? 224}×${o.inputSize ?? 224} (inputSize): the first dense layer is sized for it`));
+/** GoogLeNet / Inception v1 without the auxiliary heads. */
 export const googlenet = builder('googlenet', googlenetOf, pooledInput);
+/** A small U-Net for segmentation: [N, H, W, classes] logits, H and W multiples of 4. */
 export const unet = builder('unet', unetOf, (o: ModelOptions) => unitInput(64, o.inChannels ?? 3, 'any H, W that are multiples of 4 (fully convolutional)'));
+/** A convolutional autoencoder (sigmoid output in [0, 1]; train with MSE against its input), H and W multiples of 4. */
 export const convAutoencoder = builder('convAutoencoder', convAutoencoderOf, (o: { inChannels?: number }) => unitInput(28, o.inChannels ?? 1, 'any H, W that are multiples of 4 (fully convolutional)'));
 
 export { mobilenetV2, mobilenetV3Small, mobilenetV3Large } from './mobilenet';
