@@ -15,6 +15,7 @@ import { type Val, type TVal, isConst, tval, plainOf, nhwcOf, NCHW_TO_NHWC } fro
 
 type Tensor = sn.Tensor;
 
+/** loadOnnx's options. */
 export interface LoadOnnxOptions {
   /**
    * The layout of rank-4 inputs and outputs: 'NCHW' (default, the model's own, as exported
@@ -23,7 +24,9 @@ export interface LoadOnnxOptions {
   layout?: 'NCHW' | 'NHWC';
 }
 
+/** A graph input or output of an OnnxModel, as the file declares it. */
 export interface OnnxTensorInfo {
+  /** Its name in the file (run() takes and returns tensors by it). */
   name: string;
   /** Dimensions as declared in the file (a string is symbolic, e.g. 'N'), in the model's order. */
   shape: (number | string | null)[] | null;
@@ -42,12 +45,28 @@ const supportedOps = () =>
 /** Child names: the node's scope path with dots (torch exports '/layer1/layer1.0/conv1/Conv'). */
 const layerName = (n: OnnxNode) => n.name.replace(/^\/+/, '').replace(/\//g, '.') || n.op;
 
-/** An imported ONNX graph as a simdnet Module. */
+/**
+ * An imported ONNX graph as a simdnet Module (what loadOnnx returns): call(), run() by name,
+ * fit, summary, stateDict and saveOnnx work on it as on any model.
+ *
+ * @example
+ * ```ts
+ * import { saveOnnx, loadOnnx } from 'simdnet/onnx';
+ * const net = new sn.nn.Sequential(new sn.nn.Conv2d(3, 4, 3, { padding: 1 }), new sn.nn.ReLU(), new sn.nn.GlobalAvgPool(), new sn.nn.Linear(4, 2));
+ * const model = loadOnnx(saveOnnx(net, { inputShape: [1, 8, 8, 3] })); // an .onnx file's bytes
+ * console.log(model instanceof sn.nn.Module, model.outputs[0].name); // true 'output'
+ * ```
+ */
 export class OnnxModel extends sn.nn.Module {
+  /** The graph's inputs, in the order forward() takes them. */
   readonly inputs: OnnxTensorInfo[];
+  /** The graph's outputs, in the order run() returns them. */
   readonly outputs: OnnxTensorInfo[];
+  /** The file's ONNX opset (of the default domain). */
   readonly opset: number;
+  /** The tool that wrote the file (e.g. 'pytorch'). */
   readonly producer: string;
+  /** The layout of rank-4 inputs and outputs (LoadOnnxOptions.layout). */
   readonly layout: 'NCHW' | 'NHWC';
   private readonly steps: Step[] = [];
   private readonly consts: Map<string, Const>;
@@ -55,6 +74,7 @@ export class OnnxModel extends sn.nn.Module {
   private readonly declared: OnnxValueInfo[];
   private readonly initNames = new Map<Const, string>();
 
+  /** @internal loadOnnx builds it from the decoded graph. */
   constructor(g: OnnxGraph, options: LoadOnnxOptions, private readonly source: Uint8Array) {
     super();
     for (const [name, c] of g.initializers) this.initNames.set(c, name);
@@ -128,7 +148,18 @@ export class OnnxModel extends sn.nn.Module {
     return t;
   }
 
-  /** Runs the graph on named inputs; returns every graph output by name (ONNX Runtime's run()). */
+  /**
+   * Runs the graph on named inputs; returns every graph output by name (ONNX Runtime's run()).
+   *
+   * @example
+   * ```ts
+   * import { saveOnnx, loadOnnx } from 'simdnet/onnx';
+   * const net = new sn.nn.Sequential(new sn.nn.Conv2d(3, 4, 3, { padding: 1 }), new sn.nn.ReLU(), new sn.nn.GlobalAvgPool(), new sn.nn.Linear(4, 2));
+   * const model = loadOnnx(saveOnnx(net, { inputShape: [1, 8, 8, 3] })); // an .onnx file's bytes
+   * const { output } = model.run({ input: sn.rand([2, 3, 8, 8]) }); // NCHW, as the file declares
+   * console.log(output.shape); // [2, 2]
+   * ```
+   */
   run(feeds: Record<string, Tensor>): Record<string, Tensor> {
     if (!feeds || typeof feeds !== 'object') throw opError('OnnxModel.run', `argument 'feeds' must be an object of tensors by input name (${this.inputs.map((i) => `'${i.name}'`).join(', ')})`);
     for (const k of Object.keys(feeds))
@@ -141,7 +172,17 @@ export class OnnxModel extends sn.nn.Module {
     return Object.fromEntries(this.outputs.map((o, i) => [o.name, outs[i]]));
   }
 
-  /** The first output for the inputs in the order of `inputs`. */
+  /**
+   * The first output for the inputs in the order of `inputs` (what call() runs).
+   *
+   * @example
+   * ```ts
+   * import { saveOnnx, loadOnnx } from 'simdnet/onnx';
+   * const net = new sn.nn.Sequential(new sn.nn.Conv2d(3, 4, 3, { padding: 1 }), new sn.nn.ReLU(), new sn.nn.GlobalAvgPool(), new sn.nn.Linear(4, 2));
+   * const model = loadOnnx(saveOnnx(net, { inputShape: [1, 8, 8, 3] })); // an .onnx file's bytes
+   * console.log(model.call(sn.rand([2, 3, 8, 8])).shape); // [2, 2]
+   * ```
+   */
   forward(x: Tensor, ...rest: Tensor[]): Tensor {
     return this.execute([x, ...rest])[0];
   }
@@ -188,6 +229,16 @@ export class OnnxModel extends sn.nn.Module {
   /**
    * The model as ONNX bytes: the imported graph with every initializer that became a
    * parameter or buffer holding its current values (after training), in the file's layouts.
+   *
+   * @example
+   * ```ts
+   * import { saveOnnx, loadOnnx } from 'simdnet/onnx';
+   * const net = new sn.nn.Sequential(new sn.nn.Conv2d(3, 4, 3, { padding: 1 }), new sn.nn.ReLU(), new sn.nn.GlobalAvgPool(), new sn.nn.Linear(4, 2));
+   * const model = loadOnnx(saveOnnx(net, { inputShape: [1, 8, 8, 3] })); // an .onnx file's bytes
+   * await sn.fit(model, { x: sn.rand([4, 3, 8, 8]), y: [0, 1, 0, 1] }, { epochs: 1, optimizer: new sn.optim.SGD(model.parameters(), { lr: 0.1 }), progress: false });
+   * const tuned = model.toOnnx(); // the same graph with the trained weights
+   * console.log(loadOnnx(tuned).inputs[0].name); // 'input'
+   * ```
    */
   toOnnx(): Uint8Array {
     const m = onnx.ModelProto.decode(this.source);
@@ -219,7 +270,18 @@ export class OnnxModel extends sn.nn.Module {
     this.constTensors.clear();
   }
 
-  /** Checks every node runs, with zeros at batch 1 (only when the input shapes are fixed but for the batch); in eval mode. */
+  /**
+   * Checks every node runs, with zeros at batch 1 (only when the input shapes are fixed but for the batch); in eval mode.
+   * loadOnnx has done it once before returning the model.
+   *
+   * @example
+   * ```ts
+   * import { saveOnnx, loadOnnx } from 'simdnet/onnx';
+   * const net = new sn.nn.Sequential(new sn.nn.Conv2d(3, 4, 3, { padding: 1 }), new sn.nn.ReLU(), new sn.nn.GlobalAvgPool(), new sn.nn.Linear(4, 2));
+   * const model = loadOnnx(saveOnnx(net, { inputShape: [1, 8, 8, 3] })); // an .onnx file's bytes
+   * model.dryRun(); // throws, naming the node, if one cannot run
+   * ```
+   */
   dryRun(): void {
     const shapes = this.declared.map((d) => d.shape?.map((s, i) => (typeof s === 'number' ? s : i === 0 ? 1 : null)));
     if (shapes.some((s) => !s || s.some((v) => v === null))) return;
@@ -343,6 +405,25 @@ function fuseRelu(nodes: OnnxNode[], g: OnnxGraph): Set<OnnxNode> {
 /**
  * Imports an ONNX model (bytes of an .onnx file) as a trainable simdnet Module. Rank-4
  * inputs and outputs are NCHW unless `{ layout: 'NHWC' }`; inside, everything runs NHWC.
+ *
+ * @example
+ * ```ts
+ * import { saveOnnx, loadOnnx } from 'simdnet/onnx';
+ * const bytes = saveOnnx(new sn.nn.Sequential(new sn.nn.Conv2d(3, 4, 3), new sn.nn.ReLU()), { inputShape: [1, 8, 8, 3] });
+ * const nchw = loadOnnx(bytes);
+ * console.log(nchw.call(sn.zeros([1, 3, 8, 8])).shape); // [1, 4, 6, 6]
+ * const nhwc = loadOnnx(bytes, { layout: 'NHWC' });
+ * console.log(nhwc.call(sn.zeros([1, 8, 8, 3])).shape); // [1, 6, 6, 4]
+ * ```
+ *
+ * @example
+ * ```ts reads a file
+ * import { readFile } from 'node:fs/promises';
+ * import { loadOnnx } from 'simdnet/onnx';
+ * const model = loadOnnx(await readFile('resnet18.onnx'));
+ * console.log(model.inputs, model.outputs);
+ * model.summary();
+ * ```
  */
 export function loadOnnx(bytes: Uint8Array, options: LoadOnnxOptions = {}): OnnxModel {
   if (options === null || typeof options !== 'object') throw onnxError(`argument 'options' must be an object, got ${String(options)}`);

@@ -10,13 +10,28 @@ import { type Val, type TVal, isConst, tval, plainOf, nhwcOf, constFor, NHWC_AXI
 
 type Tensor = sn.Tensor;
 
-/** A node's Module: its parameters and buffers, and the layer summary() lists. */
+/**
+ * A node's Module: its parameters and buffers, and the layer summary() lists. An OnnxModel's
+ * children are OnnxLayers, named after the nodes' scopes.
+ *
+ * @example
+ * ```ts
+ * import { saveOnnx, loadOnnx, OnnxLayer } from 'simdnet/onnx';
+ * const model = loadOnnx(saveOnnx(new sn.nn.Sequential(new sn.nn.Conv2d(3, 4, 3), new sn.nn.GlobalAvgPool(), new sn.nn.Linear(4, 2)), { inputShape: [1, 8, 8, 3] }));
+ * for (const [name, layer] of model.children()) console.log(name, layer instanceof OnnxLayer && layer.opType);
+ * ```
+ */
 export class OnnxLayer extends sn.nn.Module {
   private fn: ((...xs: Tensor[]) => Tensor) | null = null;
-  /** Where each parameter and buffer came from in the file, and how to write it back there. */
+  /** @internal Where each parameter and buffer came from in the file, and how to write it back there. */
   readonly sources: { tensor: Tensor; from: Const; back: (values: Float32Array) => Float32Array }[] = [];
+  /** @internal The node's floating-point operations for summary(), when the op counts them. */
   flopsOf: ((inShape: readonly number[], outShape: readonly number[]) => number) | null = null;
   private winograd: sn.WinogradCache | null = null;
+  /**
+   * @internal The importer makes one per node.
+   * @param opType The node's ONNX operator ('Conv', 'Gemm'...).
+   */
   constructor(readonly opType: string) {
     super();
   }
@@ -46,13 +61,15 @@ export class OnnxLayer extends sn.nn.Module {
     super.dispose();
     this.dropCaches();
   }
+  /** @internal A parameter of the node (a weight of the file). */
   addParam(name: string, t: Tensor): Tensor {
     return this.param(name, t);
   }
+  /** @internal A buffer of the node (batch-norm statistics of the file). */
   addBuffer(name: string, t: Tensor): Tensor {
     return this.buffer(name, t);
   }
-  /** Runs fn on the tensors as this layer (so summary() and hooks see it). */
+  /** @internal Runs fn on the tensors as this layer (so summary() and hooks see it). */
   apply(name: string, fn: (...xs: Tensor[]) => Tensor, ...xs: Tensor[]): Tensor {
     this.fn = fn;
     try {
