@@ -35,6 +35,7 @@ export interface GridOptions {
   background?: readonly [number, number, number, number];
 }
 
+/** filterGrid's and activationGrid's image: RGBA bytes and the tile layout. */
 export interface PixelGrid {
   /** RGBA, row-major, width × height × 4 bytes. */
   data: Uint8ClampedArray;

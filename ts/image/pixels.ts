@@ -7,16 +7,25 @@ import { checkTensor, describe } from '../ops/check';
 
 /** Raw pixels, interleaved (HWC): bytes (0–255), 16-bit values (0–65535) or floats (as they are). */
 export interface RawPixels {
+  /** The values, row after row, pixel after pixel, channel after channel. */
   data: Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array | number[];
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
   /** Values per pixel; data.length / (width × height) when absent. */
   channels?: number;
 }
 
 /** What fromPixels reads: ImageData, ImageBitmap, HTMLCanvasElement, OffscreenCanvas, HTMLImageElement, or raw pixels. */
-export type PixelSource = RawPixels | { width: number; height: number } | object;
+export type PixelSource = RawPixels | {
+  /** Width in pixels. */
+  width: number;
+  /** Height in pixels. */
+  height: number;
+} | object;
 
+/** fromPixels' (and decode's, imageFolder's) options. */
 export interface FromPixelsOptions {
   /**
    * Channels of the result: 1 (luma, ITU-R 601: 0.299 R + 0.587 G + 0.114 B; a pixel whose
@@ -116,11 +125,15 @@ export function pixelValues(op: string, source: PixelSource, options: FromPixels
 
 /** RGBA bytes for display: an ImageData where the runtime has one (putImageData takes it), else the same fields. */
 export interface PixelImage {
+  /** RGBA bytes, row-major, width × height × 4. */
   data: Uint8ClampedArray;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
 }
 
+/** toPixels' options. */
 export interface ToPixelsOptions {
   /** The values shown as black and white: [0, 1] by default; 'auto' stretches the tensor's own minimum and maximum. */
   range?: [number, number] | 'auto';

@@ -58,6 +58,7 @@ export function normalize(x: Tensor, mean: ArrayLike<number>, std: ArrayLike<num
   return scoped(x, () => div(sub(x, tensor(Array.from(mean), [C])), tensor(Array.from(std), [C])));
 }
 
+/** sn.image.resize's options. */
 export interface ImageResizeOptions {
   /** 'bilinear' (default) or 'nearest'. */
   mode?: 'bilinear' | 'nearest';
