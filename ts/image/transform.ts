@@ -26,7 +26,7 @@ function channelsOf(op: string, x: Tensor): number {
  * @example
  * ```ts
  * const rgb = sn.tensor([1, 0, 0, 0, 0, 1], [1, 1, 2, 3]); // a red and a blue pixel
- * console.log(sn.image.grayscale(rgb).dataSync()); // Float32Array [0.299, 0.114]
+ * console.log(sn.image.grayscale(rgb).dataSync()); // Float32Array [0.299…, 0.114…]
  * ```
  */
 export function grayscale(x: Tensor): Tensor {

@@ -18,7 +18,7 @@ type Tensor = sn.Tensor;
  * ```ts
  * import { saveOnnx, loadOnnx, OnnxLayer } from 'simdnet/onnx';
  * const model = loadOnnx(saveOnnx(new sn.nn.Sequential(new sn.nn.Conv2d(3, 4, 3), new sn.nn.GlobalAvgPool(), new sn.nn.Linear(4, 2)), { inputShape: [1, 8, 8, 3] }));
- * for (const [name, layer] of model.children()) console.log(name, layer instanceof OnnxLayer && layer.opType);
+ * for (const [name, layer] of model.children()) console.log(name, layer instanceof OnnxLayer && layer.opType); // Conv_2 Conv, Gemm_7 Gemm, …
  * ```
  */
 export class OnnxLayer extends sn.nn.Module {
