@@ -3,5 +3,5 @@ export { imageFolder, type ImageFolderOptions } from './folder';
 export { mnistFromDigits, loadMnist } from './mnist';
 export {
   randomCrop, randomTranslation, randomRotation, randomAffine, randomFlip, randomBrightness, randomContrast,
-  gaussianNoise, normalize, compose, type Transform,
+  gaussianNoise, normalize, compose, type Transform, type AugmentOptions,
 } from './augment';

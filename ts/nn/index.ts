@@ -1,4 +1,4 @@
-export { Module, Sequential, callChild, type LayerRecord, type ForwardHook, type Captured } from './module';
+export { Module, Sequential, callChild, type LayerRecord, type ForwardHook, type Captured, type ModelInput } from './module';
 export {
   Linear, Conv2d, ConvTranspose2d, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, Softplus, Flatten,
   MaxPool2d, AvgPool2d, LPPool2d, GlobalAvgPool, Upsample, BatchNorm2d, Dropout,

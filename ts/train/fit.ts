@@ -366,9 +366,23 @@ function evalBatch(model: Module, { x, y, size }: ReadyBatch, lossFn: LossFn, me
 }
 
 /** evaluate's options: the batch size (default 256), the loss (default 'crossEntropy') and metrics (default ['accuracy']). */
-type EvalOptions = { batchSize?: number; loss?: LossName | LossFn; metrics?: Metric[] };
+export type EvalOptions = {
+  /** Samples per batch (default 256). */
+  batchSize?: number;
+  /** The loss to report (default 'crossEntropy'). */
+  loss?: LossName | LossFn;
+  /** Metrics to compute (default ['accuracy']). */
+  metrics?: Metric[];
+};
 /** evaluate's result: the mean loss and the metrics asked for. */
-type EvalResult = { loss: number; accuracy?: number; top5?: number };
+export type EvalResult = {
+  /** The mean loss over the samples. */
+  loss: number;
+  /** Top-1 accuracy in [0, 1], when asked for. */
+  accuracy?: number;
+  /** Top-5 accuracy in [0, 1], when asked for. */
+  top5?: number;
+};
 
 /**
  * Loss and metrics of `model` (in eval mode) over a dataset: at once for data in memory,
