@@ -70,15 +70,32 @@ import { ld, st, sigmoid_f32x4 } from './simd_math';
 }
 
 function epilogue_other(act: i32, v: v128, p: v128, q: v128): v128 {
+  if (act == ACT_SIGMOID) return sigmoid_f32x4(v);
+  return act_formula(act, v, p, q);
+}
+
+// act(v) inline but for the sigmoid (a call): for kernels whose store path runs once per
+// several multiply-adds per output (the GEMM's write-back), where a call with the
+// accumulators live would spill them. With a literal act, only that formula remains.
+// @ts-ignore: decorator
+@inline export function epilogue_inline_f32x4(act: i32, v: v128, p: v128, q: v128): v128 {
+  if (act == ACT_SIGMOID) return epilogue_other(act, v, p, q);
+  return act_formula(act, v, p, q);
+}
+
+// The formulas of every activation but the sigmoid.
+// @ts-ignore: decorator
+@inline function act_formula(act: i32, v: v128, p: v128, q: v128): v128 {
+  if (act == ACT_NONE) return v;
   const zero = f32x4.splat(0);
-  const one = f32x4.splat(1);
+  if (act == ACT_RELU) return f32x4.pmax(v, zero);
   if (act == ACT_CLIP) return f32x4.pmin(f32x4.pmax(v, p), q);
+  const one = f32x4.splat(1);
   if (act == ACT_HARDSWISH) {
     const h = f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(v, f32x4.splat(1.0 / 6.0)), f32x4.splat(0.5)), zero), one);
     return f32x4.mul(v, h);
   }
   if (act == ACT_HARDSIGMOID) return f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(v, p), q), zero), one);
-  if (act == ACT_SIGMOID) return sigmoid_f32x4(v);
   if (act == ACT_LEAKY) return v128.bitselect(v, f32x4.mul(v, p), f32x4.gt(v, zero));
   return v;
 }

@@ -10,7 +10,7 @@
 // N % 8) are computed on zero-padded panels into a padded scratch block and copied out.
 
 import { ld, st } from './simd_math';
-import { epilogue_f32x4 } from './conv_common';
+import { epilogue_f32x4, epilogue_inline_f32x4, ACT_NONE, ACT_RELU, ACT_CLIP, ACT_HARDSWISH } from './conv_common';
 
 // @ts-ignore: decorator
 @inline const MR = 4;
@@ -201,8 +201,8 @@ function pack_b(transB: i32, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: 
     v0 = f32x4.add(v0, v128.load(rr));
     v1 = f32x4.add(v1, v128.load(rr, 16));
   }
-  v0 = epilogue_f32x4(act, v0, p, q);
-  v1 = epilogue_f32x4(act, v1, p, q);
+  v0 = epilogue_inline_f32x4(act, v0, p, q);
+  v1 = epilogue_inline_f32x4(act, v1, p, q);
   v128.store(cr, v0);
   v128.store(cr, v1, 16);
 }
@@ -216,7 +216,20 @@ function pack_b(transB: i32, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: 
 // TurboFan hoists the address arithmetic out of the k loop (measured 0.71 → 0.86 of peak).
 // Unrolling k does not help: Binaryen merges the unrolled steps into one expression per
 // accumulator, which keeps every step's operands live at once and spills.
+// The activation is inline in the write-back (a call there would spill the accumulators
+// still to be written: ReLU6 layers ran at 0.32–0.48 of peak, `npm run bench -- gemm
+// --only=MNv2`'s relu6 cases), and the common ones get a loop of their own.
 function gemm_f32_4x8(kc: i32, pa: usize, pb0: usize, c: usize, ldcb: usize, tiles: i32,
+  cmode: i32, beta: f32, bias: usize, act: i32, p0: f32, p1: f32, res: usize): void {
+  if (act == ACT_NONE) tiles_4x8(kc, pa, pb0, c, ldcb, tiles, cmode, beta, bias, ACT_NONE, p0, p1, res);
+  else if (act == ACT_CLIP) tiles_4x8(kc, pa, pb0, c, ldcb, tiles, cmode, beta, bias, ACT_CLIP, p0, p1, res);
+  else if (act == ACT_RELU) tiles_4x8(kc, pa, pb0, c, ldcb, tiles, cmode, beta, bias, ACT_RELU, p0, p1, res);
+  else if (act == ACT_HARDSWISH) tiles_4x8(kc, pa, pb0, c, ldcb, tiles, cmode, beta, bias, ACT_HARDSWISH, p0, p1, res);
+  else tiles_4x8(kc, pa, pb0, c, ldcb, tiles, cmode, beta, bias, act, p0, p1, res);
+}
+
+// @ts-ignore: decorator
+@inline function tiles_4x8(kc: i32, pa: usize, pb0: usize, c: usize, ldcb: usize, tiles: i32,
   cmode: i32, beta: f32, bias: usize, act: i32, p0: f32, p1: f32, res: usize): void {
   const vbeta = f32x4.splat(beta);
   const p = f32x4.splat(p0), q = f32x4.splat(p1);

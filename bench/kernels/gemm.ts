@@ -1,5 +1,8 @@
 // GEMM: simdnet's gemm_f32 against the machine's f32x4 peak and against TensorFlow.js (wasm)
-// and onnxruntime-web (wasm), all single-threaded, square n×n×n.
+// and onnxruntime-web (wasm), all single-threaded, square n×n×n; then MobileNetV2's 1×1
+// convolutions (the shapes of its inverted residual blocks, the GEMMs that take most of its
+// time), each as the convolution kernel with its fused bias + ReLU6 / residual epilogue
+// against tfjs-wasm's fused conv2d (select them with --only=MNv2).
 //
 // simdnet is called at the kernel level on operands already in linear memory. tfjs's
 // tf.matMul also works on tensors already in its wasm memory. onnxruntime's session.run
@@ -63,6 +66,8 @@ export async function run(opts: Options): Promise<SuiteResult> {
   const jobs: Job[] = [];
 
   for (const n of sizes) {
+    // --only=MNv2 skips the square operands' setup (the 1024 case takes seconds).
+    if (opts.only && !VARIANTS.some((v) => opts.only!.test(`${n} ${v.name}`))) continue;
     const ops = randomOperands(n, 1234 + n);
     const ta = tf.tensor2d(ops.a, [n, n]);
     const tb = tf.tensor2d(ops.b, [n, n]);
@@ -120,7 +125,71 @@ export async function run(opts: Options): Promise<SuiteResult> {
     }
   }
 
+  jobs.push(...pointwiseJobs(sn, tf, opts));
   const rows = await runJobs('gemm', jobs, opts);
   notes.push('single thread each; simdnet and tfjs on operands already in wasm memory, ort-web copies A, B in and C out per run');
   return { rows, notes };
+}
+
+// MobileNetV2's 1×1 convolutions at 224×224, batch 1 (torchvision's layout): pixels (M),
+// input channels (K of the GEMM), output channels (N), the epilogue, and how many layers of
+// the network have the shape. Expansions end in ReLU6, projections in nothing, or in the
+// block's residual add when the block keeps its shape.
+interface Pointwise { hw: number; C: number; K: number; epi: 'relu6' | 'none' | 'res'; count: number }
+const MNV2_POINTWISE: Pointwise[] = [
+  { hw: 112, C: 32, K: 16, epi: 'none', count: 1 },
+  { hw: 112, C: 16, K: 96, epi: 'relu6', count: 1 },
+  { hw: 56, C: 96, K: 24, epi: 'none', count: 1 },
+  { hw: 56, C: 24, K: 144, epi: 'relu6', count: 2 },
+  { hw: 56, C: 144, K: 24, epi: 'res', count: 1 },
+  { hw: 28, C: 144, K: 32, epi: 'none', count: 1 },
+  { hw: 28, C: 32, K: 192, epi: 'relu6', count: 3 },
+  { hw: 28, C: 192, K: 32, epi: 'res', count: 2 },
+  { hw: 14, C: 192, K: 64, epi: 'none', count: 1 },
+  { hw: 14, C: 64, K: 384, epi: 'relu6', count: 4 },
+  { hw: 14, C: 384, K: 64, epi: 'res', count: 3 },
+  { hw: 14, C: 384, K: 96, epi: 'none', count: 1 },
+  { hw: 14, C: 96, K: 576, epi: 'relu6', count: 3 },
+  { hw: 14, C: 576, K: 96, epi: 'res', count: 2 },
+  { hw: 7, C: 576, K: 160, epi: 'none', count: 1 },
+  { hw: 7, C: 160, K: 960, epi: 'relu6', count: 3 },
+  { hw: 7, C: 960, K: 160, epi: 'res', count: 2 },
+  { hw: 7, C: 960, K: 320, epi: 'none', count: 1 },
+  { hw: 7, C: 320, K: 1280, epi: 'relu6', count: 1 },
+];
+const ACT_CLIP = 2; // ts/kernels/epilogue.ts's ACT.clip
+
+/** The MNv2 1×1 cases: simdnet's conv2d_nhwc_fwd_f32 (kernel level) and tfjs's fused conv2d. */
+function pointwiseJobs(sn: Simdnet, tf: Awaited<ReturnType<typeof tfjsWasm>>, opts: Options): Job[] {
+  const be = sn.backend;
+  const f = sn.fns;
+  const jobs: Job[] = [];
+  MNV2_POINTWISE.forEach((s, i) => {
+    const name = `MNv2 1×1 ${s.hw}²×${s.C}→${s.K} ${s.epi} (×${s.count})`;
+    if (opts.only && !opts.only.test(name)) return;
+    const M = s.hw * s.hw;
+    const xs = randomArray(M * s.C, 100 + i), ws = randomArray(s.C * s.K, 200 + i, -0.2, 0.2), bs = randomArray(s.K, 300 + i);
+    const rs = randomArray(M * s.K, 400 + i);
+    const x = putF32(be, xs), w = putF32(be, ws), bias = putF32(be, bs), res = s.epi === 'res' ? putF32(be, rs) : 0;
+    const y = be.alloc(M * s.K * 4);
+    const geo = [1, s.hw, s.hw, s.C, s.hw, s.hw, 1, 1, s.K, 1, 1, 0, 0, 1, 1, 1];
+    const scratch = be.alloc(Math.max(16, f.conv2d_nhwc_fwd_f32_scratch_bytes(...geo)));
+    const act = s.epi === 'relu6' ? ACT_CLIP : 0;
+    const flops = 2 * M * s.C * s.K;
+    const run = () => f.conv2d_nhwc_fwd_f32(x, w, bias, y, ...geo, act, 0, 6, res, scratch);
+    jobs.push({ case: name, lib: 'simdnet', flops, run });
+    const tx = tf.tensor4d(xs, [1, s.hw, s.hw, s.C]), tw = tf.tensor4d(ws, [1, 1, s.C, s.K]), tb = tf.tensor1d(bs);
+    const tr = tf.tensor4d(rs, [1, s.hw, s.hw, s.K]);
+    const tfRun = () => tf.tidy(() => {
+      if (s.epi === 'res') return tf.add(tf.fused.conv2d({ x: tx, filter: tw, strides: 1, pad: 'valid', bias: tb }), tr);
+      return tf.fused.conv2d({ x: tx, filter: tw, strides: 1, pad: 'valid', bias: tb, activation: s.epi === 'relu6' ? 'relu6' : 'linear' });
+    });
+    // simdnet against tfjs once, so a fast wrong kernel cannot pass unnoticed.
+    run();
+    const want = tfRun();
+    check('gemm', `simdnet ${name} differs from tfjs`, maxRelErr(getF32(be, y, M * s.K), want.dataSync()), 1e-4);
+    want.dispose();
+    jobs.push({ case: name, lib: 'tfjs-wasm', flops, run: () => tfRun().dispose() });
+  });
+  return jobs;
 }

@@ -1,5 +1,6 @@
 import { gemm_f32, gemm_f32_scratch_bytes, gemm_f32_max_scratch_bytes } from '../../assembly/gemm';
 import { seed, rnd, randBuf, at } from './helpers';
+import { epilogue_f32x4 } from '../../assembly/conv_common';
 
 const SIZES: i32[] = [1, 3, 7, 17, 33, 100];
 const GUARD: f32 = 777.25;
@@ -108,6 +109,32 @@ describe('gemm_f32', () => {
       failed += checkCase(t & 1, t >> 1, 5, 1030, 9, 1, -2, t == 0, 0, 0, 1, 0);
     }
     expect(failed).toBe(0);
+  });
+
+  it('every epilogue activation gives the bits of the product, then + bias + residual, then epilogue_f32x4', () => {
+    // The write-back's activations are inline (full tiles) and out of line (edge blocks):
+    // both must be the formulas of conv_common.ts. M and N hit the row and column edges.
+    seed(2468);
+    const M = 13, N = 21, K = 9;
+    const a = randBuf(M * K), b = randBuf(K * N), bias = randBuf(N), res = randBuf(M * N);
+    for (let i = 0; i < M * K; i++) store<f32>(a + (<usize>i << 2), at(a, i) * 8);  // values past ±6
+    const plain = heap.alloc(<usize>M * N << 2), got = heap.alloc(<usize>M * N << 2);
+    const sc = heap.alloc(gemm_f32_scratch_bytes(M, N, K));
+    gemm_f32(0, 0, M, N, K, 1, a, K, b, N, 0, plain, N, 0, 0, 0, 0, 0, sc);
+    let diff = 0;
+    for (let act = 0; act <= 6; act++) {
+      const p0: f32 = act == 2 ? -0.5 : act == 4 ? 0.2 : 0.1, p1: f32 = act == 2 ? 6 : 0.5;
+      gemm_f32(0, 0, M, N, K, 1, a, K, b, N, 0, got, N, bias, act, p0, p1, res, sc);
+      for (let i = 0; i < M; i++)
+        for (let j = 0; j < N; j++) {
+          const o = (<usize>(i * N + j)) << 2;
+          const v = f32x4.splat(load<f32>(plain + o) + at(bias, j) + load<f32>(res + o));
+          const want = f32x4.extract_lane(epilogue_f32x4(act, v, f32x4.splat(p0), f32x4.splat(p1)), 0);
+          if (reinterpret<u32>(want) != load<u32>(got + o)) diff++;
+        }
+    }
+    expect(diff).toBe(0);
+    heap.free(a); heap.free(b); heap.free(bias); heap.free(res); heap.free(plain); heap.free(got); heap.free(sc);
   });
 
   it('K == 0 gives beta·C (+bias, ReLU) and never reads C when beta == 0', () => {
