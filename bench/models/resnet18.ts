@@ -307,14 +307,17 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
     console.log('\nAgreement (same input to each segment; ort-web as the reference):\n');
     console.log(table(['output', 'pair', 'max |Δ| / max |ref|', 'same top-1'], agreement));
 
-    // Where simdnet's time goes: segment share of the sum of segment medians.
-    const segSum = (lib: string) => SEGMENTS.reduce((s, g) => s + find(g.name, lib).ms, 0);
-    console.log('\nSegments as share of their sum (median ms):\n');
+    // Where simdnet's time goes: segment share of the sum of segment medians (when --only
+    // kept every segment and the full network).
     const libs = ['simdnet', 'simdnet im2col', 'tfjs-wasm', 'ort-web'];
-    console.log(table(['segment', ...libs.map((l) => `${l} %`)],
-      [...SEGMENTS.map((g) => [g.name, ...libs.map((l) => fmt((find(g.name, l).ms / segSum(l)) * 100, 0))]),
-        ['sum of segments (ms)', ...libs.map((l) => fmt(segSum(l), 1))],
-        ['full network (ms)', ...libs.map((l) => fmt(find(FULL, l).ms, 1))]], 1));
+    if ([FULL, ...SEGMENTS.map((g) => g.name)].every((c) => libs.every((l) => has(c, l)))) {
+      const segSum = (lib: string) => SEGMENTS.reduce((s, g) => s + find(g.name, lib).ms, 0);
+      console.log('\nSegments as share of their sum (median ms):\n');
+      console.log(table(['segment', ...libs.map((l) => `${l} %`)],
+        [...SEGMENTS.map((g) => [g.name, ...libs.map((l) => fmt((find(g.name, l).ms / segSum(l)) * 100, 0))]),
+          ['sum of segments (ms)', ...libs.map((l) => fmt(segSum(l), 1))],
+          ['full network (ms)', ...libs.map((l) => fmt(find(FULL, l).ms, 1))]], 1));
+    }
 
     const ks = prof.kernels;
     const kSum = ks.reduce((s, k) => s + k.ms, 0);
