@@ -283,6 +283,11 @@ export function gemm_f32(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha
   const ldcb = <usize>ldc << 2;
   const firstMode = beta == 0 ? C_NONE : beta == 1 ? C_ADD : C_SCALE;
 
+  if (M < MR && transB == 0 && K > 0) {
+    gemm_rows(M, N, K, ncStep, kcStep, alpha, a, transA, lda, b, ldb, c, ldcb, firstMode, beta, bias, act, p0, p1, res, packB);
+    return;
+  }
+
   for (let jc = 0; jc < N; jc += ncStep) {
     const nc = min(ncStep, N - jc);
     // One pass over k even when K == 0: the write-back then yields beta·C (+bias, act).
@@ -358,6 +363,64 @@ function edge_block(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, rows: 
       let v = ld(L, src + o);
       if (rr != 0) v = f32x4.add(v, ld(L, rr + o));
       st(L, dst + o, epilogue_f32x4(act, v, p, q));
+    }
+  }
+}
+
+// Fewer than 4 rows of C with B not transposed (a dense layer at batch 1): packing B would
+// copy all of it for one use and a 4-row tile would compute up to 4 times the rows, so each
+// row is accumulated along B's rows instead (acc[j] += a[k]·B[k, j], B read once, in order),
+// in an acc row of up to ncStep floats (scratch: the packed-B area, ncStep·kc floats). Each element of C sees the same operations as on the
+// packed path: per k-block a sum from 0 in k order of (alpha·a)·b, added to C block by block,
+// then bias, residual and activation.
+function gemm_rows(M: i32, N: i32, K: i32, ncStep: i32, kcStep: i32, alpha: f32, a: usize, transA: i32, lda: i32,
+  b: usize, ldb: i32, c: usize, ldcb: usize, firstMode: i32, beta: f32, bias: usize, act: i32,
+  p0: f32, p1: f32, res: usize, acc: usize): void {
+  const vbeta = f32x4.splat(beta);
+  const p = f32x4.splat(p0), q = f32x4.splat(p1);
+  const ldbb = <usize>ldb << 2;
+  for (let jc = 0; jc < N; jc += ncStep) {
+    const nc = min(ncStep, N - jc);
+    const n4 = nc & ~3;
+    const bcol = b + (<usize>jc << 2);
+    for (let i = 0; i < M; i++) {
+      const crow = c + <usize>i * ldcb + (<usize>jc << 2);
+      const rrow = res != 0 ? res + <usize>i * ldcb + (<usize>jc << 2) : 0;
+      const brow0 = bias != 0 ? bias + (<usize>jc << 2) : 0;
+      for (let pc = 0; pc < K; pc += kcStep) {
+        const kc = min(kcStep, K - pc);
+        const cmode = pc == 0 ? firstMode : C_ADD;
+        const last = pc + kc >= K;
+        memory.fill(acc, 0, <usize>nc << 2);
+        let brow = bcol + <usize>pc * ldbb;
+        for (let k = pc; k < pc + kc; k++) {
+          const av = load<f32>(a + ((transA != 0 ? <usize>k * lda + i : <usize>i * lda + k) << 2)) * alpha;
+          const va = f32x4.splat(av);
+          let j = 0;
+          for (; j < n4; j += 4) {
+            const o = <usize>j << 2;
+            v128.store(acc + o, f32x4.add(v128.load(acc + o), f32x4.mul(va, v128.load(brow + o))));
+          }
+          for (; j < nc; j++) {
+            const o = <usize>j << 2;
+            store<f32>(acc + o, load<f32>(acc + o) + av * load<f32>(brow + o));
+          }
+          brow += ldbb;
+        }
+        for (let j = 0; j < nc; j += 4) {
+          const L = min(4, nc - j);
+          const o = <usize>j << 2;
+          let v = ld(L, acc + o);
+          if (cmode == C_ADD) v = f32x4.add(v, ld(L, crow + o));
+          else if (cmode == C_SCALE) v = f32x4.add(v, f32x4.mul(vbeta, ld(L, crow + o)));
+          if (last) {
+            if (brow0 != 0) v = f32x4.add(v, ld(L, brow0 + o));
+            if (rrow != 0) v = f32x4.add(v, ld(L, rrow + o));
+            v = epilogue_f32x4(act, v, p, q);
+          }
+          st(L, crow + o, v);
+        }
+      }
     }
   }
 }

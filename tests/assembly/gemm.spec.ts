@@ -1,5 +1,5 @@
 import { gemm_f32, gemm_f32_scratch_bytes, gemm_f32_max_scratch_bytes } from '../../assembly/gemm';
-import { seed, rnd, randBuf, at } from './helpers';
+import { seed, rnd, randBuf, copyBuf, at } from './helpers';
 import { epilogue_f32x4 } from '../../assembly/conv_common';
 
 const SIZES: i32[] = [1, 3, 7, 17, 33, 100];
@@ -135,6 +135,42 @@ describe('gemm_f32', () => {
     }
     expect(diff).toBe(0);
     heap.free(a); heap.free(b); heap.free(bias); heap.free(res); heap.free(plain); heap.free(got); heap.free(sc);
+  });
+
+  it('fewer than 4 rows (accumulated along the rows of B) give the bits of those rows in a taller product', () => {
+    // Rows i of a 7-row product go through 4-row tiles on packed panels; the same rows alone
+    // (M = 1..3) take the row path: every element must be the same float. K spans k-blocks,
+    // N the 1024-column block and a tail of 4 lanes.
+    seed(8642);
+    const Ns: i32[] = [1, 6, 13, 1031];
+    const Ks: i32[] = [1, 7, 300, 530];
+    let diff = 0;
+    for (let ni = 0; ni < Ns.length; ni++)
+      for (let ki = 0; ki < Ks.length; ki++)
+        for (let tA = 0; tA < 2; tA++) {
+          const N = Ns[ni], K = Ks[ki], M = 7;
+          const a = randBuf(M * K), b = randBuf(K * N), bias = randBuf(N), res = randBuf(M * N);
+          const c0 = randBuf(M * N), tall = copyBuf(c0, M * N), rows = copyBuf(c0, M * N);
+          const beta: f32 = ki == 0 ? 0 : ki == 1 ? 1 : -0.5;
+          const alpha: f32 = tA == 0 ? 1 : 0.75;
+          const act = (ni + ki) % 7;
+          const lda = tA != 0 ? M : K;
+          let sc = heap.alloc(gemm_f32_scratch_bytes(M, N, K));
+          gemm_f32(tA, 0, M, N, K, alpha, a, lda, b, N, beta, tall, N, bias, act, 0.25, 0.5, res, sc);
+          heap.free(sc);
+          for (let i0 = 0; i0 < M; ) {
+            const m = min(1 + i0 % 3, M - i0);
+            sc = heap.alloc(gemm_f32_scratch_bytes(m, N, K));
+            const ap = a + (<usize>(tA != 0 ? i0 : i0 * lda) << 2);
+            const off = <usize>i0 * N << 2;
+            gemm_f32(tA, 0, m, N, K, alpha, ap, lda, b, N, beta, rows + off, N, bias, act, 0.25, 0.5, res + off, sc);
+            heap.free(sc);
+            i0 += m;
+          }
+          for (let i = 0; i < M * N; i++) if (load<u32>(tall + (<usize>i << 2)) != load<u32>(rows + (<usize>i << 2))) diff++;
+          heap.free(a); heap.free(b); heap.free(bias); heap.free(res); heap.free(c0); heap.free(tall); heap.free(rows);
+        }
+    expect(diff).toBe(0);
   });
 
   it('K == 0 gives beta·C (+bias, ReLU) and never reads C when beta == 0', () => {
