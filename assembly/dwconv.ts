@@ -1,9 +1,9 @@
 // Depthwise convolution (groups == C == K): weights [KH, KW, 1, C], one filter per channel
 // (multiplier 1). Direct loops vectorised along C (f32x4, channel tails one lane at a time through the
 // same code). Interior output pixels (all KW taps inside the row) go 8 or 4 at a time
-// sharing each weight load; the forward of 3-wide kernels at stride 1 shares the input
-// columns of 4 neighbouring pixels (dw_fwd_k3), the forward of 5-wide kernels and of 3-wide
-// at stride 2 walks the interior of each row instead (dw_fwd_row). Border pixels go one at a time over
+// sharing each weight load; the forward of 3-wide kernels at stride 1 or 2 shares the input
+// columns of 4 neighbouring pixels (dw_fwd_k3), the forward of 5-wide kernels walks the
+// interior of each row instead (dw_fwd_row). Border pixels go one at a time over
 // their valid tap range, so no bounds checks run inside the tap loops. Forward, backward-
 // data and backward-filter are one traversal (dw_run) with a different tap update.
 
@@ -177,11 +177,12 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
   for (; c < C; c++) dw_fwd_row(K, S, 1, c, x0, w0, bias, y0, n, C, nkh, hstep, wrow, wcb, act);
 }
 
-// Forward of 4 adjacent output pixels for a 3-wide kernel row at stride 1: neighbours
-// share input columns, so 6 loads of x feed 12 multiply-adds, against 12 loads tap by
-// tap. Column i feeds pixel j at tap i − j.
+// Forward of 4 adjacent output pixels for a 3-wide kernel at stride S (1 or 2): neighbours
+// share input columns, so 3 + 4S − S loads of x per kernel row (6 at stride 1, 9 at
+// stride 2) feed 12 multiply-adds, against 12 loads tap by tap. Column i feeds pixel j at
+// tap i − S·j; each pixel sums bias, then its taps in (kh, kw) order, as every path does.
 // @ts-ignore: decorator
-@inline function dw_fwd_k3(L: i32, c: i32, xt: usize, wt: usize, bias: usize, y: usize,
+@inline function dw_fwd_k3(S: i32, L: i32, c: i32, xt: usize, wt: usize, bias: usize, y: usize,
   C: i32, nkh: i32, hstep: usize, wrow: usize, wcb: usize, act: i32): void {
   const o = <usize>c << 2;
   const cb = <usize>C << 2;
@@ -192,20 +193,33 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
     let p = xt + <usize>kh * hstep + o;
     const wp = wt + <usize>kh * wrow + o;
     const w0 = ld(L, wp), w1 = ld(L, wp + wcb), w2 = ld(L, wp + 2 * wcb);
-    let v = ld(L, p);
-    a0 = f32x4.add(a0, f32x4.mul(v, w0));
-    p += cb; v = ld(L, p);
-    a0 = f32x4.add(a0, f32x4.mul(v, w1)); a1 = f32x4.add(a1, f32x4.mul(v, w0));
-    p += cb; v = ld(L, p);
-    a0 = f32x4.add(a0, f32x4.mul(v, w2)); a1 = f32x4.add(a1, f32x4.mul(v, w1));
-    a2 = f32x4.add(a2, f32x4.mul(v, w0));
-    p += cb; v = ld(L, p);
-    a1 = f32x4.add(a1, f32x4.mul(v, w2)); a2 = f32x4.add(a2, f32x4.mul(v, w1));
-    a3 = f32x4.add(a3, f32x4.mul(v, w0));
-    p += cb; v = ld(L, p);
-    a2 = f32x4.add(a2, f32x4.mul(v, w2)); a3 = f32x4.add(a3, f32x4.mul(v, w1));
-    p += cb; v = ld(L, p);
-    a3 = f32x4.add(a3, f32x4.mul(v, w2));
+    if (S == 1) {
+      let v = ld(L, p);
+      a0 = mac(a0, v, w0);
+      p += cb; v = ld(L, p);
+      a0 = mac(a0, v, w1); a1 = mac(a1, v, w0);
+      p += cb; v = ld(L, p);
+      a0 = mac(a0, v, w2); a1 = mac(a1, v, w1); a2 = mac(a2, v, w0);
+      p += cb; v = ld(L, p);
+      a1 = mac(a1, v, w2); a2 = mac(a2, v, w1); a3 = mac(a3, v, w0);
+      p += cb; v = ld(L, p);
+      a2 = mac(a2, v, w2); a3 = mac(a3, v, w1);
+      p += cb; v = ld(L, p);
+      a3 = mac(a3, v, w2);
+    } else {
+      a0 = mac(a0, ld(L, p), w0);
+      a0 = mac(a0, ld(L, p + cb), w1);
+      let v = ld(L, p + 2 * cb);
+      a0 = mac(a0, v, w2); a1 = mac(a1, v, w0);
+      a1 = mac(a1, ld(L, p + 3 * cb), w1);
+      v = ld(L, p + 4 * cb);
+      a1 = mac(a1, v, w2); a2 = mac(a2, v, w0);
+      a2 = mac(a2, ld(L, p + 5 * cb), w1);
+      v = ld(L, p + 6 * cb);
+      a2 = mac(a2, v, w2); a3 = mac(a3, v, w0);
+      a3 = mac(a3, ld(L, p + 7 * cb), w1);
+      a3 = mac(a3, ld(L, p + 8 * cb), w2);
+    }
   }
   const yo = y + o;
   st(L, yo, dw_epilogue(act, a0));
@@ -214,12 +228,16 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
   st(L, yo + 3 * cb, dw_epilogue(act, a3));
 }
 
+// a + v·w, the forward's multiply-add (two roundings, as on every path).
 // @ts-ignore: decorator
-@inline function dw_k3_pixels(xt: usize, wt: usize, bias: usize, y: usize, C: i32,
+@inline function mac(a: v128, v: v128, w: v128): v128 { return f32x4.add(a, f32x4.mul(v, w)); }
+
+// @ts-ignore: decorator
+@inline function dw_k3_pixels(S: i32, xt: usize, wt: usize, bias: usize, y: usize, C: i32,
   nkh: i32, hstep: usize, wrow: usize, wcb: usize, act: i32): void {
   let c = 0;
-  for (; c + 4 <= C; c += 4) dw_fwd_k3(4, c, xt, wt, bias, y, C, nkh, hstep, wrow, wcb, act);
-  for (; c < C; c++) dw_fwd_k3(1, c, xt, wt, bias, y, C, nkh, hstep, wrow, wcb, act);
+  for (; c + 4 <= C; c += 4) dw_fwd_k3(S, 4, c, xt, wt, bias, y, C, nkh, hstep, wrow, wcb, act);
+  for (; c < C; c++) dw_fwd_k3(S, 1, c, xt, wt, bias, y, C, nkh, hstep, wrow, wcb, act);
 }
 
 // @ts-ignore: decorator
@@ -261,12 +279,12 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
   let owHi = t < 0 ? 0 : t / strideW + 1;
   if (owHi > OW) owHi = OW;
   if (owHi < owLo) owHi = owLo;
-  // 3-wide rows at stride 1: 4 pixels sharing input columns (dw_fwd_k3); 3-wide at stride 2
-  // and 5-wide at stride 1 or 2: the row walk (dw_fwd_row) over the interior. Measured
-  // (bench depthwise, 3×3/1 112²×32): the row walk reaches 0.9× dw_fwd_k3 there, 1.7× the
-  // 8-pixel path at 5×5/1.
-  const slide = mode == DW_FWD && KW == 3 && strideW == 1 && dilW == 1;
-  const walk = mode == DW_FWD && (KW == 5 || (KW == 3 && strideW == 2)) && strideW <= 2 && dilW == 1 && owHi > owLo;
+  // 3-wide rows at stride 1 or 2: 4 pixels sharing input columns (dw_fwd_k3); 5-wide at
+  // stride 1 or 2: the row walk (dw_fwd_row) over the interior. Measured (bench depthwise):
+  // at 3×3/1 112²×32 the row walk reaches 0.9× dw_fwd_k3, at 5×5/1 1.7× the 8-pixel path;
+  // at 3×3/2 dw_fwd_k3 takes over from the row walk (3×3/2 112²×32 and 56²×144).
+  const slide = mode == DW_FWD && KW == 3 && strideW <= 2 && dilW == 1;
+  const walk = mode == DW_FWD && KW == 5 && strideW <= 2 && dilW == 1 && owHi > owLo;
   const bwdData = mode == DW_BWD_DATA;
   const rA = bwdData ? row0 / H * OH : row0;
   const rB = bwdData ? (row1 <= row0 ? rA : ((row1 - 1) / H + 1) * OH) : row1;
@@ -287,11 +305,8 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
       const x0 = x + (<usize>(xrow + owLo * strideW - padLeft) * C << 2);
       const y0 = yrow + <usize>owLo * cb;
       const m = owHi - owLo;
-      if (KW == 3) dw_fwd_rows(3, 2, x0, wkh, bias, y0, m, C, nkh, hstep, wrow, wcb, act);
-      else {
-        if (strideW == 1) dw_fwd_rows(5, 1, x0, wkh, bias, y0, m, C, nkh, hstep, wrow, wcb, act);
-        else dw_fwd_rows(5, 2, x0, wkh, bias, y0, m, C, nkh, hstep, wrow, wcb, act);
-      }
+      if (strideW == 1) dw_fwd_rows(5, 1, x0, wkh, bias, y0, m, C, nkh, hstep, wrow, wcb, act);
+      else dw_fwd_rows(5, 2, x0, wkh, bias, y0, m, C, nkh, hstep, wrow, wcb, act);
     }
     let ow = 0;
     while (ow < OW) {
@@ -300,7 +315,8 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
       const yp = yrow + <usize>ow * cb;
       if (slide && ow >= owLo && ow + 4 <= owHi) {
         const xt = x + (<usize>(xrow + iw0) * C << 2);
-        dw_k3_pixels(xt, wkh, bias, yp, C, nkh, hstep, wrow, wcb, act);
+        if (strideW == 1) dw_k3_pixels(1, xt, wkh, bias, yp, C, nkh, hstep, wrow, wcb, act);
+        else dw_k3_pixels(2, xt, wkh, bias, yp, C, nkh, hstep, wrow, wcb, act);
         ow += 4;
       } else if (ow >= owLo && ow + 8 <= owHi) {
         const xt = x + (<usize>(xrow + iw0) * C << 2);
