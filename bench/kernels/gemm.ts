@@ -2,7 +2,8 @@
 // and onnxruntime-web (wasm), all single-threaded, square n×n×n; then MobileNetV2's 1×1
 // convolutions (the shapes of its inverted residual blocks, the GEMMs that take most of its
 // time), each as the convolution kernel with its fused bias + ReLU6 / residual epilogue
-// against tfjs-wasm's fused conv2d (select them with --only=MNv2).
+// against tfjs-wasm's fused conv2d (select them with --only=MNv2); 'simdnet prepacked' is
+// the GEMM on weights packed once, as an inference copy (nn.fuseForInference) runs them.
 //
 // simdnet is called at the kernel level on operands already in linear memory. tfjs's
 // tf.matMul also works on tensors already in its wasm memory. onnxruntime's session.run
@@ -159,7 +160,7 @@ const MNV2_POINTWISE: Pointwise[] = [
 ];
 const ACT_CLIP = 2; // ts/kernels/epilogue.ts's ACT.clip
 
-/** The MNv2 1×1 cases: simdnet's conv2d_nhwc_fwd_f32 (kernel level) and tfjs's fused conv2d. */
+/** The MNv2 1×1 cases: simdnet's conv2d_nhwc_fwd_f32 and gemm_prepacked_f32 (kernel level), tfjs's fused conv2d. */
 function pointwiseJobs(sn: Simdnet, tf: Awaited<ReturnType<typeof tfjsWasm>>, opts: Options): Job[] {
   const be = sn.backend;
   const f = sn.fns;
@@ -178,6 +179,16 @@ function pointwiseJobs(sn: Simdnet, tf: Awaited<ReturnType<typeof tfjsWasm>>, op
     const flops = 2 * M * s.C * s.K;
     const run = () => f.conv2d_nhwc_fwd_f32(x, w, bias, y, ...geo, act, 0, 6, res, scratch);
     jobs.push({ case: name, lib: 'simdnet', flops, run });
+    // What an inference copy runs: the weights packed once (gemm_weights_f32), x in place.
+    const wp = be.alloc(Math.max(16, f.gemm_weights_f32_bytes(s.C, s.K)));
+    f.gemm_weights_f32(w, s.K, s.C, s.K, wp);
+    const ps = be.alloc(Math.max(16, f.gemm_prepacked_f32_scratch_bytes(M, s.K, s.C)));
+    const yp = be.alloc(M * s.K * 4);
+    const runPacked = () => f.gemm_prepacked_f32(M, s.K, s.C, x, s.C, wp, yp, s.K, bias, act, 0, 6, res, ps);
+    runPacked();
+    run();
+    check('gemm', `simdnet prepacked ${name} differs from conv2d_nhwc_fwd_f32`, maxRelErr(getF32(be, yp, M * s.K), getF32(be, y, M * s.K)), Number.MIN_VALUE); // the same bits
+    jobs.push({ case: name, lib: 'simdnet prepacked', flops, run: runPacked });
     const tx = tf.tensor4d(xs, [1, s.hw, s.hw, s.C]), tw = tf.tensor4d(ws, [1, 1, s.C, s.K]), tb = tf.tensor1d(bs);
     const tr = tf.tensor4d(rs, [1, s.hw, s.hw, s.K]);
     const tfRun = () => tf.tidy(() => {

@@ -1,4 +1,5 @@
-import { gemm_f32, gemm_f32_scratch_bytes, gemm_f32_max_scratch_bytes } from '../../assembly/gemm';
+import { gemm_f32, gemm_f32_scratch_bytes, gemm_f32_max_scratch_bytes, gemm_prepacked_f32, gemm_prepacked_f32_scratch_bytes,
+  gemm_weights_f32, gemm_weights_f32_bytes } from '../../assembly/gemm';
 import { seed, rnd, randBuf, copyBuf, at } from './helpers';
 import { epilogue_f32x4 } from '../../assembly/conv_common';
 
@@ -277,5 +278,65 @@ describe('gemm_f32 in parts (threads)', () => {
         if (gemm_f32_scratch_bytes(M, 37, K) > bound) bad++;
       }
     expect(bad).toBe(0);
+  });
+});
+
+describe('gemm_prepacked_f32 (B packed once by gemm_weights_f32)', () => {
+  it('gives the bits of gemm_f32 (odd sizes, k-blocks, the 1024-column block, every epilogue), within its scratch', () => {
+    seed(97531);
+    const Ms: i32[] = [1, 3, 4, 49, 133];
+    const Ns: i32[] = [1, 8, 13, 1030];
+    const Ks: i32[] = [1, 5, 16, 300];
+    let diff = 0, guards = 0, cases = 0;
+    for (let mi = 0; mi < Ms.length; mi++)
+      for (let ni = 0; ni < Ns.length; ni++)
+        for (let ki = 0; ki < Ks.length; ki++) {
+          const M = Ms[mi], N = Ns[ni], K = Ks[ki];
+          const lda = K + (mi & 1) * 3, ldb = N + (ni & 1) * 2;
+          const a = randBuf(M * lda), b = randBuf(K * ldb), bias = randBuf(N), res = randBuf(M * N);
+          const act = cases % 7, useBias = cases % 2 == 0, useRes = cases % 3 != 0;
+          cases++;
+          const want = randBuf(M * N), got = copyBuf(want, M * N);
+          const sc = heap.alloc(gemm_f32_scratch_bytes(M, N, K));
+          gemm_f32(0, 0, M, N, K, 1, a, lda, b, ldb, 0, want, N, useBias ? bias : 0, act, 0.25, 0.75, useRes ? res : 0, sc);
+          heap.free(sc);
+          const wbytes = gemm_weights_f32_bytes(K, N);
+          const wp = heap.alloc(wbytes + 16);
+          store<f32>(wp + wbytes, GUARD);
+          gemm_weights_f32(b, ldb, K, N, wp);
+          const sbytes = gemm_prepacked_f32_scratch_bytes(M, N, K);
+          const sp = heap.alloc(sbytes + 16);
+          store<f32>(sp + sbytes, GUARD);
+          gemm_prepacked_f32(M, N, K, a, lda, wp, got, N, useBias ? bias : 0, act, 0.25, 0.75, useRes ? res : 0, sp);
+          if (load<f32>(wp + wbytes) != GUARD || load<f32>(sp + sbytes) != GUARD) guards++;
+          for (let i = 0; i < M * N; i++) if (load<u32>(want + (<usize>i << 2)) != load<u32>(got + (<usize>i << 2))) diff++;
+          heap.free(a); heap.free(b); heap.free(bias); heap.free(res); heap.free(want); heap.free(got);
+          heap.free(wp); heap.free(sp);
+        }
+    expect(cases).toBe(80);
+    expect(diff).toBe(0);
+    expect(guards).toBe(0);
+  });
+
+  it('gemm_prepacked_f32_scratch_bytes(M, N, K) is enough for every smaller M and K (threaded parts)', () => {
+    // Runs the smaller products in the larger one's scratch, a guard after it.
+    seed(1357);
+    const M = 300, N = 21, K = 600;
+    const bytes = gemm_prepacked_f32_scratch_bytes(M, N, K);
+    const sp = heap.alloc(bytes + 16);
+    const a = randBuf(M * K), b = randBuf(K * N), c = heap.alloc(<usize>M * N << 2);
+    const wp = heap.alloc(gemm_weights_f32_bytes(K, N));
+    let bad = 0;
+    const ms: i32[] = [1, 3, 5, 64, 127, 128, 129, 200, 300];
+    const ks: i32[] = [1, 2, 255, 256, 257, 511, 513, 600];
+    for (let i = 0; i < ms.length; i++)
+      for (let j = 0; j < ks.length; j++) {
+        store<f32>(sp + bytes, GUARD);
+        gemm_weights_f32(b, N, ks[j], N, wp);
+        gemm_prepacked_f32(ms[i], N, ks[j], a, ks[j], wp, c, N, 0, 0, 0, 0, 0, sp);
+        if (load<f32>(sp + bytes) != GUARD) bad++;
+      }
+    expect(bad).toBe(0);
+    heap.free(sp); heap.free(a); heap.free(b); heap.free(c); heap.free(wp);
   });
 });

@@ -48,6 +48,10 @@ export interface Kernels {
     a: P, lda: I, b: P, ldb: I, beta: F, c: P, ldc: I,
     bias: P, act: I, p0: F, p1: F, res: P, scratch: P,
   ): void;
+  gemm_weights_f32_bytes(K: I, N: I): number;
+  gemm_weights_f32(b: P, ldb: I, K: I, N: I, dst: P): void;
+  gemm_prepacked_f32_scratch_bytes(M: I, N: I, K: I): number;
+  gemm_prepacked_f32(M: I, N: I, K: I, a: P, lda: I, wp: P, c: P, ldc: I, bias: P, act: I, p0: F, p1: F, res: P, scratch: P): void;
   // conv.ts (im2col + GEMM, 1×1 without im2col): whole calls, thread slices, scratch sizes
   conv2d_nhwc_fwd_f32(x: P, w: P, bias: P, y: P, ...g: [...G, act: I, p0: F, p1: F, res: P, scratch: P]): void;
   conv2d_nhwc_fwd_f32_part(x: P, w: P, bias: P, y: P, ...g: [...G, act: I, p0: F, p1: F, res: P, scratch: P, ...Part]): void;
@@ -227,4 +231,4 @@ export type RangeKernel = Extract<keyof Kernels,
   | 'pow_scalar_fwd_f32' | 'pow_scalar_bwd_f32'>;
 
 /** The exports that run as thread slices through Backend.runParts. */
-export type PartKernel = Extract<keyof Kernels, `${string}_part` | 'gemm_f32' | 'add_partials_f32'> | RangeKernel;
+export type PartKernel = Extract<keyof Kernels, `${string}_part` | 'gemm_f32' | 'gemm_prepacked_f32' | 'add_partials_f32'> | RangeKernel;

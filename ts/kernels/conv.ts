@@ -6,6 +6,9 @@
 //                    few-channel direct          groups 1, C ≤ 8, K ≤ 64, C·K ≤ 256, KH·KW > 1
 //                                               (conv_direct.ts: a network's first layer)
 //                    depthwise                   groups = C = K (dwconv.ts)
+//                    1×1, weights packed         inference of a 1×1 stride-1 unpadded one-group
+//                                               convolution whose caller packed the weights
+//                                               once (gemm.ts's gemmPrepacked on x in place)
 //                    im2col + GEMM               everything else; 1×1 stride-1 unpadded
 //                                               convolutions skip im2col inside the kernel
 //   backward-data:   depthwise, else im2col + GEMM (col2im)
@@ -19,6 +22,7 @@ import { directBwdFilter, directFwd, isFewChannels } from './conv_direct';
 import { dwconvBwdData, dwconvBwdFilter, dwconvFwd, dwconvTransposeFwd, isDepthwise } from './dwconv';
 import { winogradFwd, winogradTileFor, type WinogradTile } from './winograd';
 import { ACT, epilogueOf, epiloguePasses, type EpilogueArg } from './epilogue';
+import { gemmPrepacked } from './gemm';
 
 /**
  * Geometry of a convolution: input [N, H, W, C], output [N, OH, OW, K], kernel KH × KW,
@@ -43,15 +47,24 @@ export const convFlops = (g: ConvGeometry): number => 2 * g.N * Math.max(g.H * g
 /** Transformed 3×3 weights for a Winograd tile, when the caller (an inference copy) has them. */
 export type WinogradWeightsOf = (tile: WinogradTile) => number;
 
+/** w [1, 1, C, K] packed by gemm.ts's gemmWeights, when the caller (an inference copy) has it. */
+export type PackedWeightsOf = () => number;
+
+/** A 1×1 convolution at stride 1 without padding, one group: y = x·w over pixels. */
+export const isPointwise = (g: ConvGeometry): boolean =>
+  g.KH === 1 && g.KW === 1 && g.sh === 1 && g.sw === 1 && g.padTop === 0 && g.padLeft === 0 && g.OH === g.H && g.OW === g.W && g.groups === 1;
+
 /**
  * y = act(conv(x, w) + bias + residual); bias 0 for none; `epi` ReLU or not, or a full
- * epilogue. `winograd` lets 3×3 stride-1 layers take Winograd. The few-channel direct
- * kernels take no residual (such layers run im2col + GEMM).
+ * epilogue. `winograd` lets 3×3 stride-1 layers take Winograd, `packed` 1×1 layers skip
+ * packing their weights on every call. The few-channel direct kernels take no residual
+ * (such layers run im2col + GEMM).
  */
-export function conv2dFwd(x: number, w: number, bias: number, y: number, g: ConvGeometry, epi: EpilogueArg, winograd?: WinogradWeightsOf): void {
+export function conv2dFwd(x: number, w: number, bias: number, y: number, g: ConvGeometry, epi: EpilogueArg, winograd?: WinogradWeightsOf, packed?: PackedWeightsOf): void {
   const e = epilogueOf(epi);
   const tile = winograd ? winogradTileFor(g) : null;
   if (tile) winogradFwd(tile, x, winograd!(tile), bias, y, g, e);
+  else if (packed && isPointwise(g)) gemmPrepacked(g.N * g.H * g.W, g.K, g.C, x, packed(), y, bias, e);
   else if (isFewChannels(g) && !e.res) directFwd(x, w, bias, y, g, e);
   else if (isDepthwise(g.C, g.K, g.groups)) {
     // The depthwise kernels fuse ReLU only: other epilogues as separate passes.

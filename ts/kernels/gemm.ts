@@ -47,6 +47,43 @@ export function gemm(
   );
 }
 
+/** Floats of B [K, N] packed for gemmPrepacked (N rounded up to 8 columns, times K). */
+export const gemmWeightsSize = (K: number, N: number): number => getBackend().k.gemm_weights_f32_bytes(K, N) / 4;
+
+/** Packs B [K, N] (row-major) into dst (gemmWeightsSize(K, N) floats) for gemmPrepacked. */
+export function gemmWeights(b: number, K: number, N: number, dst: number): void {
+  getBackend().k.gemm_weights_f32(b, N, K, N, dst);
+}
+
+/**
+ * C [M, N] = act(A·B + bias + residual) with A [M, K] row-major and B packed once by
+ * gemmWeights (a layer's weights): gemm's blocks and micro-kernel without copying B, the
+ * same bits. Threads split C as gemm does (columns in whole 8-column panels of wp).
+ */
+export function gemmPrepacked(M: number, N: number, K: number, a: number, wp: number, c: number, bias: number, epi: EpilogueArg): void {
+  const be = getBackend();
+  if (M === 0 || N === 0) return;
+  const e = epilogueOf(epi);
+  if (K === 0) return emptySum(M * N, N, c, 0, bias, e);
+  const byRows = M >= N;
+  const align = byRows ? 4 : 8;
+  const total = byRows ? M : N;
+  const parts = be.parts(2 * M * N * K, Math.ceil(total / align));
+  // The kernel's scratch for (M, N, K) covers every part's smaller M.
+  const scratch = be.k.gemm_prepacked_f32_scratch_bytes(M, N, K);
+  be.runParts(
+    'gemm_prepacked_f32',
+    parts,
+    (p) => {
+      const lo = splitAt(total, p, parts, align);
+      const n = splitAt(total, p + 1, parts, align) - lo;
+      if (byRows) return [n, N, K, a + 4 * lo * K, K, wp, c + 4 * lo * N, N, bias, e.act, e.p0, e.p1, e.res ? e.res + 4 * lo * N : 0, 0];
+      return [M, n, K, a, K, wp + 4 * lo * K, c + 4 * lo, N, bias ? bias + 4 * lo : 0, e.act, e.p0, e.p1, e.res ? e.res + 4 * lo : 0, 0];
+    },
+    { arg: 13, bytes: scratch },
+  );
+}
+
 // Start of part p of `parts` over [0, total): even, inner boundaries at multiples of `align`.
 function splitAt(total: number, p: number, parts: number, align: number): number {
   if (p <= 0) return 0;

@@ -1,7 +1,7 @@
 // Convolutions (NHWC activations, HWIO weights): conv2d with stride, padding, dilation and
 // groups (depthwise when groups == channels), and the transposed convolution.
 import { opError, fmtShape } from '../backend/index';
-import { conv2dBwdData, conv2dBwdFilter, conv2dFwd, convTranspose2dBwdData, convTranspose2dBwdFilter, convTranspose2dFwd, type ConvGeometry, type WinogradWeightsOf } from '../kernels/conv';
+import { conv2dBwdData, conv2dBwdFilter, conv2dFwd, convTranspose2dBwdData, convTranspose2dBwdFilter, convTranspose2dFwd, isPointwise, type ConvGeometry, type WinogradWeightsOf } from '../kernels/conv';
 import { sumRows, fillValue, binaryRows, OP } from '../kernels/elementwise';
 import { reluFwd } from '../kernels/activation';
 import { Tensor, empty } from '../tensor/tensor';
@@ -94,7 +94,8 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tenso
 
 /**
  * conv2d for an inference copy (nn.fuseForInference, loadOnnx): when no gradient is recorded,
- * 3×3 stride-1 layers may run through Winograd with weights transformed once into `winograd`.
+ * 3×3 stride-1 layers may run through Winograd with weights transformed once into `winograd`,
+ * and 1×1 stride-1 unpadded layers on weights packed once into it for the GEMM.
  *
  * @example
  * ```ts
@@ -134,7 +135,8 @@ function convolve(x: Tensor, w: Tensor, options: Conv2dOptions, winograd: Winogr
     return out;
   }
   const transformed: WinogradWeightsOf | undefined = winograd && !x.requiresGrad ? (tile) => winograd.weights(w, tile) : undefined;
-  conv2dFwd(x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr, g, epi, transformed);
+  const packed = winograd && !x.requiresGrad && isPointwise(g) ? () => winograd.packed(w) : undefined;
+  conv2dFwd(x.ptr, w.ptr, bias ? bias.ptr : 0, y.ptr, g, epi, transformed, packed);
   return record(op, inputs, y, (dyIn) => {
     const dy = relu ? reluBackwardInPlace(dyIn, y) : dyIn;
     let dx: Tensor | null = null;

@@ -3,6 +3,7 @@
 // are in ts/kernels/winograd.ts.
 import { opError, fmtShape } from '../backend/index';
 import { winogradFwd, winogradWeights, winogradWeightsSize, type WinogradTile } from '../kernels/winograd';
+import { gemmWeights, gemmWeightsSize } from '../kernels/gemm';
 import { Tensor, empty, keep } from '../tensor/tensor';
 import { checkTensor, checkRank, optionsOf } from './check';
 import { windowGeometry, type Padding } from './window';
@@ -58,8 +59,8 @@ export class WinogradWeights {
 }
 
 /**
- * The transformed weights of one convolution, per tile, made on first use (see
- * conv2dInference). Valid while the weights' values stay the same: dispose it after changing them.
+ * The transformed weights of one convolution, per Winograd tile, and for a 1×1 convolution
+ * its weights packed for the GEMM, each made on first use (see conv2dInference). Valid while the weights' values stay the same: dispose it after changing them.
  *
  * @example
  * ```ts
@@ -89,6 +90,30 @@ export class WinogradCache {
     if (!wt) this.tiles.set(tile, (wt = new WinogradWeights(w, tile)));
     return wt.t.ptr;
   }
+  private panels: Tensor | null = null;
+  /**
+   * Pointer to 1×1 weights w [1, 1, C, K] packed into the GEMM's 8-column panels, made on
+   * first use (conv2dInference runs 1×1 stride-1 layers on them without re-packing).
+   *
+   * @example
+   * ```ts
+   * const cache = new sn.WinogradCache();
+   * const p = cache.packed(sn.randn([1, 1, 16, 24], { seed: 1 })); // a wasm address
+   * console.log(p > 0); // true
+   * cache.dispose();
+   * ```
+   */
+  packed(w: Tensor): number {
+    if (!this.panels) {
+      checkTensor('conv2dInference', 'w', w);
+      if (w.rank !== 4 || w.shape[0] !== 1 || w.shape[1] !== 1) throw opError('conv2dInference', `packed weights need a 1×1 kernel [1, 1, C, K], got ${fmtShape(w.shape)}`);
+      const [, , C, K] = w.shape;
+      const t = keep(empty([Math.max(1, gemmWeightsSize(C, K))]));
+      gemmWeights(w.ptr, C, K, t.ptr);
+      this.panels = t;
+    }
+    return this.panels.ptr;
+  }
   /**
    * Frees every tile's transformed weights.
    *
@@ -102,6 +127,8 @@ export class WinogradCache {
   dispose(): void {
     for (const w of this.tiles.values()) w.dispose();
     this.tiles.clear();
+    this.panels?.dispose();
+    this.panels = null;
   }
 }
 
