@@ -193,6 +193,18 @@ function scenarios(): Results {
   img.dispose();
   fused.dispose();
   resnet.dispose();
+
+  // MobileNetV2 inference copy, batch 2 at 64²: its 1×1 convolutions on weights packed once
+  // (gemm_prepacked_f32), split by rows (64², 32²) and by 8-column panels (where C is wider
+  // than the pixels), with ReLU6 and residual epilogues.
+  sn.seed(10);
+  const mnv2 = sn.nn.models.mobilenetV2({ classes: 10 });
+  const mnv2Fused = sn.noGrad(() => sn.nn.fuseForInference(mnv2.eval()));
+  const img2 = sn.randn([2, 64, 64, 3], { seed: 91 });
+  sn.tidy(() => keep('mobilenetV2 fused 2x64x64 logits', sn.noGrad(() => mnv2Fused.call(img2))));
+  img2.dispose();
+  mnv2Fused.dispose();
+  mnv2.dispose();
   return out;
 }
 
