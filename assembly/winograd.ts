@@ -9,16 +9,16 @@
 // transform (x → V) and an output transform (M → y, bias, residual and activation fused), both vectorised
 // along channels in f32x4 (channel tails one lane at a time through the same code).
 //
-// Transformed filters (caller's buffer, winograd_*_weights_bytes(C, K) bytes):
-//   wt[e][c][k] = U[e] row c column k, e = i·T + j, i along H and j along W of the tile,
-//   i.e. T² row-major C×K matrices one after another.
+// Transformed filters (caller's buffer, *_weights_f32_bytes(C, K) bytes): U[e] for
+// e = i·T + j (i along H, j along W of the tile), each C×K matrix packed by gemm.ts's
+// gemm_weights_f32 (8-column panels, zero past K) so that the GEMMs read it in place. Packing
+// U inside every GEMM instead cost a copy of T²·C·K floats per block of tiles, from memory
+// once C·K is large: a third of ResNet-18's 7×7×512 F(2×2) layers, whose one block of 16
+// tiles uses each packed panel for 4 rows only (bench resnet18's kernel profile).
 //
 // Tiles go in blocks of at least MIN_BLOCK_TILES tiles, more if V + M for them fit in
-// BLOCK_BUDGET bytes. Every block repacks all of U inside gemm_f32 (T²·C·K floats, from
-// memory once C·K is large): that costs about as much as the GEMMs of 6 tiles, whatever C
-// and K, so blocks of 64 tiles keep it under 10 %. Scratch is thus bounded whatever the
-// image and batch: about max(2 MiB, 64·T²·(C + K)·4 bytes) plus gemm's packing buffers
-// (9.4 MiB at C = K = 512). Within a block V is [tile][e][C] and M is [tile][e][K]: the GEMM
+// BLOCK_BUDGET bytes. Scratch is thus bounded whatever the image and batch: about
+// max(2 MiB, 64·T²·(C + K)·4 bytes) plus gemm's packing buffer for a block of tiles. Within a block V is [tile][e][C] and M is [tile][e][K]: the GEMM
 // for e reads rows of lda = T²·C, and each transform works on one tile's floats in one place.
 //
 // Accuracy (tests/assembly/winograd.spec.ts, N(0, 1) data, 'same' padding, error relative
@@ -26,7 +26,7 @@
 // against 3.1e-7 / 3.8e-7 for im2col + GEMM: the ±4, ±5, ±8 transform coefficients cost about
 // a decimal digit. F(2×2): 3.1e-7 / 5.8e-7, as accurate as im2col.
 
-import { gemm_f32, gemm_f32_scratch_bytes, gemm_f32_max_scratch_bytes } from './gemm';
+import { gemm_prepacked_f32, gemm_prepacked_f32_scratch_bytes, gemm_weights_f32, gemm_weights_f32_bytes } from './gemm';
 import { ld, st } from './simd_math';
 import { epilogue_f32x4 } from './conv_common';
 import { align16, part_start } from './conv_common';
@@ -151,7 +151,7 @@ import { align16, part_start } from './conv_common';
 // (often a multiple of 4 KiB), so going (c, k) by (c, k) through all of them at once would
 // hit one cache set with 45 lines (measured 20× slower).
 // @ts-ignore: decorator
-@inline function weights_into(T: i32, w: usize, wt: usize, C: i32, K: i32): void {
+@inline function weights_rows(T: i32, w: usize, wt: usize, C: i32, K: i32): void {
   const es = <usize>C * K << 2;   // bytes between taps of w, and between elements e of wt
   for (let c = 0; c < C; c++) {
     const o = <usize>c * K << 2;
@@ -273,16 +273,11 @@ import { align16, part_start } from './conv_common';
   const m = T - 2;
   const tiles = N * ((OH + m - 1) / m) * ((OW + m - 1) / m);
   if (tiles <= 0) return 0;
-  const B = block_tiles(tiles, T, C, K);
-  const last = tiles - (tiles - 1) / B * B;
-  // gemm's scratch size is not monotone in M: ask for both block heights.
-  const g0 = gemm_f32_scratch_bytes(B, K, C), g1 = gemm_f32_scratch_bytes(last, K, C);
-  return align16(<usize>B * (T * T) * C << 2) + align16(<usize>B * (T * T) * K << 2) +
-    (g0 > g1 ? g0 : g1);
+  return part_scratch_bytes(T, N, C, OH, OW, K);
 }
 
-// The same for any part: blocks of at most B tiles and GEMMs at most K columns wide (gemm's
-// B block is at most min(K, NC = 1024) columns rounded to its panel).
+// Scratch of the whole call and of any part: V and M for a block of B tiles, and the GEMM's
+// A-packing buffer (enough for every smaller block and column range).
 // @ts-ignore: decorator
 @inline function part_scratch_bytes(T: i32, N: i32, C: i32, OH: i32, OW: i32, K: i32): usize {
   const m = T - 2;
@@ -290,7 +285,7 @@ import { align16, part_start } from './conv_common';
   if (tiles <= 0) return 0;
   const B = block_tiles(tiles, T, C, K);
   return align16(<usize>B * (T * T) * C << 2) + align16(<usize>B * (T * T) * K << 2) +
-    gemm_f32_max_scratch_bytes(B, min(K, 1024), C);
+    gemm_prepacked_f32_scratch_bytes(B, K, C);
 }
 
 // Tiles [t0, t1) and output channels [k0, k1) of the convolution, in blocks of the whole
@@ -313,11 +308,12 @@ import { align16, part_start } from './conv_common';
   const Mb = V + align16(<usize>B * TT * C << 2);
   const gs = Mb + align16(<usize>B * TT * K << 2);
   const cb = <usize>C << 2, kb = <usize>K << 2, ko = <usize>k0 << 2;
+  const ub = gemm_weights_f32_bytes(C, K); // one packed U[e]; columns k0… start at panel k0/8
   for (let tb = t0; tb < t1; tb += B) {
     const nb = min(B, t1 - tb);
     input_block(T, x, V, tb, nb, H, W, C, tH, tW, padTop, padLeft);
     for (let e = 0; e < TT; e++) {
-      gemm_f32(0, 0, nb, k1 - k0, C, 1, V + <usize>e * cb, TT * C, wt + <usize>e * C * kb + ko, K, 0,
+      gemm_prepacked_f32(nb, k1 - k0, C, V + <usize>e * cb, TT * C, wt + <usize>e * ub + (<usize>k0 * C << 2),
         Mb + <usize>e * kb + ko, TT * K, 0, 0, 0, 0, 0, gs);
     }
     output_block(T, Mb, y, bias, tb, nb, OH, OW, K, tH, tW, act, pv, qv, rd, res != 0, k0, k1);
@@ -350,15 +346,29 @@ import { align16, part_start } from './conv_common';
     part_start(K, kp, kparts, 8), part_start(K, kp + 1, kparts, 8));
 }
 
-// Bytes of the transformed filters: 36·C·K floats.
+// The T² transformed filters U[e] = G g Gᵀ of the HWIO filters w [3, 3, C, K], first as
+// row-major C×K matrices in scratch (T²·C·K floats), then each packed into wt.
+// @ts-ignore: decorator
+@inline function weights_packed(T: i32, w: usize, wt: usize, C: i32, K: i32, scratch: usize): void {
+  weights_rows(T, w, scratch, C, K);
+  const rb = <usize>C * K << 2, ub = gemm_weights_f32_bytes(C, K);
+  for (let e = 0; e < T * T; e++) gemm_weights_f32(scratch + <usize>e * rb, K, C, K, wt + <usize>e * ub);
+}
+
+// Bytes of the transformed filters: 36 packed C×K matrices (K rounded up to 8 columns).
 export function conv2d_winograd_f4x4_3x3_weights_f32_bytes(C: i32, K: i32): usize {
+  return 36 * gemm_weights_f32_bytes(C, K);
+}
+
+// Bytes of the weights transform's scratch: 36·C·K floats.
+export function conv2d_winograd_f4x4_3x3_weights_f32_scratch_bytes(C: i32, K: i32): usize {
   return <usize>36 * C * K << 2;
 }
 
-// wt[36][C][K] = the F(4×4, 3×3) transforms G g Gᵀ of the HWIO filters w [3, 3, C, K]
-// (element e = i·6 + j of the 6×6 transform); wt is overwritten, w is not touched.
-export function conv2d_winograd_f4x4_3x3_weights_f32(w: usize, wt: usize, C: i32, K: i32): void {
-  weights_into(6, w, wt, C, K);
+// wt = the F(4×4, 3×3) transforms of the HWIO filters w [3, 3, C, K] (element e = i·6 + j
+// of the 6×6 transform), packed; wt and scratch are overwritten, w is not touched.
+export function conv2d_winograd_f4x4_3x3_weights_f32(w: usize, wt: usize, C: i32, K: i32, scratch: usize): void {
+  weights_packed(6, w, wt, C, K, scratch);
 }
 
 // y[N, OH, OW, K] = act(conv3×3(x, w) + bias) at stride 1, groups 1, with wt the output of
@@ -391,13 +401,17 @@ export function conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_max_scratch_bytes(N: i32, 
   return part_scratch_bytes(6, N, C, OH, OW, K);
 }
 
-// The same with F(2×2, 3×3): wt [16][C][K], 4×4 tiles.
+// The same with F(2×2, 3×3): 16 packed matrices, 4×4 tiles.
 export function conv2d_winograd_f2x2_3x3_weights_f32_bytes(C: i32, K: i32): usize {
+  return 16 * gemm_weights_f32_bytes(C, K);
+}
+
+export function conv2d_winograd_f2x2_3x3_weights_f32_scratch_bytes(C: i32, K: i32): usize {
   return <usize>16 * C * K << 2;
 }
 
-export function conv2d_winograd_f2x2_3x3_weights_f32(w: usize, wt: usize, C: i32, K: i32): void {
-  weights_into(4, w, wt, C, K);
+export function conv2d_winograd_f2x2_3x3_weights_f32(w: usize, wt: usize, C: i32, K: i32, scratch: usize): void {
+  weights_packed(4, w, wt, C, K, scratch);
 }
 
 export function conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x: usize, wt: usize, bias: usize, y: usize,

@@ -6,7 +6,7 @@ import { gemm_f32, gemm_f32_scratch_bytes } from '../../assembly/gemm';
 import { conv2d_nhwc_fwd_f32, conv2d_nhwc_fwd_f32_scratch_bytes } from '../../assembly/conv';
 import { conv2d_nhwc_direct_fwd_f32 } from '../../assembly/conv_direct';
 import {
-  conv2d_winograd_f4x4_3x3_weights_f32, conv2d_winograd_f4x4_3x3_weights_f32_bytes,
+  conv2d_winograd_f4x4_3x3_weights_f32, conv2d_winograd_f4x4_3x3_weights_f32_bytes, conv2d_winograd_f4x4_3x3_weights_f32_scratch_bytes,
   conv2d_nhwc_winograd_f4x4_3x3_fwd_f32, conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes,
 } from '../../assembly/winograd';
 import {
@@ -103,7 +103,9 @@ describe('fused epilogue', () => {
       }
     }
     const wt = heap.alloc(conv2d_winograd_f4x4_3x3_weights_f32_bytes(C, K));
-    conv2d_winograd_f4x4_3x3_weights_f32(w3, wt, C, K);
+    const wscr = heap.alloc(conv2d_winograd_f4x4_3x3_weights_f32_scratch_bytes(C, K));
+    conv2d_winograd_f4x4_3x3_weights_f32(w3, wt, C, K, wscr);
+    heap.free(wscr);
     const s = heap.alloc(conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(N, H, W, C, H, W, K));
     for (let act = 0; act <= 6; act++) {
       conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x, wt, bias, raw, N, H, W, C, H, W, K, 1, 1, 0, 0, 0, 0, s);

@@ -1,7 +1,7 @@
 import {
-  conv2d_winograd_f4x4_3x3_weights_f32, conv2d_winograd_f4x4_3x3_weights_f32_bytes,
+  conv2d_winograd_f4x4_3x3_weights_f32, conv2d_winograd_f4x4_3x3_weights_f32_bytes, conv2d_winograd_f4x4_3x3_weights_f32_scratch_bytes,
   conv2d_nhwc_winograd_f4x4_3x3_fwd_f32, conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes,
-  conv2d_winograd_f2x2_3x3_weights_f32, conv2d_winograd_f2x2_3x3_weights_f32_bytes,
+  conv2d_winograd_f2x2_3x3_weights_f32, conv2d_winograd_f2x2_3x3_weights_f32_bytes, conv2d_winograd_f2x2_3x3_weights_f32_scratch_bytes,
   conv2d_nhwc_winograd_f2x2_3x3_fwd_f32, conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes,
   conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_part, conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_max_scratch_bytes,
   conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_part, conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_max_scratch_bytes,
@@ -110,6 +110,17 @@ function gaussBuf(n: i32): usize {
 
 // ---- running the kernels ---------------------------------------------------------------
 
+// The weights transform of F(m×m) into wt, through a guarded scratch of the kernel's size.
+function transformWeights(m: i32, w: usize, wt: usize, C: i32, K: i32): void {
+  const bytes = m == 4 ? conv2d_winograd_f4x4_3x3_weights_f32_scratch_bytes(C, K) : conv2d_winograd_f2x2_3x3_weights_f32_scratch_bytes(C, K);
+  expect<usize>(bytes).toBe(<usize>((m + 2) * (m + 2) * C * K) << 2);
+  const scr = guardedBytes(bytes);
+  if (m == 4) conv2d_winograd_f4x4_3x3_weights_f32(w, wt, C, K, scr);
+  else conv2d_winograd_f2x2_3x3_weights_f32(w, wt, C, K, scr);
+  checkGuard(scr, bytes, 'F' + m.toString() + ' weights scratch');
+  heap.free(scr);
+}
+
 // Winograd F(m×m, 3×3) (m = 4 or 2) of x, w: transforms w into a guarded buffer, runs the
 // convolution into a fresh noisy output with a guard, checks w, the guards and the scratch
 // guard; returns y (caller frees).
@@ -118,10 +129,9 @@ function runWino(m: i32, g: Geo, x: usize, w: usize, b: usize): usize {
   const wn = g.wLen();
   const w0 = f64of(w, wn);
   const wtBytes = m == 4 ? conv2d_winograd_f4x4_3x3_weights_f32_bytes(g.C, g.K) : conv2d_winograd_f2x2_3x3_weights_f32_bytes(g.C, g.K);
-  expect<usize>(wtBytes).toBe(<usize>((m + 2) * (m + 2) * g.C * g.K) << 2);
+  expect<usize>(wtBytes).toBe(<usize>((m + 2) * (m + 2) * g.C * ((g.K + 7) & ~7)) << 2);
   const wt = guardedBytes(wtBytes);
-  if (m == 4) conv2d_winograd_f4x4_3x3_weights_f32(w, wt, g.C, g.K);
-  else conv2d_winograd_f2x2_3x3_weights_f32(w, wt, g.C, g.K);
+  transformWeights(m, w, wt, g.C, g.K);
   checkGuard(wt, wtBytes, d + ' weights');
   for (let i = 0; i < wn; i++) if (<f64>at(w, i) != w0[i]) expect(false).toBe(true, d + ': w changed');
 
@@ -157,8 +167,7 @@ function checkParts(m: i32, g: Geo, kparts: i32, parts: i32, epi: bool): void {
   const p0: f32 = epi ? 3 : 0, p1: f32 = epi ? 6 : 0;
   const wtBytes = m == 4 ? conv2d_winograd_f4x4_3x3_weights_f32_bytes(g.C, g.K) : conv2d_winograd_f2x2_3x3_weights_f32_bytes(g.C, g.K);
   const wt = guardedBytes(wtBytes);
-  if (m == 4) conv2d_winograd_f4x4_3x3_weights_f32(w, wt, g.C, g.K);
-  else conv2d_winograd_f2x2_3x3_weights_f32(w, wt, g.C, g.K);
+  transformWeights(m, w, wt, g.C, g.K);
   const wholeBytes = m == 4
     ? conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.K)
     : conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes(g.N, g.H, g.W, g.C, g.OH, g.OW, g.K);

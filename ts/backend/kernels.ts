@@ -167,13 +167,15 @@ export interface Kernels {
   rmsprop_f32(w: P, g: P, s: P, n: I, lr: F, rho: F, eps: F, wd: F): void;
   // winograd.ts (inference): F(4×4, 3×3) and F(2×2, 3×3), weights transformed once
   conv2d_winograd_f4x4_3x3_weights_f32_bytes(C: I, K: I): number;
-  conv2d_winograd_f4x4_3x3_weights_f32(w: P, wt: P, C: I, K: I): void;
+  conv2d_winograd_f4x4_3x3_weights_f32_scratch_bytes(C: I, K: I): number;
+  conv2d_winograd_f4x4_3x3_weights_f32(w: P, wt: P, C: I, K: I, scratch: P): void;
   conv2d_nhwc_winograd_f4x4_3x3_fwd_f32(x: P, wt: P, bias: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, K: I, padTop: I, padLeft: I, act: I, p0: F, p1: F, res: P, scratch: P): void;
   conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_scratch_bytes(N: I, H: I, W: I, C: I, OH: I, OW: I, K: I): number;
   conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_part(x: P, wt: P, bias: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, K: I, padTop: I, padLeft: I, act: I, p0: F, p1: F, res: P, scratch: P, kparts: I, part: I, parts: I): void;
   conv2d_nhwc_winograd_f4x4_3x3_fwd_f32_max_scratch_bytes(N: I, H: I, W: I, C: I, OH: I, OW: I, K: I): number;
   conv2d_winograd_f2x2_3x3_weights_f32_bytes(C: I, K: I): number;
-  conv2d_winograd_f2x2_3x3_weights_f32(w: P, wt: P, C: I, K: I): void;
+  conv2d_winograd_f2x2_3x3_weights_f32_scratch_bytes(C: I, K: I): number;
+  conv2d_winograd_f2x2_3x3_weights_f32(w: P, wt: P, C: I, K: I, scratch: P): void;
   conv2d_nhwc_winograd_f2x2_3x3_fwd_f32(x: P, wt: P, bias: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, K: I, padTop: I, padLeft: I, act: I, p0: F, p1: F, res: P, scratch: P): void;
   conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_scratch_bytes(N: I, H: I, W: I, C: I, OH: I, OW: I, K: I): number;
   conv2d_nhwc_winograd_f2x2_3x3_fwd_f32_part(x: P, wt: P, bias: P, y: P, N: I, H: I, W: I, C: I, OH: I, OW: I, K: I, padTop: I, padLeft: I, act: I, p0: F, p1: F, res: P, scratch: P, kparts: I, part: I, parts: I): void;

@@ -36,21 +36,25 @@ export function winogradTileFor(g: ConvGeometry): WinogradTile | null {
   return winogradChoice(g.N, g.OH, g.OW, g.C);
 }
 
-/** Floats of the transformed weights of a tile: 36 (16) C×K matrices. */
-export const winogradWeightsSize = (tile: WinogradTile, C: number, K: number): number => (tile === 'f4x4' ? 36 : 16) * C * K;
-
-/** wt = the tile's transform of 3×3 weights w [3, 3, C, K]. */
-export function winogradWeights(tile: WinogradTile, w: number, wt: number, C: number, K: number): void {
+/** Floats of the transformed weights of a tile: 36 (16) C×K matrices, packed for the GEMM (K rounded up to 8). */
+export function winogradWeightsSize(tile: WinogradTile, C: number, K: number): number {
   const k = getBackend().k;
-  if (tile === 'f4x4') k.conv2d_winograd_f4x4_3x3_weights_f32(w, wt, C, K);
-  else k.conv2d_winograd_f2x2_3x3_weights_f32(w, wt, C, K);
+  return (tile === 'f4x4' ? k.conv2d_winograd_f4x4_3x3_weights_f32_bytes(C, K) : k.conv2d_winograd_f2x2_3x3_weights_f32_bytes(C, K)) / 4;
+}
+
+/** wt = the tile's transform of 3×3 weights w [3, 3, C, K], packed. */
+export function winogradWeights(tile: WinogradTile, w: number, wt: number, C: number, K: number): void {
+  const be = getBackend();
+  const k = be.k;
+  if (tile === 'f4x4') k.conv2d_winograd_f4x4_3x3_weights_f32(w, wt, C, K, be.scratch(k.conv2d_winograd_f4x4_3x3_weights_f32_scratch_bytes(C, K)));
+  else k.conv2d_winograd_f2x2_3x3_weights_f32(w, wt, C, K, be.scratch(k.conv2d_winograd_f2x2_3x3_weights_f32_scratch_bytes(C, K)));
 }
 
 /**
  * Parts of a Winograd call: ranges of tiles while each keeps at least MIN_BLOCK_TILES (64,
- * the kernel's smallest block: fewer tiles per part would repack all of U per part for
- * less work), the rest of the parts as ranges of output channels (each part repeats the
- * input transform of its tiles but packs only its columns of U). ResNet-18's 56² layers
+ * the kernel's smallest block: fewer tiles per part would pack fewer rows of V per
+ * pass over U), the rest of the parts as ranges of output channels (each part repeats the
+ * input transform of its tiles and reads only its columns of U). ResNet-18's 56² layers
  * split 2 × 2, its 28², 14² and 7² layers by channels alone.
  */
 export function winogradSplit(tiles: number, K: number, parts: number): { parts: number; kparts: number } {
