@@ -12,9 +12,9 @@
 // Transformed filters (caller's buffer, *_weights_f32_bytes(C, K) bytes): U[e] for
 // e = i·T + j (i along H, j along W of the tile), each C×K matrix packed by gemm.ts's
 // gemm_weights_f32 (8-column panels, zero past K) so that the GEMMs read it in place. Packing
-// U inside every GEMM instead cost a copy of T²·C·K floats per block of tiles, from memory
-// once C·K is large: a third of ResNet-18's 7×7×512 F(2×2) layers, whose one block of 16
-// tiles uses each packed panel for 4 rows only (bench resnet18's kernel profile).
+// U inside every GEMM instead cost a copy of T²·C·K floats per block of tiles: ResNet-18's
+// F(4×4) layers took 7 % less time without it (kernel profile of `npm run bench -- resnet18`,
+// CPU clock, under load); its 7×7×512 F(2×2) layers, one block each, did not change.
 //
 // Tiles go in blocks of at least MIN_BLOCK_TILES tiles, more if V + M for them fit in
 // BLOCK_BUDGET bytes. Scratch is thus bounded whatever the image and batch: about
