@@ -462,7 +462,7 @@ if (CHILD) {
   });
 
   let two: Results;
-  test('GEMM, convolutions (forward, data, filter, bias gradients), a LeNet-5 step and ResNet-18 inference: 2 threads bit-identical to 1', opts, () => {
+  test('GEMM, convolutions (forward, data, filter, bias gradients), a LeNet-5 step, ResNet-18 and MobileNetV2 inference: 2 threads bit-identical to 1', opts, () => {
     be.setThreads(1);
     const calls0 = be.pool!.parallelCalls;
     const one = scenarios();

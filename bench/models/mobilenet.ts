@@ -167,6 +167,7 @@ function describe(name: string, a: number[]): { shape: string; flops: number } {
     return { shape: `${H}²×${C} ${KH}×${KW}/${sh}`, flops: 0 };
   }
   if (name === 'gemm_f32') return { shape: `${a[2]}×${a[4]}·${a[4]}×${a[3]}`, flops: 2 * a[2] * a[3] * a[4] };
+  if (name === 'gemm_prepacked_f32') return { shape: `${a[0]}×${a[2]}·${a[2]}×${a[1]}`, flops: 2 * a[0] * a[1] * a[2] };
   return { shape: '', flops: 0 };
 }
 
@@ -239,10 +240,13 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
       const ks = prof.kernels;
       const kSum = ks.reduce((s, k) => s + k.ms, 0);
       // Per kernel name (all shapes), then the largest entries.
-      const byName = new Map<string, number>();
-      for (const k of ks) byName.set(k.kernel, (byName.get(k.kernel) ?? 0) + k.ms);
+      const byName = new Map<string, { ms: number; flops: number }>();
+      for (const k of ks) {
+        const e = byName.get(k.kernel) ?? { ms: 0, flops: 0 };
+        byName.set(k.kernel, { ms: e.ms + k.ms, flops: e.flops + k.flops });
+      }
       console.log(`\n${kind}: simdnet fused forward by kernel (plain forward ${fmt(prof.stepMs, 1)} ms, outside kernels ${fmt(prof.restMs, 2)} ms):\n`);
-      console.log(table(['kernel', 'ms', '%'], [...byName].sort((a, b) => b[1] - a[1]).map(([k, ms]) => [k, fmt(ms, 2), fmt((ms / kSum) * 100, 1)])));
+      console.log(table(['kernel', 'ms', '%', 'GFLOP/s'], [...byName].sort((a, b) => b[1].ms - a[1].ms).map(([k, { ms, flops }]) => [k, fmt(ms, 2), fmt((ms / kSum) * 100, 1), flops ? fmt(flops / ms / 1e6, 1) : ''])));
     }
     console.log('\nNotes: ' + notes.join('; ') + '.');
   }
