@@ -166,8 +166,9 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
 
   const speedups: string[][] = [];
   for (const name of [PEAK, ...cases.map((c) => c.name)]) {
-    const one = rows.find((r) => r.case === name && r.lib === '1 thread')!;
-    const two = rows.find((r) => r.case === name && r.lib === '2 threads')!;
+    const one = rows.find((r) => r.case === name && r.lib === '1 thread');
+    const two = rows.find((r) => r.case === name && r.lib === '2 threads');
+    if (!one || !two) continue; // left out by --only
     const w = name === PEAK ? 2 : 1; // the peak's 2-thread call does twice the work
     const s = (w * one.ms) / two.ms;
     speedups.push([
