@@ -255,13 +255,18 @@
 }
 
 // Φ(x), the standard normal CDF: (1 + erf(x/√2))/2, and for x < −1 erfcx(|x|/√2)·e^(−x²/2)/2,
-// relative-accurate far into the lower tail (x ≥ −14); 0 below −20.
+// relative-accurate far into the lower tail (x ≥ −14); 0 below −20. The tail (two exps, a
+// division: about 60 % of the work) is computed only for vectors with a lane below −1, the
+// same bits either way: GELU on a normal batch 1.46× faster (bench elementwise, gelu row;
+// A/B in one process, under load).
 // @ts-ignore: decorator
 @inline export function normal_cdf_f32x4(x: v128): v128 {
   const half = f32x4.splat(0.5);
   const body = f32x4.mul(half, f32x4.add(f32x4.splat(1), erf_f32x4(f32x4.mul(x, f32x4.splat(0.70710678)))));
+  const low = f32x4.lt(x, f32x4.splat(-1));
+  if (!v128.any_true(low)) return body;
   const xc = f32x4.pmax(x, f32x4.splat(-20));
   const z = f32x4.mul(f32x4.neg(xc), f32x4.splat(0.70710678));
   const tail = f32x4.mul(half, f32x4.mul(erfcx_f32x4(z), exp_neg_half_sq_f32x4(xc)));
-  return v128.bitselect(tail, body, f32x4.lt(x, f32x4.splat(-1)));
+  return v128.bitselect(tail, body, low);
 }
