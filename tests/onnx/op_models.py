@@ -76,6 +76,13 @@ def cases():
     c["resize_bilinear"] = (nn.Upsample(scale_factor=R.choice([1.5, 2.0]), mode="bilinear", align_corners=False), [2, 6, 5, 7])
     c["resize_bilinear_corners"] = (Fn(lambda x: F.interpolate(x, size=(9, 4), mode="bilinear", align_corners=True)), [2, 6, 5, 7])
     c["matmul_batched"] = (Fn(lambda x: torch.matmul(x, x.transpose(2, 3)) + torch.matmul(x[:, :1], x.transpose(2, 3))), [2, 6, 5, 7])
+    # Activations the importer fuses into the convolution or dense layer before them.
+    c["conv_relu6"] = (nn.Sequential(nn.Conv2d(6, 8, 3, padding=1), nn.ReLU6()), [2, 6, 5, 7])
+    c["conv_clip"] = (Fn(lambda x, cv: cv(x).clamp(-0.3, 0.4), nn.Conv2d(6, 8, 1)), [2, 6, 5, 7])
+    c["conv_leakyrelu"] = (nn.Sequential(nn.Conv2d(6, 8, 3, stride=2), nn.LeakyReLU(0.1)), [2, 6, 9, 7])
+    c["conv_hardsigmoid"] = (nn.Sequential(nn.Conv2d(6, 6, 3, padding=1, groups=6), nn.Hardsigmoid()), [2, 6, 5, 7])
+    c["linear_sigmoid"] = (nn.Sequential(nn.Flatten(), nn.Linear(6 * 5 * 7, 9), nn.Sigmoid()), [2, 6, 5, 7])
+    c["matmul_relu"] = (Fn(lambda x: F.relu(torch.matmul(x, x.transpose(2, 3)))), [2, 6, 5, 7])
     c["gelu_erf"] = (nn.GELU(), [2, 6, 5, 7])  # Div, Erf, Add, Mul, Mul: one GELU in simdnet
     c["erf"] = (Fn(lambda x: torch.erf(x * R.uniform(0.5, 2.0)) + x), [2, 6, 5, 7])
     c["expand_tile"] = (Fn(lambda x: x.mean(1, keepdim=True).expand(-1, 6, -1, -1) + x.mean(2, keepdim=True).repeat(1, 1, 5, 1)), [2, 6, 5, 7])
@@ -126,6 +133,8 @@ def helper_cases(out, manifest):
     # HardSwish is an operator from opset 14 (PyTorch writes HardSigmoid and Mul at 13); Dropout
     # in an inference graph (PyTorch drops it on export).
     save("hardswish_opset14", [helper.make_node("HardSwish", ["input"], ["output"])], [], [2, 6, 5, 7], 4, opset=14)
+    save("conv_hardswish_opset14", [helper.make_node("Conv", ["input", "w4"], ["c"], pads=[1, 1, 1, 1]), helper.make_node("HardSwish", ["c"], ["output"])],
+         [numpy_helper.from_array(rng.standard_normal((4, 6, 3, 3)).astype(np.float32), "w4")], [2, 6, 5, 7], 4, opset=14)
     ratio = numpy_helper.from_array(np.array(R.uniform(0.1, 0.6), np.float32), "ratio")
     save("dropout_inference", [helper.make_node("Dropout", ["input", "ratio"], ["output"])], [ratio], [2, 6, 5, 7], 4)
     save("argmax", [helper.make_node("ArgMax", ["input"], ["i"], axis=1, keepdims=0), helper.make_node("Cast", ["i"], ["output"], to=1)], [], [2, 6, 5, 7], 3)

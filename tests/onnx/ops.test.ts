@@ -1,5 +1,6 @@
 // Each ONNX operator the importer maps, in a small PyTorch module with drawn attributes
-// (tests/onnx/op_models.py), against onnxruntime-web at batch 2 in both layouts.
+// (tests/onnx/op_models.py), against onnxruntime-web at batch 2 in both layouts, with and
+// without a gradient recorded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -40,11 +41,15 @@ for (const [name, c] of Object.entries(cases)) {
       const m = loadOnnx(bytes, { layout });
       const [N, C, H, W] = c.input;
       const input = layout === 'NCHW' ? x : sn.tensor(toNHWC(x.dataSync(), c.input), [N, H, W, C]);
-      const y = sn.tidy(() => m.run({ input }).output);
-      const out = layout === 'NHWC' && y.rank === 4 ? sn.permute(y, [0, 3, 1, 2]) : y;
-      assert.deepEqual(out.shape, ref.dims, `${layout}: shape`);
-      const e = relErr(out.dataSync(), ref.data);
-      assert.ok(e < 1e-4, `${name} ${layout}: error ${e.toExponential(2)} of the output scale`);
+      // With a gradient recorded (fused activations beyond ReLU run as their own step) and
+      // without (they run in the convolution's or dense layer's epilogue).
+      for (const grad of [true, false]) {
+        const y = sn.tidy(() => (grad ? m.run({ input }) : sn.noGrad(() => m.run({ input }))).output);
+        const out = layout === 'NHWC' && y.rank === 4 ? sn.permute(y, [0, 3, 1, 2]) : y;
+        assert.deepEqual(out.shape, ref.dims, `${layout}: shape`);
+        const e = relErr(out.dataSync(), ref.data);
+        assert.ok(e < 1e-4, `${name} ${layout}${grad ? '' : ' noGrad'}: error ${e.toExponential(2)} of the output scale`);
+      }
       m.dispose();
     }
   });

@@ -10,7 +10,7 @@ import { opError } from '../../backend/errors';
 import { decodeModel, encodeModel, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './decode';
 import { onnx } from './proto.js';
 import { Const, CONST_OPS, evalConst, onnxError } from './values';
-import { OPS, OnnxLayer, type Exec, type Ctx } from './ops';
+import { OPS, OnnxLayer, type Exec, type Ctx, type FusedActivation } from './ops';
 import { type Val, type TVal, isConst, tval, plainOf, nhwcOf, NCHW_TO_NHWC } from './layout';
 
 type Tensor = sn.Tensor;
@@ -97,29 +97,27 @@ export class OnnxModel extends sn.nn.Module {
   private build(g: OnnxGraph): void {
     const live = liveNodes(g, this.consts);
     fuseGelu(live, g, this.consts);
-    const fused = fuseRelu(live, g);
+    const fused = fuseActivations(live, g, this.consts);
     const names = new Set<string>();
     const model = this;
-    for (const node of live) {
-      if (!node.outputs.some((o) => o && !this.consts.has(o))) continue;
-      const build = OPS[node.op];
-      if (!build) {
-        this.steps.push({ node, exec: this.constExec(node) });
-        continue;
-      }
+    const ctxOf = (node: OnnxNode): Ctx => {
       let layer: OnnxLayer | null = null;
-      const where = `node '${node.name}' (${node.op})`;
-      const ctx: Ctx = {
-        node, opset: g.opset, where,
+      const f = fused.get(node);
+      return {
+        node, opset: g.opset, where: `node '${node.name}' (${node.op})`,
         attr: <T>(name: string, dflt: T) => (node.attrs.has(name) ? (node.attrs.get(name) as T) : dflt),
         constIn: (i) => (node.inputs[i] ? this.consts.get(node.inputs[i]) ?? null : null),
         get layer() {
           return (layer ??= makeLayer(node, names, model));
         },
         tensorOf: (c) => this.tensorOf(c),
-        fusedRelu: fused.has(node),
+        fused: f ? { act: f.act, exec: OPS[f.node.op]!(ctxOf(f.node)) } : null,
       };
-      this.steps.push({ node, exec: build(ctx) });
+    };
+    for (const node of live) {
+      if (!node.outputs.some((o) => o && !this.consts.has(o))) continue;
+      const build = OPS[node.op];
+      this.steps.push({ node, exec: build ? build(ctxOf(node)) : this.constExec(node) });
     }
     for (const o of g.outputs)
       if (!this.steps.some((s) => s.node.outputs.includes(o.name)) && !this.consts.has(o.name) && !g.inputs.some((i) => i.name === o.name))
@@ -384,22 +382,49 @@ function fuseGelu(nodes: OnnxNode[], g: OnnxGraph, consts: Map<string, Const>): 
   }
 }
 
-/** Conv/ConvTranspose/Gemm/MatMul whose only consumer is a Relu: the Relu goes into its epilogue. */
-function fuseRelu(nodes: OnnxNode[], g: OnnxGraph): Set<OnnxNode> {
+// An activation node fused into the Conv, ConvTranspose, Gemm or MatMul before it when it is
+// that node's only consumer (and the value is not a graph output): the kernels apply it in
+// their epilogue. ReLU fuses into all four; Clip with constant bounds (ReLU6), HardSwish,
+// HardSigmoid, LeakyRelu and Sigmoid into Conv, Gemm and MatMul, which run them as separate
+// steps when a gradient is recorded. The activation node leaves the step list; the fused
+// node takes over its output name.
+function fuseActivations(nodes: OnnxNode[], g: OnnxGraph, consts: Map<string, Const>): Map<OnnxNode, { act: FusedActivation; node: OnnxNode }> {
   const consumers = consumersOf(nodes);
-  const fused = new Set<OnnxNode>();
+  const fused = new Map<OnnxNode, { act: FusedActivation; node: OnnxNode }>();
   const outputs = new Set(g.outputs.map((o) => o.name));
   for (const n of nodes) {
     if (!['Conv', 'ConvTranspose', 'Gemm', 'MatMul'].includes(n.op)) continue;
     const y = n.outputs[0];
     const c = consumers.get(y) ?? [];
-    if (c.length !== 1 || c[0].op !== 'Relu' || outputs.has(y)) continue;
-    const relu = c[0];
-    n.outputs = [relu.outputs[0]];
-    nodes.splice(nodes.indexOf(relu), 1);
-    fused.add(n);
+    if (c.length !== 1 || c[0].inputs[0] !== y || outputs.has(y)) continue;
+    const act = epilogueOf(c[0], g.opset, consts);
+    if (!act || (act !== 'relu' && n.op === 'ConvTranspose')) continue;
+    n.outputs = [c[0].outputs[0]];
+    nodes.splice(nodes.indexOf(c[0]), 1);
+    fused.set(n, { act, node: c[0] });
   }
   return fused;
+}
+
+// The epilogue form of an activation node, or null when it has none.
+function epilogueOf(a: OnnxNode, opset: number, consts: Map<string, Const>): FusedActivation | null {
+  const attr = (name: string, dflt: number) => (a.attrs.has(name) ? (a.attrs.get(name) as number) : dflt);
+  if (a.op === 'Relu') return 'relu';
+  if (a.op === 'HardSwish') return 'hardswish';
+  if (a.op === 'Sigmoid') return 'sigmoid';
+  if (a.op === 'HardSigmoid') return { hardsigmoid: [attr('alpha', 0.2), attr('beta', 0.5)] };
+  if (a.op === 'LeakyRelu') return { leakyRelu: attr('alpha', 0.01) };
+  if (a.op !== 'Clip') return null;
+  const bound = (i: number, name: string, dflt: number): number | null => {
+    if (opset < 11) return attr(name, dflt);
+    if (!a.inputs[i]) return dflt;
+    const c = consts.get(a.inputs[i]);
+    return c && c.size === 1 ? c.data[0] : null;
+  };
+  const lo = bound(1, 'min', -Infinity), hi = bound(2, 'max', Infinity);
+  if (lo === null || hi === null || !(lo <= hi)) return null;
+  if (lo === 0 && hi >= 3.4e38) return 'relu';
+  return Number.isFinite(lo) && Number.isFinite(hi) ? { clip: [lo, hi] } : null;
 }
 
 /**

@@ -97,8 +97,27 @@ export interface Ctx {
   layer: OnnxLayer;
   /** A kept, non-trainable tensor of a constant (cached per constant). */
   tensorOf(c: Const): Tensor;
-  /** Set when the node's output feeds only a Relu that was fused into it. */
-  fusedRelu: boolean;
+  /**
+   * The activation node that alone consumed this node's output, fused into it (model.ts's
+   * fuseActivations): `act` for the kernel's epilogue, `exec` the activation node's own
+   * step, run after this node instead when a gradient is recorded (only ReLU is fused then).
+   */
+  fused: { act: FusedActivation; exec: Exec } | null;
+}
+
+/** An activation a convolution or dense layer applies in its epilogue. */
+export type FusedActivation = NonNullable<sn.Conv2dOptions['activation']>;
+
+/**
+ * The node's output through its fused activation: `apply(activation)` computes the node with
+ * that activation in its epilogue. Without a gradient recorded every fused activation goes
+ * into the epilogue; with one, ReLU does and the others run as their own step after it.
+ */
+function withFused(ctx: Ctx, apply: (activation: FusedActivation | null) => Val[], inputs: (Tensor | null)[]): Val[] {
+  const f = ctx.fused;
+  if (!f || f.act === 'relu') return apply(f ? 'relu' : null);
+  const grad = sn.isGradEnabled() && inputs.some((t) => t?.requiresGrad);
+  return grad ? f.exec(apply(null)) : apply(f.act);
 }
 
 export type Exec = (ins: (Val | null)[]) => Val[];
@@ -205,19 +224,20 @@ function conv(ctx: Ctx): Exec {
   const weight = param(ctx, 'weight', transposeConst(w, [2, 3, 1, 0]), undefined, w, untranspose([KH, KW, Cg, K], [2, 3, 1, 0]));
   const b = ctx.node.inputs[2] ? need(ctx, 2, 'bias') : null;
   const bias = b ? param(ctx, 'bias', b, [K]) : null;
-  const activation = ctx.fusedRelu ? 'relu' : null;
   ctx.layer.flopsOf = (_i, o) => 2 * o[0] * o[1] * o[2] * o[3] * KH * KW * Cg;
   return ([x]) => {
     const t = nhwcOf(ctx.where, tensorIn(ctx, x, 0));
     if (t.shape[3] !== Cg * groups)
       throw onnxError(`${ctx.where}: input has ${t.shape[3]} channels, the weight ${JSON.stringify(w.shape)} with group=${groups} expects ${Cg * groups}`);
-    const o: sn.Conv2dOptions = { stride, dilation, groups, padding: pad(t.shape[1], t.shape[2]), bias, activation, roundMode: 'floor' };
-    // 3×3 stride-1 layers may run through Winograd with weights transformed once (as fuseForInference's).
-    const y = run(ctx, (xt) => {
-      const cache = ctx.layer.inferenceWeights();
-      return cache ? sn.conv2dInference(xt, weight, cache, o) : sn.conv2d(xt, weight, o);
-    }, t);
-    return [tval(y, 'nhwc')];
+    return withFused(ctx, (activation) => {
+      const o: sn.Conv2dOptions = { stride, dilation, groups, padding: pad(t.shape[1], t.shape[2]), bias, activation, roundMode: 'floor' };
+      // 3×3 stride-1 layers may run through Winograd with weights transformed once (as fuseForInference's).
+      const y = run(ctx, (xt) => {
+        const cache = ctx.layer.inferenceWeights();
+        return cache ? sn.conv2dInference(xt, weight, cache, o) : sn.conv2d(xt, weight, o);
+      }, t);
+      return [tval(y, 'nhwc')];
+    }, [t, weight, bias]);
   };
 }
 
@@ -237,7 +257,7 @@ function convTranspose(ctx: Ctx): Exec {
   const weight = param(ctx, 'weight', transposeConst(w, [2, 3, 1, 0]), undefined, w, untranspose([KH, KW, Kg, C], [2, 3, 1, 0]));
   const b = ctx.node.inputs[2] ? need(ctx, 2, 'bias') : null;
   const bias = b ? param(ctx, 'bias', b, [Kg * groups]) : null;
-  const activation = ctx.fusedRelu ? 'relu' : null;
+  const activation = ctx.fused ? 'relu' : null; // only ReLU is fused into a ConvTranspose
   ctx.layer.flopsOf = (i) => 2 * i[0] * i[1] * i[2] * C * KH * KW * Kg;
   return ([x]) => {
     const t = nhwcOf(ctx.where, tensorIn(ctx, x, 0));
@@ -285,7 +305,6 @@ function dense(ctx: Ctx, w: Const, bias: Const | null, alpha: number, from: { w:
     if (c && c.size !== Out) throw onnxError(`${ctx.where}: the bias C ${JSON.stringify(c.shape)} was broadcast to ${Out} values and cannot be written back`);
     return from.beta === 1 ? v : v.map((q) => q / from.beta);
   }) : null;
-  const activation = ctx.fusedRelu ? 'relu' : null;
   ctx.layer.flopsOf = (i) => 2 * (i[0] ?? 1) * In * Out;
   return ([x]) => {
     const v = tensorIn(ctx, x, 0);
@@ -306,7 +325,7 @@ function dense(ctx: Ctx, w: Const, bias: Const | null, alpha: number, from: { w:
       if (rowsFrom !== null) throw onnxError(`${ctx.where}: the input layout changed between runs`);
       t = plainOf(ctx.where, v);
     }
-    return [tval(run(ctx, (xt) => sn.linear(xt, weight, b, { activation }), t), 'plain')];
+    return withFused(ctx, (activation) => [tval(run(ctx, (xt) => sn.linear(xt, weight, b, { activation }), t), 'plain')], [t, weight, b]);
   };
 }
 
@@ -332,8 +351,10 @@ function matmul(ctx: Ctx): Exec {
     const [x, y] = [tensorIn(ctx, a, 0), tensorIn(ctx, b, 1)];
     if (x.shape.length < 2 || y.shape.length < 2)
       throw onnxError(`${ctx.where}: MatMul of ${JSON.stringify(x.shape)} and ${JSON.stringify(y.shape)}: 1-D operands are not supported`);
-    // Batched (rank > 2, broadcast batch dimensions) as numpy's matmul.
-    return [tval(run(ctx, (p, q) => sn.matmul(p, q), plainOf(ctx.where, x), plainOf(ctx.where, y)), 'plain')];
+    // Batched (rank > 2, broadcast batch dimensions) as numpy's matmul; a fused activation
+    // runs as its own step after it (sn.matmul has no epilogue).
+    const out: Val[] = [tval(run(ctx, (p, q) => sn.matmul(p, q), plainOf(ctx.where, x), plainOf(ctx.where, y)), 'plain')];
+    return ctx.fused ? ctx.fused.exec(out) : out;
   };
 }
 
