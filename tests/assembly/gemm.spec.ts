@@ -282,12 +282,12 @@ describe('gemm_f32 in parts (threads)', () => {
 });
 
 describe('gemm_prepacked_f32 (B packed once by gemm_weights_f32)', () => {
-  it('gives the bits of gemm_f32 (odd sizes, k-blocks, the 1024-column block, every epilogue), within its scratch', () => {
+  it('gives the bits of gemm_f32 and the scalar reference\'s values (odd sizes, k-blocks, the 1024-column block, every epilogue), within its scratch', () => {
     seed(97531);
     const Ms: i32[] = [1, 3, 4, 49, 133];
     const Ns: i32[] = [1, 8, 13, 1030];
     const Ks: i32[] = [1, 5, 16, 300];
-    let diff = 0, guards = 0, cases = 0;
+    let diff = 0, guards = 0, cases = 0, scalarBad = 0;
     for (let mi = 0; mi < Ms.length; mi++)
       for (let ni = 0; ni < Ns.length; ni++)
         for (let ki = 0; ki < Ks.length; ki++) {
@@ -310,12 +310,28 @@ describe('gemm_prepacked_f32 (B packed once by gemm_weights_f32)', () => {
           gemm_prepacked_f32(M, N, K, a, lda, wp, got, N, useBias ? bias : 0, act, 0.25, 0.75, useRes ? res : 0, sp);
           if (load<f32>(wp + wbytes) != GUARD || load<f32>(sp + sbytes) != GUARD) guards++;
           for (let i = 0; i < M * N; i++) if (load<u32>(want + (<usize>i << 2)) != load<u32>(got + (<usize>i << 2))) diff++;
+          // And against the scalar f64 reference where the activation is none or ReLU.
+          if (act <= 1) {
+            for (let i = 0; i < M; i++)
+              for (let j = 0; j < N; j++) {
+                let ref: f64 = 0, mag: f64 = 0;
+                for (let k = 0; k < K; k++) {
+                  const t = <f64>at(a, i * lda + k) * <f64>at(b, k * ldb + j);
+                  ref += t; mag += Math.abs(t);
+                }
+                if (useBias) { ref += <f64>at(bias, j); mag += Math.abs(<f64>at(bias, j)); }
+                if (useRes) { ref += <f64>at(res, i * N + j); mag += Math.abs(<f64>at(res, i * N + j)); }
+                if (act == 1 && ref < 0) ref = 0;
+                if (!(Math.abs(<f64>at(got, i * N + j) - ref) <= <f64>(K + 3) * EPS * (mag + 1e-30))) scalarBad++;
+              }
+          }
           heap.free(a); heap.free(b); heap.free(bias); heap.free(res); heap.free(want); heap.free(got);
           heap.free(wp); heap.free(sp);
         }
     expect(cases).toBe(80);
     expect(diff).toBe(0);
     expect(guards).toBe(0);
+    expect(scalarBad).toBe(0);
   });
 
   it('gemm_prepacked_f32_scratch_bytes(M, N, K) is enough for every smaller M and K (threaded parts)', () => {
