@@ -10,7 +10,7 @@ import { opError } from '../../backend/errors';
 import { decodeModel, encodeModel, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './decode';
 import { onnx } from './proto.js';
 import { Const, CONST_OPS, evalConst, onnxError } from './values';
-import { OPS, OnnxLayer, type Exec, type Ctx, type FusedActivation } from './ops';
+import { OPS, OnnxLayer, channelShuffle, type Exec, type Ctx, type FusedActivation } from './ops';
 import { type Val, type TVal, isConst, tval, plainOf, nhwcOf, NCHW_TO_NHWC } from './layout';
 
 type Tensor = sn.Tensor;
@@ -97,6 +97,7 @@ export class OnnxModel extends sn.nn.Module {
   private build(g: OnnxGraph): void {
     const live = liveNodes(g, this.consts);
     fuseGelu(live, g, this.consts);
+    fuseShuffle(live, g);
     const fused = fuseActivations(live, g, this.consts);
     const names = new Set<string>();
     const model = this;
@@ -116,7 +117,7 @@ export class OnnxModel extends sn.nn.Module {
     };
     for (const node of live) {
       if (!node.outputs.some((o) => o && !this.consts.has(o))) continue;
-      const build = OPS[node.op];
+      const build = node.op === SHUFFLE ? channelShuffle : OPS[node.op];
       this.steps.push({ node, exec: build ? build(ctxOf(node)) : this.constExec(node) });
     }
     for (const o of g.outputs)
@@ -379,6 +380,30 @@ function fuseGelu(nodes: OnnxNode[], g: OnnxGraph, consts: Map<string, Const>): 
     if (half?.op !== 'Mul' || !scalar(other(half, mul.outputs[0]), 0.5)) continue;
     nodes.splice(nodes.indexOf(erf), 1, { op: 'Gelu', name: erf.name, inputs: [x], outputs: [half.outputs[0]], attrs: new Map() });
     for (const n of [div, add, mul, half]) nodes.splice(nodes.indexOf(n), 1);
+  }
+}
+
+// Channel shuffle (ShuffleNet): Reshape [N, C, H, W] → [N, g, C/g, H, W], Transpose
+// perm [0, 2, 1, 3, 4], Reshape back. Run node by node on an activation held NHWC that is
+// three transposes of it (to NCHW, the 5-D permute, back); as one step, one permute of each
+// pixel's channels (channelShuffle in ops.ts). The step takes the last Reshape's name.
+const SHUFFLE = 'Reshape·Transpose·Reshape';
+function fuseShuffle(nodes: OnnxNode[], g: OnnxGraph): void {
+  const consumers = consumersOf(nodes);
+  const outputs = new Set(g.outputs.map((o) => o.name));
+  const only = (v: string): OnnxNode | null => {
+    const c = consumers.get(v) ?? [];
+    return c.length === 1 && !outputs.has(v) && c[0].inputs[0] === v ? c[0] : null;
+  };
+  for (const r1 of [...nodes]) {
+    if (r1.op !== 'Reshape') continue;
+    const t = only(r1.outputs[0]);
+    if (t?.op !== 'Transpose' || JSON.stringify(t.attrs.get('perm')) !== '[0,2,1,3,4]') continue;
+    const r2 = only(t.outputs[0]);
+    if (r2?.op !== 'Reshape') continue;
+    const attrs = new Map<string, unknown>([['allowzero1', r1.attrs.get('allowzero') ?? 0], ['allowzero2', r2.attrs.get('allowzero') ?? 0]]);
+    nodes.splice(nodes.indexOf(r2), 1, { op: SHUFFLE, name: r2.name, inputs: [r1.inputs[0], r1.inputs[1], r2.inputs[1]], outputs: r2.outputs, attrs } as OnnxNode);
+    for (const n of [r1, t]) nodes.splice(nodes.indexOf(n), 1);
   }
 }
 

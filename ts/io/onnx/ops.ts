@@ -415,6 +415,29 @@ function reshape(ctx: Ctx): Exec {
   };
 }
 
+/**
+ * The channel shuffle model.ts's fuseShuffle makes of Reshape → Transpose [0, 2, 1, 3, 4] →
+ * Reshape (inputs: x, the two target shapes). On a value held NHWC whose first reshape splits
+ * the channels and whose second merges them back, each pixel's channels [g, C/g] become
+ * [C/g, g] in one permute; otherwise the three ops run as written.
+ */
+export function channelShuffle(ctx: Ctx): Exec {
+  return ([x, s1, s2]) => {
+    const v = tensorIn(ctx, x, 0);
+    if (!isConst(s1) || !isConst(s2)) throw onnxError(`${ctx.where}: the target shapes must be computable from shapes and constants`);
+    const a = reshapeTarget(ctx.where, v.shape, s1.list(), ctx.attr<number>('allowzero1', 0) === 1);
+    if (a.length !== 5) throw onnxError(`${ctx.where}: Transpose perm [0, 2, 1, 3, 4] needs a 5-D input, the Reshape before it gives ${JSON.stringify(a)}`);
+    const b = reshapeTarget(ctx.where, [a[0], a[2], a[1], a[3], a[4]], s2.list(), ctx.attr<number>('allowzero2', 0) === 1);
+    const [N, C, H, W] = v.shape;
+    const same = (s: number[]) => s.length === 4 && s[0] === N && s[1] === C && s[2] === H && s[3] === W;
+    if (v.layout === 'nhwc' && a[0] === N && a[1] * a[2] === C && a[3] === H && a[4] === W && same(b)) {
+      const y = run(ctx, (xt) => sn.reshape(sn.permute(sn.reshape(xt, [N, H, W, a[1], a[2]]), [0, 1, 2, 4, 3]), [N, H, W, C]), v.t);
+      return [tval(y, 'nhwc')];
+    }
+    return [tval(run(ctx, (xt) => sn.reshape(sn.permute(sn.reshape(xt, a), [0, 2, 1, 3, 4]), b), plainOf(ctx.where, v)), 'plain')];
+  };
+}
+
 function squeezeLike(kind: 'Squeeze' | 'Unsqueeze'): Builder {
   return (ctx) => ([x, axesIn]) => {
     const v = tensorIn(ctx, x, 0);
