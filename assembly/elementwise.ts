@@ -2,7 +2,7 @@
 // memory; loops run 4 lanes at a time and finish the tail in scalar code. Outputs may
 // alias inputs (each element is read before it is written).
 
-import { ld, st, pow_f32x4, load_f32x4_n, store_f32x4_n, widen_lo, widen_hi } from './simd_math';
+import { ld, st, pow_f32x4, load_f32x4_n, store_f32x4_n, sum_f64 } from './simd_math';
 import { part_start } from './conv_common';
 
 // Op codes, shared with ts/backend/kernels.ts. Each public kernel passes a literal code
@@ -250,31 +250,8 @@ export function copy_f32(src: usize, dst: usize, n: i32): void {
   memory.copy(dst, src, <usize>n << 2);
 }
 
-// Sum of n floats, accumulated in f64 lanes so that long sums stay accurate. 4 vectors per
-// iteration into 8 f64x2 accumulators: with one vector per iteration and 2 accumulators the
-// f64 adds' latency chain held the sum to about 0.6 of the copy bandwidth (bench
-// elementwise, sum row).
-export function sum_f32(a: usize, n: i32): f64 {
-  const z = f64x2.splat(0);
-  let c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
-  let i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const p = a + (<usize>i << 2);
-    const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    c0 = f64x2.add(c0, widen_lo(v0)); c1 = f64x2.add(c1, widen_hi(v0));
-    c2 = f64x2.add(c2, widen_lo(v1)); c3 = f64x2.add(c3, widen_hi(v1));
-    c4 = f64x2.add(c4, widen_lo(v2)); c5 = f64x2.add(c5, widen_hi(v2));
-    c6 = f64x2.add(c6, widen_lo(v3)); c7 = f64x2.add(c7, widen_hi(v3));
-  }
-  for (; i + 4 <= n; i += 4) {
-    const v = v128.load(a + (<usize>i << 2));
-    c0 = f64x2.add(c0, widen_lo(v)); c1 = f64x2.add(c1, widen_hi(v));
-  }
-  const acc = f64x2.add(f64x2.add(f64x2.add(c0, c1), f64x2.add(c2, c3)), f64x2.add(f64x2.add(c4, c5), f64x2.add(c6, c7)));
-  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  for (; i < n; i++) s += <f64>load<f32>(a + (<usize>i << 2));
-  return s;
-}
+// Sum of n floats, accumulated in f64 lanes so that long sums stay accurate (sum_f64).
+export function sum_f32(a: usize, n: i32): f64 { return sum_f64(a, n, false, 0); }
 
 // Sums V vectors of L lanes (16, 4 or 1 channels) from channel k0 over all rows: f32
 // partial sums over chunks of 64 rows, then f64 totals, so long batches stay accurate.

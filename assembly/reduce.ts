@@ -7,7 +7,7 @@
 // stride inner; the last inner % 4 outputs on a partial vector). Sums accumulate in f64;
 // max and min propagate NaN (f32x4.max/min), as PyTorch's amax/amin.
 import {
-  load_f32x4_n, store_f32x4_n, widen_lo, widen_hi, narrow_f64x2, exp_f32x4,
+  load_f32x4_n, store_f32x4_n, widen_lo, widen_hi, narrow_f64x2, exp_f32x4, sum_f64,
 } from './simd_math';
 
 // @ts-ignore: decorator
@@ -27,12 +27,6 @@ import {
 // @ts-ignore: decorator
 @inline function sext(op: i32, a: f32, b: f32): f32 {
   return op == R_MAX ? max(a, b) : min(a, b);
-}
-
-// Lanes [0, rem) of v kept, the others zeroed.
-// @ts-ignore: decorator
-@inline function keep_lanes(v: v128, rem: i32): v128 {
-  return v128.and(v, i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rem)));
 }
 
 // The shift of a log-sum-exp: the maximum where finite, else 0 (all −inf gives −inf, a +inf
@@ -57,23 +51,6 @@ import {
   v = vext(op, v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
   v = vext(op, v, v128.shuffle<f32>(v, v, 1, 0, 3, 2));
   return f32x4.extract_lane(v, 0);
-}
-
-// Σ e^(x − shift) (shift = 0 for a plain sum with exp = false) of n contiguous floats, in f64.
-// @ts-ignore: decorator
-@inline function row_sum(p: usize, n: i32, exp: bool, shift: f32): f64 {
-  let lo = f64x2.splat(0);
-  let hi = f64x2.splat(0);
-  const s = f32x4.splat(shift);
-  for (let i = 0; i < n; i += 4) {
-    const rem = min(4, n - i);
-    let v = load_f32x4_n(p + (<usize>i << 2), rem);
-    if (exp) v = keep_lanes(exp_f32x4(f32x4.sub(v, s)), rem);
-    lo = f64x2.add(lo, widen_lo(v));
-    hi = f64x2.add(hi, widen_hi(v));
-  }
-  const t = f64x2.add(lo, hi);
-  return f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
 }
 
 // 4 (or rem) outputs of the strided case: x points at x[o, 0, i], stride = inner·4 bytes.
@@ -119,11 +96,11 @@ export function reduce_axis_f32(op: i32, x: usize, y: usize, outer: i32, R: i32,
     const yo = y + (<usize>o * inner << 2);
     if (inner == 1) {
       let v: f32;
-      if (op == R_SUM) v = <f32>row_sum(xo, R, false, 0);
+      if (op == R_SUM) v = <f32>sum_f64(xo, R, false, 0);
       else if (op == R_LSE) {
         const m = row_ext(R_MAX, xo, R);
         const s: f32 = Math.abs(m) < Infinity ? m : 0;
-        v = <f32>(<f64>s + Math.log(row_sum(xo, R, true, s)));
+        v = <f32>(<f64>s + Math.log(sum_f64(xo, R, true, s)));
       } else v = row_ext(op, xo, R);
       store<f32>(yo, v);
       continue;
