@@ -416,12 +416,6 @@ function edge_block(kc: i32, pa: usize, pb: usize, c: usize, ldcb: usize, rows: 
 // in an acc row of up to ncStep floats (scratch: the packed-B area, ncStep·kc floats). Each element of C sees the same operations as on the
 // packed path: per k-block a sum from 0 in k order of (alpha·a)·b, added to C block by block,
 // then bias, residual and activation.
-// op(A)(i, k).
-// @ts-ignore: decorator
-@inline function a_at(a: usize, transA: i32, lda: i32, i: i32, k: i32): f32 {
-  return load<f32>(a + ((transA != 0 ? <usize>k * lda + i : <usize>i * lda + k) << 2));
-}
-
 function gemm_rows(M: i32, N: i32, K: i32, ncStep: i32, kcStep: i32, alpha: f32, a: usize, transA: i32, lda: i32,
   b: usize, ldb: i32, c: usize, ldcb: usize, firstMode: i32, beta: f32, bias: usize, act: i32,
   p0: f32, p1: f32, res: usize, acc: usize): void {
@@ -442,37 +436,8 @@ function gemm_rows(M: i32, N: i32, K: i32, ncStep: i32, kcStep: i32, alpha: f32,
         const last = pc + kc >= K;
         memory.fill(acc, 0, <usize>nc << 2);
         let brow = bcol + <usize>pc * ldbb;
-        let k = pc;
-        // Four rows of B per pass over acc (each element still adds them in k order): a
-        // quarter of the acc loads and stores.
-        for (; k + 4 <= pc + kc; k += 4) {
-          const s0 = a_at(a, transA, lda, i, k) * alpha, s1 = a_at(a, transA, lda, i, k + 1) * alpha;
-          const s2 = a_at(a, transA, lda, i, k + 2) * alpha, s3 = a_at(a, transA, lda, i, k + 3) * alpha;
-          const v0 = f32x4.splat(s0), v1 = f32x4.splat(s1), v2 = f32x4.splat(s2), v3 = f32x4.splat(s3);
-          const b1 = brow + ldbb, b2 = b1 + ldbb, b3 = b2 + ldbb;
-          let j = 0;
-          for (; j < n4; j += 4) {
-            const o = <usize>j << 2;
-            let v = v128.load(acc + o);
-            v = f32x4.add(v, f32x4.mul(v0, v128.load(brow + o)));
-            v = f32x4.add(v, f32x4.mul(v1, v128.load(b1 + o)));
-            v = f32x4.add(v, f32x4.mul(v2, v128.load(b2 + o)));
-            v = f32x4.add(v, f32x4.mul(v3, v128.load(b3 + o)));
-            v128.store(acc + o, v);
-          }
-          for (; j < nc; j++) {
-            const o = <usize>j << 2;
-            let v = load<f32>(acc + o);
-            v = v + s0 * load<f32>(brow + o);
-            v = v + s1 * load<f32>(b1 + o);
-            v = v + s2 * load<f32>(b2 + o);
-            v = v + s3 * load<f32>(b3 + o);
-            store<f32>(acc + o, v);
-          }
-          brow = b3 + ldbb;
-        }
-        for (; k < pc + kc; k++) {
-          const av = a_at(a, transA, lda, i, k) * alpha;
+        for (let k = pc; k < pc + kc; k++) {
+          const av = load<f32>(a + ((transA != 0 ? <usize>k * lda + i : <usize>i * lda + k) << 2)) * alpha;
           const va = f32x4.splat(av);
           let j = 0;
           for (; j < n4; j += 4) {
