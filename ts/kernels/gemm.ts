@@ -3,6 +3,24 @@ import { getBackend, OP } from '../backend/index';
 import { ACT, epilogueOf, type Epilogue, type EpilogueArg } from './epilogue';
 
 /**
+ * The thread split of an M×N product: the longer side of C in whole 4-row or 8-column
+ * micro-tiles; range(p) is part p's first row (column) and count.
+ */
+function splitOf(M: number, N: number, K: number): { byRows: boolean; parts: number; range: (p: number) => [number, number] } {
+  const byRows = M >= N;
+  const align = byRows ? 4 : 8;
+  const total = byRows ? M : N;
+  const parts = getBackend().parts(2 * M * N * K, Math.ceil(total / align));
+  return {
+    byRows, parts,
+    range: (p) => {
+      const lo = splitAt(total, p, parts, align);
+      return [lo, splitAt(total, p + 1, parts, align) - lo];
+    },
+  };
+}
+
+/**
  * C = act(alpha·op(A)·op(B) + beta·C + bias + residual) (bias over columns, the residual
  * with C's layout; `relu` true/false or a full epilogue), on
  * pointers (row-major, A [M, K] or [K, M] with transA, B [K, N] or [N, K] with transB).
@@ -23,23 +41,18 @@ export function gemm(
   const beta = opts.beta ?? 0;
   const bias = opts.bias ?? 0;
   const { act, p0, p1, res } = epilogueOf(opts.relu ?? false);
-  // Rows duplicate the packing of B in every part, columns that of A: split the longer side,
-  // in whole 4-row or 8-column micro-tiles.
-  const byRows = M >= N;
-  const align = byRows ? 4 : 8;
-  const total = byRows ? M : N;
-  const parts = be.parts(2 * M * N * K, Math.ceil(total / align));
+  // Rows duplicate the packing of B in every part, columns that of A.
+  const { byRows, parts, range } = splitOf(M, N, K);
   let scratch = 0;
   for (let p = 0; p < parts; p++) {
-    const n = splitAt(total, p + 1, parts, align) - splitAt(total, p, parts, align);
+    const [, n] = range(p);
     if (n > 0) scratch = Math.max(scratch, byRows ? be.k.gemm_f32_scratch_bytes(n, N, K) : be.k.gemm_f32_scratch_bytes(M, n, K));
   }
   be.runParts(
     'gemm_f32',
     parts,
     (p) => {
-      const lo = splitAt(total, p, parts, align);
-      const n = splitAt(total, p + 1, parts, align) - lo;
+      const [lo, n] = range(p);
       if (byRows) return [+transA, +transB, n, N, K, alpha, a + 4 * (transA ? lo : lo * lda), lda, b, ldb, beta, c + 4 * lo * N, N, bias, act, p0, p1, res ? res + 4 * lo * N : 0, 0];
       return [+transA, +transB, M, n, K, alpha, a, lda, b + 4 * (transB ? lo * ldb : lo), ldb, beta, c + 4 * lo, N, bias ? bias + 4 * lo : 0, act, p0, p1, res ? res + 4 * lo : 0, 0];
     },
@@ -65,18 +78,14 @@ export function gemmPrepacked(M: number, N: number, K: number, a: number, wp: nu
   if (M === 0 || N === 0) return;
   const e = epilogueOf(epi);
   if (K === 0) return emptySum(M * N, N, c, 0, bias, e);
-  const byRows = M >= N;
-  const align = byRows ? 4 : 8;
-  const total = byRows ? M : N;
-  const parts = be.parts(2 * M * N * K, Math.ceil(total / align));
+  const { byRows, parts, range } = splitOf(M, N, K);
   // The kernel's scratch for (M, N, K) covers every part's smaller M.
   const scratch = be.k.gemm_prepacked_f32_scratch_bytes(M, N, K);
   be.runParts(
     'gemm_prepacked_f32',
     parts,
     (p) => {
-      const lo = splitAt(total, p, parts, align);
-      const n = splitAt(total, p + 1, parts, align) - lo;
+      const [lo, n] = range(p);
       if (byRows) return [n, N, K, a + 4 * lo * K, K, wp, c + 4 * lo * N, N, bias, e.act, e.p0, e.p1, e.res ? e.res + 4 * lo * N : 0, 0];
       return [M, n, K, a, K, wp + 4 * lo * K, c + 4 * lo, N, bias ? bias + 4 * lo : 0, e.act, e.p0, e.p1, e.res ? e.res + 4 * lo : 0, 0];
     },
