@@ -260,7 +260,7 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
   // default 1), timed in the same rounds (its own random weights: the time does not depend
   // on them). Wall clock only (another process).
   const torchThreads = Number(process.env.SIMDNET_THREADS ?? 1);
-  const torch = opts.clock === 'wall' ? await torchResnet18() : { missing: 'timed by wall clock only (--clock=cpu counts this process)' };
+  const torch = opts.clock === 'wall' ? await torchResnet18() : { missing: 'timed by wall clock only (--clock=cpu counts this process)', notTried: true };
   if ('run' in torch) jobs.splice(Object.keys(runs).length, 0, { case: FULL, lib: 'pytorch (native)', flops, run: () => torch.run(torchThreads) });
   // Extra warm-up, all jobs in turn: V8 compiles the peers' large wasm modules' hot functions
   // in background threads, whose CPU time would otherwise land in the first rounds' samples.
@@ -287,7 +287,7 @@ export async function run(opts: Options): Promise<{ rows: Row[]; notes: string[]
     torch.close();
   }
   const notes: string[] = [];
-  notes.push('run' in torch ? `native anchor: ${torch.info}, torchvision's resnet18 (random weights, eval, NCHW), torch.set_num_threads(${torchThreads})` : `PyTorch not installed or not usable: skipped (${torch.missing})`);
+  notes.push('run' in torch ? `native anchor: ${torch.info}, torchvision's resnet18 (random weights, eval, NCHW), torch.set_num_threads(${torchThreads})` : ('notTried' in torch ? `native anchor not run: ${torch.missing}` : `PyTorch not installed or not usable: skipped (${torch.missing})`));
   notes.push(`load average (1, 5, 15 min) before: ${load0.map((v) => v.toFixed(2)).join(', ')}; after: ${load1.map((v) => v.toFixed(2)).join(', ')} (2 cores, shared)`);
   notes.push(`FLOPs: ${(flops / 1e9).toFixed(3)} G per image (2 × multiply-adds of the 20 convolutions and the FC layer)`);
   if (opts.rounds < 11) notes.push(`only ${opts.rounds} rounds: on a loaded machine single samples of the full network vary by tens of per cent; --rounds=15 gives steadier medians`);
