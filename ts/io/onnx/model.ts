@@ -71,6 +71,12 @@ export class OnnxModel extends sn.nn.Module {
   private readonly steps: Step[] = [];
   private readonly consts: Map<string, Const>;
   private readonly constTensors = new Map<Const, Tensor>();
+  private readonly fileConsts: Set<Const>;
+  // Shape arithmetic folded at run time depends on the inputs' shapes only (activations
+  // become constants only through Shape), so its results are kept per input shapes: at the
+  // next call with those shapes the steps that folded are skipped (imported
+  // shufflenet_v2_x1_0 re-derived its reshape targets at every call).
+  private readonly foldedByShapes = new Map<string, Map<number, Val[]>>();
   private readonly declared: OnnxValueInfo[];
   private readonly initNames = new Map<Const, string>();
 
@@ -86,6 +92,7 @@ export class OnnxModel extends sn.nn.Module {
     this.inputs = g.inputs.map((v) => ({ name: v.name, shape: v.shape, layout: rank4(v) }));
     this.outputs = g.outputs.map((v) => ({ name: v.name, shape: v.shape, layout: rank4(v) }));
     this.consts = foldConstants(g);
+    this.fileConsts = new Set(this.consts.values());
     try {
       this.build(g);
     } catch (e) {
@@ -143,7 +150,7 @@ export class OnnxModel extends sn.nn.Module {
     if (t && !t.isDisposed) return t;
     t = sn.keep(sn.tensor(c.data, c.shape));
     // Constants of the file are kept for the model's life; ones computed at run time are not.
-    if ([...this.consts.values()].includes(c)) this.constTensors.set(c, t);
+    if (this.fileConsts.has(c)) this.constTensors.set(c, t);
     return t;
   }
 
@@ -190,10 +197,18 @@ export class OnnxModel extends sn.nn.Module {
     if (xs.length !== this.inputs.length)
       throw opError('OnnxModel', `the model takes ${this.inputs.length} input(s) (${this.inputs.map((i) => `'${i.name}'`).join(', ')}), got ${xs.length}`);
     const values = new Map<string, Val>();
-    for (const [k, c] of this.consts) values.set(k, c);
     this.declared.forEach((d, i) => values.set(d.name, this.edgeIn(d, xs[i])));
-    for (const { node, exec } of this.steps) {
-      const ins = node.inputs.map((n) => (n ? values.get(n) ?? null : null));
+    const get = (n: string): Val | null => values.get(n) ?? this.consts.get(n) ?? null;
+    const key = xs.map((x) => x.shape.join(',')).join(';');
+    const known = this.foldedByShapes.get(key);
+    const record = known ? null : new Map<number, Val[]>();
+    this.steps.forEach(({ node, exec }, s) => {
+      const kept = known?.get(s);
+      if (kept) {
+        node.outputs.forEach((o, i) => o && kept[i] && values.set(o, kept[i]));
+        return;
+      }
+      const ins = node.inputs.map((n) => (n ? get(n) : null));
       ins.forEach((v, i) => {
         if (node.inputs[i] && !v) throw onnxError(`node '${node.name}' (${node.op}): input '${node.inputs[i]}' is not computed before it`);
       });
@@ -202,8 +217,13 @@ export class OnnxModel extends sn.nn.Module {
         ? evalConst(node.op, `node '${node.name}' (${node.op})`, ins as (Const | null)[], (n) => node.attrs.get(n), this.opset) : null;
       const out = folded ?? exec(ins);
       node.outputs.forEach((o, i) => o && out[i] && values.set(o, out[i]));
+      if (record && out.length && out.every((v) => isConst(v))) record.set(s, out);
+    });
+    if (record) {
+      if (this.foldedByShapes.size >= 8) this.foldedByShapes.clear(); // a bound on the shapes kept
+      this.foldedByShapes.set(key, record);
     }
-    return this.outputs.map((o) => this.edgeOut(o, values.get(o.name)!));
+    return this.outputs.map((o) => this.edgeOut(o, get(o.name)!));
   }
 
   private edgeIn(d: OnnxValueInfo, x: Tensor): Val {
