@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { init, type Backend } from '../ts/backend/index';
+import { init, type Backend, type Kernels } from '../ts/backend/index';
 import { f32Index } from '../ts/backend/memory';
 import type { Tensor } from '../ts/index';
 import { roofJobs, ROOF_LIB } from './roofs';
@@ -223,11 +223,11 @@ export function addPeakFractions(rows: Row[]): void {
 // ---------------------------------------------------------------------------------------
 // simdnet's module
 
-export type KernelFns = Record<string, (...args: number[]) => number>;
+export type KernelFns = Kernels;
 
 export interface Simdnet {
   backend: Backend;
-  /** Every wasm export, untyped (a few suites call kernels below the ops, e.g. gemm_f32 on raw operands). */
+  /** The typed kernel table (a few suites call kernels below the ops, e.g. gemm_f32 on raw operands). */
   fns: KernelFns;
 }
 

@@ -52,15 +52,15 @@ export function directJobs(sn: Simdnet, extra: boolean): Job[] {
   for (const sh of extra ? [...SHAPES, ...sweep()] : SHAPES) {
     const { N, H, W, C, K, KH, KW } = sh;
     const OH = Math.floor((H + 2 * sh.p - KH) / sh.s) + 1, OW = Math.floor((W + 2 * sh.p - KW) / sh.s) + 1;
-    const g = [N, H, W, C, OH, OW, KH, KW, K, sh.s, sh.s, sh.p, sh.p, 1, 1];
+    const g = [N, H, W, C, OH, OW, KH, KW, K, sh.s, sh.s, sh.p, sh.p, 1, 1] as const;
     const xn = N * H * W * C, yn = N * OH * OW * K, wn = KH * KW * C * K;
     const put = (n: number) => putF32(be, randomArray(n, seed++));
     const x = put(xn), w = put(wn), b = put(K), dy = put(yn);
     const y0 = be.alloc(yn * 4), y1 = be.alloc(yn * 4), dw0 = be.alloc(wn * 4), dw1 = be.alloc(wn * 4);
     const scr = be.alloc(Math.max(k[KERNEL.fwdScratch](...g, 1), k[KERNEL.filterScratch](...g, 1)));
     const run = {
-      im2col: () => k[KERNEL.fwd](x, w, b, y0, ...g, 1, 1, scr),
-      direct: () => k[KERNEL.fwdDirect](x, w, b, y1, ...g, 1),
+      im2col: () => k[KERNEL.fwd](x, w, b, y0, ...g, 1, 1, 0, 0, 0, scr),
+      direct: () => k[KERNEL.fwdDirect](x, w, b, y1, ...g, 1, 0, 0),
       filterIm2col: () => k[KERNEL.filter](x, dy, dw0, ...g, 1, scr),
       filterDirect: () => k[KERNEL.filterDirect](x, dy, dw1, ...g),
     };

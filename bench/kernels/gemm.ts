@@ -53,7 +53,7 @@ function simdnetJob(sn: Simdnet, n: number, ops: Operands, tA: number, tB: numbe
     case: `${n} ${name}`,
     lib: 'simdnet',
     flops: 2 * n ** 3,
-    run: () => gemm(tA, tB, n, n, n, 1, a, n, b, n, 0, c, n, 0, 0, scratch),
+    run: () => gemm(tA, tB, n, n, n, 1, a, n, b, n, 0, c, n, 0, 0, 0, 0, 0, scratch),
   };
   return { job, result: () => getF32(be, c, n * n) };
 }
@@ -173,7 +173,7 @@ function pointwiseJobs(sn: Simdnet, tf: Awaited<ReturnType<typeof tfjsWasm>>, op
     const rs = randomArray(M * s.K, 400 + i);
     const x = putF32(be, xs), w = putF32(be, ws), bias = putF32(be, bs), res = s.epi === 'res' ? putF32(be, rs) : 0;
     const y = be.alloc(M * s.K * 4);
-    const geo = [1, s.hw, s.hw, s.C, s.hw, s.hw, 1, 1, s.K, 1, 1, 0, 0, 1, 1, 1];
+    const geo = [1, s.hw, s.hw, s.C, s.hw, s.hw, 1, 1, s.K, 1, 1, 0, 0, 1, 1, 1] as const;
     const scratch = be.alloc(Math.max(16, f.conv2d_nhwc_fwd_f32_scratch_bytes(...geo)));
     const act = s.epi === 'relu6' ? ACT_CLIP : 0;
     const flops = 2 * M * s.C * s.K;
