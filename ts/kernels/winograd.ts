@@ -1,8 +1,10 @@
 // Launcher of assembly/winograd.ts: F(4×4, 3×3) and F(2×2, 3×3) for inference, and the rule
 // that picks them (conv.ts asks winogradTileFor when the caller has transformed weights).
-// Measured here against im2col + GEMM: F(4×4) is 2.2–3.4× faster from 14×14×256 up to
-// 56×56×64, F(2×2) wins on small maps; F(4×4) loses about 4 bits of precision (max error
-// 1e-5 of the output's scale), F(2×2) matches im2col.
+// Measured here against im2col + GEMM (`npm run bench -- winograd --extra`, batch 1): F(4×4)
+// is 2.3–3.4× faster from 56×56×64 down to 7×7×512 and 8×8×64 (4 tiles of 4×4); F(2×2) wins
+// below that (4×4×256: 0.22 ms against F(4×4)'s 0.52). F(4×4) loses about 4 bits of precision
+// (max error 1e-5 of the output's scale), F(2×2) matches im2col. F(4×4)'s transformed
+// weights are 4× the 3×3 ones (F(2×2)'s 1.8×): ResNet-18's inference copy holds 150 MB of them.
 import { getBackend } from '../backend/index';
 import type { ConvGeometry } from './conv';
 import { epilogueOf, type EpilogueArg } from './epilogue';
@@ -20,7 +22,9 @@ export type WinogradTile = 'f4x4' | 'f2x2';
  */
 export function winogradChoice(N: number, OH: number, OW: number, C: number): WinogradTile | null {
   const tiles4 = N * Math.ceil(OH / 4) * Math.ceil(OW / 4);
-  if (tiles4 >= 8 && C >= 4) return 'f4x4';
+  // From 4 tiles (7×7×512 at batch 1: 2.1 ms against F(2×2)'s 3.9, once the GEMM read each
+  // streamed weight panel in one run).
+  if (tiles4 >= 4 && C >= 4) return 'f4x4';
   if (N * OH * OW >= 16 && C > 3) return 'f2x2';
   return null;
 }
