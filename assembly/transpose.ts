@@ -1,4 +1,4 @@
-// Data movement: batched 2-D transposes in 4×4 SIMD blocks (permute NCHW ↔ NHWC), strided
+// Data movement: batched 2-D transposes in 4×4 and 8×8 SIMD blocks (permute NCHW ↔ NHWC), strided
 // copies and accumulations over up to 4 dimensions (permute, slice, pad, broadcastTo, tile and
 // their backward passes), and gathers along an axis. Strides are in floats and may be 0
 // (broadcast) or negative; the caller merges dimensions so that the innermost run is as long
@@ -75,63 +75,92 @@ function transpose_rect(s: usize, d: usize, R: i32, C: i32, r0: i32, r1: i32, c0
     for (let r = r0; r < rv; r++) store<f32>(d + off(c * R + r), load<f32>(s + off(r * C + c)));
 }
 
-// Rows [r0, r1) of one [R, C] matrix s transposed into d ([C, R]), in tiles walked so that
-// a tile keeps its long-stride side's streams few and reads or writes consecutive pieces of
-// them. Measured on a 64-image 64×64×64 batch (bench elementwise, permute rows; A/B of
-// variants in one process, the copy loop as the yardstick):
-// - R ≥ C (NHWC→NCHW: C channels, R pixels): 8×8 blocks in tiles of 512 rows × 16 columns,
-//   the columns inner, took the transpose from 0.37 to 0.58 of the copy bandwidth; 4×4
-//   blocks in the same tiles measured 0.35–0.56 depending on how V8 laid the loop out,
-//   tiles of 16 full-line rows (16×4 blocks) 0.45–0.52.
-// - R < C (NCHW→NHWC): 4×4 blocks in tiles of 16 rows × 256 columns, rows inner (0.58–0.65;
-//   8×8 blocks there 0.44–0.54). The tile loops are inlined into the batch loop: as a
-//   separate function per matrix the same loops measured 0.41–0.46.
+// One BS×BS block (8×8 or 4×4) at source row r, column c.
 // @ts-ignore: decorator
-@inline function transpose_rows(s: usize, d: usize, R: i32, C: i32, r0: i32, r1: i32): void {
-  if (R >= C) {
-    const r8 = r0 + ((r1 - r0) & ~7);
-    const C8 = C & ~7;
-    for (let ra = r0; ra < r8; ra += 512) {
-      const rb = min(ra + 512, r8);
-      for (let ca = 0; ca < C8; ca += 16) {
-        const cb = min(ca + 16, C8);
-        for (let r = ra; r < rb; r += 8) for (let c = ca; c < cb; c += 8) block8x8(s, d, R, C, r, c);
-      }
-    }
-    if (C8 < C) transpose_rect(s, d, R, C, r0, r8, C8, C);
-    if (r8 < r1) transpose_rect(s, d, R, C, r8, r1, 0, C);
-  } else {
-    const C4 = C & ~3;
-    const rv = r0 + ((r1 - r0) & ~3);
-    for (let ra = r0; ra < rv; ra += 16) {
-      const rb = min(ra + 16, rv);
-      for (let ca = 0; ca < C4; ca += 256) {
-        const cb = min(ca + 256, C4);
-        for (let c = ca; c < cb; c += 4) for (let r = ra; r < rb; r += 4) block4x4(s, d, R, C, r, c);
-      }
-    }
-    if (C4 < C) transpose_rect(s, d, R, C, r0, rv, C4, C);
-    if (rv < r1) transpose_rect(s, d, R, C, rv, r1, 0, C);
-  }
+@inline function block(BS: i32, s: usize, d: usize, R: i32, C: i32, r: i32, c: i32): void {
+  if (BS == 8) block8x8(s, d, R, C, r, c);
+  else block4x4(s, d, R, C, r, c);
 }
 
+// Rows [r0, r1) of one [R, C] matrix s transposed into d ([C, R]) in BS×BS blocks, walked in
+// tiles of TR rows × TC columns, rows inner or columns inner; scalar-edged rectangles after.
+// @ts-ignore: decorator
+@inline function tiled(BS: i32, TR: i32, TC: i32, rowsInner: bool, s: usize, d: usize, R: i32, C: i32, r0: i32, r1: i32): void {
+  const rv = r0 + ((r1 - r0) & ~(BS - 1));
+  const Cv = C & ~(BS - 1);
+  for (let ra = r0; ra < rv; ra += TR) {
+    const rb = min(ra + TR, rv);
+    for (let ca = 0; ca < Cv; ca += TC) {
+      const cb = min(ca + TC, Cv);
+      if (rowsInner) {
+        for (let c = ca; c < cb; c += BS) for (let r = ra; r < rb; r += BS) block(BS, s, d, R, C, r, c);
+      } else {
+        for (let r = ra; r < rb; r += BS) for (let c = ca; c < cb; c += BS) block(BS, s, d, R, C, r, c);
+      }
+    }
+  }
+  if (Cv < C) transpose_rect(s, d, R, C, r0, rv, Cv, C);
+  if (rv < r1) transpose_rect(s, d, R, C, rv, r1, 0, C);
+}
+
+// @ts-ignore: decorator
+@inline const PLANAR3 = 0; // [3, P] → [P, 3]
+// @ts-ignore: decorator
+@inline const INTERLEAVED3 = 1; // [P, 3] → [3, P]
+// @ts-ignore: decorator
+@inline const TALL = 2; // R ≥ C (NHWC → NCHW: R pixels, C channels)
+// @ts-ignore: decorator
+@inline const WIDE = 3; // R < C (NCHW → NHWC)
+
 // Rows [lo, hi) of the B·R source rows (each matrix's rows in turn), or for three channels
-// pixels [lo, hi) of the B·P pixels. Pure data movement: any split gives the same bytes.
-function transpose_range(src: usize, dst: usize, B: i32, R: i32, C: i32, lo: i32, hi: i32): void {
-  // Three channels (an RGB batch between NCHW and NHWC): 4 pixels are 3 vectors either way.
-  const P = R == 3 ? C : C == 3 ? R : 0;
-  const rows = P ? P : R;
-  if (rows <= 0) return;
+// pixels [lo, hi) of the B·P pixels, for one layout case (`kind`): each case below is its own
+// function with its batch loop around its inlined tile loops (a separate function per matrix
+// measured 0.41–0.46 of the copy against 0.58–0.65 inlined). Measured on a 64-image 64×64×64
+// batch, A/B of whole builds in one process on the same buffers (6 processes, best of 30
+// rounds each, the f32x4 copy loop 4.1–4.6 ms): one function dispatching between the cases
+// around one batch loop with 512-row bands took 8.1–8.4 ms NHWC→NCHW and 7.4–7.7 ms NCHW→NHWC;
+// this layout 7.5–8.2 and 7.2–7.4.
+// - TALL: 8×8 blocks in tiles of 16 columns (one 64-byte line of each source row) by a band
+//   of up to 1 MiB of source rows, the columns inner. 2048–16384-row bands measured alike on
+//   16384×64 maps, 512-row ones 5 % slower; 4×4 blocks, 16×16 blocks (whole destination lines),
+//   pairs of 8×8 blocks down the rows, 8- or 32-column tiles, touch-ahead loads of the
+//   destination lines and staging through a cache-resident scratch were all slower (0.31–0.50
+//   of the copy against 0.55–0.64 in the same runs).
+// - WIDE: 4×4 blocks in tiles of 16 rows × 256 columns, rows inner; 8, 12, 20 or 32 rows, 8×8
+//   blocks, 4×16 blocks (whole source lines) and the scratch were slower, the tile width does
+//   not matter (64–4096 alike).
+// @ts-ignore: decorator
+@inline function each_matrix(kind: i32, src: usize, dst: usize, B: i32, R: i32, C: i32, lo: i32, hi: i32): void {
+  const rows = kind == PLANAR3 ? C : R;
   const mat = off(R * C);
+  // TALL: rows per band, 1 MiB of source.
+  const band = max((1 << 18) / C, 8);
   for (let b = lo / rows; b < B && b * rows < hi; b++) {
     const a = max(lo - b * rows, 0);
     const z = min(hi - b * rows, rows);
     const s = src + <usize>b * mat;
     const d = dst + <usize>b * mat;
-    if (R == 3) planar3_to_interleaved(s, d, P, a, z);
-    else if (C == 3) interleaved3_to_planar(s, d, P, a, z);
-    else transpose_rows(s, d, R, C, a, z);
+    if (kind == PLANAR3) planar3_to_interleaved(s, d, C, a, z);
+    else if (kind == INTERLEAVED3) interleaved3_to_planar(s, d, R, a, z);
+    else if (kind == TALL) tiled(8, band, 16, false, s, d, R, C, a, z);
+    else tiled(4, 16, 256, true, s, d, R, C, a, z);
   }
+}
+
+function transpose_planar3(src: usize, dst: usize, B: i32, R: i32, C: i32, lo: i32, hi: i32): void { each_matrix(PLANAR3, src, dst, B, R, C, lo, hi); }
+function transpose_interleaved3(src: usize, dst: usize, B: i32, R: i32, C: i32, lo: i32, hi: i32): void { each_matrix(INTERLEAVED3, src, dst, B, R, C, lo, hi); }
+function transpose_tall(src: usize, dst: usize, B: i32, R: i32, C: i32, lo: i32, hi: i32): void { each_matrix(TALL, src, dst, B, R, C, lo, hi); }
+function transpose_wide(src: usize, dst: usize, B: i32, R: i32, C: i32, lo: i32, hi: i32): void { each_matrix(WIDE, src, dst, B, R, C, lo, hi); }
+
+// Rows [lo, hi) of the B·R source rows, or for three channels (an RGB batch between NCHW
+// and NHWC: 4 pixels are 3 vectors either way) pixels [lo, hi) of the B·P pixels. Pure
+// data movement: any split gives the same bytes.
+function transpose_range(src: usize, dst: usize, B: i32, R: i32, C: i32, lo: i32, hi: i32): void {
+  if (R <= 0 || C <= 0) return;
+  if (R == 3) transpose_planar3(src, dst, B, R, C, lo, hi);
+  else if (C == 3) transpose_interleaved3(src, dst, B, R, C, lo, hi);
+  else if (R >= C) transpose_tall(src, dst, B, R, C, lo, hi);
+  else transpose_wide(src, dst, B, R, C, lo, hi);
 }
 
 // dst[b, c, r] = src[b, r, c] for B matrices [R, C] (permute NHWC ↔ NCHW and any 2-D

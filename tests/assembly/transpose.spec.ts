@@ -131,7 +131,7 @@ describe('transpose', () => {
       heap.free(ix); heap.free(src); heap.free(dst); heap.free(dy); heap.free(dx);
     }
   });
-  it('transpose_2d across its tiles (8×8 blocks in 512×16, 4×4 in 16×256), three-channel shuffles, and split into 1–5 parts', () => {
+  it('transpose_2d across its tiles (8×8 blocks in 16-column bands of up to 1 MiB, 4×4 in 16×256), three-channel shuffles, and split into 1–5 parts', () => {
     seed(33);
     const RS: i32[] = [3, 5, 18, 261, 300, 1037];
     const CS: i32[] = [3, 7, 16, 24, 259, 520];
