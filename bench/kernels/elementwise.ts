@@ -7,7 +7,10 @@
 // Adding a case is one entry in CASES below: a name, the inputs (shapes and seeds), the op
 // and its bytes; `needs: 'opName'` makes it an n/a row in a build without `sn.opName` (the
 // permute cases need sn.permute). Activation forwards come from the activation family's
-// list (./activation.ts ACTIVATIONS): adding an activation there adds it here too.
+// list (./activation.ts ACTIVATIONS): adding an activation there adds it here too. They all
+// read one input tensor, and a note names any timed case whose input and output are a multiple
+// of 256 MiB apart (./activation.ts watchAliasing: that placement alone slows a stream 1.6×
+// on this machine; hardSwish's 0.63 of the copy in an earlier run was that, not its kernel).
 //
 // Every case runs on 1 thread and on 2 (the threaded build, setThreads per job, interleaved
 // in the same rounds). The copy roof is one thread's f32x4 copy loop over 64 MiB: the
@@ -27,7 +30,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as sn from '../../ts/index';
 import { loadSimdnet, type Job, type Options, type Row, runJobs, type SuiteResult } from '../common';
 import { ROOF_LIB } from '../roofs';
-import { activationCases, streamShape } from './activation';
+import { activationCases, streamShape, watchAliasing } from './activation';
 import { input, optionalOp, opJobs, sizeOf, type OpCase } from './ops';
 
 function cases(shape: number[]): OpCase[] {
@@ -114,11 +117,14 @@ export async function run(opts: Options): Promise<SuiteResult> {
   const { backend } = await loadSimdnet({ threads: 2 });
   const pool = !!backend.pool;
   const shapes = [streamShape(opts), ...(opts.extra ? [[4, 32, 32, 64], [1, 32, 32, 64]] : [])];
-  const all = opJobs('elementwise', shapes.flatMap((shape) => [...cases(shape), ...activationCases(shape, false)]));
+  const cs = shapes.flatMap((shape) => [...cases(shape), ...activationCases(shape, false)]);
+  const aliasing = watchAliasing(cs);
+  const all = opJobs('elementwise', cs);
   const jobs = perThreads(all.jobs, pool ? (n) => backend.setThreads(n) : null);
   const rows = await runJobs('elementwise', jobs, opts);
   all.free();
   if (pool) backend.setThreads(2);
+  const aliased = aliasing.note();
   return {
     rows: [...rows, ...all.na],
     notes: [
@@ -126,6 +132,8 @@ export async function run(opts: Options): Promise<SuiteResult> {
       'best of roof = best sample ÷ the best 1-thread f32x4 copy of 64 MiB (bytes read + written, as the ops) in the same rounds',
       pool ? '1 thread / 2 threads: the threaded build, setThreads before each call; results are bit-identical (tests/threads.test.ts)'
         : 'one thread only: the threaded build did not load here',
+      'the activations all read one input tensor (activation.ts: placement alone can change a streaming rate)',
+      ...(aliased ? [aliased] : []),
       ...computeNotes(rows),
     ],
   };
