@@ -106,21 +106,24 @@ function epilogue_other(act: i32, v: v128, p: v128, q: v128): v128 {
   return epilogue_f32x4(act, v, f32x4.splat(0), f32x4.splat(0));
 }
 
-// y[r, c] = act(y[r, c] + bias[c]) over a [rows, cols] block (bias may be 0: act only).
-export function bias_act_rows(y: usize, bias: usize, rows: i32, cols: i32, act: i32, p0: f32 = 0, p1: f32 = 0): void {
+// y[r, c] = act(y[r, c] + bias[c] + res[r, c]) over a [rows, cols] block (bias may be 0:
+// none; res 0: none, else shaped like the block).
+export function bias_act_rows(y: usize, bias: usize, rows: i32, cols: i32, act: i32, p0: f32 = 0, p1: f32 = 0, res: usize = 0): void {
   const p = f32x4.splat(p0), q = f32x4.splat(p1);
   for (let r = 0; r < rows; r++) {
-    const row = y + (<usize>r * cols << 2);
+    const o = <usize>r * cols << 2;
+    const row = y + o, rr = res != 0 ? res + o : 0;
     let c = 0;
-    for (; c + 4 <= cols; c += 4) bias_act_one(4, row, bias, c, act, p, q);
-    for (; c < cols; c++) bias_act_one(1, row, bias, c, act, p, q);
+    for (; c + 4 <= cols; c += 4) bias_act_one(4, row, bias, rr, c, act, p, q);
+    for (; c < cols; c++) bias_act_one(1, row, bias, rr, c, act, p, q);
   }
 }
 
 // @ts-ignore: decorator
-@inline function bias_act_one(L: i32, row: usize, bias: usize, c: i32, act: i32, p: v128, q: v128): void {
+@inline function bias_act_one(L: i32, row: usize, bias: usize, rr: usize, c: i32, act: i32, p: v128, q: v128): void {
   const o = <usize>c << 2;
   let v = ld(L, row + o);
   if (bias != 0) v = f32x4.add(v, ld(L, bias + o));
+  if (rr != 0) v = f32x4.add(v, ld(L, rr + o));
   st(L, row + o, epilogue_f32x4(act, v, p, q));
 }

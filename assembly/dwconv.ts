@@ -8,7 +8,9 @@
 // data and backward-filter are one traversal (dw_run) with a different tap update.
 
 import { ld, st } from './simd_math';
-import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_common';
+import {
+  tap_lo, tap_hi, part_start, bias_act_rows, epilogue_inline_f32x4, ACT_NONE, ACT_RELU, ACT_CLIP, ACT_HARDSWISH,
+} from './conv_common';
 
 // @ts-ignore: decorator
 @inline const DW_FWD = 0;
@@ -27,7 +29,7 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
 // @ts-ignore: decorator
 @inline function dw_lanes(mode: i32, P: i32, L: i32, c: i32, xt: usize, wt: usize,
   bias: usize, y: usize, C: i32, nkh: i32, nkw: i32, ps: usize, hstep: usize,
-  wstep: usize, wrow: usize, wcb: usize, act: i32): void {
+  wstep: usize, wrow: usize, wcb: usize, act: i32, p: v128, q: v128, rd: usize): void {
   const o = <usize>c << 2;
   const cb = <usize>C << 2;
   const z = f32x4.splat(0);
@@ -83,11 +85,11 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
   }
   if (mode == DW_FWD) {
     const yo = y + o;
-    st(L, yo, dw_epilogue(act, a0));
-    if (P >= 4) { st(L, yo + cb, dw_epilogue(act, a1)); st(L, yo + 2 * cb, dw_epilogue(act, a2)); st(L, yo + 3 * cb, dw_epilogue(act, a3)); }
+    dw_store(L, yo, a0, act, p, q, rd);
+    if (P >= 4) { dw_store(L, yo + cb, a1, act, p, q, rd); dw_store(L, yo + 2 * cb, a2, act, p, q, rd); dw_store(L, yo + 3 * cb, a3, act, p, q, rd); }
     if (P == 8) {
-      st(L, yo + 4 * cb, dw_epilogue(act, a4)); st(L, yo + 5 * cb, dw_epilogue(act, a5));
-      st(L, yo + 6 * cb, dw_epilogue(act, a6)); st(L, yo + 7 * cb, dw_epilogue(act, a7));
+      dw_store(L, yo + 4 * cb, a4, act, p, q, rd); dw_store(L, yo + 5 * cb, a5, act, p, q, rd);
+      dw_store(L, yo + 6 * cb, a6, act, p, q, rd); dw_store(L, yo + 7 * cb, a7, act, p, q, rd);
     }
   }
 }
@@ -109,7 +111,8 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
 // w0: weights of that kernel row, kw 0, channel 0; y0: the first output pixel, channel 0.
 // @ts-ignore: decorator
 @inline function dw_fwd_row(K: i32, S: i32, L: i32, c: i32, x0: usize, w0: usize, bias: usize,
-  y0: usize, n: i32, C: i32, nkh: i32, hstep: usize, wrow: usize, wcb: usize, act: i32): void {
+  y0: usize, n: i32, C: i32, nkh: i32, hstep: usize, wrow: usize, wcb: usize, act: i32,
+  p: v128, q: v128, rd: usize): void {
   const o = <usize>c << 2;
   const cb = <usize>C << 2;
   const sb = <usize>S * cb;
@@ -120,15 +123,17 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
     const w_0 = ld(L, wp), w_1 = ld(L, wp + wcb), w_2 = ld(L, wp + 2 * wcb);
     let w_3 = z, w_4 = z;
     if (K == 5) { w_3 = ld(L, wp + 3 * wcb); w_4 = ld(L, wp + 4 * wcb); }
-    const ea = kh == nkh - 1 ? act : 0;  // the epilogue on the last pass only
-    dw_walk(K, S, L, x0 + <usize>kh * hstep + o, y0 + o, w_0, w_1, w_2, w_3, w_4, kh == 0, bv, ea, n, cb, sb);
+    // The epilogue (residual, activation) on the last pass only.
+    dw_walk(K, S, L, x0 + <usize>kh * hstep + o, y0 + o, w_0, w_1, w_2, w_3, w_4, kh == 0, bv,
+      kh == nkh - 1, act, p, q, rd, n, cb, sb);
   }
 }
 
 // One row of K taps along the interior (see dw_fwd_row).
 // @ts-ignore: decorator
 @inline function dw_walk(K: i32, S: i32, L: i32, xp: usize, yp: usize, w_0: v128, w_1: v128,
-  w_2: v128, w_3: v128, w_4: v128, first: bool, bv: v128, ea: i32, n: i32, cb: usize, sb: usize): void {
+  w_2: v128, w_3: v128, w_4: v128, first: bool, bv: v128, last: bool, act: i32, p: v128, q: v128,
+  rd: usize, n: i32, cb: usize, sb: usize): void {
   // Columns 0 .. K − S − 1 of the first pixel; each step loads columns K − S .. K − 1.
   const z = f32x4.splat(0);
   let c0 = ld(L, xp), c1 = z, c2 = z, c3 = z, c4 = z;
@@ -150,7 +155,8 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
       a = f32x4.add(a, f32x4.mul(c3, w_3));
       a = f32x4.add(a, f32x4.mul(c4, w_4));
     }
-    st(L, yp, dw_epilogue(ea, a));
+    if (last) dw_store(L, yp, a, act, p, q, rd);
+    else st(L, yp, a);
     if (S == 1) {
       c0 = c1; c1 = c2;
       if (K == 5) { c2 = c3; c3 = c4; }
@@ -163,18 +169,22 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
   }
 }
 
-// The forward's epilogue (after the bias): every forward path stores through it.
+// The forward's store with its epilogue (the bias already summed first): every forward path
+// stores through it. y[i] = act(v + res[i]), res at y + rd (rd = res − y; 0: no residual),
+// the order of the separate passes it replaces (the residual's add, then the activation),
+// so the same bits. The activation inline (a call with the accumulators live spills them).
 // @ts-ignore: decorator
-@inline function dw_epilogue(act: i32, v: v128): v128 {
-  return relu_if(act, v);
+@inline function dw_store(L: i32, yp: usize, v: v128, act: i32, p: v128, q: v128, rd: usize): void {
+  if (rd != 0) v = f32x4.add(v, ld(L, yp + rd));
+  st(L, yp, epilogue_inline_f32x4(act, v, p, q));
 }
 
 // @ts-ignore: decorator
 @inline function dw_fwd_rows(K: i32, S: i32, x0: usize, w0: usize, bias: usize, y0: usize,
-  n: i32, C: i32, nkh: i32, hstep: usize, wrow: usize, wcb: usize, act: i32): void {
+  n: i32, C: i32, nkh: i32, hstep: usize, wrow: usize, wcb: usize, act: i32, p: v128, q: v128, rd: usize): void {
   let c = 0;
-  for (; c + 4 <= C; c += 4) dw_fwd_row(K, S, 4, c, x0, w0, bias, y0, n, C, nkh, hstep, wrow, wcb, act);
-  for (; c < C; c++) dw_fwd_row(K, S, 1, c, x0, w0, bias, y0, n, C, nkh, hstep, wrow, wcb, act);
+  for (; c + 4 <= C; c += 4) dw_fwd_row(K, S, 4, c, x0, w0, bias, y0, n, C, nkh, hstep, wrow, wcb, act, p, q, rd);
+  for (; c < C; c++) dw_fwd_row(K, S, 1, c, x0, w0, bias, y0, n, C, nkh, hstep, wrow, wcb, act, p, q, rd);
 }
 
 // Forward of 4 adjacent output pixels for a 3-wide kernel at stride S (1 or 2): neighbours
@@ -183,7 +193,7 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
 // tap i − S·j; each pixel sums bias, then its taps in (kh, kw) order, as every path does.
 // @ts-ignore: decorator
 @inline function dw_fwd_k3(S: i32, L: i32, c: i32, xt: usize, wt: usize, bias: usize, y: usize,
-  C: i32, nkh: i32, hstep: usize, wrow: usize, wcb: usize, act: i32): void {
+  C: i32, nkh: i32, hstep: usize, wrow: usize, wcb: usize, act: i32, p: v128, q: v128, rd: usize): void {
   const o = <usize>c << 2;
   const cb = <usize>C << 2;
   let a0 = f32x4.splat(0);
@@ -222,10 +232,10 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
     }
   }
   const yo = y + o;
-  st(L, yo, dw_epilogue(act, a0));
-  st(L, yo + cb, dw_epilogue(act, a1));
-  st(L, yo + 2 * cb, dw_epilogue(act, a2));
-  st(L, yo + 3 * cb, dw_epilogue(act, a3));
+  dw_store(L, yo, a0, act, p, q, rd);
+  dw_store(L, yo + cb, a1, act, p, q, rd);
+  dw_store(L, yo + 2 * cb, a2, act, p, q, rd);
+  dw_store(L, yo + 3 * cb, a3, act, p, q, rd);
 }
 
 // a + v·w, the forward's multiply-add (two roundings, as on every path).
@@ -234,19 +244,19 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
 
 // @ts-ignore: decorator
 @inline function dw_k3_pixels(S: i32, xt: usize, wt: usize, bias: usize, y: usize, C: i32,
-  nkh: i32, hstep: usize, wrow: usize, wcb: usize, act: i32): void {
+  nkh: i32, hstep: usize, wrow: usize, wcb: usize, act: i32, p: v128, q: v128, rd: usize): void {
   let c = 0;
-  for (; c + 4 <= C; c += 4) dw_fwd_k3(S, 4, c, xt, wt, bias, y, C, nkh, hstep, wrow, wcb, act);
-  for (; c < C; c++) dw_fwd_k3(S, 1, c, xt, wt, bias, y, C, nkh, hstep, wrow, wcb, act);
+  for (; c + 4 <= C; c += 4) dw_fwd_k3(S, 4, c, xt, wt, bias, y, C, nkh, hstep, wrow, wcb, act, p, q, rd);
+  for (; c < C; c++) dw_fwd_k3(S, 1, c, xt, wt, bias, y, C, nkh, hstep, wrow, wcb, act, p, q, rd);
 }
 
 // @ts-ignore: decorator
 @inline function dw_pixels(mode: i32, P: i32, xt: usize, wt: usize, bias: usize, y: usize,
   C: i32, nkh: i32, nkw: i32, ps: usize, hstep: usize, wstep: usize, wrow: usize,
-  wcb: usize, act: i32, c0: i32, c1: i32): void {
+  wcb: usize, act: i32, p: v128, q: v128, rd: usize, c0: i32, c1: i32): void {
   let c = c0;
-  for (; c + 4 <= c1; c += 4) dw_lanes(mode, P, 4, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, wcb, act);
-  for (; c < c1; c++) dw_lanes(mode, P, 1, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, wcb, act);
+  for (; c + 4 <= c1; c += 4) dw_lanes(mode, P, 4, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, wcb, act, p, q, rd);
+  for (; c < c1; c++) dw_lanes(mode, P, 1, c, xt, wt, bias, y, C, nkh, nkw, ps, hstep, wstep, wrow, wcb, act, p, q, rd);
 }
 
 // The shared traversal: x is x or dx, w is w or dw, y is y or dy (see dw_lanes), over
@@ -258,7 +268,7 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
 @inline function dw_run(mode: i32, x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
-  act: i32, row0: i32, row1: i32, c0: i32, c1: i32, flip: bool): void {
+  act: i32, p: v128, q: v128, rd: usize, row0: i32, row1: i32, c0: i32, c1: i32, flip: bool): void {
   const cb = <usize>C << 2;
   if (mode == DW_BWD_DATA && row1 > row0) memory.fill(x + <usize>row0 * W * cb, 0, <usize>(row1 - row0) * W * cb);
   if (mode == DW_BWD_FILTER) {
@@ -305,8 +315,8 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
       const x0 = x + (<usize>(xrow + owLo * strideW - padLeft) * C << 2);
       const y0 = yrow + <usize>owLo * cb;
       const m = owHi - owLo;
-      if (strideW == 1) dw_fwd_rows(5, 1, x0, wkh, bias, y0, m, C, nkh, hstep, wrow, wcb, act);
-      else dw_fwd_rows(5, 2, x0, wkh, bias, y0, m, C, nkh, hstep, wrow, wcb, act);
+      if (strideW == 1) dw_fwd_rows(5, 1, x0, wkh, bias, y0, m, C, nkh, hstep, wrow, wcb, act, p, q, rd);
+      else dw_fwd_rows(5, 2, x0, wkh, bias, y0, m, C, nkh, hstep, wrow, wcb, act, p, q, rd);
     }
     let ow = 0;
     while (ow < OW) {
@@ -315,22 +325,22 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
       const yp = yrow + <usize>ow * cb;
       if (slide && ow >= owLo && ow + 4 <= owHi) {
         const xt = x + (<usize>(xrow + iw0) * C << 2);
-        if (strideW == 1) dw_k3_pixels(1, xt, wkh, bias, yp, C, nkh, hstep, wrow, wcb, act);
-        else dw_k3_pixels(2, xt, wkh, bias, yp, C, nkh, hstep, wrow, wcb, act);
+        if (strideW == 1) dw_k3_pixels(1, xt, wkh, bias, yp, C, nkh, hstep, wrow, wcb, act, p, q, rd);
+        else dw_k3_pixels(2, xt, wkh, bias, yp, C, nkh, hstep, wrow, wcb, act, p, q, rd);
         ow += 4;
       } else if (ow >= owLo && ow + 8 <= owHi) {
         const xt = x + (<usize>(xrow + iw0) * C << 2);
-        dw_pixels(mode, 8, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, wcb, act, c0, c1);
+        dw_pixels(mode, 8, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, wcb, act, p, q, rd, c0, c1);
         ow += 8;
       } else if (ow >= owLo && ow + 4 <= owHi) {
         const xt = x + (<usize>(xrow + iw0) * C << 2);
-        dw_pixels(mode, 4, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, wcb, act, c0, c1);
+        dw_pixels(mode, 4, xt, wkh, bias, yp, C, nkh, KW, ps, hstep, wstep, wrow, wcb, act, p, q, rd, c0, c1);
         ow += 4;
       } else {
         const kwLo = tap_lo(iw0, dilW, KW), kwHi = tap_hi(iw0, dilW, W, KW, kwLo);
         const xt = x + (<usize>(xrow + iw0 + kwLo * dilW) * C << 2);
         const wt = wkh + <usize>kwLo * wcb;
-        dw_pixels(mode, 1, xt, wt, bias, yp, C, nkh, kwHi - kwLo, ps, hstep, wstep, wrow, wcb, act, c0, c1);
+        dw_pixels(mode, 1, xt, wt, bias, yp, C, nkh, kwHi - kwLo, ps, hstep, wstep, wrow, wcb, act, p, q, rd, c0, c1);
         ow++;
       }
     }
@@ -341,23 +351,68 @@ import { tap_lo, tap_hi, part_start, relu_if, bias_act_rows } from './conv_commo
 // strideH, strideW, padTop, padLeft, dilH, dilW. The launcher (ts/kernels/conv.ts) picks
 // these kernels when groups == C == K.
 
-// y[N, OH, OW, C] = act(depthwise(x, w) + bias); w [KH, KW, 1, C], bias [C] or 0.
+// y[N, OH, OW, C] = act(depthwise(x, w) + bias + res); w [KH, KW, 1, C], bias [C] or 0;
+// act an epilogue code of conv_common.ts with parameters p0, p1; res 0 (none) or a tensor
+// shaped like y that does not overlap it.
 export function dwconv2d_nhwc_fwd_f32(x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
-  act: i32): void {
+  act: i32, p0: f32, p1: f32, res: usize): void {
   dwconv2d_nhwc_fwd_f32_part(x, w, bias, y, N, H, W, C, OH, OW, KH, KW,
-    strideH, strideW, padTop, padLeft, dilH, dilW, act, 0, 1);
+    strideH, strideW, padTop, padLeft, dilH, dilW, act, p0, p1, res, 0, 1);
 }
 
 // Part `part` of `parts` of dwconv2d_nhwc_fwd_f32: the output rows n·OH + oh of that part.
+// The common activations get a traversal of their own with the code a literal, so each
+// store site holds only its formula (as gemm.ts's gemm_f32_4x8 does); each is a function of
+// its own (traversals inlined into one function crash Binaryen's optimizer).
 export function dwconv2d_nhwc_fwd_f32_part(x: usize, w: usize, bias: usize, y: usize,
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
-  act: i32, part: i32, parts: i32): void {
+  act: i32, p0: f32, p1: f32, res: usize, part: i32, parts: i32): void {
   const nrows = N * OH;
-  dw_run(DW_FWD, x, w, bias, y, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop,
-    padLeft, dilH, dilW, act, part_start(nrows, part, parts, 1), part_start(nrows, part + 1, parts, 1), 0, C, false);
+  const r0 = part_start(nrows, part, parts, 1), r1 = part_start(nrows, part + 1, parts, 1);
+  const p = f32x4.splat(p0), q = f32x4.splat(p1);
+  const rd = res != 0 ? res - y : 0;
+  if (act == ACT_NONE) dw_fwd_none(x, w, bias, y, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop, padLeft, dilH, dilW, rd, r0, r1);
+  else if (act == ACT_RELU) dw_fwd_relu(x, w, bias, y, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop, padLeft, dilH, dilW, rd, r0, r1);
+  else if (act == ACT_CLIP) dw_fwd_clip(x, w, bias, y, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop, padLeft, dilH, dilW, p, q, rd, r0, r1);
+  else if (act == ACT_HARDSWISH) dw_fwd_hardswish(x, w, bias, y, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop, padLeft, dilH, dilW, rd, r0, r1);
+  else dw_fwd_other(x, w, bias, y, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop, padLeft, dilH, dilW, act, p0, p1, res, r0, r1);
+}
+
+// The forward over output rows [r0, r1) with the activation its name says, the residual at
+// y + rd (rd 0: none).
+function dw_fwd_none(x: usize, w: usize, bias: usize, y: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  KH: i32, KW: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, rd: usize, r0: i32, r1: i32): void {
+  const z = f32x4.splat(0);
+  dw_run(DW_FWD, x, w, bias, y, N, H, W, C, OH, OW, KH, KW, sh, sw, pt, pl, dh, dw, ACT_NONE, z, z, rd, r0, r1, 0, C, false);
+}
+function dw_fwd_relu(x: usize, w: usize, bias: usize, y: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  KH: i32, KW: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, rd: usize, r0: i32, r1: i32): void {
+  const z = f32x4.splat(0);
+  dw_run(DW_FWD, x, w, bias, y, N, H, W, C, OH, OW, KH, KW, sh, sw, pt, pl, dh, dw, ACT_RELU, z, z, rd, r0, r1, 0, C, false);
+}
+function dw_fwd_clip(x: usize, w: usize, bias: usize, y: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  KH: i32, KW: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, p: v128, q: v128, rd: usize, r0: i32, r1: i32): void {
+  dw_run(DW_FWD, x, w, bias, y, N, H, W, C, OH, OW, KH, KW, sh, sw, pt, pl, dh, dw, ACT_CLIP, p, q, rd, r0, r1, 0, C, false);
+}
+function dw_fwd_hardswish(x: usize, w: usize, bias: usize, y: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  KH: i32, KW: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, rd: usize, r0: i32, r1: i32): void {
+  const z = f32x4.splat(0);
+  dw_run(DW_FWD, x, w, bias, y, N, H, W, C, OH, OW, KH, KW, sh, sw, pt, pl, dh, dw, ACT_HARDSWISH, z, z, rd, r0, r1, 0, C, false);
+}
+// The rarer activations (sigmoid, hard sigmoid, leaky ReLU): each output row without the
+// epilogue, then the epilogue over that row while it is in cache (bias_act_rows: the same
+// order, residual then activation, so the same bits), rather than a fifth traversal.
+function dw_fwd_other(x: usize, w: usize, bias: usize, y: usize, N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32,
+  KH: i32, KW: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, act: i32, p0: f32, p1: f32, res: usize, r0: i32, r1: i32): void {
+  const rowBytes = <usize>OW * C << 2;
+  for (let r = r0; r < r1; r++) {
+    dw_fwd_none(x, w, bias, y, N, H, W, C, OH, OW, KH, KW, sh, sw, pt, pl, dh, dw, 0, r, r + 1);
+    const o = <usize>r * rowBytes;
+    bias_act_rows(y + o, 0, 1, OW * C, act, p0, p1, res != 0 ? res + o : 0);
+  }
 }
 
 // dx[N, H, W, C] from dy[N, OH, OW, C]; dx overwritten.
@@ -378,11 +433,13 @@ export function dwconv2d_nhwc_bwd_data_f32_part(dy: usize, w: usize, dx: usize,
   const nrows = N * H;
   const r0 = part_start(nrows, part, parts, 1), r1 = part_start(nrows, part + 1, parts, 1);
   if (strideH == 1 && strideW == 1) {
+    const z = f32x4.splat(0);
     dw_run(DW_FWD, dy, w, 0, dx, N, OH, OW, C, H, W, KH, KW, 1, 1, dilH * (KH - 1) - padTop,
-      dilW * (KW - 1) - padLeft, dilH, dilW, 0, r0, r1, 0, C, true);
+      dilW * (KW - 1) - padLeft, dilH, dilW, ACT_NONE, z, z, 0, r0, r1, 0, C, true);
   } else {
+    const z = f32x4.splat(0);
     dw_run(DW_BWD_DATA, dx, w, 0, dy, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop,
-      padLeft, dilH, dilW, 0, r0, r1, 0, C, false);
+      padLeft, dilH, dilW, ACT_NONE, z, z, 0, r0, r1, 0, C, false);
   }
 }
 
@@ -400,8 +457,9 @@ export function dwconv2d_nhwc_bwd_filter_f32_part(x: usize, dy: usize, dw: usize
   N: i32, H: i32, W: i32, C: i32, OH: i32, OW: i32, KH: i32, KW: i32,
   strideH: i32, strideW: i32, padTop: i32, padLeft: i32, dilH: i32, dilW: i32,
   part: i32, parts: i32): void {
+  const z = f32x4.splat(0);
   dw_run(DW_BWD_FILTER, x, dw, 0, dy, N, H, W, C, OH, OW, KH, KW, strideH, strideW, padTop,
-    padLeft, dilH, dilW, 0, 0, N * OH, part_start(C, part, parts, 4), part_start(C, part + 1, parts, 4), false);
+    padLeft, dilH, dilW, ACT_NONE, z, z, 0, 0, N * OH, part_start(C, part, parts, 4), part_start(C, part + 1, parts, 4), false);
 }
 
 // The depthwise transposed convolution y[N, OH, OW, C] = act(conv_transpose(x, w) + bias)

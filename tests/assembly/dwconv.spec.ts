@@ -3,12 +3,15 @@ import {
   dwconv2d_nhwc_bwd_data_f32_part, dwconv2d_nhwc_bwd_filter_f32, dwconv2d_nhwc_bwd_filter_f32_part,
   dwconv_transpose2d_nhwc_fwd_f32,
 } from '../../assembly/dwconv';
+import { axpy_f32 } from '../../assembly/elementwise';
 import { seed, randBuf } from './helpers';
 import { Geo, geo, refFwd, refData, refFilter, epilogue, f64of, outBuf, check, checkFd } from './conv_ref';
+import { P0, P1, act64, checkBoth } from './epilogue_ref';
 
 // The depthwise kernels (groups = C = K) against the scalar f64 reference convolution of
 // conv_ref.ts, their gradients also against central finite differences, the forward's
-// threaded parts bit for bit against one call, and the depthwise transposed convolution.
+// threaded parts bit for bit against one call, and the depthwise transposed convolution;
+// the forward's fused epilogue (every act code, a residual) against the unfused passes.
 
 // a and b hold the same bits over n + 1 floats (the one past the end: nothing written there).
 function sameBits(a: usize, b: usize, n: i32): bool {
@@ -27,7 +30,7 @@ function checkCase(g: Geo, samples: i32): void {
 
   const y = outBuf(yn);
   dwconv2d_nhwc_fwd_f32(x, w, bias, y, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
-    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act);
+    g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act, 0, 0, 0);
   check(y, refFwd(g, X, Wt, g.bias ? B : null, g.act), d + ' fwd');
   // Parts over output rows, run one after another into a noisy output: bit-identical.
   for (let pi = 0; pi < PARTS.length; pi++) {
@@ -35,7 +38,7 @@ function checkCase(g: Geo, samples: i32): void {
     const got = outBuf(yn);
     for (let part = 0; part < parts; part++) {
       dwconv2d_nhwc_fwd_f32_part(x, w, bias, got, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
-        g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act, part, parts);
+        g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.act, 0, 0, 0, part, parts);
     }
     let diff = 0;
     for (let i = 0; i <= yn; i++) if (load<u32>(got + (<usize>i << 2)) != load<u32>(y + (<usize>i << 2))) diff++;
@@ -121,6 +124,54 @@ describe('dwconv2d', () => {
             .pads(p, (p + 1) % 3, p, 2 - p).epi((t + s) % 2 == 0, (t + k) % 2), 2);
         }
       }
+    }
+  });
+
+  it('fused epilogue: every act code, with and without a residual, on every forward path', () => {
+    seed(21);
+    // 3×3 at strides 1 and 2 (the 4-pixel column-sharing forward), 5×5 at 1 and 2 (the row
+    // walk, whose last pass applies the epilogue), 7×7 and a dilated 3×3 (the 8/4/1-pixel
+    // paths); C odd for the 1- and 3-lane tails; padding for the border pixels.
+    const ks: i32[] = [3, 3, 5, 5, 7, 3];
+    const ss: i32[] = [1, 2, 1, 2, 1, 1];
+    const ds: i32[] = [1, 1, 1, 1, 1, 2];
+    const cs: i32[] = [7, 13];
+    for (let t = 0; t < ks.length; t++) for (let ci = 0; ci < cs.length; ci++) {
+      const k = ks[t], s = ss[t], c = cs[ci];
+      const g = geo(1 + ci, 9, 21 + s, c, c, k, k, s, s, ds[t], ds[t], c).same();
+      const xn = g.xLen(), yn = g.yLen(), wn = g.wLen();
+      const x = randBuf(xn), w = randBuf(wn), b = randBuf(c), res = randBuf(yn);
+      const base = refFwd(g, f64of(x, xn), f64of(w, wn), f64of(b, c), 0);
+      const R = f64of(res, yn);
+      for (let r = 0; r < 2; r++) {
+        // Unfused: the kernel without epilogue, then the residual's add (then checkBoth's
+        // activation pass).
+        const raw = outBuf(yn);
+        dwconv2d_nhwc_fwd_f32(x, w, b, raw, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
+          g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, 0, 0, 0, 0);
+        if (r != 0) axpy_f32(1, res, raw, yn);
+        for (let act = 0; act <= 6; act++) {
+          const d = g.toString() + (r != 0 ? ' res' : '') + ' act ' + act.toString();
+          const got = outBuf(yn);
+          dwconv2d_nhwc_fwd_f32(x, w, b, got, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
+            g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, act, P0[act], P1[act], r != 0 ? res : 0);
+          checkBoth(act, got, raw, yn, 'dwconv ' + d);
+          const want = new Float64Array(yn);
+          for (let i = 0; i < yn; i++) want[i] = act64(act, base[i] + (r != 0 ? R[i] : 0));
+          check(got, want, d + ' vs the scalar reference');
+          // Threaded parts with the epilogue: bit-identical to one call.
+          const parts = 3 + act % 2;
+          const gp = outBuf(yn);
+          for (let part = 0; part < parts; part++) {
+            dwconv2d_nhwc_fwd_f32_part(x, w, b, gp, g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW,
+              g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, act, P0[act], P1[act], r != 0 ? res : 0, part, parts);
+          }
+          expect(sameBits(gp, got, yn)).toBe(true, d + ' in ' + parts.toString() + ' parts');
+          heap.free(got); heap.free(gp);
+        }
+        heap.free(raw);
+      }
+      heap.free(x); heap.free(w); heap.free(b); heap.free(res);
     }
   });
 });

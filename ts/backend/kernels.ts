@@ -201,8 +201,8 @@ export interface Kernels {
   topk_axis_fwd_f32(x: P, vals: P, idx: P, outer: I, R: I, inner: I, k: I, largest: I): void;
   topk_axis_bwd_f32(dy: P, idx: P, dx: P, outer: I, R: I, inner: I, k: I): void;
   // dwconv.ts (depthwise, groups = C = K)
-  dwconv2d_nhwc_fwd_f32(x: P, w: P, bias: P, y: P, ...g: [...DW, act: I]): void;
-  dwconv2d_nhwc_fwd_f32_part(x: P, w: P, bias: P, y: P, ...g: [...DW, act: I, ...Part]): void;
+  dwconv2d_nhwc_fwd_f32(x: P, w: P, bias: P, y: P, ...g: [...DW, act: I, p0: F, p1: F, res: P]): void;
+  dwconv2d_nhwc_fwd_f32_part(x: P, w: P, bias: P, y: P, ...g: [...DW, act: I, p0: F, p1: F, res: P, ...Part]): void;
   dwconv2d_nhwc_bwd_data_f32(dy: P, w: P, dx: P, ...g: DW): void;
   dwconv2d_nhwc_bwd_data_f32_part(dy: P, w: P, dx: P, ...g: [...DW, ...Part]): void;
   dwconv2d_nhwc_bwd_filter_f32(x: P, dy: P, dw: P, ...g: DW): void;

@@ -21,7 +21,7 @@ import { getBackend, type PartKernel } from '../backend/index';
 import { directBwdFilter, directFwd, isFewChannels } from './conv_direct';
 import { dwconvBwdData, dwconvBwdFilter, dwconvFwd, dwconvTransposeFwd, isDepthwise } from './dwconv';
 import { winogradFwd, winogradTileFor, type WinogradTile } from './winograd';
-import { ACT, epilogueOf, epiloguePasses, type EpilogueArg } from './epilogue';
+import { epilogueOf, type EpilogueArg } from './epilogue';
 import { gemmPrepacked } from './gemm';
 
 /**
@@ -66,12 +66,8 @@ export function conv2dFwd(x: number, w: number, bias: number, y: number, g: Conv
   if (tile) winogradFwd(tile, x, winograd!(tile), bias, y, g, e);
   else if (packed && isPointwise(g)) gemmPrepacked(g.N * g.H * g.W, g.K, g.C, x, packed(), y, bias, e);
   else if (isFewChannels(g) && !e.res) directFwd(x, w, bias, y, g, e);
-  else if (isDepthwise(g.C, g.K, g.groups)) {
-    // The depthwise kernels fuse ReLU only: other epilogues as separate passes.
-    const fused = e.act <= ACT.relu && !e.res;
-    dwconvFwd(x, w, bias, y, g, fused && e.act === ACT.relu);
-    if (!fused) epiloguePasses(e, y, g.N * g.OH * g.OW * g.K);
-  } else {
+  else if (isDepthwise(g.C, g.K, g.groups)) dwconvFwd(x, w, bias, y, g, e);
+  else {
     const k = getBackend().k;
     dense('conv2d_nhwc_fwd_f32_part', [x, w, bias, y], g, [e.act, e.p0, e.p1, e.res], k.conv2d_nhwc_fwd_f32_scratch_bytes(...convArgs(g)));
   }
@@ -103,7 +99,7 @@ export function convTranspose2dFwd(x: number, w: number, bias: number, y: number
 
 /** dx of the transposed convolution (a conv2d forward of dy). */
 export function convTranspose2dBwdData(dy: number, w: number, dx: number, g: ConvGeometry): void {
-  if (isDepthwise(g.K, g.C, g.groups)) dwconvFwd(dy, w, 0, dx, swapped(g), false, convFlops(g));
+  if (isDepthwise(g.K, g.C, g.groups)) dwconvFwd(dy, w, 0, dx, swapped(g), epilogueOf(false), convFlops(g));
   else dense('conv_transpose2d_nhwc_bwd_data_f32_part', [dy, w, dx], g, [], getBackend().k.conv_transpose2d_nhwc_bwd_data_f32_scratch_bytes(...convArgs(g)));
 }
 

@@ -5,6 +5,7 @@
 // decides when they run.
 import { getBackend } from '../backend/index';
 import { convFlops, type ConvGeometry } from './conv';
+import type { Epilogue } from './epilogue';
 
 /** groups = C = K (one filter per channel); for a transposed convolution pass (K, C). */
 export const isDepthwise = (C: number, K: number, groups: number): boolean => groups > 1 && groups === C && K === C;
@@ -12,12 +13,12 @@ export const isDepthwise = (C: number, K: number, groups: number): boolean => gr
 type DW = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
 const dwArgs = (g: ConvGeometry): DW => [g.N, g.H, g.W, g.C, g.OH, g.OW, g.KH, g.KW, g.sh, g.sw, g.padTop, g.padLeft, g.dh, g.dw];
 
-/** y = act(depthwise(x, w) + bias). `flops` sizes the thread split (default: this call's). */
-export function dwconvFwd(x: number, w: number, bias: number, y: number, g: ConvGeometry, relu: boolean, flops = convFlops(g)): void {
+/** y = act(depthwise(x, w) + bias + residual), the epilogue fused. `flops` sizes the thread split (default: this call's). */
+export function dwconvFwd(x: number, w: number, bias: number, y: number, g: ConvGeometry, e: Epilogue, flops = convFlops(g)): void {
   const be = getBackend();
   const parts = be.parts(flops);
   const args = dwArgs(g);
-  be.runParts('dwconv2d_nhwc_fwd_f32_part', parts, (p) => [x, w, bias, y, ...args, +relu, p, parts]);
+  be.runParts('dwconv2d_nhwc_fwd_f32_part', parts, (p) => [x, w, bias, y, ...args, e.act, e.p0, e.p1, e.res, p, parts]);
 }
 
 export function dwconvBwdData(dy: number, w: number, dx: number, g: ConvGeometry): void {
