@@ -47,9 +47,12 @@ function cases(shape: number[]): OpCase[] {
     { name: `mul ${s} × [${N},1,1,${C}]`, inputs: () => [input(shape, 8), input([N, 1, 1, C], 9)], op: (a, b) => sn.mul(a, b), bytes: 2 * f * n },
     { name: `add ${s} + [${N},${H},${W},1]`, inputs: () => [input(shape, 10), input([N, H, W, 1], 11)], op: (a, b) => sn.add(a, b), bytes: 2 * f * n },
     { name: `sum ${s}`, inputs: () => [input(shape, 12)], op: (a) => sn.sum(a), bytes: f * n },
-    // An image batch between layouts (needs sn.permute).
+    // A batch of 64-channel maps between layouts (needs sn.permute), and an RGB image batch
+    // of 4H×4W (3/4 of the bytes; the three-channel shuffles, not the blocked transposes).
     { name: `permute ${s} NHWC→NCHW`, needs: 'permute', inputs: () => [input(shape, 13)], op: (a) => optionalOp('permute')!(a, [0, 3, 1, 2]), bytes: 2 * f * n },
     { name: `permute [${N},${C},${H},${W}] NCHW→NHWC`, needs: 'permute', inputs: () => [input([N, C, H, W], 14)], op: (a) => optionalOp('permute')!(a, [0, 2, 3, 1]), bytes: 2 * f * n },
+    { name: `permute [${N},${4 * H},${4 * W},3] NHWC→NCHW`, needs: 'permute', inputs: () => [input([N, 4 * H, 4 * W, 3], 15)], op: (a) => optionalOp('permute')!(a, [0, 3, 1, 2]), bytes: 2 * f * N * 16 * H * W * 3 },
+    { name: `permute [${N},3,${4 * H},${4 * W}] NCHW→NHWC`, needs: 'permute', inputs: () => [input([N, 3, 4 * H, 4 * W], 16)], op: (a) => optionalOp('permute')!(a, [0, 2, 3, 1]), bytes: 2 * f * N * 16 * H * W * 3 },
   ];
 }
 
