@@ -113,7 +113,7 @@ describe('dwconv2d', () => {
 
   it('3×3 and 5×5 at stride 1 and 2 (the specialised forwards): odd sizes, pads 0-2, tails', () => {
     seed(15);
-    const cs: i32[] = [1, 3, 5, 13, 33];
+    const cs: i32[] = [1, 3, 5, 13, 33, 67];
     for (let t = 0; t < cs.length; t++) {
       const c = cs[t];
       for (let k = 3; k <= 5; k += 2) {
@@ -137,7 +137,8 @@ describe('dwconv2d', () => {
     const ds: i32[] = [1, 1, 1, 1, 1, 2];
     const cs: i32[] = [7, 13];
     for (let t = 0; t < ks.length; t++) for (let ci = 0; ci < cs.length; ci++) {
-      const k = ks[t], s = ss[t], c = cs[ci];
+      // 67 channels at 3×3/2: the 9-weight row walk (from 64 channels) with a 3-lane tail.
+      const k = ks[t], s = ss[t], c = t == 1 && ci == 1 ? 67 : cs[ci];
       const g = geo(1 + ci, 9, 21 + s, c, c, k, k, s, s, ds[t], ds[t], c).same();
       const xn = g.xLen(), yn = g.yLen(), wn = g.wLen();
       const x = randBuf(xn), w = randBuf(wn), b = randBuf(c), res = randBuf(yn);
