@@ -345,10 +345,10 @@ import {
   const slide = mode == DW_FWD && KW == 3 && strideW <= 2 && dilW == 1;
   const walk = mode == DW_FWD && KW == 5 && strideW <= 2 && dilW == 1 && owHi > owLo;
   // 3×3 at stride 2 with all three kernel rows inside: the row walk with 9 weights held
-  // (dw_walk3s2), from 64 channels. Measured (bench depthwise, paired with tfjs-wasm, under
-  // load): 3×3/2 56²×144 1.26–1.33× → 1.59–1.69× tfjs, 3×3/2 112²×96 0.82–0.99× →
-  // 1.04–1.19×; 3×3/2 112²×32 1.50–1.57× → 1.43× (slower: there dw_fwd_k3 stays).
-  const walk3s2 = mode == DW_FWD && KH == 3 && KW == 3 && strideW == 2 && dilW == 1 && owHi > owLo && C >= 64;
+  // (dw_walk3s2) in segments. Measured (bench depthwise, paired with tfjs-wasm, under
+  // load): 3×3/2 56²×144 1.26–1.33× → 1.83–1.98× tfjs, 3×3/2 112²×96 0.82–0.99× →
+  // 1.50–1.56×, 3×3/2 112²×32 1.42–1.72× → 1.68–2.14× (without segments it was slower there).
+  const walk3s2 = mode == DW_FWD && KH == 3 && KW == 3 && strideW == 2 && dilW == 1 && owHi > owLo;
   const bwdData = mode == DW_BWD_DATA;
   const rA = bwdData ? row0 / H * OH : row0;
   const rB = bwdData ? (row1 <= row0 ? rA : ((row1 - 1) / H + 1) * OH) : row1;
@@ -368,7 +368,13 @@ import {
     const walk3 = walk3s2 && nkh == 3;
     if (walk3) {
       const x0 = x + (<usize>(xrow + owLo * 2 - padLeft) * C << 2);
-      dw_walk3s2_rows(x0, wkh, bias, yrow + <usize>owLo * cb, owHi - owLo, C, hstep, wrow, wcb, act, p, q, rd);
+      const m = owHi - owLo;
+      // In segments whose three input rows stay in L1 (24 KiB) across the channel blocks:
+      // 3×3/2 112²×96 (bench depthwise, under load) 0.41-0.46 → 0.31-0.35 ms.
+      const seg = max(4, (24576 / (12 * C) - 1) / 2);
+      for (let s = 0; s < m; s += seg) {
+        dw_walk3s2_rows(x0 + <usize>s * 2 * cb, wkh, bias, yrow + <usize>(owLo + s) * cb, min(seg, m - s), C, hstep, wrow, wcb, act, p, q, rd);
+      }
     }
     if (walkRow) {
       const x0 = x + (<usize>(xrow + owLo * strideW - padLeft) * C << 2);

@@ -137,8 +137,8 @@ describe('dwconv2d', () => {
     const ds: i32[] = [1, 1, 1, 1, 1, 2];
     const cs: i32[] = [7, 13];
     for (let t = 0; t < ks.length; t++) for (let ci = 0; ci < cs.length; ci++) {
-      // 67 channels at 3×3/2: the 9-weight row walk (from 64 channels) with a 3-lane tail.
-      const k = ks[t], s = ss[t], c = t == 1 && ci == 1 ? 67 : cs[ci];
+      // 259 channels at 3×3/2: the 9-weight row walk in several segments, a 3-lane tail.
+      const k = ks[t], s = ss[t], c = t == 1 && ci == 1 ? 259 : cs[ci];
       const g = geo(1 + ci, 9, 21 + s, c, c, k, k, s, s, ds[t], ds[t], c).same();
       const xn = g.xLen(), yn = g.yLen(), wn = g.wLen();
       const x = randBuf(xn), w = randBuf(wn), b = randBuf(c), res = randBuf(yn);
