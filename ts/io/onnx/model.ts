@@ -372,11 +372,19 @@ function liveNodes(g: OnnxGraph, consts: Map<string, Const>): OnnxNode[] {
   return g.nodes.filter((n) => live.has(n));
 }
 
-/** Consumers of each value among `nodes`. */
-function consumersOf(nodes: OnnxNode[]): Map<string, OnnxNode[]> {
+/**
+ * The fusion passes' question, over `nodes` as they are now: the one node that reads value v,
+ * or null when several do, none does, or v is a graph output (fusing would hide it); with
+ * `asFirstInput`, also null unless v is that node's first input.
+ */
+function soleConsumer(nodes: OnnxNode[], g: OnnxGraph): (v: string, asFirstInput?: boolean) => OnnxNode | null {
   const consumers = new Map<string, OnnxNode[]>();
   for (const n of nodes) for (const i of n.inputs) if (i) consumers.set(i, [...(consumers.get(i) ?? []), n]);
-  return consumers;
+  const outputs = new Set(g.outputs.map((o) => o.name));
+  return (v, asFirstInput = false) => {
+    const c = consumers.get(v) ?? [];
+    return c.length === 1 && !outputs.has(v) && (!asFirstInput || c[0].inputs[0] === v) ? c[0] : null;
+  };
 }
 
 /**
@@ -385,12 +393,7 @@ function consumersOf(nodes: OnnxNode[]): Map<string, OnnxNode[]> {
  * float precision rather than Erf's polynomial).
  */
 function fuseGelu(nodes: OnnxNode[], g: OnnxGraph, consts: Map<string, Const>): void {
-  const consumers = consumersOf(nodes);
-  const outputs = new Set(g.outputs.map((o) => o.name));
-  const only = (v: string): OnnxNode | null => {
-    const c = consumers.get(v) ?? [];
-    return c.length === 1 && !outputs.has(v) ? c[0] : null;
-  };
+  const only = soleConsumer(nodes, g);
   const other = (n: OnnxNode, v: string): string | null => (n.inputs.length !== 2 ? null : n.inputs[0] === v ? n.inputs[1] : n.inputs[1] === v ? n.inputs[0] : null);
   const scalar = (name: string | null, v: number): boolean => {
     const c = name ? consts.get(name) : undefined;
@@ -418,17 +421,12 @@ function fuseGelu(nodes: OnnxNode[], g: OnnxGraph, consts: Map<string, Const>): 
 // pixel's channels (channelShuffle in ops.ts). The step takes the last Reshape's name.
 const SHUFFLE = 'Reshape·Transpose·Reshape';
 function fuseShuffle(nodes: OnnxNode[], g: OnnxGraph): void {
-  const consumers = consumersOf(nodes);
-  const outputs = new Set(g.outputs.map((o) => o.name));
-  const only = (v: string): OnnxNode | null => {
-    const c = consumers.get(v) ?? [];
-    return c.length === 1 && !outputs.has(v) && c[0].inputs[0] === v ? c[0] : null;
-  };
+  const only = soleConsumer(nodes, g);
   for (const r1 of [...nodes]) {
     if (r1.op !== 'Reshape') continue;
-    const t = only(r1.outputs[0]);
+    const t = only(r1.outputs[0], true);
     if (t?.op !== 'Transpose' || JSON.stringify(t.attrs.get('perm')) !== '[0,2,1,3,4]') continue;
-    const r2 = only(t.outputs[0]);
+    const r2 = only(t.outputs[0], true);
     if (r2?.op !== 'Reshape') continue;
     const attrs = new Map<string, unknown>([['allowzero1', r1.attrs.get('allowzero') ?? 0], ['allowzero2', r2.attrs.get('allowzero') ?? 0]]);
     nodes.splice(nodes.indexOf(r2), 1, { op: SHUFFLE, name: r2.name, inputs: [r1.inputs[0], r1.inputs[1], r2.inputs[1]], outputs: r2.outputs, attrs } as OnnxNode);
@@ -443,19 +441,17 @@ function fuseShuffle(nodes: OnnxNode[], g: OnnxGraph): void {
 // steps when a gradient is recorded. The activation node leaves the step list; the fused
 // node takes over its output name.
 function fuseActivations(nodes: OnnxNode[], g: OnnxGraph, consts: Map<string, Const>): Map<OnnxNode, { act: FusedActivation; node: OnnxNode }> {
-  const consumers = consumersOf(nodes);
+  const only = soleConsumer(nodes, g);
   const fused = new Map<OnnxNode, { act: FusedActivation; node: OnnxNode }>();
-  const outputs = new Set(g.outputs.map((o) => o.name));
   for (const n of nodes) {
     if (!['Conv', 'ConvTranspose', 'Gemm', 'MatMul'].includes(n.op)) continue;
-    const y = n.outputs[0];
-    const c = consumers.get(y) ?? [];
-    if (c.length !== 1 || c[0].inputs[0] !== y || outputs.has(y)) continue;
-    const act = epilogueOf(c[0], g.opset, consts);
+    const a = only(n.outputs[0], true);
+    if (!a) continue;
+    const act = epilogueOf(a, g.opset, consts);
     if (!act || (act !== 'relu' && n.op === 'ConvTranspose')) continue;
-    n.outputs = [c[0].outputs[0]];
-    nodes.splice(nodes.indexOf(c[0]), 1);
-    fused.set(n, { act, node: c[0] });
+    n.outputs = [a.outputs[0]];
+    nodes.splice(nodes.indexOf(a), 1);
+    fused.set(n, { act, node: a });
   }
   return fused;
 }
